@@ -1,0 +1,311 @@
+//! `community.yaml`: finding it, reading it, validating it.
+//!
+//! Raw YAML goes through `yaml::Fields` (positions, unknown keys) into the
+//! `Config` the rest of the program trusts. Every key but `title` is
+//! optional; defaults follow DESIGN section 2.
+
+use std::path::{Path, PathBuf};
+
+use globset::{Glob, GlobSet, GlobSetBuilder};
+
+use crate::diag::{Diagnostic, Span};
+use crate::source::{Kind, SourcePath};
+use crate::yaml::Fields;
+
+pub const FILE_NAME: &str = "community.yaml";
+
+const KNOWN_KEYS: &[&str] = &[
+    "title",
+    "tagline",
+    "domain",
+    "base_url",
+    "repository",
+    "branch",
+    "theme",
+    "start_here",
+    "review_after",
+    "collections",
+    "exclude",
+    "markdown",
+];
+
+/// How raw HTML inside Markdown is treated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RawHtml {
+    /// Cleaned with ammonia: formatting survives, scripts and handlers do not.
+    Sanitize,
+    /// Passed through as written: only for communities that trust every author.
+    Allow,
+}
+
+/// One collection: the globs that select its files, and for each glob the
+/// folder its URLs are relative to.
+#[derive(Debug, Clone)]
+pub struct Collection {
+    pub kind: Kind,
+    pub globs: Vec<String>,
+    set: GlobSet,
+}
+
+impl Collection {
+    fn new(kind: Kind, globs: Vec<String>) -> Result<Collection, String> {
+        let mut builder = GlobSetBuilder::new();
+        for g in &globs {
+            builder.add(Glob::new(g).map_err(|e| format!("`{g}` is not a valid glob: {}", e.kind()))?);
+        }
+        let set = builder.build().map_err(|e| e.to_string())?;
+        Ok(Collection { kind, globs, set })
+    }
+
+    /// The path below the collection's folder, without `.md`, if `path`
+    /// belongs to this collection.
+    pub fn relative(&self, path: &str) -> Option<String> {
+        let index = self.set.matches(path).into_iter().next()?;
+        let base = glob_base(&self.globs[index]);
+        let rel = path.strip_prefix(base).unwrap_or(path);
+        Some(rel.strip_suffix(".md").unwrap_or(rel).to_string())
+    }
+}
+
+/// The literal folder a glob starts with: `practices/` for `practices/**/*.md`.
+fn glob_base(glob: &str) -> &str {
+    let meta = glob.find(['*', '?', '[', '{']).unwrap_or(glob.len());
+    match glob[..meta].rfind('/') {
+        Some(slash) => &glob[..=slash],
+        None => "",
+    }
+}
+
+/// The validated `community.yaml`.
+#[derive(Debug, Clone)]
+pub struct Config {
+    /// The folder that holds `community.yaml`.
+    pub root: PathBuf,
+    pub title: String,
+    pub tagline: Option<String>,
+    /// The shared interest, as Markdown.
+    pub domain: Option<String>,
+    pub base_url: Option<String>,
+    pub repository: Option<String>,
+    pub branch: String,
+    pub theme: String,
+    pub start_here: Vec<(String, Span)>,
+    pub review_after_days: u32,
+    /// In match order: practices, members, meetings, pages.
+    pub collections: Vec<Collection>,
+    pub exclude: GlobSet,
+    pub raw_html: RawHtml,
+}
+
+impl Config {
+    pub fn source_path() -> SourcePath {
+        SourcePath::new(FILE_NAME)
+    }
+
+    /// Which collection a Markdown file belongs to, and its path below that
+    /// collection's folder. Files in no collection are pages at their path.
+    pub fn classify(&self, path: &str) -> (Kind, String) {
+        for c in &self.collections {
+            if let Some(rel) = c.relative(path) {
+                return (c.kind, rel);
+            }
+        }
+        (Kind::Page, path.strip_suffix(".md").unwrap_or(path).to_string())
+    }
+}
+
+/// Walks up from `start` to the first folder holding `community.yaml`.
+pub fn find_root(start: &Path) -> Option<PathBuf> {
+    start.ancestors().find(|dir| dir.join(FILE_NAME).is_file()).map(Path::to_path_buf)
+}
+
+/// Validates the text of `community.yaml`. Problems come back as
+/// diagnostics; a `Config` comes back whenever one can be made.
+pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
+    let file = Config::source_path();
+    let mut fields = match Fields::parse(&file, "community.yaml", text, 1) {
+        Ok(f) => f,
+        Err(d) => return (None, vec![d]),
+    };
+    let title = fields.required_text("title", "give the community a name, e.g. `title: Platform Engineering Guild`");
+    let tagline = fields.text("tagline");
+    let domain = fields.text("domain");
+    let base_url = fields.text("base_url");
+    if let Some(url) = &base_url
+        && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+    {
+        fields.problem(
+            "base_url",
+            "bad-base-url",
+            format!("`base_url` must be an http(s) URL or a path, found `{url}`"),
+            "write it like `base_url: https://org.github.io/repo/`",
+        );
+    }
+    let repository = fields.text("repository");
+    let branch = fields.text("branch").unwrap_or_else(|| "main".into());
+    let theme = fields.text("theme").unwrap_or_else(|| "default".into());
+    let start_here = fields.text_list("start_here");
+    let review_after_days = match fields.text("review_after") {
+        None => 180,
+        Some(text) => match parse_days(&text) {
+            Ok(days) => days,
+            Err(why) => {
+                fields.problem("review_after", "bad-duration", why, "write a number of days, weeks or months, e.g. `180d`, `26w` or `6mo`");
+                180
+            }
+        },
+    };
+    let mut globs: Vec<(Kind, Vec<String>)> = Kind::ALL.iter().map(|k| (*k, default_globs(*k))).collect();
+    for (name, list, span) in fields.list_map("collections") {
+        match Kind::ALL.iter().find(|k| k.collection() == name) {
+            Some(kind) => {
+                if let Some(entry) = globs.iter_mut().find(|(k, _)| k == kind) {
+                    entry.1 = list;
+                }
+            }
+            None => {
+                let names: Vec<&str> = Kind::ALL.iter().map(|k| k.collection()).collect();
+                let help = match crate::yaml::closest(&name, names.iter().copied()) {
+                    Some(best) => format!("did you mean `{best}`?"),
+                    None => format!("collections are: {}", names.join(", ")),
+                };
+                fields.problem("collections", "unknown-key", format!("unknown collection `{name}`"), help);
+                let _ = span;
+            }
+        }
+    }
+    let mut collections = Vec::new();
+    for (kind, list) in globs {
+        match Collection::new(kind, list) {
+            Ok(c) => collections.push(c),
+            Err(why) => fields.problem("collections", "bad-glob", why, "see https://docs.rs/globset for the glob syntax"),
+        }
+    }
+    let exclude_list: Vec<String> = fields.text_list("exclude").into_iter().map(|(g, _)| g).collect();
+    let mut exclude = GlobSetBuilder::new();
+    for g in exclude_list.iter().map(String::as_str).chain(["README.md", "node_modules/**", "target/**"]) {
+        match Glob::new(g) {
+            Ok(glob) => {
+                exclude.add(glob);
+            }
+            Err(e) => fields.problem("exclude", "bad-glob", format!("`{g}` is not a valid glob: {}", e.kind()), "fix or remove the pattern"),
+        }
+    }
+    let mut raw_html = RawHtml::Sanitize;
+    for (key, value, _) in fields.text_map("markdown") {
+        match (key.as_str(), value.as_str()) {
+            ("raw_html", "sanitize") => raw_html = RawHtml::Sanitize,
+            ("raw_html", "allow") => raw_html = RawHtml::Allow,
+            ("raw_html", other) => fields.problem(
+                "markdown",
+                "bad-value",
+                format!("`markdown.raw_html` must be `sanitize` or `allow`, found `{other}`"),
+                "use `sanitize` (the default) unless every author is trusted",
+            ),
+            (other, _) => fields.problem("markdown", "unknown-key", format!("unknown key `markdown.{other}`"), "the only key is `raw_html`"),
+        }
+    }
+    let diagnostics = fields.finish(KNOWN_KEYS);
+    let exclude = exclude.build().unwrap_or_else(|_| GlobSet::empty());
+    let config = title.map(|title| Config {
+        root: root.to_path_buf(),
+        title,
+        tagline,
+        domain,
+        base_url,
+        repository: repository.map(|r| r.trim_end_matches('/').to_string()),
+        branch,
+        theme,
+        start_here,
+        review_after_days,
+        collections,
+        exclude,
+        raw_html,
+    });
+    let mut diagnostics = diagnostics;
+    if config.is_none() && !diagnostics.iter().any(|d| d.code == "empty-value") {
+        diagnostics.push(
+            Diagnostic::error("missing-title", "community.yaml has no `title`")
+                .in_file(&file)
+                .at(Span { line: 1, column: 1, len: 1 })
+                .help("add a line like `title: Platform Engineering Guild`"),
+        );
+    }
+    (config, diagnostics)
+}
+
+fn default_globs(kind: Kind) -> Vec<String> {
+    let glob = match kind {
+        Kind::Practice => "practices/**/*.md",
+        Kind::Member => "members/*.md",
+        Kind::Meeting => "meetings/**/*.md",
+        Kind::Page => "pages/**/*.md",
+    };
+    vec![glob.to_string()]
+}
+
+/// `180d`, `26w`, `6mo`, `1y` or a bare number of days.
+fn parse_days(text: &str) -> Result<u32, String> {
+    let t = text.trim();
+    let err = || format!("`review_after` must be a duration like `180d`, found `{t}`");
+    let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
+    let n: u32 = t[..split].parse().map_err(|_| err())?;
+    let factor = match &t[split..] {
+        "" | "d" => 1,
+        "w" => 7,
+        "mo" => 30,
+        "y" => 365,
+        _ => return Err(err()),
+    };
+    Ok(n * factor)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn defaults_and_classification() {
+        let (config, diags) = parse(Path::new("/x"), "title: Guild\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        let config = config.unwrap();
+        assert_eq!(config.review_after_days, 180);
+        assert_eq!(config.classify("practices/oncall/basics.md"), (Kind::Practice, "oncall/basics".into()));
+        assert_eq!(config.classify("members/grace.md"), (Kind::Member, "grace".into()));
+        assert_eq!(config.classify("meetings/2026/2026-01-02-sync.md"), (Kind::Meeting, "2026/2026-01-02-sync".into()));
+        assert_eq!(config.classify("pages/about.md"), (Kind::Page, "about".into()));
+        assert_eq!(config.classify("guides/setup.md"), (Kind::Page, "guides/setup".into()));
+        assert!(config.exclude.is_match("README.md"));
+    }
+
+    #[test]
+    fn custom_collections_replace_defaults() {
+        let (config, diags) = parse(Path::new("/x"), "title: G\ncollections:\n  practices: [\"docs/**/*.md\"]\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(config.unwrap().classify("docs/a/b.md"), (Kind::Practice, "a/b".into()));
+    }
+
+    #[test]
+    fn unknown_keys_and_bad_values_are_reported_together() {
+        let (_, diags) = parse(Path::new("/x"), "title: G\nreview_afer: 10d\nreview_after: soon\n");
+        let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
+        assert_eq!(codes, ["bad-duration", "unknown-key"]);
+        assert_eq!(diags[1].help.as_deref(), Some("did you mean `review_after`?"));
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let (config, diags) = parse(Path::new("/x"), "tagline: t\n");
+        assert!(config.is_none());
+        assert_eq!(diags[0].code, "missing-title");
+    }
+
+    #[test]
+    fn durations_in_days() {
+        assert_eq!(parse_days("180d"), Ok(180));
+        assert_eq!(parse_days("2w"), Ok(14));
+        assert_eq!(parse_days("6mo"), Ok(180));
+        assert_eq!(parse_days("90"), Ok(90));
+        assert!(parse_days("soon").is_err());
+    }
+}

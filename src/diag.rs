@@ -1,0 +1,250 @@
+//! Diagnostics: problems in a community's content.
+//!
+//! Every stage collects `Diagnostic`s instead of failing, so one run reports
+//! every problem at once. This module owns their shape, their order and how
+//! they are printed (rustc-style for people, JSON lines for tools). It does
+//! not decide what is a problem: the stages do.
+
+use std::fmt::Write as _;
+
+use annotate_snippets::renderer::DecorStyle;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use serde::Serialize;
+
+use crate::source::SourcePath;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a file: 1-based line and column (column counted in
+/// characters), and how many characters to underline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Span {
+    pub line: usize,
+    pub column: usize,
+    pub len: usize,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable, kebab-case name of the problem, e.g. `unknown-member`.
+    pub code: &'static str,
+    /// The file, relative to the community root; `None` for run-wide problems.
+    pub file: Option<SourcePath>,
+    pub span: Option<Span>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            severity: Severity::Error,
+            code,
+            file: None,
+            span: None,
+            message: message.into(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    pub fn in_file(mut self, file: &SourcePath) -> Diagnostic {
+        self.file = Some(file.clone());
+        self
+    }
+
+    pub fn at(mut self, span: Span) -> Diagnostic {
+        self.span = Some(span);
+        self
+    }
+
+    pub fn help(mut self, help: impl Into<String>) -> Diagnostic {
+        self.help = Some(help.into());
+        self
+    }
+
+    fn sort_key(&self) -> impl Ord + '_ {
+        (
+            self.file.as_ref().map(SourcePath::as_str),
+            self.span.map(|s| (s.line, s.column)),
+            self.severity,
+            self.code,
+            &self.message,
+        )
+    }
+}
+
+/// Sorts diagnostics by file, then position, and drops exact repeats.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
+    diagnostics.sort_by(|a, b| a.sort_key().cmp(&b.sort_key()));
+    diagnostics.dedup();
+}
+
+/// Counts of each severity, for the summary line and the exit code.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Counts {
+    pub errors: usize,
+    pub warnings: usize,
+}
+
+pub fn count(diagnostics: &[Diagnostic]) -> Counts {
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    Counts { errors, warnings: diagnostics.len() - errors }
+}
+
+/// Renders one diagnostic for a person, like rustc: the message, the
+/// location, the source line with a caret, and the help.
+///
+/// `source` looks up the text of a file so the offending line can be shown.
+pub fn render_human(d: &Diagnostic, source: &dyn Fn(&SourcePath) -> Option<String>, color: bool) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let title = level.primary_title(&d.message).id(d.code);
+    let text = d.file.as_ref().and_then(|f| source(f));
+    let path = d.file.as_ref().map(|f| f.as_str().to_string());
+    let mut group: Group<'_> = match (&path, d.span, text.as_deref()) {
+        (Some(path), Some(span), Some(text)) => {
+            let line_text = text.lines().nth(span.line.saturating_sub(1)).unwrap_or("");
+            let start = char_to_byte(line_text, span.column.saturating_sub(1));
+            let end = char_to_byte(line_text, span.column.saturating_sub(1) + span.len.max(1));
+            let end = end.max(start);
+            title.element(
+                Snippet::source(line_text.to_string())
+                    .line_start(span.line)
+                    .path(path.clone())
+                    .annotation(AnnotationKind::Primary.span(start..end)),
+            )
+        }
+        (Some(path), span, _) => {
+            let at = match span {
+                Some(s) => format!("{path}:{}:{}", s.line, s.column),
+                None => path.clone(),
+            };
+            title.element(annotate_snippets::Origin::path(at))
+        }
+        (None, _, _) => Group::with_title(title),
+    };
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help));
+    }
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    renderer.decor_style(DecorStyle::Ascii).render(&[group])
+}
+
+fn char_to_byte(line: &str, chars: usize) -> usize {
+    line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i)
+}
+
+/// One JSON object per diagnostic, for editors and bots.
+pub fn render_json(d: &Diagnostic) -> String {
+    #[derive(Serialize)]
+    struct Json<'a> {
+        file: Option<&'a str>,
+        line: Option<usize>,
+        column: Option<usize>,
+        severity: Severity,
+        code: &'a str,
+        message: &'a str,
+        help: Option<&'a str>,
+    }
+    let json = Json {
+        file: d.file.as_ref().map(SourcePath::as_str),
+        line: d.span.map(|s| s.line),
+        column: d.span.map(|s| s.column),
+        severity: d.severity,
+        code: d.code,
+        message: &d.message,
+        help: d.help.as_deref(),
+    };
+    serde_json::to_string(&json).unwrap_or_default()
+}
+
+/// "error: 2 errors and 1 warning" style summary, or `None` when clean.
+pub fn summary(counts: Counts) -> Option<String> {
+    let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    let mut out = String::new();
+    match (counts.errors, counts.warnings) {
+        (0, 0) => return None,
+        (e, 0) => write!(out, "{}", plural(e, "error")).ok()?,
+        (0, w) => write!(out, "{}", plural(w, "warning")).ok()?,
+        (e, w) => write!(out, "{} and {}", plural(e, "error"), plural(w, "warning")).ok()?,
+    }
+    Some(out)
+}
+
+/// Maps byte offsets in a text to 1-based line and character column.
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> LineIndex {
+        let mut starts = vec![0];
+        starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// The span starting at byte `offset` of `text`, `len` characters long.
+    pub fn span(&self, text: &str, offset: usize, len: usize) -> Span {
+        let offset = offset.min(text.len());
+        let line = self.starts.partition_point(|&s| s <= offset);
+        let start = self.starts[line - 1];
+        let column = text.get(start..offset).map_or(1, |s| s.chars().count() + 1);
+        Span { line, column, len }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_index_counts_characters_not_bytes() {
+        let text = "ab\nçé @x\n";
+        let idx = LineIndex::new(text);
+        assert_eq!(idx.span(text, 0, 1), Span { line: 1, column: 1, len: 1 });
+        let at = text.find('@').unwrap();
+        assert_eq!(idx.span(text, at, 2), Span { line: 2, column: 4, len: 2 });
+    }
+
+    #[test]
+    fn human_rendering_shows_line_and_caret() {
+        let file = SourcePath::new("practices/a.md");
+        let d = Diagnostic::error("unknown-member", "unknown member `@gracee`")
+            .in_file(&file)
+            .at(Span { line: 2, column: 5, len: 7 })
+            .help("did you mean `@grace`?");
+        let out = render_human(&d, &|_| Some("x\nhey @gracee!\n".into()), false);
+        assert_eq!(
+            out,
+            "error[unknown-member]: unknown member `@gracee`\n --> practices/a.md:2:5\n  |\n2 | hey @gracee!\n  |     ^^^^^^^\n  |\n  = help: did you mean `@grace`?"
+        );
+    }
+
+    #[test]
+    fn json_rendering_has_every_field() {
+        let d = Diagnostic::warning("x", "m").in_file(&SourcePath::new("a.md")).at(Span { line: 3, column: 1, len: 1 });
+        assert_eq!(
+            render_json(&d),
+            r#"{"file":"a.md","line":3,"column":1,"severity":"warning","code":"x","message":"m","help":null}"#
+        );
+    }
+
+    #[test]
+    fn summary_pluralises() {
+        assert_eq!(summary(Counts { errors: 1, warnings: 2 }).as_deref(), Some("1 error and 2 warnings"));
+        assert_eq!(summary(Counts::default()), None);
+    }
+}

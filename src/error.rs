@@ -1,0 +1,41 @@
+//! Failures that stop a run: I/O, a broken theme, an unsafe output folder.
+//!
+//! Problems in the content are not errors but `Diagnostic`s (see `diag`).
+
+use std::path::PathBuf;
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("no community.yaml in {start} or any folder above it")]
+    NoConfig { start: PathBuf },
+
+    #[error("cannot read {path}")]
+    Read { path: PathBuf, source: std::io::Error },
+
+    #[error("cannot write {path}")]
+    Write { path: PathBuf, source: std::io::Error },
+
+    #[error("refusing to write the site to {path}: {why}")]
+    UnsafeOutput { path: PathBuf, why: String },
+
+    #[error("theme `{name}` not found: looked for {looked}")]
+    ThemeNotFound { name: String, looked: PathBuf },
+
+    #[error("template {name} is broken: {message}")]
+    Template { name: String, message: String },
+
+    #[error("another guild build is writing to {path}; wait for it to finish (or delete {lock} if no build is running)")]
+    Locked { path: PathBuf, lock: PathBuf },
+}
+
+impl Error {
+    pub fn read(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Read { path: path.into(), source }
+    }
+
+    pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
+        Error::Write { path: path.into(), source }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

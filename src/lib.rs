@@ -1,0 +1,19 @@
+//! guild: a static-site generator for communities of practice.
+//!
+//! The pipeline runs one way: `load` -> `parse` -> `link` -> `render` ->
+//! `write`, driven by `pipeline`. See ARCHITECTURE.md for the map.
+
+pub mod config;
+pub mod date;
+pub mod diag;
+pub mod error;
+pub mod link;
+pub mod load;
+pub mod model;
+pub mod parse;
+pub mod pipeline;
+pub mod render;
+pub mod source;
+pub mod url;
+pub mod write;
+pub mod yaml;

@@ -1,0 +1,647 @@
+//! Link: the whole-site step that turns parsed documents into a `Site`.
+//!
+//! Resolves every member id, relative link, wiki link, anchor, `related`
+//! path and `start_here` entry; detects URL collisions; builds backlinks,
+//! the tag index, each member's practices, meetings and actions, and the
+//! lists of decisions and action items. Every unresolved reference becomes a
+//! diagnostic at its file:line:col with a hint. Pure: it reads no files and
+//! imports neither tera nor tantivy.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
+
+use rayon::prelude::*;
+use unicode_normalization::UnicodeNormalization;
+
+use crate::config::Config;
+use crate::diag::{Diagnostic, Span};
+use crate::load::StaticFile;
+use crate::model::{Document, MemberId, Meta, RefKind, Segment, Status, Tag, Target};
+use crate::parse::markdown::escape;
+use crate::source::{Kind, SourcePath};
+use crate::url::{UrlPath, Urls};
+use crate::yaml::closest;
+
+pub type DocId = usize;
+
+/// URLs the site generates itself; content may not take them.
+pub const GENERATED: &[&str] = &[
+    "",
+    "practices/",
+    "members/",
+    "meetings/",
+    "decisions/",
+    "actions/",
+    "tags/",
+    "review/",
+    "search/",
+    "404.html",
+    "sitemap.xml",
+    "feed.xml",
+    "meetings.ics",
+    "robots.txt",
+    ".nojekyll",
+];
+
+/// What a member is connected to across the site.
+#[derive(Debug, Clone, Default)]
+pub struct MemberLinks {
+    pub maintains: Vec<DocId>,
+    pub attended: Vec<DocId>,
+    pub facilitated: Vec<DocId>,
+    /// (meeting, index into its actions)
+    pub actions: Vec<(DocId, usize)>,
+    pub mentioned_in: Vec<DocId>,
+}
+
+#[derive(Debug, Clone)]
+pub struct TagEntry {
+    pub tag: Tag,
+    pub docs: Vec<DocId>,
+}
+
+/// The linked, immutable model of the whole site.
+#[derive(Debug, Clone)]
+pub struct Site {
+    pub docs: Vec<Arc<Document>>,
+    /// The body HTML of each document with every reference filled in.
+    pub bodies: Vec<String>,
+    /// Practices by title; members by name; meetings newest first; pages
+    /// by `order`, then title.
+    pub practices: Vec<DocId>,
+    pub members: Vec<DocId>,
+    pub meetings: Vec<DocId>,
+    pub pages: Vec<DocId>,
+    pub tags: Vec<TagEntry>,
+    pub backlinks: Vec<Vec<DocId>>,
+    pub related: Vec<Vec<DocId>>,
+    pub member_ids: HashMap<MemberId, DocId>,
+    /// Indexed like `docs`; empty for non-members.
+    pub member_links: Vec<MemberLinks>,
+    /// (meeting, index into its decisions), newest meeting first.
+    pub decisions: Vec<(DocId, usize)>,
+    /// (meeting, index into its actions), newest meeting first.
+    pub actions: Vec<(DocId, usize)>,
+    pub start_here: Vec<DocId>,
+    pub statics: Vec<StaticFile>,
+    pub urls: Urls,
+}
+
+impl Site {
+    pub fn member(&self, id: &MemberId) -> Option<&Document> {
+        self.member_ids.get(id).map(|&d| &*self.docs[d])
+    }
+}
+
+pub struct Options {
+    pub drafts: bool,
+    pub base_url: Option<String>,
+}
+
+/// Links parsed documents into a site.
+pub fn site(documents: Vec<Document>, statics: Vec<StaticFile>, config: &Config, options: &Options) -> (Site, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let urls = Urls::new(options.base_url.as_deref().or(config.base_url.as_deref()));
+
+    // Drafts are left out, but remembered so links to them explain why.
+    let mut drafts = HashSet::new();
+    let mut documents: Vec<Document> = documents
+        .into_iter()
+        .filter(|d| {
+            let draft = d.practice().is_some_and(|p| p.status == Status::Draft);
+            if draft && !options.drafts {
+                drafts.insert(d.path.clone());
+                return false;
+            }
+            true
+        })
+        .collect();
+    documents.sort_by(|a, b| a.path.cmp(&b.path));
+    let documents = drop_collisions(documents, &statics, &mut diagnostics);
+    let docs: Vec<Arc<Document>> = documents.into_iter().map(Arc::new).collect();
+
+    let index = Index::new(&docs, &statics, &drafts);
+    let resolved: Vec<Resolved> = docs.par_iter().enumerate().map(|(id, doc)| index.resolve_body(id, doc, &urls)).collect();
+
+    let mut bodies = Vec::with_capacity(docs.len());
+    let mut backlinks: Vec<Vec<DocId>> = vec![Vec::new(); docs.len()];
+    let mut member_links: Vec<MemberLinks> = vec![MemberLinks::default(); docs.len()];
+    for (from, r) in resolved.into_iter().enumerate() {
+        bodies.push(r.html);
+        diagnostics.extend(r.diagnostics);
+        for to in r.links {
+            if to != from && !backlinks[to].contains(&from) {
+                backlinks[to].push(from);
+            }
+        }
+        for to in r.mentions {
+            if !member_links[to].mentioned_in.contains(&from) {
+                member_links[to].mentioned_in.push(from);
+            }
+        }
+    }
+
+    let mut related = vec![Vec::new(); docs.len()];
+    for (id, doc) in docs.iter().enumerate() {
+        index.check_members(doc, &mut diagnostics);
+        match &doc.meta {
+            Meta::Practice(p) => {
+                for m in &p.maintainers {
+                    if let Some(&mid) = index.members.get(&m.value) {
+                        member_links[mid].maintains.push(id);
+                    }
+                }
+                for r in &p.related {
+                    match index.related(&doc.path, &r.value) {
+                        Ok(target) => related[id].push(target),
+                        Err(help) => diagnostics.push(
+                            Diagnostic::error("broken-related", format!("related document `{}` does not exist", r.value))
+                                .in_file(&doc.path)
+                                .at(r.span)
+                                .help(help),
+                        ),
+                    }
+                }
+            }
+            Meta::Meeting(m) => {
+                for a in &m.attendees {
+                    if let Some(&mid) = index.members.get(&a.value) {
+                        member_links[mid].attended.push(id);
+                    }
+                }
+                if let Some(f) = &m.facilitator
+                    && let Some(&mid) = index.members.get(&f.value)
+                {
+                    member_links[mid].facilitated.push(id);
+                }
+                for (i, a) in m.actions.iter().enumerate() {
+                    if let Some(&mid) = index.members.get(&a.owner.value) {
+                        member_links[mid].actions.push((id, i));
+                    }
+                }
+            }
+            Meta::Member(m) => {
+                if let Some(avatar) = &m.avatar
+                    && !avatar.value.starts_with("https://")
+                    && index.static_file(avatar.value.trim_start_matches('/')).is_none()
+                {
+                    diagnostics.push(
+                        Diagnostic::error("broken-avatar", format!("avatar `{}` is not a file in static/", avatar.value))
+                            .in_file(&doc.path)
+                            .at(avatar.span)
+                            .help(format!("put the image at static/{} or use an https URL", avatar.value.trim_start_matches('/'))),
+                    );
+                }
+            }
+            Meta::Page(_) => {}
+        }
+    }
+
+    let start_here = config
+        .start_here
+        .iter()
+        .filter_map(|(path, span)| match index.related(&SourcePath::new(""), path) {
+            Ok(id) => Some(id),
+            Err(help) => {
+                diagnostics.push(
+                    Diagnostic::error("broken-start-here", format!("start_here entry `{path}` does not exist"))
+                        .in_file(&Config::source_path())
+                        .at(*span)
+                        .help(help),
+                );
+                None
+            }
+        })
+        .collect();
+
+    let by_kind = |kind: Kind| -> Vec<DocId> { (0..docs.len()).filter(|&i| docs[i].kind == kind).collect() };
+    let mut practices = by_kind(Kind::Practice);
+    practices.sort_by_cached_key(|&i| sort_title(&docs[i].title));
+    let mut members = by_kind(Kind::Member);
+    members.sort_by_cached_key(|&i| sort_title(&docs[i].title));
+    let mut meetings = by_kind(Kind::Meeting);
+    meetings.sort_by_key(|&i| {
+        let m = docs[i].meeting();
+        (std::cmp::Reverse(m.map(|m| (m.date, m.time))), docs[i].path.clone())
+    });
+    let mut pages = by_kind(Kind::Page);
+    pages.sort_by_cached_key(|&i| {
+        let order = match &docs[i].meta {
+            Meta::Page(p) => p.order.unwrap_or(i64::MAX),
+            _ => i64::MAX,
+        };
+        (order, sort_title(&docs[i].title))
+    });
+
+    let mut decisions = Vec::new();
+    let mut actions = Vec::new();
+    for &m in &meetings {
+        if let Some(meta) = docs[m].meeting() {
+            decisions.extend((0..meta.decisions.len()).map(|i| (m, i)));
+            actions.extend((0..meta.actions.len()).map(|i| (m, i)));
+        }
+    }
+
+    let mut tag_map: BTreeMap<String, TagEntry> = BTreeMap::new();
+    for (id, doc) in docs.iter().enumerate() {
+        for tag in doc.meta.tags() {
+            tag_map.entry(tag.slug.clone()).or_insert_with(|| TagEntry { tag: tag.clone(), docs: Vec::new() }).docs.push(id);
+        }
+    }
+    let tags = tag_map.into_values().collect();
+
+    let site = Site {
+        member_ids: index.members.clone(),
+        docs: docs.clone(),
+        bodies,
+        practices,
+        members,
+        meetings,
+        pages,
+        tags,
+        backlinks,
+        related,
+        member_links,
+        decisions,
+        actions,
+        start_here,
+        statics,
+        urls,
+    };
+    (site, diagnostics)
+}
+
+/// Case- and accent-insensitive sort key for titles and names.
+fn sort_title(title: &str) -> String {
+    title.nfkd().filter(|c| c.is_alphanumeric() || c.is_whitespace()).flat_map(char::to_lowercase).collect()
+}
+
+/// Reports documents whose URL another document, a static file or a
+/// generated page already has, and leaves them out.
+fn drop_collisions(documents: Vec<Document>, statics: &[StaticFile], diagnostics: &mut Vec<Diagnostic>) -> Vec<Document> {
+    enum Owner {
+        Generated,
+        Static(SourcePath),
+        Doc(SourcePath),
+    }
+    let mut owners: HashMap<String, Owner> = HashMap::new();
+    for g in GENERATED {
+        owners.insert(UrlPath::file(g).collision_key(), Owner::Generated);
+    }
+    for s in statics {
+        let key = UrlPath::file(&s.output).collision_key();
+        owners.insert(key.trim_end_matches("index.html").to_string(), Owner::Static(s.path.clone()));
+        owners.insert(key, Owner::Static(s.path.clone()));
+    }
+    let mut kept = Vec::with_capacity(documents.len());
+    for doc in documents {
+        let key = doc.url.collision_key();
+        let clash = match owners.get(&key) {
+            None => None,
+            Some(Owner::Generated) => Some(format!("its URL {} is one guild generates", doc.url)),
+            Some(Owner::Static(p)) => Some(format!("its URL {} is also the static file {p}", doc.url)),
+            Some(Owner::Doc(p)) => Some(format!("its URL {} is also the URL of {p}", doc.url)),
+        };
+        match clash {
+            Some(why) => diagnostics.push(
+                Diagnostic::error("duplicate-url", format!("two sources map to the same URL: {why}"))
+                    .in_file(&doc.path)
+                    .at(Span { line: 1, column: 1, len: 1 })
+                    .help("rename one of the files; URLs ignore case and Unicode normalisation"),
+            ),
+            None => {
+                owners.insert(key, Owner::Doc(doc.path.clone()));
+                kept.push(doc);
+            }
+        }
+    }
+    kept
+}
+
+struct Resolved {
+    html: String,
+    links: Vec<DocId>,
+    mentions: Vec<DocId>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// Lookup tables for resolving references.
+struct Index<'a> {
+    docs: &'a [Arc<Document>],
+    by_path: HashMap<&'a str, DocId>,
+    by_stem: HashMap<&'a str, DocId>,
+    by_title: HashMap<String, Vec<DocId>>,
+    by_url: HashMap<&'a str, DocId>,
+    members: HashMap<MemberId, DocId>,
+    statics: HashMap<&'a str, &'a StaticFile>,
+    drafts: &'a HashSet<SourcePath>,
+}
+
+enum Found {
+    Doc(DocId),
+    Url(String),
+}
+
+impl<'a> Index<'a> {
+    fn new(docs: &'a [Arc<Document>], statics: &'a [StaticFile], drafts: &'a HashSet<SourcePath>) -> Index<'a> {
+        let mut by_title: HashMap<String, Vec<DocId>> = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            by_title.entry(title_key(&d.title)).or_default().push(i);
+        }
+        Index {
+            docs,
+            by_path: docs.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect(),
+            by_stem: docs.iter().enumerate().map(|(i, d)| (d.path.without_extension(), i)).collect(),
+            by_title,
+            by_url: docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect(),
+            members: docs.iter().enumerate().filter_map(|(i, d)| d.member().map(|m| (m.id.clone(), i))).collect(),
+            statics: statics.iter().map(|s| (s.output.as_str(), s)).collect(),
+            drafts,
+        }
+    }
+
+    fn static_file(&self, output: &str) -> Option<&StaticFile> {
+        self.statics.get(output).copied()
+    }
+
+    fn closest_path(&self, wanted: &str) -> String {
+        match closest(wanted, self.by_path.keys().copied()) {
+            Some(best) => format!("did you mean `{best}`?"),
+            None => "check the path; links are relative to the file they are written in".into(),
+        }
+    }
+
+    fn closest_member(&self, id: &MemberId) -> String {
+        match closest(id.as_str(), self.members.keys().map(MemberId::as_str)) {
+            Some(best) => format!("did you mean `{best}`? Member ids are the file names in members/"),
+            None => "member ids are the file names in members/ (without .md); add a profile there".into(),
+        }
+    }
+
+    /// A `related` or `start_here` path: relative to the repository root,
+    /// or to the file that names it.
+    fn related(&self, from: &SourcePath, path: &str) -> Result<DocId, String> {
+        let clean = path.trim_start_matches('/');
+        let with_md = if clean.ends_with(".md") { clean.to_string() } else { format!("{clean}.md") };
+        if let Some(&id) = self.by_path.get(with_md.as_str()) {
+            return Ok(id);
+        }
+        if let Some(joined) = join(from.parent(), &with_md)
+            && let Some(&id) = self.by_path.get(joined.as_str())
+        {
+            return Ok(id);
+        }
+        if self.drafts.contains(&SourcePath::new(&with_md)) {
+            return Err("that practice is a draft, which is left out unless you build with --drafts".into());
+        }
+        Err(self.closest_path(&with_md))
+    }
+
+    fn check_members(&self, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
+        let mut check = |id: &MemberId, span: Span, role: &str| {
+            if !self.members.contains_key(id) {
+                diagnostics.push(
+                    Diagnostic::error("unknown-member", format!("unknown member `{id}` in {role}"))
+                        .in_file(&doc.path)
+                        .at(span)
+                        .help(self.closest_member(id)),
+                );
+            }
+        };
+        match &doc.meta {
+            Meta::Practice(p) => p.maintainers.iter().for_each(|m| check(&m.value, m.span, "maintainers")),
+            Meta::Meeting(m) => {
+                m.attendees.iter().for_each(|a| check(&a.value, a.span, "attendees"));
+                if let Some(f) = &m.facilitator {
+                    check(&f.value, f.span, "facilitator");
+                }
+            }
+            Meta::Member(_) | Meta::Page(_) => {}
+        }
+    }
+
+    fn resolve_body(&self, id: DocId, doc: &Document, urls: &Urls) -> Resolved {
+        let mut out = Resolved { html: String::new(), links: Vec::new(), mentions: Vec::new(), diagnostics: Vec::new() };
+        let filled: Vec<String> = doc.body.refs.iter().map(|r| self.fill(id, doc, &r.kind, r.span, urls, &mut out)).collect();
+        let mut html = String::with_capacity(doc.body.segments.iter().map(|s| if let Segment::Html(h) = s { h.len() } else { 40 }).sum());
+        for segment in &doc.body.segments {
+            match segment {
+                Segment::Html(h) => html.push_str(h),
+                Segment::Ref(i) => html.push_str(filled.get(*i).map_or("#", String::as_str)),
+            }
+        }
+        out.html = html;
+        out
+    }
+
+    /// The text that replaces one reference hole.
+    fn fill(&self, id: DocId, doc: &Document, kind: &RefKind, span: Span, urls: &Urls, out: &mut Resolved) -> String {
+        let error = |code: &'static str, message: String, help: String| Diagnostic::error(code, message).in_file(&doc.path).at(span).help(help);
+        match kind {
+            RefKind::Mention(member) => match self.members.get(member) {
+                Some(&m) => {
+                    out.mentions.push(m);
+                    let target = &self.docs[m];
+                    format!(
+                        "<a class=\"mention\" href=\"{}\">{}</a>",
+                        escape(&urls.href(&target.url)),
+                        escape(&target.title)
+                    )
+                }
+                None => {
+                    out.diagnostics.push(error(
+                        "unknown-member",
+                        format!("unknown member `@{member}`"),
+                        format!("{} (write `\\@` for a literal @)", self.closest_member(member)),
+                    ));
+                    format!("@{}", escape(member.as_str()))
+                }
+            },
+            RefKind::WikiElement { target, anchor } => {
+                let label = if anchor.is_some() { target.clone() } else { String::new() };
+                match self.wiki(target) {
+                    Ok(to) => {
+                        out.links.push(to);
+                        let href = self.href_to(id, to, anchor.as_deref(), urls, span, out);
+                        let title = if label.is_empty() { self.docs[to].title.clone() } else { self.docs[to].title.clone() };
+                        format!("<a href=\"{}\">{}</a>", escape(&href), escape(&title))
+                    }
+                    Err(help) => {
+                        out.diagnostics.push(error("broken-wiki-link", format!("wiki link `[[{target}]]` matches no page"), help));
+                        format!("[[{}]]", escape(target))
+                    }
+                }
+            }
+            RefKind::Href { target, anchor } => {
+                let found = match target {
+                    Target::SamePage => Ok(Found::Doc(id)),
+                    Target::Wiki(t) => self.wiki(t).map(Found::Doc).map_err(|help| ("broken-wiki-link", format!("wiki link `[[{t}]]` matches no page"), help)),
+                    Target::Relative(path) => self.relative(doc, path, urls),
+                    Target::Root(path) => self.root(path, urls),
+                };
+                match found {
+                    Ok(Found::Doc(to)) => {
+                        if to != id {
+                            out.links.push(to);
+                        }
+                        let href = self.href_to(id, to, anchor.as_deref(), urls, span, out);
+                        escape(&href)
+                    }
+                    Ok(Found::Url(url)) => {
+                        let url = match anchor {
+                            Some(a) => format!("{url}#{a}"),
+                            None => url,
+                        };
+                        escape(&url)
+                    }
+                    Err((code, message, help)) => {
+                        let severity_warning = code == "link-to-draft";
+                        let d = error(code, message, help);
+                        out.diagnostics.push(if severity_warning { Diagnostic { severity: crate::diag::Severity::Warning, ..d } } else { d });
+                        "#".into()
+                    }
+                }
+            }
+        }
+    }
+
+    /// The href of document `to`, with its anchor checked.
+    fn href_to(&self, from: DocId, to: DocId, anchor: Option<&str>, urls: &Urls, span: Span, out: &mut Resolved) -> String {
+        let target = &self.docs[to];
+        let Some(anchor) = anchor else { return urls.href(&target.url) };
+        if !target.has_anchor(anchor) {
+            let ids = target.headings.iter().map(|h| h.id.as_str()).chain(target.extra_ids.iter().map(String::as_str));
+            let help = match closest(anchor, ids) {
+                Some(best) => format!("did you mean `#{best}`?"),
+                None if target.headings.is_empty() => format!("{} has no headings to link to", target.path),
+                None => format!("headings in {} are: {}", target.path, target.headings.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")),
+            };
+            out.diagnostics.push(
+                Diagnostic::error("broken-anchor", format!("`#{anchor}` is not a heading in {}", target.path))
+                    .in_file(&self.docs[from].path)
+                    .at(span)
+                    .help(help),
+            );
+        }
+        if from == to {
+            format!("#{anchor}")
+        } else {
+            format!("{}#{anchor}", urls.href(&target.url))
+        }
+    }
+
+    fn wiki(&self, target: &str) -> Result<DocId, String> {
+        let t = target.trim().trim_start_matches('/');
+        let stem = t.strip_suffix(".md").unwrap_or(t);
+        if let Some(&id) = self.by_stem.get(stem) {
+            return Ok(id);
+        }
+        match self.by_title.get(&title_key(t)).map(Vec::as_slice) {
+            Some([one]) => Ok(*one),
+            Some(many) => Err(format!(
+                "several pages have that title ({}); link by path instead, e.g. `[[{}]]`",
+                many.iter().map(|&i| self.docs[i].path.as_str()).collect::<Vec<_>>().join(", "),
+                self.docs[many[0]].path.without_extension()
+            )),
+            None => {
+                let titles = self.docs.iter().map(|d| d.title.as_str());
+                match closest(t, titles) {
+                    Some(best) => Err(format!("did you mean `[[{best}]]`? Wiki links match a title or a path without .md")),
+                    None => Err("wiki links match a page title (any case) or a path without .md, like `[[practices/oncall/basics]]`".into()),
+                }
+            }
+        }
+    }
+
+    fn relative(&self, doc: &Document, path: &str, urls: &Urls) -> Result<Found, (&'static str, String, String)> {
+        let decoded = path.replace("%20", " ");
+        let Some(joined) = join(doc.path.parent(), &decoded) else {
+            return Err(("broken-link", format!("link `{path}` points outside the community"), "links must stay inside the repository".into()));
+        };
+        if joined.ends_with(".md") {
+            return match self.by_path.get(joined.as_str()) {
+                Some(&id) => Ok(Found::Doc(id)),
+                None if self.drafts.contains(&SourcePath::new(&joined)) => Err((
+                    "link-to-draft",
+                    format!("link to `{path}`, a draft that is left out of the site"),
+                    "publish the draft (status: proposed) or remove the link; `--drafts` includes drafts".into(),
+                )),
+                None => Err(("broken-link", format!("link target `{path}` does not exist (resolved to {joined})"), self.closest_path(&joined))),
+            };
+        }
+        if let Some(rest) = joined.strip_prefix("static/")
+            && self.static_file(rest).is_some()
+        {
+            return Ok(Found::Url(urls.rebase(rest)));
+        }
+        Err((
+            "broken-link",
+            format!("link target `{path}` is not a published file (resolved to {joined})"),
+            "link to a .md file, or put files in static/ and link to them as /path".into(),
+        ))
+    }
+
+    fn root(&self, path: &str, urls: &Urls) -> Result<Found, (&'static str, String, String)> {
+        let clean = path.trim_start_matches('/');
+        if clean.ends_with(".md") {
+            return match self.by_path.get(clean) {
+                Some(&id) => Ok(Found::Doc(id)),
+                None => Err(("broken-link", format!("link target `{path}` does not exist"), self.closest_path(clean))),
+            };
+        }
+        let as_page = if clean.is_empty() || clean.ends_with('/') { clean.to_string() } else { format!("{clean}/") };
+        let known = self.static_file(clean).is_some()
+            || self.static_file(&format!("{as_page}index.html")).is_some()
+            || self.by_url.contains_key(as_page.as_str())
+            || GENERATED.contains(&clean)
+            || GENERATED.contains(&as_page.as_str())
+            || as_page.starts_with("tags/");
+        if known {
+            Ok(Found::Url(urls.rebase(clean)))
+        } else {
+            let help = match closest(clean, self.statics.keys().copied()) {
+                Some(best) => format!("did you mean `/{best}`? Files in static/ are served from the site root"),
+                None => "files in static/ are served from the site root: static/images/a.png is /images/a.png".into(),
+            };
+            Err(("broken-link", format!("nothing is published at `{path}`"), help))
+        }
+    }
+}
+
+fn title_key(title: &str) -> String {
+    title.nfc().flat_map(char::to_lowercase).collect::<String>().trim().to_string()
+}
+
+/// Joins a relative path onto a folder, resolving `.` and `..`; `None` if
+/// it climbs above the root.
+fn join(dir: &str, rel: &str) -> Option<String> {
+    let mut parts: Vec<&str> = dir.split('/').filter(|p| !p.is_empty()).collect();
+    for part in rel.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    Some(parts.join("/"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn joins_relative_paths() {
+        assert_eq!(join("practices/oncall", "../incidents/review.md").as_deref(), Some("practices/incidents/review.md"));
+        assert_eq!(join("practices", "./a.md").as_deref(), Some("practices/a.md"));
+        assert_eq!(join("practices", "../../etc/passwd"), None);
+    }
+
+    #[test]
+    fn sort_titles_ignore_case_and_accents() {
+        assert!(sort_title("Émile") < sort_title("Fatima"));
+        assert!(sort_title("amara") < sort_title("Bob"));
+    }
+}

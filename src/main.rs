@@ -1,0 +1,162 @@
+//! The `guild` command: parses arguments, calls one library function per
+//! subcommand, prints diagnostics and returns the exit code
+//! (0 fine, 1 content errors, 2 usage or I/O failure).
+
+use std::io::{IsTerminal, Write};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use guild::date::Date;
+use guild::diag;
+use guild::pipeline::{self, Options, Report};
+
+#[derive(Parser)]
+#[command(name = "guild", version, about = "Build the website of a community of practice from a repository of Markdown")]
+struct Cli {
+    /// The community folder (holding community.yaml); default: search upwards from the current folder
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
+
+    /// When to colour diagnostics
+    #[arg(long, global = true, value_enum, default_value_t = Color::Auto)]
+    color: Color,
+
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Color {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum Format {
+    Human,
+    Json,
+}
+
+#[derive(clap::Args)]
+struct Common {
+    /// Include practices with `status: draft`
+    #[arg(long)]
+    drafts: bool,
+    /// Fail (exit 1) on warnings too
+    #[arg(long)]
+    deny_warnings: bool,
+    /// Pretend today is this date (YYYY-MM-DD); default: SOURCE_DATE_EPOCH or the clock
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    now: Option<Date>,
+    /// Override `base_url` from community.yaml
+    #[arg(long, value_name = "URL")]
+    base_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site into an output folder
+    Build {
+        /// Output folder
+        #[arg(short, long, default_value = "public", value_name = "DIR")]
+        output: PathBuf,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Check the community for problems and write nothing
+    Check {
+        /// How to print problems
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        #[command(flatten)]
+        common: Common,
+    },
+}
+
+fn parse_date(text: &str) -> Result<Date, String> {
+    Date::parse(text)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let color = match cli.color {
+        Color::Always => true,
+        Color::Never => false,
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+    };
+    let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
+    let options = |common: &Common| Options {
+        start: cli.root.clone().unwrap_or_else(|| cwd.clone()),
+        explicit_root: cli.root.is_some(),
+        base_url: common.base_url.clone(),
+        drafts: common.drafts,
+        today: common.now.unwrap_or_else(pipeline::today),
+    };
+    let (result, format, deny_warnings, output) = match &cli.command {
+        Command::Build { output, common } => {
+            let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
+            (pipeline::build(&options(common), &out), Format::Human, common.deny_warnings, Some(output.clone()))
+        }
+        Command::Check { format, common } => (pipeline::check(&options(common)), *format, common.deny_warnings, None),
+    };
+    let report = match result {
+        Ok(r) => r,
+        Err(e) => {
+            let mut message = format!("error: {e}");
+            let mut source = std::error::Error::source(&e);
+            while let Some(s) = source {
+                message.push_str(&format!(": {s}"));
+                source = s.source();
+            }
+            eprintln!("{message}");
+            return ExitCode::from(2);
+        }
+    };
+    print(&report, format, color);
+    let counts = report.counts();
+    let failed = counts.errors > 0 || (deny_warnings && counts.warnings > 0);
+    if format == Format::Human {
+        match (&output, failed) {
+            (_, true) => eprintln!(
+                "error: {} found{}",
+                diag::summary(counts).unwrap_or_default(),
+                if output.is_some() { "; nothing was written, the previous output is untouched" } else { "" }
+            ),
+            (Some(out), false) => eprintln!(
+                "built {} documents into {} ({} files) in {} ms{}",
+                report.documents,
+                out.display(),
+                report.files_written,
+                report.elapsed_ms,
+                diag::summary(counts).map(|s| format!(", {s}")).unwrap_or_default()
+            ),
+            (None, false) => eprintln!(
+                "checked {} documents: {}",
+                report.documents,
+                diag::summary(counts).unwrap_or_else(|| "no problems".into())
+            ),
+        }
+    }
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn print(report: &Report, format: Format, color: bool) {
+    let lookup = |path: &guild::source::SourcePath| report.texts.get(path).cloned();
+    match format {
+        Format::Json => {
+            let mut stdout = std::io::stdout().lock();
+            for d in &report.diagnostics {
+                let _ = writeln!(stdout, "{}", diag::render_json(d));
+            }
+        }
+        Format::Human => {
+            let mut stderr = std::io::stderr().lock();
+            for d in &report.diagnostics {
+                let _ = writeln!(stderr, "{}\n", diag::render_human(d, &lookup, color));
+            }
+        }
+    }
+}

@@ -1,0 +1,272 @@
+//! The typed content model: what `parse` makes of each file.
+//!
+//! Plain data, no behaviour beyond small conversions. `parse` builds these;
+//! `link` reads them; nothing here knows about HTML templates or search.
+
+use std::fmt;
+use std::sync::Arc;
+
+use serde::Serialize;
+
+use crate::date::{Date, TimeOfDay};
+use crate::diag::Span;
+use crate::source::{Kind, SourcePath};
+use crate::url::UrlPath;
+
+/// A member's id: the file stem of `members/<id>.md`.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct MemberId(Arc<str>);
+
+impl MemberId {
+    pub fn new(id: &str) -> MemberId {
+        MemberId(Arc::from(id))
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Ids are lowercase letters, digits and inner hyphens, so `@id` in
+    /// prose is unambiguous.
+    pub fn is_valid(id: &str) -> bool {
+        !id.is_empty()
+            && !id.starts_with('-')
+            && !id.ends_with('-')
+            && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+    }
+}
+
+impl fmt::Display for MemberId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+/// A value with the place it was written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Located<T> {
+    pub value: T,
+    pub span: Span,
+}
+
+/// A tag as written, and the slug it is known by (`On-call` and `oncall`
+/// are different tags; `On Call` and `on-call` are the same).
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Tag {
+    pub slug: String,
+    pub name: String,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Status {
+    Draft,
+    Proposed,
+    Adopted,
+    Deprecated,
+}
+
+impl Status {
+    pub const ALL: [Status; 4] = [Status::Adopted, Status::Proposed, Status::Draft, Status::Deprecated];
+
+    pub fn parse(text: &str) -> Option<Status> {
+        match text {
+            "draft" => Some(Status::Draft),
+            "proposed" => Some(Status::Proposed),
+            "adopted" => Some(Status::Adopted),
+            "deprecated" => Some(Status::Deprecated),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Status::Draft => "draft",
+            Status::Proposed => "proposed",
+            Status::Adopted => "adopted",
+            Status::Deprecated => "deprecated",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            Status::Draft => "Draft",
+            Status::Proposed => "Proposed",
+            Status::Adopted => "Adopted",
+            Status::Deprecated => "Deprecated",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PracticeMeta {
+    pub summary: Option<String>,
+    pub tags: Vec<Tag>,
+    pub maintainers: Vec<Located<MemberId>>,
+    pub status: Status,
+    pub reviewed: Option<Date>,
+    pub related: Vec<Located<String>>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MemberMeta {
+    pub id: MemberId,
+    pub role: Option<String>,
+    pub expertise: Vec<Tag>,
+    pub location: Option<String>,
+    pub timezone: Option<String>,
+    pub joined: Option<Date>,
+    /// (kind, URL), e.g. ("github", "https://github.com/grace").
+    pub links: Vec<(String, String)>,
+    /// A root-relative path into `static/`, or an https URL.
+    pub avatar: Option<Located<String>>,
+    pub available_for: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub text: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ActionItem {
+    pub owner: Located<MemberId>,
+    /// The item's text without the owner mention and the due date.
+    pub text: String,
+    pub done: bool,
+    pub due: Option<Date>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MeetingMeta {
+    pub date: Date,
+    pub time: Option<TimeOfDay>,
+    pub duration_minutes: Option<u32>,
+    pub attendees: Vec<Located<MemberId>>,
+    pub facilitator: Option<Located<MemberId>>,
+    pub tags: Vec<Tag>,
+    pub recording: Option<String>,
+    pub decisions: Vec<Decision>,
+    pub actions: Vec<ActionItem>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PageMeta {
+    pub order: Option<i64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Meta {
+    Practice(PracticeMeta),
+    Member(MemberMeta),
+    Meeting(MeetingMeta),
+    Page(PageMeta),
+}
+
+impl Meta {
+    pub fn tags(&self) -> &[Tag] {
+        match self {
+            Meta::Practice(p) => &p.tags,
+            Meta::Meeting(m) => &m.tags,
+            Meta::Member(m) => &m.expertise,
+            Meta::Page(_) => &[],
+        }
+    }
+}
+
+/// A heading of a document, for anchors and the table of contents.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Heading {
+    pub level: u8,
+    pub id: String,
+    pub text: String,
+}
+
+/// Where a link in a document points, before it is resolved.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// A `.md` file relative to the document (`../oncall/basics.md`).
+    Relative(String),
+    /// A path from the site root as written (`/images/x.svg`, `/practices/a.md`).
+    Root(String),
+    /// A `[[wiki link]]` target: a path without `.md`, or a title.
+    Wiki(String),
+    /// `#anchor` on the same page.
+    SamePage,
+}
+
+/// A reference in a body that `link` must resolve.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RefKind {
+    /// Replaced by a URL inside an `href`/`src` attribute.
+    Href { target: Target, anchor: Option<String> },
+    /// Replaced by a whole `<a>` whose text is the target's title.
+    WikiElement { target: String, anchor: Option<String> },
+    /// Replaced by a link to the member's profile.
+    Mention(MemberId),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reference {
+    pub kind: RefKind,
+    pub span: Span,
+}
+
+/// Rendered HTML with holes where resolved references go.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Body {
+    pub segments: Vec<Segment>,
+    pub refs: Vec<Reference>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Segment {
+    Html(String),
+    /// Index into `Body::refs`.
+    Ref(usize),
+}
+
+/// One parsed file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Document {
+    pub path: SourcePath,
+    pub kind: Kind,
+    pub url: UrlPath,
+    pub title: String,
+    pub meta: Meta,
+    pub body: Body,
+    pub headings: Vec<Heading>,
+    /// Ids other than headings that anchors may target (footnotes).
+    pub extra_ids: Vec<String>,
+    /// All text of the body, for search and summaries.
+    pub plain_text: String,
+    /// The first paragraph as plain text, for listings without a summary.
+    pub lead: String,
+}
+
+impl Document {
+    pub fn has_anchor(&self, id: &str) -> bool {
+        self.headings.iter().any(|h| h.id == id) || self.extra_ids.iter().any(|x| x == id)
+    }
+
+    pub fn practice(&self) -> Option<&PracticeMeta> {
+        match &self.meta {
+            Meta::Practice(p) => Some(p),
+            _ => None,
+        }
+    }
+
+    pub fn member(&self) -> Option<&MemberMeta> {
+        match &self.meta {
+            Meta::Member(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn meeting(&self) -> Option<&MeetingMeta> {
+        match &self.meta {
+            Meta::Meeting(m) => Some(m),
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,755 @@
+//! Markdown to HTML with holes for references.
+//!
+//! One pass over pulldown-cmark's events that: gives headings unique ids
+//! and anchor links, highlights fenced code, wraps tables for small screens,
+//! finds `@mentions`, wiki links and relative links (leaving a hole for
+//! `link` to fill), blocks unsafe URL schemes, collects decisions and action
+//! items, and gathers plain text for search. Pure: no I/O.
+
+use std::collections::HashMap;
+use std::ops::Range;
+use std::sync::OnceLock;
+
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+
+use crate::config::RawHtml;
+use crate::date::Date;
+use crate::diag::{Diagnostic, LineIndex, Span};
+use crate::model::{Body, Decision, Heading, Located, MemberId, RefKind, Reference, Segment, Target};
+use crate::source::SourcePath;
+use crate::url::slugify;
+
+use super::highlight::highlight;
+
+/// An action item as found in the text, before its owner is checked.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundAction {
+    pub owner: Located<MemberId>,
+    pub text: String,
+    pub done: bool,
+    pub due: Option<Date>,
+}
+
+#[derive(Debug, Default)]
+pub struct Rendered {
+    pub body: Body,
+    pub headings: Vec<Heading>,
+    pub extra_ids: Vec<String>,
+    pub plain_text: String,
+    pub lead: String,
+    /// The text of a leading `# Heading`, which is dropped from the body
+    /// because the page shows the title itself.
+    pub leading_h1: Option<String>,
+    pub decisions: Vec<Decision>,
+    pub actions: Vec<FoundAction>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A marker that cannot come from content: it carries a per-process nonce.
+fn marker_prefix() -> &'static str {
+    static PREFIX: OnceLock<String> = OnceLock::new();
+    PREFIX.get_or_init(|| {
+        use std::hash::{BuildHasher, Hasher};
+        let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+        h.write_u64(std::process::id().into());
+        format!("/__guild{:016x}r", h.finish())
+    })
+}
+
+fn marker(index: usize) -> String {
+    format!("{}{index}e", marker_prefix())
+}
+
+/// Splits rendered HTML at reference markers.
+fn segments(html: &str) -> Vec<Segment> {
+    let prefix = marker_prefix();
+    let mut out = Vec::new();
+    let mut rest = html;
+    while let Some(at) = rest.find(prefix) {
+        let after = &rest[at + prefix.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        let index = after[..digits].parse::<usize>().ok();
+        match (index, after.as_bytes().get(digits)) {
+            (Some(index), Some(b'e')) => {
+                if at > 0 {
+                    out.push(Segment::Html(rest[..at].to_string()));
+                }
+                out.push(Segment::Ref(index));
+                rest = &after[digits + 1..];
+            }
+            _ => {
+                out.push(Segment::Html(rest[..at + prefix.len()].to_string()));
+                rest = after;
+            }
+        }
+    }
+    if !rest.is_empty() {
+        out.push(Segment::Html(rest.to_string()));
+    }
+    out
+}
+
+struct HeadingBuf<'a> {
+    level: u8,
+    id: Option<String>,
+    events: Vec<Event<'a>>,
+    text: String,
+    leading: bool,
+}
+
+struct ItemBuf {
+    text: String,
+    task: Option<bool>,
+    offset: usize,
+    depth: usize,
+}
+
+struct Renderer<'a> {
+    file: &'a SourcePath,
+    text: &'a str,
+    body_offset: usize,
+    lines: LineIndex,
+    out: Vec<Event<'a>>,
+    refs: Vec<Reference>,
+    result: Rendered,
+    ids: HashMap<String, usize>,
+    heading: Option<HeadingBuf<'a>>,
+    code: Option<(String, String)>,
+    link_depth: usize,
+    skip_depth: usize,
+    blocks_seen: usize,
+    list_depth: usize,
+    items: Vec<ItemBuf>,
+    decisions_level: Option<u8>,
+    in_paragraph: bool,
+    paragraph_text: String,
+    has_raw_html: bool,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+        | Options::ENABLE_WIKILINKS
+}
+
+/// Renders the Markdown body that starts at byte `body_offset` of `text`.
+pub fn render(file: &SourcePath, text: &str, body_offset: usize, raw_html: RawHtml) -> Rendered {
+    let body = &text[body_offset..];
+    let mut r = Renderer {
+        file,
+        text,
+        body_offset,
+        lines: LineIndex::new(text),
+        out: Vec::new(),
+        refs: Vec::new(),
+        result: Rendered::default(),
+        ids: HashMap::new(),
+        heading: None,
+        code: None,
+        link_depth: 0,
+        skip_depth: 0,
+        blocks_seen: 0,
+        list_depth: 0,
+        items: Vec::new(),
+        decisions_level: None,
+        in_paragraph: false,
+        paragraph_text: String::new(),
+        has_raw_html: false,
+    };
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        r.event(event, range);
+    }
+    let mut html = String::with_capacity(body.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, r.out.drain(..));
+    if r.has_raw_html && raw_html == RawHtml::Sanitize {
+        html = sanitize(&html);
+    }
+    let mut result = r.result;
+    result.body = Body { segments: segments(&html), refs: r.refs };
+    result
+}
+
+/// Cleans HTML written by hand in Markdown: keeps formatting, drops
+/// scripts, event handlers and dangerous URL schemes.
+fn sanitize(html: &str) -> String {
+    static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
+    let cleaner = CLEANER.get_or_init(|| {
+        let mut b = ammonia::Builder::default();
+        b.add_generic_attributes(["id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "tabindex"])
+            .add_tags(["details", "summary", "figure", "figcaption", "mark", "kbd", "abbr", "input", "section", "nav"])
+            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("img", ["loading", "width", "height"])
+            .add_tag_attributes("div", ["data-lang"])
+            .add_tag_attributes("pre", ["data-lang"])
+            .link_rel(None)
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+        b.rm_clean_content_tags(["script", "style"]);
+        b.clean_content_tags(["script", "style"].into_iter().collect());
+        b
+    });
+    cleaner.clean(html).to_string()
+}
+
+impl<'a> Renderer<'a> {
+    fn span(&self, body_range: &Range<usize>, len: usize) -> Span {
+        self.lines.span(self.text, self.body_offset + body_range.start, len)
+    }
+
+    fn source(&self, body_range: &Range<usize>) -> &'a str {
+        let start = self.body_offset + body_range.start;
+        let end = (self.body_offset + body_range.end).min(self.text.len());
+        self.text.get(start..end).unwrap_or("")
+    }
+
+    fn push_ref(&mut self, kind: RefKind, span: Span) -> String {
+        self.refs.push(Reference { kind, span });
+        marker(self.refs.len() - 1)
+    }
+
+    fn emit(&mut self, event: Event<'a>) {
+        match &mut self.heading {
+            Some(h) => h.events.push(event),
+            None => self.out.push(event),
+        }
+    }
+
+    fn add_text(&mut self, text: &str) {
+        if let Some(h) = &mut self.heading {
+            h.text.push_str(text);
+        }
+        if let Some(item) = self.items.last_mut() {
+            item.text.push_str(text);
+        }
+        if self.in_paragraph {
+            self.paragraph_text.push_str(text);
+        }
+        self.result.plain_text.push_str(text);
+    }
+
+    fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if self.skip_depth > 0 {
+            // Inside a bare wiki link, whose text the resolved title replaces.
+            match event {
+                Event::Start(Tag::Link { .. }) => self.skip_depth += 1,
+                Event::End(TagEnd::Link) => self.skip_depth -= 1,
+                _ => {}
+            }
+            return;
+        }
+        if let Some((_, buf)) = &mut self.code {
+            match event {
+                Event::Text(t) => buf.push_str(&t),
+                Event::End(TagEnd::CodeBlock) => self.end_code_block(),
+                _ => {}
+            }
+            return;
+        }
+        match event {
+            Event::Start(tag) => self.start(tag, range),
+            Event::End(tag) => self.end(tag),
+            Event::Text(t) => self.text_event(t, range),
+            Event::Code(c) => {
+                self.add_text(&c);
+                self.emit(Event::Code(c));
+            }
+            Event::Html(h) | Event::InlineHtml(h) => {
+                self.has_raw_html = true;
+                self.emit(Event::Html(h));
+            }
+            Event::TaskListMarker(done) => {
+                if let Some(item) = self.items.last_mut() {
+                    item.task = Some(done);
+                }
+                let html = if done {
+                    "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
+                } else {
+                    "<input type=\"checkbox\" disabled aria-label=\"Not done\"> "
+                };
+                self.emit(Event::Html(html.into()));
+            }
+            Event::SoftBreak => {
+                self.add_text(" ");
+                self.emit(Event::SoftBreak);
+            }
+            Event::HardBreak => {
+                self.add_text(" ");
+                self.emit(Event::HardBreak);
+            }
+            other @ (Event::Rule | Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_)) => self.emit(other),
+        }
+    }
+
+    fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
+        let top_level_block = self.list_depth == 0 && self.heading.is_none() && self.link_depth == 0;
+        match tag {
+            Tag::Heading { level, id, .. } => {
+                let leading = self.blocks_seen == 0 && level == HeadingLevel::H1;
+                self.blocks_seen += 1;
+                let level = match level as u8 {
+                    1 => 2,
+                    n => n,
+                };
+                self.heading = Some(HeadingBuf { level, id: id.map(|i| i.to_string()), events: Vec::new(), text: String::new(), leading });
+                return;
+            }
+            Tag::CodeBlock(kind) => {
+                self.blocks_seen += 1;
+                let lang = match kind {
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Indented => String::new(),
+                };
+                self.code = Some((lang, String::new()));
+                return;
+            }
+            Tag::Table(_) => {
+                self.blocks_seen += 1;
+                self.emit(Event::Html("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Scrollable table\">\n".into()));
+                self.emit(Event::Start(tag));
+                return;
+            }
+            Tag::Paragraph => {
+                if top_level_block {
+                    self.blocks_seen += 1;
+                }
+                self.in_paragraph = self.result.lead.is_empty();
+                self.paragraph_text.clear();
+            }
+            Tag::List(_) => {
+                self.blocks_seen += 1;
+                self.list_depth += 1;
+            }
+            Tag::Item => {
+                self.items.push(ItemBuf { text: String::new(), task: None, offset: range.start, depth: self.list_depth });
+            }
+            Tag::FootnoteDefinition(ref name) => {
+                self.result.extra_ids.push(name.to_string());
+            }
+            Tag::BlockQuote(_) | Tag::HtmlBlock => {
+                self.blocks_seen += 1;
+            }
+            Tag::Link { link_type, dest_url, title, id } => {
+                let span = self.span(&range, self.source(&range).chars().count().min(200));
+                if let LinkType::WikiLink { has_pothole } = link_type {
+                    let (target, anchor) = split_anchor(&dest_url);
+                    if has_pothole {
+                        let m = self.push_ref(RefKind::Href { target: Target::Wiki(target), anchor }, span);
+                        self.link_depth += 1;
+                        self.emit(Event::Start(Tag::Link { link_type, dest_url: m.into(), title, id }));
+                    } else {
+                        let m = self.push_ref(RefKind::WikiElement { target, anchor }, span);
+                        self.add_text(&dest_url);
+                        self.emit(Event::Html(m.into()));
+                        self.skip_depth = 1;
+                    }
+                    return;
+                }
+                let dest = self.rewrite_url(&dest_url, span, false);
+                self.link_depth += 1;
+                self.emit(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                return;
+            }
+            Tag::Image { link_type, dest_url, title, id } => {
+                let span = self.span(&range, self.source(&range).chars().count().min(200));
+                let dest = self.rewrite_url(&dest_url, span, true);
+                self.emit(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+                return;
+            }
+            _ => {}
+        }
+        self.emit(Event::Start(tag));
+    }
+
+    fn end(&mut self, tag: TagEnd) {
+        match tag {
+            TagEnd::Heading(_) => {
+                self.end_heading();
+                return;
+            }
+            TagEnd::Table => {
+                self.emit(Event::End(tag));
+                self.emit(Event::Html("</div>\n".into()));
+                return;
+            }
+            TagEnd::Paragraph => {
+                if self.in_paragraph {
+                    self.result.lead = self.paragraph_text.trim().to_string();
+                    self.in_paragraph = false;
+                }
+                self.add_text("\n");
+            }
+            TagEnd::List(_) => self.list_depth -= 1,
+            TagEnd::Item => self.end_item(),
+            TagEnd::Link => self.link_depth = self.link_depth.saturating_sub(1),
+            TagEnd::TableCell => self.add_text(" "),
+            _ => {}
+        }
+        self.emit(Event::End(tag));
+    }
+
+    fn end_heading(&mut self) {
+        let Some(h) = self.heading.take() else { return };
+        let text = h.text.trim().to_string();
+        if h.leading && self.result.leading_h1.is_none() {
+            self.result.leading_h1 = Some(text);
+            return;
+        }
+        let base = h.id.clone().unwrap_or_else(|| slugify(&text));
+        let base = if base.is_empty() { "section".to_string() } else { base };
+        let id = if self.ids.contains_key(&base) {
+            let mut n = self.ids[&base];
+            loop {
+                n += 1;
+                let candidate = format!("{base}-{n}");
+                if !self.ids.contains_key(&candidate) {
+                    self.ids.insert(base.clone(), n);
+                    break candidate;
+                }
+            }
+        } else {
+            base
+        };
+        self.ids.entry(id.clone()).or_insert(0);
+        self.decisions_level = match self.decisions_level {
+            Some(l) if h.level > l => Some(l),
+            _ if is_decisions_heading(&text) => Some(h.level),
+            _ => None,
+        };
+        let escaped_id = escape(&id);
+        self.out.push(Event::Html(format!("<h{} id=\"{escaped_id}\">", h.level).into()));
+        self.out.extend(h.events);
+        self.out.push(Event::Html(
+            format!(
+                " <a class=\"anchor\" href=\"#{escaped_id}\" aria-label=\"Link to section: {}\">#</a></h{}>\n",
+                escape(&text),
+                h.level
+            )
+            .into(),
+        ));
+        self.result.plain_text.push('\n');
+        self.result.headings.push(Heading { level: h.level, id, text });
+    }
+
+    fn end_item(&mut self) {
+        let Some(item) = self.items.pop() else { return };
+        if let Some(parent) = self.items.last_mut() {
+            parent.text.push(' ');
+            parent.text.push_str(&item.text);
+        }
+        let text = item.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if let Some(done) = item.task {
+            if let Some(action) = self.action(&text, done, item.offset) {
+                self.result.actions.push(action);
+                return;
+            }
+        }
+        if self.decisions_level.is_some() && item.depth == 1 && !text.is_empty() {
+            self.result.decisions.push(Decision { text });
+        }
+    }
+
+    /// `@grace draft the runbook (due 2026-12-01)` -> an action item.
+    fn action(&mut self, text: &str, done: bool, offset: usize) -> Option<FoundAction> {
+        let (at, id) = find_mentions(text).into_iter().next()?;
+        let end = (offset + 400).min(self.text.len() - self.body_offset);
+        let source = self.source(&(offset..end));
+        let shift = source.find(&format!("@{id}")).unwrap_or(0);
+        let span = self.span(&(offset + shift..offset + shift), id.chars().count() + 1);
+        let mut rest = format!("{}{}", &text[..at], &text[at + 1 + id.len()..]);
+        let mut due = None;
+        if let Some(open) = rest.rfind("(due ") {
+            if let Some(close) = rest[open..].find(')') {
+                let date_text = rest[open + 5..open + close].trim().to_string();
+                match Date::parse(&date_text) {
+                    Ok(d) => due = Some(d),
+                    Err(why) => self.result.diagnostics.push(
+                        Diagnostic::error("bad-date", format!("action item due date is not valid: {why}"))
+                            .in_file(self.file)
+                            .at(span)
+                            .help("write `(due 2026-12-01)` at the end of the item"),
+                    ),
+                }
+                rest.replace_range(open..open + close + 1, "");
+            }
+        }
+        let text = rest.split_whitespace().collect::<Vec<_>>().join(" ");
+        let text = text.trim_start_matches([':', '-', '–', ',']).trim().to_string();
+        Some(FoundAction { owner: Located { value: MemberId::new(&id), span }, text, done, due })
+    }
+
+    fn end_code_block(&mut self) {
+        let Some((lang, code)) = self.code.take() else { return };
+        self.result.plain_text.push_str(&code);
+        self.result.plain_text.push('\n');
+        let inner = if lang.is_empty() { None } else { highlight(&lang, &code) };
+        let inner = inner.unwrap_or_else(|| escape(&code));
+        let lang_attr = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape(&lang)) };
+        let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(&lang)) };
+        let html = format!("<pre class=\"code\" tabindex=\"0\"{lang_attr}><code{class}>{inner}</code></pre>\n");
+        self.emit(Event::Html(html.into()));
+    }
+
+    fn text_event(&mut self, text: CowStr<'a>, range: Range<usize>) {
+        self.add_text(&text);
+        if self.link_depth > 0 || !text.contains('@') {
+            self.emit(Event::Text(text));
+            return;
+        }
+        let source = self.source(&range);
+        let in_source: Vec<(usize, String)> = find_mentions(source).into_iter().filter(|(at, _)| !source[..*at].ends_with('\\')).collect();
+        let in_text = find_mentions(&text);
+        let matching = in_source.len() == in_text.len() && in_source.iter().zip(&in_text).all(|(a, b)| a.1 == b.1);
+        if in_text.is_empty() || !matching {
+            self.emit(Event::Text(text));
+            return;
+        }
+        let mut last = 0;
+        for ((src_at, id), (text_at, _)) in in_source.into_iter().zip(in_text) {
+            if text_at > last {
+                self.emit(Event::Text(text[last..text_at].to_string().into()));
+            }
+            let start = range.start + src_at;
+            let span = self.span(&(start..start), id.chars().count() + 1);
+            let m = self.push_ref(RefKind::Mention(MemberId::new(&id)), span);
+            self.emit(Event::Html(m.into()));
+            last = text_at + 1 + id.len();
+        }
+        if last < text.len() {
+            self.emit(Event::Text(text[last..].to_string().into()));
+        }
+    }
+
+    /// Decides what a link or image URL becomes: a hole for `link`, the URL
+    /// itself (external, safe), or `#` when the scheme is unsafe.
+    fn rewrite_url(&mut self, url: &str, span: Span, image: bool) -> CowStr<'a> {
+        let trimmed: String = url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
+        if let Some(scheme) = scheme(&trimmed) {
+            let scheme = scheme.to_ascii_lowercase();
+            let safe = matches!(scheme.as_str(), "http" | "https")
+                || (!image && matches!(scheme.as_str(), "mailto" | "tel"))
+                || (image && trimmed.to_ascii_lowercase().starts_with("data:image/") && !trimmed.to_ascii_lowercase().starts_with("data:image/svg"));
+            if safe {
+                return url.to_string().into();
+            }
+            self.result.diagnostics.push(
+                Diagnostic::warning("unsafe-url", format!("`{scheme}:` URLs are not allowed; the link was disabled"))
+                    .in_file(self.file)
+                    .at(span)
+                    .help("link to an http(s) page instead"),
+            );
+            return "#".into();
+        }
+        if trimmed.starts_with("//") {
+            return url.to_string().into();
+        }
+        let (path, anchor) = split_anchor(url);
+        let target = if path.is_empty() {
+            Target::SamePage
+        } else if path.starts_with('/') {
+            Target::Root(path)
+        } else {
+            Target::Relative(path)
+        };
+        if target == Target::SamePage && anchor.is_none() {
+            return url.to_string().into();
+        }
+        self.push_ref(RefKind::Href { target, anchor }, span).into()
+    }
+}
+
+fn is_decisions_heading(text: &str) -> bool {
+    matches!(text.trim().to_lowercase().as_str(), "decisions" | "decision" | "decisions made")
+}
+
+/// Splits `path#anchor`; the anchor is percent-decoded.
+fn split_anchor(url: &str) -> (String, Option<String>) {
+    match url.split_once('#') {
+        Some((path, anchor)) => (path.to_string(), Some(percent_decode(anchor))),
+        None => (url.to_string(), None),
+    }
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() {
+            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
+                out.push(b);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// The URL scheme, if the URL has one (`javascript` in `javascript:x`).
+fn scheme(url: &str) -> Option<&str> {
+    let colon = url.find(':')?;
+    let candidate = &url[..colon];
+    let mut chars = candidate.chars();
+    let first = chars.next()?;
+    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))).then_some(candidate)
+}
+
+/// `@id` mentions in text: byte offset of the `@` and the id. An `@` after
+/// a letter, digit or certain punctuation (emails, `a@b`) is not a mention.
+pub fn find_mentions(text: &str) -> Vec<(usize, String)> {
+    let mut out = Vec::new();
+    for (at, _) in text.match_indices('@') {
+        let before = text[..at].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '/' | '@' | '`' | '-' | '+')) {
+            continue;
+        }
+        let id: String = text[at + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        let id = id.trim_end_matches('-');
+        if id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+            out.push((at, id.to_string()));
+        }
+    }
+    out
+}
+
+/// Escapes text for HTML content and attribute values.
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn html_of(r: &Rendered) -> String {
+        r.body
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.clone(),
+                Segment::Ref(i) => format!("{{ref {i}}}"),
+            })
+            .collect()
+    }
+
+    fn render_str(md: &str) -> Rendered {
+        render(&SourcePath::new("t.md"), md, 0, RawHtml::Sanitize)
+    }
+
+    #[test]
+    fn mentions_are_found_but_not_emails() {
+        assert_eq!(find_mentions("hi @grace and @li-wei."), [(3, "grace".to_string()), (14, "li-wei".to_string())]);
+        assert!(find_mentions("mail a@b.com or @ 3pm").is_empty());
+    }
+
+    #[test]
+    fn headings_get_unique_ids() {
+        let r = render_str("## Setup\n\n## Setup\n\n## Über uns\n");
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["setup", "setup-1", "über-uns"]);
+    }
+
+    #[test]
+    fn leading_h1_becomes_the_title() {
+        let r = render_str("# Writing style\n\nText.\n\n# Second\n");
+        assert_eq!(r.leading_h1.as_deref(), Some("Writing style"));
+        assert_eq!(r.headings[0].level, 2);
+        assert_eq!(r.lead, "Text.");
+    }
+
+    #[test]
+    fn links_become_references() {
+        let r = render_str("See [a](../a.md#x), [[Incident review]], [[b|B]] and @grace. [ext](https://x.org)\n");
+        let kinds: Vec<&RefKind> = r.body.refs.iter().map(|r| &r.kind).collect();
+        assert_eq!(
+            kinds,
+            [
+                &RefKind::Href { target: Target::Relative("../a.md".into()), anchor: Some("x".into()) },
+                &RefKind::WikiElement { target: "Incident review".into(), anchor: None },
+                &RefKind::Href { target: Target::Wiki("b".into()), anchor: None },
+                &RefKind::Mention(MemberId::new("grace")),
+            ]
+        );
+        let html = html_of(&r);
+        assert!(html.contains("href=\"https://x.org\""), "{html}");
+        assert!(html.contains("<a href=\"{ref 0}\">a</a>"), "{html}");
+    }
+
+    #[test]
+    fn mention_positions_point_at_the_at_sign() {
+        let text = "---\ntitle: x\n---\nHello\n\nthere @grace\n";
+        let r = render(&SourcePath::new("t.md"), text, 17, RawHtml::Sanitize);
+        assert_eq!(r.body.refs[0].span, Span { line: 6, column: 7, len: 6 });
+    }
+
+    #[test]
+    fn escaped_at_is_not_a_mention() {
+        let r = render_str("follow \\@rustlang\n");
+        assert!(r.body.refs.is_empty());
+    }
+
+    #[test]
+    fn unsafe_urls_are_disabled() {
+        for md in ["[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](java&#x09;script:alert(1))", "[x](data:text/html,hi)"] {
+            let r = render_str(md);
+            let html = html_of(&r);
+            assert!(!html.to_lowercase().contains("script:"), "{md}: {html}");
+            assert!(!html.contains("data:"), "{md}: {html}");
+            assert_eq!(r.diagnostics.len(), 1, "{md}");
+        }
+    }
+
+    #[test]
+    fn raw_html_is_sanitized() {
+        let r = render_str("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<b onclick=\"x()\">bold</b>\n");
+        let html = html_of(&r);
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("onclick"), "{html}");
+        assert!(html.contains("<b>bold</b>"), "{html}");
+    }
+
+    #[test]
+    fn decisions_and_actions_are_collected() {
+        let md = "## Decisions\n\n- Adopt the runbook.\n- Page only for SLO burn.\n\n## Action items\n\n- [ ] @grace draft the runbook (due 2026-12-01)\n- [x] @tomas: fix alerts\n- [ ] nobody owns this\n";
+        let r = render_str(md);
+        let decisions: Vec<&str> = r.decisions.iter().map(|d| d.text.as_str()).collect();
+        assert_eq!(decisions, ["Adopt the runbook.", "Page only for SLO burn."]);
+        assert_eq!(r.actions.len(), 2);
+        assert_eq!(r.actions[0].owner.value.as_str(), "grace");
+        assert_eq!(r.actions[0].text, "draft the runbook");
+        assert_eq!(r.actions[0].due, Date::parse("2026-12-01").ok());
+        assert!(r.actions[1].done);
+        assert_eq!(r.actions[1].text, "fix alerts");
+    }
+
+    #[test]
+    fn code_is_highlighted_and_tables_wrapped() {
+        let r = render_str("```rust\nfn main() {}\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+        let html = html_of(&r);
+        assert!(html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\">"), "{html}");
+        assert!(html.contains("class=\"table-wrap\""), "{html}");
+    }
+
+    #[test]
+    fn markers_split_into_segments() {
+        let html = format!("a{}b{}", marker(0), marker(12));
+        assert_eq!(segments(&html), [Segment::Html("a".into()), Segment::Ref(0), Segment::Html("b".into()), Segment::Ref(12)]);
+    }
+}

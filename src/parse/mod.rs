@@ -1,0 +1,392 @@
+//! Parse: each source file into a typed `Document`.
+//!
+//! Front matter (through `yaml::Fields`) becomes the model of its kind;
+//! the body becomes HTML with holes for references (`markdown`). A pure
+//! function of one file: parsing one file never looks at another, which is
+//! what lets `parse::all` run in parallel and `serve` re-parse only what
+//! changed.
+
+pub mod highlight;
+pub mod markdown;
+
+use rayon::prelude::*;
+
+use crate::config::RawHtml;
+use crate::diag::{Diagnostic, Span};
+use crate::model::{ActionItem, Document, Located, MeetingMeta, MemberId, MemberMeta, Meta, PageMeta, PracticeMeta, Status, Tag};
+use crate::source::{Kind, Source, SourcePath};
+use crate::url::{UrlPath, slugify};
+use crate::yaml::{self, Fields};
+
+const PRACTICE_KEYS: &[&str] = &["title", "summary", "tags", "maintainers", "status", "reviewed", "related"];
+const MEMBER_KEYS: &[&str] = &["name", "role", "expertise", "location", "timezone", "joined", "links", "avatar", "available_for"];
+const MEETING_KEYS: &[&str] = &["title", "date", "time", "duration", "attendees", "facilitator", "tags", "recording"];
+const PAGE_KEYS: &[&str] = &["title", "order"];
+const LINK_KINDS: &[&str] = &["github", "website", "mastodon", "linkedin"];
+const AVAILABILITY: &[&str] = &["mentoring", "reviews", "talks"];
+
+/// The outcome of parsing one file: a document unless the file is too
+/// broken to show, and its problems either way.
+#[derive(Debug)]
+pub struct Parsed {
+    pub document: Option<Document>,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// Parses every source in parallel; documents keep the sources' order.
+pub fn all(sources: &[Source], raw_html: RawHtml) -> (Vec<Document>, Vec<Diagnostic>) {
+    let parsed: Vec<Parsed> = sources.par_iter().map(|s| document(s, raw_html)).collect();
+    let mut documents = Vec::with_capacity(parsed.len());
+    let mut diagnostics = Vec::new();
+    for p in parsed {
+        documents.extend(p.document);
+        diagnostics.extend(p.diagnostics);
+    }
+    (documents, diagnostics)
+}
+
+/// Parses one source file.
+pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
+    let file = &source.path;
+    let split = match yaml::split(file, &source.text) {
+        Ok(s) => s,
+        Err(d) => return Parsed { document: None, diagnostics: vec![d] },
+    };
+    let what = match source.kind {
+        Kind::Practice => "practice front matter",
+        Kind::Member => "member front matter",
+        Kind::Meeting => "meeting front matter",
+        Kind::Page => "page front matter",
+    };
+    let mut fields = match split.yaml {
+        Some(yaml) => match Fields::parse(file, what, yaml, split.yaml_line) {
+            Ok(f) => f,
+            Err(d) => return Parsed { document: None, diagnostics: vec![d] },
+        },
+        None => Fields::empty(file, what),
+    };
+    let rendered = markdown::render(file, &source.text, split.body_offset, raw_html);
+    let mut diagnostics = rendered.diagnostics;
+    let title_help = "write a title, or remove the key to use the first `# Heading`";
+    let front_title = match source.kind {
+        Kind::Member => fields.required_text("name", "write the member's name, e.g. `name: Grace Okafor`"),
+        _ => fields.required_text("title", title_help),
+    };
+    let title = front_title.or(rendered.leading_h1).unwrap_or_else(|| humanise(source.path.stem()));
+
+    let meta = match source.kind {
+        Kind::Practice => Meta::Practice(practice(&mut fields)),
+        Kind::Member => Meta::Member(member(&mut fields, file, &mut diagnostics)),
+        Kind::Meeting => match meeting(&mut fields, file, rendered.decisions, rendered.actions) {
+            Some(m) => Meta::Meeting(m),
+            None => {
+                diagnostics.extend(fields.finish(MEETING_KEYS));
+                return Parsed { document: None, diagnostics };
+            }
+        },
+        Kind::Page => Meta::Page(PageMeta { order: fields.integer("order") }),
+    };
+    let known = match source.kind {
+        Kind::Practice => PRACTICE_KEYS,
+        Kind::Member => MEMBER_KEYS,
+        Kind::Meeting => MEETING_KEYS,
+        Kind::Page => PAGE_KEYS,
+    };
+    diagnostics.extend(fields.finish(known));
+
+    let url = match url_for(source) {
+        Ok(url) => url,
+        Err(d) => {
+            diagnostics.push(d);
+            return Parsed { document: None, diagnostics };
+        }
+    };
+    let document = Document {
+        path: source.path.clone(),
+        kind: source.kind,
+        url,
+        title,
+        meta,
+        body: rendered.body,
+        headings: rendered.headings,
+        extra_ids: rendered.extra_ids,
+        plain_text: rendered.plain_text,
+        lead: rendered.lead,
+    };
+    Parsed { document: Some(document), diagnostics }
+}
+
+fn practice(fields: &mut Fields) -> PracticeMeta {
+    let summary = fields.text("summary");
+    let tags = tags(fields, "tags");
+    let maintainers = member_ids(fields, "maintainers");
+    let status = match fields.text("status") {
+        None => Status::Adopted,
+        Some(text) => Status::parse(text.trim()).unwrap_or_else(|| {
+            let names: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
+            let help = match yaml::closest(&text, names.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("use one of: {}", names.join(", ")),
+            };
+            fields.problem("status", "bad-status", format!("unknown status `{text}`"), help);
+            Status::Adopted
+        }),
+    };
+    let reviewed = fields.date("reviewed");
+    let related = fields.text_list("related").into_iter().map(|(value, span)| Located { value, span }).collect();
+    PracticeMeta { summary, tags, maintainers, status, reviewed, related }
+}
+
+fn member(fields: &mut Fields, file: &SourcePath, diagnostics: &mut Vec<Diagnostic>) -> MemberMeta {
+    let id = file.stem().to_string();
+    if !MemberId::is_valid(&id) {
+        diagnostics.push(
+            Diagnostic::error("bad-member-id", format!("`{id}` cannot be a member id"))
+                .in_file(file)
+                .help(format!("rename the file to `{}.md`: ids are lowercase letters, digits and hyphens", slugify(&id))),
+        );
+    }
+    let role = fields.text("role");
+    let expertise = tags(fields, "expertise");
+    let location = fields.text("location");
+    let timezone = fields.text("timezone");
+    let joined = fields.date("joined");
+    let mut links = Vec::new();
+    for (kind, value, _) in fields.text_map("links") {
+        let value = value.trim().to_string();
+        if !LINK_KINDS.contains(&kind.as_str()) {
+            let help = match yaml::closest(&kind, LINK_KINDS.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("link kinds are: {}", LINK_KINDS.join(", ")),
+            };
+            fields.problem("links", "unknown-key", format!("unknown link kind `{kind}`"), help);
+            continue;
+        }
+        if value.is_empty() {
+            continue;
+        }
+        match profile_url(&kind, &value) {
+            Some(url) => links.push((kind, url)),
+            None => fields.problem(
+                "links",
+                "unsafe-url",
+                format!("`links.{kind}` must be an https URL, found `{value}`"),
+                format!("write `{kind}: https://…`"),
+            ),
+        }
+    }
+    let avatar = fields.text("avatar").map(|value| Located { span: fields.span_of("avatar"), value });
+    let mut available_for = Vec::new();
+    for (what, _) in fields.text_list("available_for") {
+        if AVAILABILITY.contains(&what.as_str()) {
+            available_for.push(what);
+        } else {
+            let help = match yaml::closest(&what, AVAILABILITY.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!("use any of: {}", AVAILABILITY.join(", ")),
+            };
+            fields.problem("available_for", "bad-value", format!("unknown availability `{what}`"), help);
+        }
+    }
+    MemberMeta { id: MemberId::new(&id), role, expertise, location, timezone, joined, links, avatar, available_for }
+}
+
+/// A profile link as a safe URL: https (or http) only; bare GitHub and
+/// LinkedIn handles become profile URLs.
+fn profile_url(kind: &str, value: &str) -> Option<String> {
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        return Some(value.to_string());
+    }
+    if value.contains(':') || value.contains('/') || value.contains(char::is_whitespace) {
+        return None;
+    }
+    let handle = value.trim_start_matches('@');
+    match kind {
+        "github" => Some(format!("https://github.com/{handle}")),
+        "linkedin" => Some(format!("https://www.linkedin.com/in/{handle}")),
+        _ => None,
+    }
+}
+
+fn meeting(fields: &mut Fields, file: &SourcePath, decisions: Vec<crate::model::Decision>, actions: Vec<markdown::FoundAction>) -> Option<MeetingMeta> {
+    let from_name = crate::date::Date::parse(file.stem().get(..10).unwrap_or("")).ok();
+    let date = fields.date("date").or(from_name);
+    let time = fields.text("time").and_then(|t| match crate::date::TimeOfDay::parse(t.trim()) {
+        Ok(t) => Some(t),
+        Err(why) => {
+            fields.problem("time", "bad-time", why, "write the start time in UTC, quoted: `time: \"15:00\"`");
+            None
+        }
+    });
+    let duration_minutes = match fields.integer_or_text("duration") {
+        None => None,
+        Some(text) => match crate::date::parse_minutes(&text) {
+            Ok(m) => Some(m),
+            Err(why) => {
+                fields.problem("duration", "bad-duration", why, "e.g. `duration: 45m`");
+                None
+            }
+        },
+    };
+    let attendees = member_ids(fields, "attendees");
+    let facilitator = fields.text("facilitator").map(|id| Located { span: fields.span_of("facilitator"), value: MemberId::new(id.trim().trim_start_matches('@')) });
+    let tags = tags(fields, "tags");
+    let recording = fields.text("recording");
+    if let Some(url) = &recording
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        fields.problem("recording", "unsafe-url", format!("`recording` must be an http(s) URL, found `{url}`"), "link to the recording's page");
+    }
+    let recording = recording.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let Some(date) = date else {
+        fields.problem(
+            "date",
+            "missing-date",
+            "meeting has no date".into(),
+            "add `date: 2026-03-12`, or start the file name with the date (`2026-03-12-sync.md`)",
+        );
+        return None;
+    };
+    let actions = actions
+        .into_iter()
+        .map(|a| ActionItem { owner: a.owner, text: a.text, done: a.done, due: a.due })
+        .collect();
+    Some(MeetingMeta { date, time, duration_minutes, attendees, facilitator, tags, recording, decisions, actions })
+}
+
+fn tags(fields: &mut Fields, key: &str) -> Vec<Tag> {
+    let mut out: Vec<Tag> = Vec::new();
+    for (name, _) in fields.text_list(key) {
+        let slug = slugify(&name);
+        if slug.is_empty() {
+            fields.problem(key, "bad-tag", format!("tag `{name}` has no letters or digits"), "use words, e.g. `incident-response`");
+            continue;
+        }
+        if !out.iter().any(|t| t.slug == slug) {
+            out.push(Tag { slug, name });
+        }
+    }
+    out
+}
+
+fn member_ids(fields: &mut Fields, key: &str) -> Vec<Located<MemberId>> {
+    fields
+        .text_list(key)
+        .into_iter()
+        .map(|(id, span)| Located { value: MemberId::new(id.trim_start_matches('@')), span })
+        .collect()
+}
+
+/// The page URL of a source: DESIGN section 3.
+fn url_for(source: &Source) -> Result<UrlPath, Diagnostic> {
+    let mut segments: Vec<String> = Vec::new();
+    let prefix = match source.kind {
+        Kind::Practice => Some("practices"),
+        Kind::Member => Some("members"),
+        Kind::Meeting => Some("meetings"),
+        Kind::Page => None,
+    };
+    segments.extend(prefix.map(String::from));
+    match source.kind {
+        Kind::Member => segments.push(source.path.stem().to_string()),
+        Kind::Meeting => segments.push(slugify(source.path.stem())),
+        Kind::Practice | Kind::Page => {
+            let parts: Vec<&str> = source.rel.split('/').collect();
+            for (i, part) in parts.iter().enumerate() {
+                let last = i + 1 == parts.len();
+                if last && matches!(part.to_ascii_lowercase().as_str(), "index" | "readme" | "_index") {
+                    continue;
+                }
+                let slug = slugify(part);
+                if slug.is_empty() {
+                    return Err(Diagnostic::error("bad-file-name", format!("`{part}` has no letters or digits to make a URL from"))
+                        .in_file(&source.path)
+                        .help("rename the file or folder using words"));
+                }
+                segments.push(slug);
+            }
+        }
+    }
+    if segments.iter().any(|s| s.is_empty()) {
+        return Err(Diagnostic::error("bad-file-name", "the file name has no letters or digits to make a URL from")
+            .in_file(&source.path)
+            .at(Span { line: 1, column: 1, len: 1 })
+            .help("rename the file using words"));
+    }
+    Ok(UrlPath::page(&segments))
+}
+
+/// `first-week` -> `First week`.
+fn humanise(stem: &str) -> String {
+    let words = stem.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => stem.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn source(path: &str, kind: Kind, rel: &str, text: &str) -> Source {
+        Source { path: SourcePath::new(path), kind, rel: rel.into(), text: text.into() }
+    }
+
+    #[test]
+    fn practice_front_matter_becomes_a_model() {
+        let s = source(
+            "practices/oncall/basics.md",
+            Kind::Practice,
+            "oncall/basics",
+            "---\ntitle: On-call basics\ntags: [oncall, Paging]\nmaintainers: [grace]\nstatus: proposed\nreviewed: 2026-05-14\n---\nBody.\n",
+        );
+        let p = document(&s, RawHtml::Sanitize);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let d = p.document.unwrap();
+        assert_eq!(d.title, "On-call basics");
+        assert_eq!(d.url.as_str(), "practices/oncall/basics/");
+        let meta = d.practice().unwrap();
+        assert_eq!(meta.status, Status::Proposed);
+        assert_eq!(meta.tags[1].slug, "paging");
+        assert_eq!(meta.maintainers[0].span.line, 4);
+    }
+
+    #[test]
+    fn title_falls_back_to_heading_then_file_name() {
+        let a = document(&source("pages/x.md", Kind::Page, "x", "# From heading\n\ntext\n"), RawHtml::Sanitize);
+        assert_eq!(a.document.unwrap().title, "From heading");
+        let b = document(&source("pages/first-week.md", Kind::Page, "first-week", "text\n"), RawHtml::Sanitize);
+        assert_eq!(b.document.unwrap().title, "First week");
+    }
+
+    #[test]
+    fn meeting_date_comes_from_the_file_name_when_absent() {
+        let s = source("meetings/2026/2026-03-12-sync.md", Kind::Meeting, "2026/2026-03-12-sync", "---\ntitle: Sync\n---\n");
+        let d = document(&s, RawHtml::Sanitize).document.unwrap();
+        assert_eq!(d.meeting().unwrap().date.to_string(), "2026-03-12");
+        assert_eq!(d.url.as_str(), "meetings/2026-03-12-sync/");
+    }
+
+    #[test]
+    fn member_links_must_be_safe() {
+        let s = source(
+            "members/grace.md",
+            Kind::Member,
+            "grace",
+            "---\nname: Grace\nlinks:\n  github: grace\n  website: javascript:alert(1)\n---\n",
+        );
+        let p = document(&s, RawHtml::Sanitize);
+        let m = p.document.unwrap();
+        assert_eq!(m.member().unwrap().links, [("github".to_string(), "https://github.com/grace".to_string())]);
+        assert_eq!(p.diagnostics[0].code, "unsafe-url");
+    }
+
+    #[test]
+    fn index_files_take_their_folder_url() {
+        let s = source("practices/oncall/index.md", Kind::Practice, "oncall/index", "# On call\n");
+        assert_eq!(document(&s, RawHtml::Sanitize).document.unwrap().url.as_str(), "practices/oncall/");
+    }
+}

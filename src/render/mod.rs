@@ -1,0 +1,539 @@
+//! Render: the linked `Site` into output files (path -> bytes).
+//!
+//! Every page gets a typed context (`views`); tera fills the theme's
+//! templates. Shared fragments (header, footer) are rendered once per
+//! section, not per page. Never touches the file system: `write` does.
+
+pub mod feeds;
+pub mod theme;
+pub mod views;
+
+use std::collections::BTreeMap;
+use std::hash::{Hash, Hasher};
+
+use rayon::prelude::*;
+use serde::Serialize;
+
+use crate::config::Config;
+use crate::date::Date;
+use crate::error::{Error, Result};
+use crate::link::{DocId, Site};
+use crate::model::Status;
+use crate::parse::markdown::escape;
+use crate::source::Kind;
+use crate::url::UrlPath;
+
+use theme::Theme;
+use views::*;
+
+/// One file of the built site.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Output {
+    /// Path below the output folder, `/`-separated.
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+/// What `render` needs besides the site.
+pub struct Options {
+    pub today: Date,
+}
+
+/// The sections of the header navigation.
+const SECTIONS: &[(&str, &str, &str)] = &[
+    ("practices", "Practices", "practices/"),
+    ("members", "Members", "members/"),
+    ("meetings", "Meetings", "meetings/"),
+    ("decisions", "Decisions", "decisions/"),
+    ("actions", "Actions", "actions/"),
+    ("tags", "Tags", "tags/"),
+];
+
+struct Shared<'a> {
+    theme: &'a Theme,
+    config: &'a Config,
+    views: Views<'a>,
+    css_url: String,
+    favicon_url: Option<String>,
+    headers: BTreeMap<&'static str, String>,
+    footer: String,
+}
+
+impl Shared<'_> {
+    fn page<T: Serialize>(&self, template: &str, section: &'static str, url: &UrlPath, title: &str, description: &str, page: T) -> Result<Output> {
+        let urls = &self.views.site.urls;
+        let page_title = if url.as_str().is_empty() { self.config.title.clone() } else { format!("{title} · {}", self.config.title) };
+        let layout = Layout {
+            site_title: &self.config.title,
+            page_title,
+            description: truncate(description, 200),
+            canonical: urls.absolute(url),
+            home_url: urls.href(&UrlPath::root()),
+            css_url: &self.css_url,
+            favicon_url: self.favicon_url.as_deref(),
+            feed_url: urls.href(&UrlPath::file("feed.xml")),
+            header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
+            footer: &self.footer,
+        };
+        let context = tera::Context::from_serialize(PageContext { layout, page })
+            .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
+        let html = self
+            .theme
+            .tera
+            .render(template, &context)
+            .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
+        Ok(Output { path: url.output_file(), bytes: html.into_bytes() })
+    }
+}
+
+/// Renders every page, feed and asset of the site.
+pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options) -> Result<Vec<Output>> {
+    let urls = &site.urls;
+    let mut outputs = Vec::new();
+
+    let mut asset_urls = BTreeMap::new();
+    for asset in &theme.assets {
+        let path = hashed_name(&asset.name, &asset.text);
+        asset_urls.insert(asset.name.clone(), urls.href(&UrlPath::file(&path)));
+        outputs.push(Output { path, bytes: asset.text.clone().into_bytes() });
+    }
+    let favicon_url = site.statics.iter().find(|s| s.output == "favicon.svg" || s.output == "favicon.ico").map(|s| urls.rebase(&s.output));
+
+    let views = Views {
+        site,
+        today: options.today,
+        review_after_days: config.review_after_days,
+        repository: config.repository.as_deref(),
+        branch: &config.branch,
+    };
+    let mut headers = BTreeMap::new();
+    for current in std::iter::once("").chain(SECTIONS.iter().map(|s| s.0)) {
+        let chrome = chrome(config, site, current);
+        headers.insert(current, render_fragment(theme, "partials/header.html", &chrome)?);
+    }
+    let footer = render_fragment(theme, "partials/footer.html", &chrome(config, site, ""))?;
+    let shared = Shared {
+        theme,
+        config,
+        views,
+        css_url: asset_urls.get("style.css").cloned().unwrap_or_default(),
+        favicon_url,
+        headers,
+        footer,
+    };
+
+    // Per-document pages, in parallel.
+    let docs: Vec<Result<Output>> = (0..site.docs.len()).into_par_iter().map(|id| document_page(&shared, id)).collect();
+    for d in docs {
+        outputs.push(d?);
+    }
+    outputs.push(home(&shared)?);
+    outputs.push(practices(&shared)?);
+    outputs.push(members(&shared)?);
+    outputs.push(meetings(&shared)?);
+    outputs.push(decisions(&shared)?);
+    outputs.push(actions(&shared)?);
+    outputs.push(review(&shared)?);
+    outputs.push(tags(&shared)?);
+    let tag_pages: Vec<Result<Output>> = (0..site.tags.len()).into_par_iter().map(|i| tag(&shared, i)).collect();
+    for t in tag_pages {
+        outputs.push(t?);
+    }
+    let nf = NotFoundView {
+        home_url: urls.href(&UrlPath::root()),
+        practices_url: urls.href(&UrlPath::page(&["practices"])),
+        members_url: urls.href(&UrlPath::page(&["members"])),
+    };
+    outputs.push(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?);
+
+    let feeds = feeds::Feeds { site, config, today: options.today };
+    outputs.push(Output { path: "sitemap.xml".into(), bytes: feeds.sitemap(&outputs).into_bytes() });
+    outputs.push(Output { path: "feed.xml".into(), bytes: feeds.atom().into_bytes() });
+    outputs.push(Output { path: "meetings.ics".into(), bytes: feeds.ics().into_bytes() });
+    outputs.push(Output { path: "robots.txt".into(), bytes: feeds.robots().into_bytes() });
+    outputs.push(Output { path: ".nojekyll".into(), bytes: Vec::new() });
+    Ok(outputs)
+}
+
+fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str) -> Chrome<'a> {
+    let urls = &site.urls;
+    Chrome {
+        site_title: &config.title,
+        tagline: config.tagline.as_deref(),
+        home_url: urls.href(&UrlPath::root()),
+        nav: SECTIONS.iter().map(|(key, label, path)| NavItem { key, label, url: urls.href(&UrlPath::file(path)) }).collect(),
+        current,
+        feed_url: urls.href(&UrlPath::file("feed.xml")),
+        calendar_url: urls.href(&UrlPath::file("meetings.ics")),
+        repository: config.repository.as_deref(),
+        search_url: urls.href(&UrlPath::page(&["search"])),
+    }
+}
+
+fn render_fragment<T: Serialize>(theme: &Theme, template: &str, value: &T) -> Result<String> {
+    let context = tera::Context::from_serialize(value).map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
+    theme.tera.render(template, &context).map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })
+}
+
+/// `style.css` -> `assets/style.1a2b3c4d.css`.
+fn hashed_name(name: &str, text: &str) -> String {
+    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    text.hash(&mut h);
+    let hash = format!("{:08x}", h.finish() as u32);
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("assets/{stem}.{hash}.{ext}"),
+        None => format!("assets/{name}.{hash}"),
+    }
+}
+
+/// FNV-1a: stable across Rust versions and runs, unlike `DefaultHasher`.
+struct Fnv(u64);
+
+impl Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 ^= u64::from(*b);
+            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
+        }
+    }
+}
+
+fn truncate(text: &str, max: usize) -> String {
+    let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
+    if text.chars().count() <= max {
+        return text;
+    }
+    let cut: String = text.chars().take(max).collect();
+    let cut = cut.rsplit_once(' ').map_or(cut.as_str(), |(head, _)| head);
+    format!("{cut}…")
+}
+
+fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
+    let v = &s.views;
+    let site = v.site;
+    let doc = v.doc(id);
+    let body = site.bodies[id].as_str();
+    match doc.kind {
+        Kind::Practice => {
+            let card = v.practice_card(id);
+            let description = card.summary.to_string();
+            let view = PracticeView {
+                card,
+                body,
+                toc: v.toc(doc),
+                backlinks: site.backlinks[id].iter().map(|&b| v.doc_link(b)).collect(),
+                related: site.related[id].iter().map(|&r| v.doc_link(r)).collect(),
+                edit_url: v.edit_url(doc),
+                history_url: v.history_url(doc),
+                source_path: doc.path.as_str(),
+                steps: v.steps(id),
+            };
+            s.page("practice.html", "practices", &doc.url, &doc.title, &description, view)
+        }
+        Kind::Member => {
+            let m = doc.member().expect("member kind has member meta");
+            let links_of = &site.member_links[id];
+            let mut maintains: Vec<DocId> = links_of.maintains.clone();
+            maintains.sort_by(|a, b| site.docs[*a].title.cmp(&site.docs[*b].title));
+            let mut attended = links_of.attended.clone();
+            attended.sort_by_key(|&m| std::cmp::Reverse(site.docs[m].meeting().map(|m| m.date)));
+            let mut actions: Vec<ActionView> = links_of
+                .actions
+                .iter()
+                .filter_map(|&(meeting, i)| site.docs[meeting].meeting().map(|mm| v.action(meeting, &mm.actions[i])))
+                .collect();
+            let done_actions = actions.iter().filter(|a| a.done).count();
+            actions.retain(|a| !a.done);
+            actions.sort_by(|a, b| a.due.as_ref().map(|d| &d.iso).cmp(&b.due.as_ref().map(|d| &d.iso)));
+            let view = MemberView {
+                card: v.member_card(id),
+                body,
+                joined: m.joined.map(DateView::from),
+                links: m.links.iter().map(|(kind, url)| ProfileLink { label: link_label(kind), url }).collect(),
+                maintains: maintains.iter().map(|&p| v.practice_card(p)).collect(),
+                attended: attended.iter().map(|&a| v.meeting_link(a)).collect(),
+                facilitated_count: links_of.facilitated.len(),
+                open_actions: actions,
+                done_actions,
+                mentioned_in: links_of.mentioned_in.iter().map(|&d| v.doc_link(d)).collect(),
+            };
+            let description = format!("{}{}", doc.title, m.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default());
+            s.page("member.html", "members", &doc.url, &doc.title, &description, view)
+        }
+        Kind::Meeting => {
+            let m = doc.meeting().expect("meeting kind has meeting meta");
+            let view = MeetingView {
+                title: &doc.title,
+                date: m.date.into(),
+                time: m.time.map(|t| format!("{t} UTC")),
+                duration: m.duration_minutes.map(format_minutes),
+                upcoming: m.date >= v.today,
+                facilitator: m.facilitator.as_ref().map(|f| v.person(&f.value)),
+                attendees: m.attendees.iter().map(|a| v.person(&a.value)).collect(),
+                tags: v.tag_links(&m.tags),
+                recording: m.recording.as_deref(),
+                body,
+                toc: v.toc(doc),
+                decisions: m.decisions.iter().map(|d| d.text.as_str()).collect(),
+                actions: m.actions.iter().map(|a| v.action(id, a)).collect(),
+                edit_url: v.edit_url(doc),
+                source_path: doc.path.as_str(),
+            };
+            let description = format!("Meeting notes from {}", m.date.human());
+            s.page("meeting.html", "meetings", &doc.url, &doc.title, &description, view)
+        }
+        Kind::Page => {
+            let view = PageView { title: &doc.title, body, toc: v.toc(doc), edit_url: v.edit_url(doc), steps: v.steps(id) };
+            s.page("page.html", "", &doc.url, &doc.title, &doc.lead, view)
+        }
+    }
+}
+
+fn link_label(kind: &str) -> &'static str {
+    match kind {
+        "github" => "GitHub",
+        "mastodon" => "Mastodon",
+        "linkedin" => "LinkedIn",
+        _ => "Website",
+    }
+}
+
+fn format_minutes(m: u32) -> String {
+    match (m / 60, m % 60) {
+        (0, m) => format!("{m} min"),
+        (h, 0) => format!("{h} h"),
+        (h, m) => format!("{h} h {m} min"),
+    }
+}
+
+fn all_tags<'a>(v: &Views<'a>) -> Vec<TagLink<'a>> {
+    v.site.tags.iter().map(|t| v.tag_link(&t.tag, t.docs.len())).collect()
+}
+
+fn home(s: &Shared<'_>) -> Result<Output> {
+    let v = &s.views;
+    let site = v.site;
+    let urls = &site.urls;
+    let upcoming: Vec<DocId> = site.meetings.iter().copied().filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date >= v.today)).collect();
+    let past: Vec<DocId> = site.meetings.iter().copied().filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date < v.today)).collect();
+    let mut recent_practices = site.practices.clone();
+    recent_practices.sort_by_key(|&p| std::cmp::Reverse(site.docs[p].practice().and_then(|p| p.reviewed)));
+    let decisions: Vec<DecisionView> = site
+        .decisions
+        .iter()
+        .filter(|(m, _)| site.docs[*m].meeting().is_some_and(|mm| mm.date < v.today))
+        .take(5)
+        .filter_map(|&(m, i)| site.docs[m].meeting().map(|mm| DecisionView { text: &mm.decisions[i].text, meeting: v.meeting_link(m) }))
+        .collect();
+    let mut tags = all_tags(v);
+    tags.sort_by(|a, b| b.count.cmp(&a.count).then(a.name.cmp(b.name)));
+    tags.truncate(24);
+    tags.sort_by(|a, b| a.name.cmp(b.name));
+    let view = HomeView {
+        title: &s.config.title,
+        tagline: s.config.tagline.as_deref(),
+        domain: s.config.domain.as_deref().map(paragraphs).unwrap_or_default(),
+        stats: vec![
+            Stat { label: "practices", count: site.practices.len(), url: urls.href(&UrlPath::page(&["practices"])) },
+            Stat { label: "members", count: site.members.len(), url: urls.href(&UrlPath::page(&["members"])) },
+            Stat { label: "meetings", count: site.meetings.len(), url: urls.href(&UrlPath::page(&["meetings"])) },
+            Stat { label: "decisions", count: site.decisions.len(), url: urls.href(&UrlPath::page(&["decisions"])) },
+        ],
+        start_here: site
+            .start_here
+            .iter()
+            .map(|&d| {
+                let doc = v.doc(d);
+                let summary = doc.practice().and_then(|p| p.summary.as_deref()).unwrap_or(&doc.lead);
+                StartStep { title: &doc.title, url: v.href(&doc.url), summary }
+            })
+            .collect(),
+        upcoming: upcoming.iter().rev().take(3).map(|&m| v.meeting_summary(m)).collect(),
+        recent_meetings: past.iter().take(4).map(|&m| v.meeting_summary(m)).collect(),
+        recent_practices: recent_practices.iter().take(6).map(|&p| v.practice_card(p)).collect(),
+        recent_decisions: decisions,
+        tags,
+        members_url: urls.href(&UrlPath::page(&["members"])),
+        practices_url: urls.href(&UrlPath::page(&["practices"])),
+        meetings_url: urls.href(&UrlPath::page(&["meetings"])),
+        decisions_url: urls.href(&UrlPath::page(&["decisions"])),
+    };
+    let description = s.config.tagline.clone().or_else(|| s.config.domain.clone()).unwrap_or_default();
+    s.page("home.html", "", &UrlPath::root(), &s.config.title, &description, view)
+}
+
+/// Plain-text paragraphs of the domain statement, escaped by the template.
+fn paragraphs(text: &str) -> Vec<String> {
+    text.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
+}
+
+fn practices(s: &Shared<'_>) -> Result<Output> {
+    let v = &s.views;
+    let site = v.site;
+    let groups = Status::ALL
+        .iter()
+        .map(|&status| StatusGroup {
+            status: status.into(),
+            practices: site.practices.iter().copied().filter(|&p| site.docs[p].practice().is_some_and(|pp| pp.status == status)).map(|p| v.practice_card(p)).collect(),
+        })
+        .filter(|g| !g.practices.is_empty())
+        .collect();
+    let tags = site
+        .tags
+        .iter()
+        .filter_map(|t| {
+            let n = t.docs.iter().filter(|&&d| site.docs[d].kind == Kind::Practice).count();
+            (n > 0).then(|| v.tag_link(&t.tag, n))
+        })
+        .collect();
+    let view = PracticesView { total: site.practices.len(), groups, tags };
+    s.page("practices.html", "practices", &UrlPath::page(&["practices"]), "Practices", "The community's shared body of knowledge.", view)
+}
+
+fn members(s: &Shared<'_>) -> Result<Output> {
+    let v = &s.views;
+    let site = v.site;
+    let by_expertise = site
+        .tags
+        .iter()
+        .filter_map(|t| {
+            let members: Vec<PersonLink> = t.docs.iter().copied().filter(|&d| site.docs[d].kind == Kind::Member).map(|d| v.person_of(d)).collect();
+            (!members.is_empty()).then(|| ExpertiseGroup { tag: v.tag_link(&t.tag, members.len()), members })
+        })
+        .collect();
+    let view = MembersView { members: site.members.iter().map(|&m| v.member_card(m)).collect(), by_expertise };
+    s.page("members.html", "members", &UrlPath::page(&["members"]), "Members", "Who is in the community, and what they know.", view)
+}
+
+fn meetings(s: &Shared<'_>) -> Result<Output> {
+    let v = &s.views;
+    let site = v.site;
+    let mut years: Vec<YearGroup> = Vec::new();
+    let mut upcoming = Vec::new();
+    for &m in &site.meetings {
+        let Some(meta) = site.docs[m].meeting() else { continue };
+        if meta.date >= v.today {
+            upcoming.push(v.meeting_summary(m));
+            continue;
+        }
+        match years.last_mut() {
+            Some(y) if y.year == meta.date.year() => y.meetings.push(v.meeting_summary(m)),
+            _ => years.push(YearGroup { year: meta.date.year(), meetings: vec![v.meeting_summary(m)] }),
+        }
+    }
+    upcoming.reverse();
+    let view = MeetingsView { upcoming, years, calendar_url: site.urls.href(&UrlPath::file("meetings.ics")) };
+    s.page("meetings.html", "meetings", &UrlPath::page(&["meetings"]), "Meetings", "Meeting notes, by year.", view)
+}
+
+fn decisions(s: &Shared<'_>) -> Result<Output> {
+    let v = &s.views;
+    let site = v.site;
+    let decisions = site
+        .decisions
+        .iter()
+        .filter_map(|&(m, i)| site.docs[m].meeting().map(|mm| DecisionView { text: &mm.decisions[i].text, meeting: v.meeting_link(m) }))
+        .collect();
+    s.page("decisions.html", "decisions", &UrlPath::page(&["decisions"]), "Decisions", "Every decision the community has made, newest first.", DecisionsView { decisions })
+}
+
+fn actions(s: &Shared<'_>) -> Result<Output> {
+    let v = &s.views;
+    let site = v.site;
+    let mut by_owner: BTreeMap<String, OwnerGroup> = BTreeMap::new();
+    let mut open = 0;
+    let mut overdue = 0;
+    for &(m, i) in &site.actions {
+        let Some(meta) = site.docs[m].meeting() else { continue };
+        let action = &meta.actions[i];
+        if action.done {
+            continue;
+        }
+        let view = v.action(m, action);
+        open += 1;
+        overdue += usize::from(view.overdue);
+        let owner = v.person(&action.owner.value);
+        by_owner
+            .entry(owner.name.to_lowercase())
+            .or_insert_with(|| OwnerGroup { owner, actions: Vec::new() })
+            .actions
+            .push(view);
+    }
+    let owners: Vec<OwnerGroup> = by_owner
+        .into_values()
+        .map(|mut g| {
+            g.actions.sort_by(|a, b| match (&a.due, &b.due) {
+                (Some(x), Some(y)) => x.iso.cmp(&y.iso),
+                (Some(_), None) => std::cmp::Ordering::Less,
+                (None, Some(_)) => std::cmp::Ordering::Greater,
+                (None, None) => std::cmp::Ordering::Equal,
+            });
+            g
+        })
+        .collect();
+    s.page("actions.html", "actions", &UrlPath::page(&["actions"]), "Open actions", "Every open action item, by owner and due date.", ActionsView { open, overdue, owners })
+}
+
+fn review(s: &Shared<'_>) -> Result<Output> {
+    let v = &s.views;
+    let site = v.site;
+    let mut due: Vec<DocId> = site
+        .practices
+        .iter()
+        .copied()
+        .filter(|&p| site.docs[p].practice().is_some_and(|pp| pp.status != Status::Deprecated && v.review_due(pp.reviewed)))
+        .collect();
+    due.sort_by_key(|&p| site.docs[p].practice().and_then(|pp| pp.reviewed));
+    let view = ReviewView { review_after_days: v.review_after_days, due: due.iter().map(|&p| v.practice_card(p)).collect() };
+    s.page("review.html", "practices", &UrlPath::page(&["review"]), "Due for review", "Practices not reviewed recently.", view)
+}
+
+fn tags(s: &Shared<'_>) -> Result<Output> {
+    let view = TagsView { tags: all_tags(&s.views) };
+    s.page("tags.html", "tags", &UrlPath::page(&["tags"]), "Tags", "Everything in the community, by topic.", view)
+}
+
+fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
+    let v = &s.views;
+    let entry = &v.site.tags[index];
+    let groups = [(Kind::Practice, "Practices"), (Kind::Meeting, "Meetings"), (Kind::Member, "Members with this expertise"), (Kind::Page, "Pages")]
+        .into_iter()
+        .map(|(kind, label)| KindGroup {
+            label,
+            items: entry.docs.iter().copied().filter(|&d| v.site.docs[d].kind == kind).map(|d| v.doc_link(d)).collect(),
+        })
+        .filter(|g| !g.items.is_empty())
+        .collect();
+    let url = UrlPath::page(&["tags", &entry.tag.slug]);
+    let view = TagView { name: &entry.tag.name, total: entry.docs.len(), groups, all_tags_url: v.href(&UrlPath::page(&["tags"])) };
+    let description = format!("Everything tagged {}", escape(&entry.tag.name));
+    s.page("tag.html", "tags", &url, &format!("Tag: {}", entry.tag.name), &description, view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn asset_names_carry_a_stable_hash() {
+        assert_eq!(hashed_name("style.css", "body{}"), hashed_name("style.css", "body{}"));
+        assert_ne!(hashed_name("style.css", "body{}"), hashed_name("style.css", "p{}"));
+        assert!(hashed_name("style.css", "x").starts_with("assets/style."));
+    }
+
+    #[test]
+    fn truncates_on_word_boundaries() {
+        assert_eq!(truncate("one two three", 9), "one two…");
+        assert_eq!(truncate("short", 9), "short");
+    }
+
+    #[test]
+    fn minutes_read_naturally() {
+        assert_eq!(format_minutes(45), "45 min");
+        assert_eq!(format_minutes(60), "1 h");
+        assert_eq!(format_minutes(90), "1 h 30 min");
+    }
+}

@@ -1,0 +1,498 @@
+//! Typed template contexts: what each template may use, and nothing else.
+//!
+//! Views borrow from the `Site` where they can and carry finished hrefs
+//! (built by `url::Urls`), formatted dates and escaped-once HTML bodies.
+//! Templates never build URLs or dig into the model.
+
+use serde::Serialize;
+
+use crate::date::Date;
+use crate::link::{DocId, Site};
+use crate::model::{ActionItem, Document, MemberId, Status, Tag};
+use crate::url::UrlPath;
+
+/// What every page's layout needs.
+#[derive(Debug, Serialize)]
+pub struct Layout<'a> {
+    pub site_title: &'a str,
+    pub page_title: String,
+    pub description: String,
+    pub canonical: String,
+    pub home_url: String,
+    pub css_url: &'a str,
+    pub favicon_url: Option<&'a str>,
+    pub feed_url: String,
+    pub header: &'a str,
+    pub footer: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageContext<'a, T: Serialize> {
+    pub layout: Layout<'a>,
+    pub page: T,
+}
+
+/// The header and footer, rendered once per section rather than per page.
+#[derive(Debug, Serialize)]
+pub struct Chrome<'a> {
+    pub site_title: &'a str,
+    pub tagline: Option<&'a str>,
+    pub home_url: String,
+    pub nav: Vec<NavItem>,
+    pub current: &'static str,
+    pub feed_url: String,
+    pub calendar_url: String,
+    pub repository: Option<&'a str>,
+    pub search_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NavItem {
+    pub key: &'static str,
+    pub label: &'static str,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DocLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub kind: &'static str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagLink<'a> {
+    pub name: &'a str,
+    pub url: String,
+    pub count: usize,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonLink<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub url: Option<String>,
+    pub avatar: Option<String>,
+    pub role: Option<&'a str>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct StatusView {
+    pub name: &'static str,
+    pub label: &'static str,
+}
+
+impl From<Status> for StatusView {
+    fn from(s: Status) -> StatusView {
+        StatusView { name: s.name(), label: s.label() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    pub iso: String,
+    pub human: String,
+}
+
+impl From<Date> for DateView {
+    fn from(d: Date) -> DateView {
+        DateView { iso: d.to_string(), human: d.human() }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PracticeCard<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub summary: &'a str,
+    pub status: StatusView,
+    pub tags: Vec<TagLink<'a>>,
+    pub maintainers: Vec<PersonLink<'a>>,
+    pub reviewed: Option<DateView>,
+    pub review_due: bool,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TocEntry<'a> {
+    pub level: u8,
+    pub id: &'a str,
+    pub text: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StepNav<'a> {
+    pub position: usize,
+    pub total: usize,
+    pub previous: Option<DocLink<'a>>,
+    pub next: Option<DocLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PracticeView<'a> {
+    pub card: PracticeCard<'a>,
+    pub body: &'a str,
+    pub toc: Vec<TocEntry<'a>>,
+    pub backlinks: Vec<DocLink<'a>>,
+    pub related: Vec<DocLink<'a>>,
+    pub edit_url: Option<String>,
+    pub history_url: Option<String>,
+    pub source_path: &'a str,
+    pub steps: Option<StepNav<'a>>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MemberCard<'a> {
+    pub person: PersonLink<'a>,
+    pub location: Option<&'a str>,
+    pub timezone: Option<&'a str>,
+    pub expertise: Vec<TagLink<'a>>,
+    pub available_for: &'a [String],
+    pub lead: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ProfileLink<'a> {
+    pub label: &'static str,
+    pub url: &'a str,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct MeetingLink<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub date: DateView,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ActionView<'a> {
+    pub text: &'a str,
+    pub owner: PersonLink<'a>,
+    pub done: bool,
+    pub due: Option<DateView>,
+    pub overdue: bool,
+    pub meeting: MeetingLink<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DecisionView<'a> {
+    pub text: &'a str,
+    pub meeting: MeetingLink<'a>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberView<'a> {
+    pub card: MemberCard<'a>,
+    pub body: &'a str,
+    pub joined: Option<DateView>,
+    pub links: Vec<ProfileLink<'a>>,
+    pub maintains: Vec<PracticeCard<'a>>,
+    pub attended: Vec<MeetingLink<'a>>,
+    pub facilitated_count: usize,
+    pub open_actions: Vec<ActionView<'a>>,
+    pub done_actions: usize,
+    pub mentioned_in: Vec<DocLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ExpertiseGroup<'a> {
+    pub tag: TagLink<'a>,
+    pub members: Vec<PersonLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MembersView<'a> {
+    pub members: Vec<MemberCard<'a>>,
+    pub by_expertise: Vec<ExpertiseGroup<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MeetingView<'a> {
+    pub title: &'a str,
+    pub date: DateView,
+    pub time: Option<String>,
+    pub duration: Option<String>,
+    pub upcoming: bool,
+    pub facilitator: Option<PersonLink<'a>>,
+    pub attendees: Vec<PersonLink<'a>>,
+    pub tags: Vec<TagLink<'a>>,
+    pub recording: Option<&'a str>,
+    pub body: &'a str,
+    pub toc: Vec<TocEntry<'a>>,
+    pub decisions: Vec<&'a str>,
+    pub actions: Vec<ActionView<'a>>,
+    pub edit_url: Option<String>,
+    pub source_path: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct YearGroup<'a> {
+    pub year: i32,
+    pub meetings: Vec<MeetingSummary<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MeetingSummary<'a> {
+    pub link: MeetingLink<'a>,
+    pub time: Option<String>,
+    pub decisions: usize,
+    pub open_actions: usize,
+    pub attendees: usize,
+    pub tags: Vec<TagLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MeetingsView<'a> {
+    pub upcoming: Vec<MeetingSummary<'a>>,
+    pub years: Vec<YearGroup<'a>>,
+    pub calendar_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StatusGroup<'a> {
+    pub status: StatusView,
+    pub practices: Vec<PracticeCard<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PracticesView<'a> {
+    pub total: usize,
+    pub groups: Vec<StatusGroup<'a>>,
+    pub tags: Vec<TagLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct DecisionsView<'a> {
+    pub decisions: Vec<DecisionView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OwnerGroup<'a> {
+    pub owner: PersonLink<'a>,
+    pub actions: Vec<ActionView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ActionsView<'a> {
+    pub open: usize,
+    pub overdue: usize,
+    pub owners: Vec<OwnerGroup<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TagsView<'a> {
+    pub tags: Vec<TagLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct KindGroup<'a> {
+    pub label: &'static str,
+    pub items: Vec<DocLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TagView<'a> {
+    pub name: &'a str,
+    pub total: usize,
+    pub groups: Vec<KindGroup<'a>>,
+    pub all_tags_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ReviewView<'a> {
+    pub review_after_days: u32,
+    pub due: Vec<PracticeCard<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PageView<'a> {
+    pub title: &'a str,
+    pub body: &'a str,
+    pub toc: Vec<TocEntry<'a>>,
+    pub edit_url: Option<String>,
+    pub steps: Option<StepNav<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Stat {
+    pub label: &'static str,
+    pub count: usize,
+    pub url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct HomeView<'a> {
+    pub title: &'a str,
+    pub tagline: Option<&'a str>,
+    pub domain: Vec<String>,
+    pub stats: Vec<Stat>,
+    pub start_here: Vec<StartStep<'a>>,
+    pub upcoming: Vec<MeetingSummary<'a>>,
+    pub recent_meetings: Vec<MeetingSummary<'a>>,
+    pub recent_practices: Vec<PracticeCard<'a>>,
+    pub recent_decisions: Vec<DecisionView<'a>>,
+    pub tags: Vec<TagLink<'a>>,
+    pub members_url: String,
+    pub practices_url: String,
+    pub meetings_url: String,
+    pub decisions_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct StartStep<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub summary: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NotFoundView {
+    pub home_url: String,
+    pub practices_url: String,
+    pub members_url: String,
+}
+
+/// Builds views from the site; one per render, shared by every page.
+pub struct Views<'a> {
+    pub site: &'a Site,
+    pub today: Date,
+    pub review_after_days: u32,
+    pub repository: Option<&'a str>,
+    pub branch: &'a str,
+}
+
+impl<'a> Views<'a> {
+    pub fn href(&self, path: &UrlPath) -> String {
+        self.site.urls.href(path)
+    }
+
+    pub fn doc(&self, id: DocId) -> &'a Document {
+        &self.site.docs[id]
+    }
+
+    pub fn doc_link(&self, id: DocId) -> DocLink<'a> {
+        let d = self.doc(id);
+        DocLink { title: &d.title, url: self.href(&d.url), kind: d.kind.name() }
+    }
+
+    pub fn tag_link(&self, tag: &'a Tag, count: usize) -> TagLink<'a> {
+        TagLink { name: &tag.name, url: self.href(&UrlPath::page(&["tags", &tag.slug])), count }
+    }
+
+    pub fn tag_links(&self, tags: &'a [Tag]) -> Vec<TagLink<'a>> {
+        tags.iter().map(|t| self.tag_link(t, 0)).collect()
+    }
+
+    pub fn person(&self, id: &'a MemberId) -> PersonLink<'a> {
+        match self.site.member_ids.get(id) {
+            Some(&doc) => self.person_of(doc),
+            None => PersonLink { id: id.as_str(), name: id.as_str(), url: None, avatar: None, role: None },
+        }
+    }
+
+    pub fn person_of(&self, doc: DocId) -> PersonLink<'a> {
+        let d = self.doc(doc);
+        let m = d.member();
+        PersonLink {
+            id: m.map_or("", |m| m.id.as_str()),
+            name: &d.title,
+            url: Some(self.href(&d.url)),
+            avatar: m.and_then(|m| m.avatar.as_ref()).map(|a| {
+                if a.value.starts_with("https://") { a.value.clone() } else { self.site.urls.rebase(&a.value) }
+            }),
+            role: m.and_then(|m| m.role.as_deref()),
+        }
+    }
+
+    pub fn review_due(&self, reviewed: Option<Date>) -> bool {
+        match reviewed {
+            Some(d) => self.today.days() - d.days() > i64::from(self.review_after_days),
+            None => true,
+        }
+    }
+
+    pub fn practice_card(&self, id: DocId) -> PracticeCard<'a> {
+        let d = self.doc(id);
+        let p = d.practice().expect("practice_card is only called on practices");
+        PracticeCard {
+            title: &d.title,
+            url: self.href(&d.url),
+            summary: p.summary.as_deref().unwrap_or(&d.lead),
+            status: p.status.into(),
+            tags: self.tag_links(&p.tags),
+            maintainers: p.maintainers.iter().map(|m| self.person(&m.value)).collect(),
+            reviewed: p.reviewed.map(DateView::from),
+            review_due: self.review_due(p.reviewed),
+        }
+    }
+
+    pub fn member_card(&self, id: DocId) -> MemberCard<'a> {
+        let d = self.doc(id);
+        let m = d.member().expect("member_card is only called on members");
+        MemberCard {
+            person: self.person_of(id),
+            location: m.location.as_deref(),
+            timezone: m.timezone.as_deref(),
+            expertise: self.tag_links(&m.expertise),
+            available_for: &m.available_for,
+            lead: &d.lead,
+        }
+    }
+
+    pub fn meeting_link(&self, id: DocId) -> MeetingLink<'a> {
+        let d = self.doc(id);
+        let date = d.meeting().map(|m| m.date).unwrap_or(self.today);
+        MeetingLink { title: &d.title, url: self.href(&d.url), date: date.into() }
+    }
+
+    pub fn meeting_summary(&self, id: DocId) -> MeetingSummary<'a> {
+        let d = self.doc(id);
+        let m = d.meeting().expect("meeting_summary is only called on meetings");
+        MeetingSummary {
+            link: self.meeting_link(id),
+            time: m.time.map(|t| format!("{t} UTC")),
+            decisions: m.decisions.len(),
+            open_actions: m.actions.iter().filter(|a| !a.done).count(),
+            attendees: m.attendees.len(),
+            tags: self.tag_links(&m.tags),
+        }
+    }
+
+    pub fn action(&self, meeting: DocId, action: &'a ActionItem) -> ActionView<'a> {
+        ActionView {
+            text: &action.text,
+            owner: self.person(&action.owner.value),
+            done: action.done,
+            due: action.due.map(DateView::from),
+            overdue: !action.done && action.due.is_some_and(|d| d < self.today),
+            meeting: self.meeting_link(meeting),
+        }
+    }
+
+    pub fn edit_url(&self, doc: &Document) -> Option<String> {
+        self.repository.map(|r| format!("{r}/edit/{}/{}", self.branch, doc.path))
+    }
+
+    pub fn history_url(&self, doc: &Document) -> Option<String> {
+        self.repository.map(|r| format!("{r}/commits/{}/{}", self.branch, doc.path))
+    }
+
+    pub fn toc(&self, doc: &'a Document) -> Vec<TocEntry<'a>> {
+        doc.headings
+            .iter()
+            .filter(|h| h.level <= 3)
+            .map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text })
+            .collect()
+    }
+
+    /// Previous and next along the `start_here` path, if `doc` is on it.
+    pub fn steps(&self, doc: DocId) -> Option<StepNav<'a>> {
+        let path = &self.site.start_here;
+        let at = path.iter().position(|&d| d == doc)?;
+        Some(StepNav {
+            position: at + 1,
+            total: path.len(),
+            previous: at.checked_sub(1).map(|p| self.doc_link(path[p])),
+            next: path.get(at + 1).map(|&n| self.doc_link(n)),
+        })
+    }
+}

@@ -1,0 +1,217 @@
+//! The only place that builds URLs.
+//!
+//! A page's identity is a `UrlPath` (`practices/oncall/basics/`), a path
+//! below the site root with no leading slash. `Urls` turns it into an `href`
+//! under the site's base path, so a site served from
+//! `https://org.github.io/repo/` works everywhere, `serve` included.
+
+use std::fmt;
+
+use unicode_normalization::UnicodeNormalization;
+
+/// A path below the site root: no leading slash; pages end with `/`,
+/// files (`feed.xml`) do not. The home page is the empty path.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct UrlPath(String);
+
+impl UrlPath {
+    pub fn root() -> UrlPath {
+        UrlPath(String::new())
+    }
+
+    /// A page at the given slug segments: `["practices", "oncall"]` gives
+    /// `practices/oncall/`.
+    pub fn page<S: AsRef<str>>(segments: &[S]) -> UrlPath {
+        let mut path = String::new();
+        for segment in segments {
+            path.push_str(segment.as_ref());
+            path.push('/');
+        }
+        UrlPath(path)
+    }
+
+    /// A file such as `feed.xml` or `assets/style.css`.
+    pub fn file(path: &str) -> UrlPath {
+        UrlPath(path.trim_start_matches('/').to_string())
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+
+    /// Where the page is written in the output folder.
+    pub fn output_file(&self) -> String {
+        if self.0.is_empty() || self.0.ends_with('/') {
+            format!("{}index.html", self.0)
+        } else {
+            self.0.clone()
+        }
+    }
+
+    /// The key two URLs collide on: GitHub Pages serves from a
+    /// case-sensitive file system, but people check out on case-insensitive
+    /// ones, and NFC/NFD twins look identical.
+    pub fn collision_key(&self) -> String {
+        self.0.nfc().flat_map(char::to_lowercase).collect()
+    }
+}
+
+impl fmt::Display for UrlPath {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "/{}", self.0)
+    }
+}
+
+/// Builds hrefs under the site's base path.
+#[derive(Debug, Clone)]
+pub struct Urls {
+    /// `https://example.org` (no trailing slash), if the site has a base URL.
+    origin: Option<String>,
+    /// `/sub/` or `/`: always starts and ends with a slash.
+    base_path: String,
+}
+
+impl Urls {
+    /// From a base URL like `https://org.github.io/repo/`, or a bare path.
+    pub fn new(base_url: Option<&str>) -> Urls {
+        let Some(base) = base_url.map(str::trim).filter(|b| !b.is_empty()) else {
+            return Urls { origin: None, base_path: "/".into() };
+        };
+        let (origin, path) = match base.find("://") {
+            Some(i) => {
+                let after = &base[i + 3..];
+                match after.find('/') {
+                    Some(j) => (Some(base[..i + 3 + j].to_string()), &after[j..]),
+                    None => (Some(base.to_string()), "/"),
+                }
+            }
+            None => (None, base),
+        };
+        let trimmed = path.trim_matches('/');
+        let base_path = if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") };
+        Urls { origin, base_path }
+    }
+
+    pub fn base_path(&self) -> &str {
+        &self.base_path
+    }
+
+    /// A root-relative href: `/sub/practices/oncall/`.
+    pub fn href(&self, path: &UrlPath) -> String {
+        format!("{}{}", self.base_path, percent_encode_path(path.as_str()))
+    }
+
+    /// An absolute URL for feeds and sitemaps; falls back to the
+    /// root-relative href when no base URL is configured.
+    pub fn absolute(&self, path: &UrlPath) -> String {
+        match &self.origin {
+            Some(origin) => format!("{origin}{}", self.href(path)),
+            None => self.href(path),
+        }
+    }
+
+    pub fn has_origin(&self) -> bool {
+        self.origin.is_some()
+    }
+
+    /// Rewrites a root-relative link written in content (`/images/x.svg`) to
+    /// sit under the base path.
+    pub fn rebase(&self, root_relative: &str) -> String {
+        format!("{}{}", self.base_path, root_relative.trim_start_matches('/'))
+    }
+}
+
+/// Percent-encodes what may not appear raw in a path; keeps `/` and
+/// unreserved characters, and keeps non-ASCII letters readable by encoding
+/// them as UTF-8 bytes (what browsers send anyway).
+fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    for byte in path.bytes() {
+        match byte {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
+            _ => out.push_str(&format!("%{byte:02X}")),
+        }
+    }
+    out
+}
+
+/// Makes a URL segment or heading id from text: NFC, lowercase, letters and
+/// digits of any script kept, every other run of characters becomes one `-`.
+/// Never contains `/`, `.` or `..`; may be empty when the text has no
+/// letters or digits.
+pub fn slugify(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut dash = false;
+    for c in text.nfc() {
+        if c.is_alphanumeric() {
+            if dash && !out.is_empty() {
+                out.push('-');
+            }
+            dash = false;
+            out.extend(c.to_lowercase());
+        } else if c != '\'' && c != '’' {
+            // Apostrophes join words ("don't" -> "dont"), like GitHub does.
+            dash = true;
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check_slug(text: &str, expected: &str) {
+        assert_eq!(slugify(text), expected, "slugify({text:?})");
+    }
+
+    #[test]
+    fn slugs() {
+        check_slug("Sev 1: total outage", "sev-1-total-outage");
+        check_slug("  Why it matters? ", "why-it-matters");
+        check_slug("Don't page twice", "dont-page-twice");
+        check_slug("Über Größe", "über-größe");
+        check_slug("日本語 の 見出し", "日本語-の-見出し");
+        check_slug("../../etc/passwd", "etc-passwd");
+        check_slug("C++ & Rust", "c-rust");
+        check_slug("!!!", "");
+        // NFD input gives the same slug as NFC.
+        check_slug("Cafe\u{301}", "café");
+    }
+
+    #[test]
+    fn slugs_are_idempotent() {
+        for text in ["Sev 1: total outage", "Über Größe", "a--b", "-x-"] {
+            let once = slugify(text);
+            assert_eq!(slugify(&once), once);
+        }
+    }
+
+    #[test]
+    fn hrefs_sit_under_the_base_path() {
+        let urls = Urls::new(Some("https://org.github.io/guild/"));
+        assert_eq!(urls.href(&UrlPath::page(&["practices", "oncall"])), "/guild/practices/oncall/");
+        assert_eq!(urls.href(&UrlPath::root()), "/guild/");
+        assert_eq!(urls.absolute(&UrlPath::file("feed.xml")), "https://org.github.io/guild/feed.xml");
+        assert_eq!(urls.rebase("/images/a.svg"), "/guild/images/a.svg");
+
+        let bare = Urls::new(Some("https://example.org"));
+        assert_eq!(bare.href(&UrlPath::page(&["tags", "über"])), "/tags/%C3%BCber/");
+        assert_eq!(Urls::new(None).base_path(), "/");
+        assert_eq!(Urls::new(Some("/sub")).base_path(), "/sub/");
+    }
+
+    #[test]
+    fn output_files() {
+        assert_eq!(UrlPath::root().output_file(), "index.html");
+        assert_eq!(UrlPath::page(&["members", "grace"]).output_file(), "members/grace/index.html");
+        assert_eq!(UrlPath::file("feed.xml").output_file(), "feed.xml");
+    }
+
+    #[test]
+    fn collisions_ignore_case_and_normalisation() {
+        let a = UrlPath::page(&["Caf\u{e9}"]);
+        let b = UrlPath::page(&["cafe\u{301}"]);
+        assert_eq!(a.collision_key(), b.collision_key());
+    }
+}

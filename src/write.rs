@@ -1,0 +1,301 @@
+//! Write: put the rendered site on disk, all or nothing.
+//!
+//! The site is built in a temporary folder beside the output and swapped in
+//! at the end (an atomic exchange on Linux), so a failed or killed build
+//! leaves the previous output byte-identical. Dot-entries in the old output
+//! (`.git`) and `CNAME` are carried over; everything else is replaced, so no
+//! stale file survives. Leftovers of a killed build are cleaned up by the
+//! next one. A lock file keeps two builds from writing the same output.
+
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+
+use crate::config::Config;
+use crate::error::{Error, Result};
+use crate::load::StaticFile;
+use crate::render::Output;
+
+/// Refuses output folders whose replacement would destroy content.
+pub fn check_output_dir(config: &Config, out: &Path) -> Result<PathBuf> {
+    let out = absolute(out)?;
+    let root = config.root.canonicalize().map_err(|e| Error::read(&config.root, e))?;
+    let unsafe_out = |why: &str| Error::UnsafeOutput { path: out.clone(), why: why.into() };
+    if out == root {
+        return Err(unsafe_out("it is the community root; use a folder such as `public`"));
+    }
+    if root.starts_with(&out) {
+        return Err(unsafe_out("it contains the community; use a folder inside it such as `public`"));
+    }
+    if let Ok(rel) = out.strip_prefix(&root) {
+        let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().to_string()).unwrap_or_default();
+        let mut content: Vec<String> = vec!["static".into(), "templates".into(), "themes".into()];
+        for c in &config.collections {
+            for g in &c.globs {
+                if let Some(dir) = g.split('/').next().filter(|d| !d.contains(['*', '?', '[', '{']) && !d.ends_with(".md")) {
+                    content.push(dir.to_string());
+                }
+            }
+        }
+        if content.contains(&first) {
+            return Err(unsafe_out(&format!("`{first}/` holds the community's content; use a folder such as `public`")));
+        }
+    }
+    Ok(out)
+}
+
+/// Makes `path` absolute without requiring it to exist, resolving symlinks
+/// in the part that does.
+fn absolute(path: &Path) -> Result<PathBuf> {
+    let joined = if path.is_absolute() {
+        path.to_path_buf()
+    } else {
+        std::env::current_dir().map_err(|e| Error::read(".", e))?.join(path)
+    };
+    let mut existing = joined.clone();
+    let mut rest: Vec<OsString> = Vec::new();
+    loop {
+        if let Ok(c) = existing.canonicalize() {
+            let mut out = c;
+            for part in rest.iter().rev() {
+                match part.to_str() {
+                    Some("..") => {
+                        out.pop();
+                    }
+                    Some(".") => {}
+                    _ => out.push(part),
+                }
+            }
+            return Ok(out);
+        }
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
+            (Some(name), Some(parent)) => {
+                rest.push(name);
+                existing = parent.to_path_buf();
+            }
+            _ => return Ok(joined),
+        }
+    }
+}
+
+/// Holds the output lock until dropped.
+pub struct Lock {
+    path: PathBuf,
+}
+
+impl Drop for Lock {
+    fn drop(&mut self) {
+        let _ = fs::remove_file(&self.path);
+    }
+}
+
+fn sibling(out: &Path, suffix: &str) -> PathBuf {
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "site".into());
+    out.with_file_name(format!(".{name}.guild-{suffix}"))
+}
+
+/// Takes the lock for writing `out`; a lock left by a process that no
+/// longer runs is taken over.
+pub fn lock(out: &Path) -> Result<Lock> {
+    let parent = out.parent().unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+    let path = sibling(out, "lock");
+    for _ in 0..2 {
+        match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
+            Ok(_) => {
+                fs::write(&path, std::process::id().to_string()).map_err(|e| Error::write(&path, e))?;
+                return Ok(Lock { path });
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                let holder = fs::read_to_string(&path).ok().and_then(|s| s.trim().parse::<u32>().ok());
+                let alive = holder.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
+                if alive || !Path::new("/proc/self").exists() {
+                    return Err(Error::Locked { path: out.to_path_buf(), lock: path });
+                }
+                let _ = fs::remove_file(&path);
+            }
+            Err(e) => return Err(Error::write(&path, e)),
+        }
+    }
+    Err(Error::Locked { path: out.to_path_buf(), lock: path })
+}
+
+/// Writes the site to `out`, replacing what was there in one step.
+pub fn site(out: &Path, outputs: &[Output], statics: &[StaticFile]) -> Result<()> {
+    clean_leftovers(out)?;
+    let tmp = sibling(out, &format!("tmp-{}", std::process::id()));
+    if tmp.exists() {
+        fs::remove_dir_all(&tmp).map_err(|e| Error::write(&tmp, e))?;
+    }
+    fs::create_dir_all(&tmp).map_err(|e| Error::write(&tmp, e))?;
+    if let Err(e) = fill(&tmp, outputs, statics) {
+        let _ = fs::remove_dir_all(&tmp);
+        return Err(e);
+    }
+    swap(out, &tmp)
+}
+
+fn fill(tmp: &Path, outputs: &[Output], statics: &[StaticFile]) -> Result<()> {
+    let mut dirs: Vec<PathBuf> = outputs
+        .iter()
+        .map(|o| o.path.as_str())
+        .chain(statics.iter().map(|s| s.output.as_str()))
+        .filter_map(|p| Path::new(p).parent().map(|d| tmp.join(d)))
+        .collect();
+    dirs.sort();
+    dirs.dedup();
+    for d in &dirs {
+        fs::create_dir_all(d).map_err(|e| Error::write(d, e))?;
+    }
+    statics.par_iter().try_for_each(|s| {
+        let to = tmp.join(&s.output);
+        fs::copy(&s.absolute, &to).map(|_| ()).map_err(|e| Error::write(&to, e))
+    })?;
+    outputs.par_iter().try_for_each(|o| {
+        let to = tmp.join(&o.path);
+        fs::write(&to, &o.bytes).map_err(|e| Error::write(&to, e))
+    })
+}
+
+/// Entries of an old output that belong to someone else and must survive.
+fn preserved(name: &str) -> bool {
+    (name.starts_with('.') && name != ".nojekyll") || name == "CNAME"
+}
+
+fn swap(out: &Path, tmp: &Path) -> Result<()> {
+    if !out.exists() {
+        return fs::rename(tmp, out).map_err(|e| Error::write(out, e));
+    }
+    if !out.is_dir() {
+        let _ = fs::remove_dir_all(tmp);
+        return Err(Error::UnsafeOutput { path: out.to_path_buf(), why: "it exists and is not a folder".into() });
+    }
+    // After the exchange, `tmp` holds the previous site.
+    exchange(tmp, out)?;
+    carry_over(tmp, out)?;
+    fs::remove_dir_all(tmp).map_err(|e| Error::write(tmp, e))
+}
+
+/// Moves preserved entries from the old site into the new one.
+fn carry_over(old: &Path, new: &Path) -> Result<()> {
+    let entries = fs::read_dir(old).map_err(|e| Error::read(old, e))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::read(old, e))?;
+        let name = entry.file_name();
+        if preserved(&name.to_string_lossy()) && !new.join(&name).exists() {
+            fs::rename(entry.path(), new.join(&name)).map_err(|e| Error::write(new.join(&name), e))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn exchange(a: &Path, b: &Path) -> Result<()> {
+    use std::ffi::CString;
+    use std::os::unix::ffi::OsStrExt;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(|e| Error::write(a, std::io::Error::other(e)))?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(|e| Error::write(b, std::io::Error::other(e)))?;
+    // SAFETY: both pointers are valid NUL-terminated paths for the call.
+    let rc = unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
+    if rc == 0 {
+        return Ok(());
+    }
+    let err = std::io::Error::last_os_error();
+    match err.raw_os_error() {
+        // File systems without RENAME_EXCHANGE: two renames instead.
+        Some(libc::EINVAL) | Some(libc::ENOSYS) => exchange_by_renames(a, b),
+        _ => Err(Error::write(b, err)),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn exchange(a: &Path, b: &Path) -> Result<()> {
+    exchange_by_renames(a, b)
+}
+
+/// Moves `b` aside and `a` into its place; on return `a` holds the old `b`.
+fn exchange_by_renames(a: &Path, b: &Path) -> Result<()> {
+    let aside = sibling(b, &format!("old-{}", std::process::id()));
+    fs::rename(b, &aside).map_err(|e| Error::write(b, e))?;
+    if let Err(e) = fs::rename(a, b) {
+        let _ = fs::rename(&aside, b);
+        return Err(Error::write(b, e));
+    }
+    fs::rename(&aside, a).map_err(|e| Error::write(a, e))
+}
+
+/// Removes temp folders of killed builds; restores preserved entries from
+/// an old site a killed build had moved aside.
+fn clean_leftovers(out: &Path) -> Result<()> {
+    let Some(parent) = out.parent() else { return Ok(()) };
+    let Some(name) = out.file_name().map(|n| n.to_string_lossy().to_string()) else { return Ok(()) };
+    let Ok(entries) = fs::read_dir(parent) else { return Ok(()) };
+    let tmp_prefix = format!(".{name}.guild-tmp-");
+    let old_prefix = format!(".{name}.guild-old-");
+    for entry in entries.flatten() {
+        let entry_name = entry.file_name().to_string_lossy().to_string();
+        let path = entry.path();
+        if entry_name.starts_with(&old_prefix) {
+            if !out.exists() {
+                fs::rename(&path, out).map_err(|e| Error::write(out, e))?;
+                continue;
+            }
+            carry_over(&path, out)?;
+            fs::remove_dir_all(&path).map_err(|e| Error::write(&path, e))?;
+        } else if entry_name.starts_with(&tmp_prefix) {
+            let pid = entry_name[tmp_prefix.len()..].parse::<u32>().ok();
+            let alive = pid.is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
+            if !alive {
+                fs::remove_dir_all(&path).map_err(|e| Error::write(&path, e))?;
+            }
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn output(path: &str, text: &str) -> Output {
+        Output { path: path.into(), bytes: text.as_bytes().to_vec() }
+    }
+
+    #[test]
+    fn replaces_output_and_keeps_dot_entries() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        site(&out, &[output("index.html", "one"), output("old/index.html", "x")], &[]).unwrap();
+        fs::create_dir_all(out.join(".git")).unwrap();
+        fs::write(out.join(".git/HEAD"), "ref").unwrap();
+        fs::write(out.join("CNAME"), "example.org").unwrap();
+        site(&out, &[output("index.html", "two")], &[]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert!(!out.join("old").exists(), "stale files are removed");
+        assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
+        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
+        let names: Vec<String> = fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+        assert_eq!(names, ["public"], "no temp folders are left behind");
+    }
+
+    #[test]
+    fn leftovers_of_a_killed_build_are_cleaned() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        fs::create_dir_all(dir.path().join(".public.guild-tmp-999999999")).unwrap();
+        site(&out, &[output("index.html", "x")], &[]).unwrap();
+        assert!(!dir.path().join(".public.guild-tmp-999999999").exists());
+    }
+
+    #[test]
+    fn a_second_lock_is_refused() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        let first = lock(&out).unwrap();
+        assert!(matches!(lock(&out), Err(Error::Locked { .. })));
+        drop(first);
+        assert!(lock(&out).is_ok());
+    }
+}

@@ -1,0 +1,569 @@
+//! All YAML handling: front-matter splitting and located field access.
+//!
+//! serde_yaml parses the text; this module adds what serde derive cannot
+//! give a contributor: the line and column of every top-level key, every
+//! problem at once (not just the first), "did you mean" for unknown keys,
+//! and no silent coercions (`title: ~` is an error, never the string "~";
+//! `title: 1.10` asks to be quoted rather than becoming "1.1").
+
+use serde_yaml::Value;
+
+use crate::date::Date;
+use crate::diag::{Diagnostic, Span};
+use crate::source::SourcePath;
+
+/// Where the front matter and the body sit in a file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML between the `---` lines, or `None` without front matter.
+    pub yaml: Option<&'a str>,
+    /// 1-based line of the first YAML line.
+    pub yaml_line: usize,
+    /// The Markdown after the front matter.
+    pub body: &'a str,
+    /// Byte offset of the body in the file.
+    pub body_offset: usize,
+}
+
+/// Splits `---` front matter from the body. The text has `\n` line endings.
+pub fn split<'a>(file: &SourcePath, text: &'a str) -> Result<Split<'a>, Diagnostic> {
+    let no_front = Split { yaml: None, yaml_line: 1, body: text, body_offset: 0 };
+    let Some(first_end) = text.find('\n').or(Some(text.len())) else { return Ok(no_front) };
+    if text[..first_end].trim_end() != "---" {
+        return Ok(no_front);
+    }
+    let yaml_start = (first_end + 1).min(text.len());
+    let mut pos = yaml_start;
+    while pos < text.len() {
+        let end = text[pos..].find('\n').map_or(text.len(), |i| pos + i);
+        let line = text[pos..end].trim_end();
+        if line == "---" || line == "..." {
+            let body_offset = (end + 1).min(text.len());
+            return Ok(Split {
+                yaml: Some(&text[yaml_start..pos]),
+                yaml_line: 2,
+                body: &text[body_offset..],
+                body_offset,
+            });
+        }
+        pos = end + 1;
+    }
+    Err(Diagnostic::error("unclosed-front-matter", "front matter is not closed")
+        .in_file(file)
+        .at(Span { line: 1, column: 1, len: 3 })
+        .help("add a line with `---` after the last front-matter line"))
+}
+
+/// One top-level key and its value.
+#[derive(Debug)]
+struct Entry {
+    key: String,
+    value: Value,
+    key_span: Span,
+    value_span: Span,
+    used: bool,
+}
+
+/// The top-level mapping of a YAML document, with positions.
+#[derive(Debug)]
+pub struct Fields {
+    file: SourcePath,
+    what: &'static str,
+    entries: Vec<Entry>,
+    fallback: Span,
+    diagnostics: Vec<Diagnostic>,
+}
+
+/// The diagnostics and unknown-key check that end a `Fields` walk.
+impl Fields {
+    /// Parses `yaml` (which starts at line `first_line` of `file`) as a
+    /// mapping. `what` names the document in messages ("practice front matter").
+    pub fn parse(file: &SourcePath, what: &'static str, yaml: &str, first_line: usize) -> Result<Fields, Diagnostic> {
+        let fallback = Span { line: first_line.saturating_sub(1).max(1), column: 1, len: 3 };
+        let value: Value = match serde_yaml::from_str(yaml) {
+            Ok(v) => v,
+            Err(e) => return Err(syntax_error(file, what, yaml, first_line, &e)),
+        };
+        let mapping = match value {
+            Value::Mapping(m) => m,
+            Value::Null => Default::default(),
+            other => {
+                return Err(Diagnostic::error("yaml-not-mapping", format!("{what} must be a mapping of keys to values, found {}", describe(&other)))
+                    .in_file(file)
+                    .at(Span { line: first_line, column: 1, len: 1 })
+                    .help("write one `key: value` per line, e.g. `title: On-call basics`"));
+            }
+        };
+        let positions = key_positions(yaml, first_line);
+        let mut entries = Vec::with_capacity(mapping.len());
+        let mut diagnostics = Vec::new();
+        for (key, value) in mapping {
+            let key = match key {
+                Value::String(s) => s,
+                other => {
+                    diagnostics.push(
+                        Diagnostic::error("yaml-key", format!("{what} keys must be text, found {}", describe(&other)))
+                            .in_file(file)
+                            .at(fallback)
+                            .help("quote the key, or remove it"),
+                    );
+                    continue;
+                }
+            };
+            let (key_span, value_span) = positions
+                .iter()
+                .find(|p| p.key == key)
+                .map_or((fallback, fallback), |p| (p.key_span, p.value_span));
+            entries.push(Entry { key, value, key_span, value_span, used: false });
+        }
+        Ok(Fields { file: file.clone(), what, entries, fallback, diagnostics })
+    }
+
+    /// A mapping that is not there: every lookup finds nothing.
+    pub fn empty(file: &SourcePath, what: &'static str) -> Fields {
+        let fallback = Span { line: 1, column: 1, len: 1 };
+        Fields { file: file.clone(), what, entries: Vec::new(), fallback, diagnostics: Vec::new() }
+    }
+
+    pub fn file(&self) -> &SourcePath {
+        &self.file
+    }
+
+    /// The span of a key, or of the document start if it is absent.
+    pub fn span_of(&self, key: &str) -> Span {
+        self.entries.iter().find(|e| e.key == key).map_or(self.fallback, |e| e.value_span)
+    }
+
+    /// Records a problem with a key's value.
+    pub fn problem(&mut self, key: &str, code: &'static str, message: String, help: impl Into<String>) {
+        let span = self.span_of(key);
+        self.diagnostics.push(Diagnostic::error(code, message).in_file(&self.file).at(span).help(help));
+    }
+
+    fn take(&mut self, key: &str) -> Option<(Value, Span)> {
+        let entry = self.entries.iter_mut().find(|e| e.key == key && !e.used)?;
+        entry.used = true;
+        Some((std::mem::take(&mut entry.value), entry.value_span))
+    }
+
+    fn type_error(&mut self, key: &str, span: Span, expected: &str, found: &Value, help: String) {
+        self.diagnostics.push(
+            Diagnostic::error("wrong-type", format!("`{key}` must be {expected}, found {}", describe(found)))
+                .in_file(&self.file)
+                .at(span)
+                .help(help),
+        );
+    }
+
+    /// A text value. `~`, null and blank text count as absent for optional
+    /// keys; see `required_text` for keys that may not be blank.
+    pub fn text(&mut self, key: &str) -> Option<String> {
+        let (value, span) = self.take(key)?;
+        match value {
+            Value::String(s) if s.trim().is_empty() => None,
+            Value::String(s) => Some(s),
+            Value::Null => None,
+            other @ (Value::Number(_) | Value::Bool(_)) => {
+                let help = format!("put the value in quotes: {key}: \"{}\"", scalar_text(&other));
+                self.type_error(key, span, "text", &other, help);
+                None
+            }
+            other => {
+                self.type_error(key, span, "text", &other, format!("write `{key}: some text`"));
+                None
+            }
+        }
+    }
+
+    /// A text value that, when the key is present, may not be empty or null.
+    pub fn required_text(&mut self, key: &str, help: &str) -> Option<String> {
+        let present = self.entries.iter().any(|e| e.key == key && !e.used);
+        let span = self.span_of(key);
+        let value = self.text(key);
+        if present && value.is_none() && !self.diagnostics.iter().any(|d| d.span == Some(span)) {
+            self.diagnostics.push(
+                Diagnostic::error("empty-value", format!("`{key}` is empty"))
+                    .in_file(&self.file)
+                    .at(span)
+                    .help(help.to_string()),
+            );
+        }
+        value
+    }
+
+    /// A list of text values; a single text value counts as a list of one.
+    pub fn text_list(&mut self, key: &str) -> Vec<(String, Span)> {
+        let Some((value, span)) = self.take(key) else { return Vec::new() };
+        let items = match value {
+            Value::Null => return Vec::new(),
+            Value::String(s) => vec![Value::String(s)],
+            Value::Sequence(items) => items,
+            other => {
+                self.type_error(key, span, "a list", &other, format!("write `{key}: [first, second]`"));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::with_capacity(items.len());
+        for item in items {
+            match item {
+                Value::String(s) if !s.trim().is_empty() => out.push((s.trim().to_string(), span)),
+                other @ (Value::Number(_) | Value::Bool(_)) => {
+                    let help = format!("put the value in quotes: \"{}\"", scalar_text(&other));
+                    self.type_error(key, span, "a list of text", &other, help);
+                }
+                other => self.type_error(key, span, "a list of text", &other, format!("write `{key}: [first, second]`")),
+            }
+        }
+        out
+    }
+
+    pub fn date(&mut self, key: &str) -> Option<Date> {
+        let (value, span) = self.take(key)?;
+        let text = match value {
+            Value::String(s) => s,
+            Value::Null => return None,
+            other => {
+                self.type_error(key, span, "a date", &other, format!("write `{key}: 2026-03-12`"));
+                return None;
+            }
+        };
+        match Date::parse(text.trim()) {
+            Ok(date) => Some(date),
+            Err(why) => {
+                self.diagnostics.push(
+                    Diagnostic::error("bad-date", format!("`{key}` is not a valid date: {why}"))
+                        .in_file(&self.file)
+                        .at(span)
+                        .help(format!("write dates as YYYY-MM-DD, e.g. `{key}: 2026-03-12`")),
+                );
+                None
+            }
+        }
+    }
+
+    /// A value written either as text or as a bare number (`duration: 60`).
+    pub fn integer_or_text(&mut self, key: &str) -> Option<String> {
+        let (value, span) = self.take(key)?;
+        match value {
+            Value::String(s) => Some(s),
+            Value::Number(n) => Some(n.to_string()),
+            Value::Null => None,
+            other => {
+                self.type_error(key, span, "text or a number", &other, format!("write `{key}: 45m`"));
+                None
+            }
+        }
+    }
+
+    /// A whole number.
+    pub fn integer(&mut self, key: &str) -> Option<i64> {
+        let (value, span) = self.take(key)?;
+        match value {
+            Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
+            Value::Null => None,
+            other => {
+                self.type_error(key, span, "a whole number", &other, format!("write `{key}: 1`"));
+                None
+            }
+        }
+    }
+
+    /// A nested mapping of text keys to text values, in file order.
+    pub fn text_map(&mut self, key: &str) -> Vec<(String, String, Span)> {
+        let Some((value, span)) = self.take(key) else { return Vec::new() };
+        let mapping = match value {
+            Value::Mapping(m) => m,
+            Value::Null => return Vec::new(),
+            other => {
+                self.type_error(key, span, "a mapping", &other, format!("write `{key}:` and indented `name: value` lines below it"));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (k, v) in mapping {
+            match (k, v) {
+                (Value::String(k), Value::String(v)) => out.push((k, v, span)),
+                (Value::String(k), Value::Null) => out.push((k, String::new(), span)),
+                (Value::String(k), other) => {
+                    let help = "put the value in quotes".to_string();
+                    self.type_error(&format!("{key}.{k}"), span, "text", &other, help);
+                }
+                (other, _) => self.type_error(key, span, "a mapping with text keys", &other, "quote the key".into()),
+            }
+        }
+        out
+    }
+
+    /// A nested mapping of text keys to lists of text (e.g. `collections`).
+    pub fn list_map(&mut self, key: &str) -> Vec<(String, Vec<String>, Span)> {
+        let Some((value, span)) = self.take(key) else { return Vec::new() };
+        let mapping = match value {
+            Value::Mapping(m) => m,
+            Value::Null => return Vec::new(),
+            other => {
+                self.type_error(key, span, "a mapping", &other, format!("write `{key}:` and indented `name: [a, b]` lines below it"));
+                return Vec::new();
+            }
+        };
+        let mut out = Vec::new();
+        for (k, v) in mapping {
+            let Value::String(k) = k else {
+                self.type_error(key, span, "a mapping with text keys", &k, "quote the key".into());
+                continue;
+            };
+            let list = match v {
+                Value::String(s) => vec![s],
+                Value::Sequence(items) => items
+                    .into_iter()
+                    .filter_map(|i| match i {
+                        Value::String(s) => Some(s),
+                        _ => None,
+                    })
+                    .collect(),
+                other => {
+                    self.type_error(&format!("{key}.{k}"), span, "a list of text", &other, format!("write `{k}: [\"a/**/*.md\"]`"));
+                    continue;
+                }
+            };
+            out.push((k, list, span));
+        }
+        out
+    }
+
+    /// Ends the walk: every key not taken is unknown, reported with the
+    /// closest known key.
+    pub fn finish(mut self, known: &[&str]) -> Vec<Diagnostic> {
+        for entry in self.entries.iter().filter(|e| !e.used) {
+            let mut d = Diagnostic::error("unknown-key", format!("unknown key `{}` in {}", entry.key, self.what))
+                .in_file(&self.file)
+                .at(entry.key_span);
+            d = match closest(&entry.key, known.iter().copied()) {
+                Some(best) => d.help(format!("did you mean `{best}`?")),
+                None => d.help(format!("known keys are: {}", known.join(", "))),
+            };
+            self.diagnostics.push(d);
+        }
+        self.diagnostics
+    }
+}
+
+/// The candidate most like `word`, if any is close enough to be a typo.
+pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let lower = word.to_lowercase();
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
+        .filter(|(score, _)| *score >= 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0))
+        .map(|(_, c)| c)
+}
+
+struct KeyPosition {
+    key: String,
+    key_span: Span,
+    value_span: Span,
+}
+
+/// Finds top-level `key:` lines. serde_yaml's values carry no positions, so
+/// this scan gives each key its line; keys it cannot place (flow style) fall
+/// back to the start of the document.
+fn key_positions(yaml: &str, first_line: usize) -> Vec<KeyPosition> {
+    let mut out = Vec::new();
+    for (i, line) in yaml.lines().enumerate() {
+        let Some(first) = line.chars().next() else { continue };
+        if first.is_whitespace() || matches!(first, '#' | '-' | '{' | '[' | '?' | '%') {
+            continue;
+        }
+        let Some((raw_key, key_len, rest_start)) = split_key(line) else { continue };
+        let value_col = line[rest_start..]
+            .char_indices()
+            .find(|(_, c)| !c.is_whitespace())
+            .map(|(j, _)| line[..rest_start + j].chars().count() + 1);
+        let line_no = first_line + i;
+        let key_span = Span { line: line_no, column: 1, len: key_len };
+        let value_span = match value_col {
+            Some(column) => {
+                let len = line.chars().count() + 1 - column;
+                Span { line: line_no, column, len }
+            }
+            None => key_span,
+        };
+        // Later duplicates are found by serde_yaml before we get here.
+        if !out.iter().any(|p: &KeyPosition| p.key == raw_key) {
+            out.push(KeyPosition { key: raw_key, key_span, value_span });
+        }
+    }
+    out
+}
+
+/// `title: x` -> ("title", 5 chars, byte after the colon).
+fn split_key(line: &str) -> Option<(String, usize, usize)> {
+    let quote = line.chars().next().filter(|c| *c == '"' || *c == '\'');
+    let (key, key_end) = match quote {
+        Some(q) => {
+            let close = line[1..].find(q)? + 1;
+            (line[1..close].to_string(), close + 1)
+        }
+        None => {
+            let colon = line.find(": ").or_else(|| line.strip_suffix(':').map(|s| s.len()))?;
+            (line[..colon].trim_end().to_string(), colon)
+        }
+    };
+    let after = line[key_end..].trim_start();
+    if !after.starts_with(':') {
+        return None;
+    }
+    let colon_at = line.len() - after.len();
+    Some((key, line[..key_end].chars().count(), colon_at + 1))
+}
+
+fn syntax_error(file: &SourcePath, what: &str, yaml: &str, first_line: usize, e: &serde_yaml::Error) -> Diagnostic {
+    let raw = e.to_string();
+    // serde_yaml appends " at line L column C"; we show the place ourselves.
+    let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
+    let (code, help) = if message.contains("duplicate entry") {
+        ("duplicate-key", "each key may appear once; remove or merge the repeated key".to_string())
+    } else if message.contains("recursion limit") {
+        ("yaml-too-deep", "front matter nests too deeply; flatten it".to_string())
+    } else if message.contains("repetition limit") {
+        ("yaml-alias-bomb", "remove the YAML aliases (`*name`) that expand this document".to_string())
+    } else {
+        ("yaml-syntax", format!("fix the YAML syntax of the {what}; quote values that contain `: ` or start with `@`, `*`, `&`, `[` or `{{`"))
+    };
+    let span = match e.location() {
+        Some(loc) => {
+            let line_no = loc.line().max(1);
+            let line = yaml.lines().nth(line_no - 1).unwrap_or("");
+            let column = loc.column().max(1).min(line.chars().count() + 1);
+            Span { line: first_line + line_no - 1, column, len: 1 }
+        }
+        None => Span { line: first_line, column: 1, len: 1 },
+    };
+    Diagnostic::error(code, format!("invalid YAML in {what}: {message}")).in_file(file).at(span).help(help)
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing (null)".into(),
+        Value::Bool(b) => format!("the boolean `{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Sequence(_) => "a list".into(),
+        Value::Mapping(_) => "a mapping".into(),
+        Value::Tagged(t) => format!("a value tagged `{}`", t.tag),
+    }
+}
+
+fn scalar_text(value: &Value) -> String {
+    match value {
+        Value::Bool(b) => b.to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn fields(yaml: &str) -> Result<Fields, Diagnostic> {
+        Fields::parse(&SourcePath::new("a.md"), "practice front matter", yaml, 2)
+    }
+
+    fn messages(diags: &[Diagnostic]) -> Vec<String> {
+        diags
+            .iter()
+            .map(|d| {
+                let s = d.span.unwrap();
+                format!("{}:{} {} | {}", s.line, s.column, d.message, d.help.clone().unwrap_or_default())
+            })
+            .collect()
+    }
+
+    #[test]
+    fn splits_front_matter() {
+        let f = SourcePath::new("a.md");
+        let s = split(&f, "---\ntitle: x\n---\n# Body\n").unwrap();
+        assert_eq!(s.yaml, Some("title: x\n"));
+        assert_eq!(s.body, "# Body\n");
+        assert_eq!(s.body_offset, 17);
+        assert_eq!(split(&f, "# No front\n").unwrap().yaml, None);
+        assert_eq!(split(&f, "---\n---\nbody").unwrap().yaml, Some(""));
+        assert_eq!(split(&f, "---\ntitle: x\n").unwrap_err().code, "unclosed-front-matter");
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_closest() {
+        let mut f = fields("titel: Hello\nstatus: adopted\nzzz: 1\n").unwrap();
+        assert_eq!(f.text("status").as_deref(), Some("adopted"));
+        let diags = f.finish(&["title", "status", "tags"]);
+        assert_eq!(
+            messages(&diags),
+            [
+                "2:1 unknown key `titel` in practice front matter | did you mean `title`?",
+                "4:1 unknown key `zzz` in practice front matter | known keys are: title, status, tags",
+            ]
+        );
+    }
+
+    #[test]
+    fn null_title_is_an_error_not_a_tilde() {
+        let mut f = fields("title: ~\n").unwrap();
+        assert_eq!(f.required_text("title", "write a title"), None);
+        assert_eq!(messages(&f.finish(&["title"])), ["2:8 `title` is empty | write a title"]);
+    }
+
+    #[test]
+    fn numbers_in_text_fields_ask_for_quotes() {
+        let mut f = fields("title: 1.10\n").unwrap();
+        assert_eq!(f.text("title"), None);
+        assert_eq!(
+            messages(&f.finish(&["title"])),
+            ["2:8 `title` must be text, found the number `1.1` | put the value in quotes: title: \"1.1\""]
+        );
+    }
+
+    #[test]
+    fn duplicate_keys_are_reported_with_a_line() {
+        let e = fields("title: a\ntags: [x]\ntitle: b\n").unwrap_err();
+        assert_eq!(e.code, "duplicate-key");
+        assert_eq!(e.span.unwrap().line, 4);
+    }
+
+    #[test]
+    fn syntax_errors_point_into_the_file() {
+        let e = fields("title: a\ntags: [x\n").unwrap_err();
+        assert_eq!(e.code, "yaml-syntax");
+        assert!(e.span.unwrap().line >= 3, "{e:?}");
+    }
+
+    #[test]
+    fn alias_bombs_fail_fast() {
+        let mut yaml = String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
+        let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
+        for pair in names.windows(2) {
+            let (p, n) = (pair[0], pair[1]);
+            yaml.push_str(&format!("{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
+        }
+        let e = fields(&yaml).unwrap_err();
+        assert_eq!(e.code, "yaml-alias-bomb", "{e:?}");
+    }
+
+    #[test]
+    fn dates_are_validated() {
+        let mut f = fields("reviewed: 2026-02-30\n").unwrap();
+        assert_eq!(f.date("reviewed"), None);
+        assert_eq!(
+            messages(&f.finish(&["reviewed"])),
+            ["2:11 `reviewed` is not a valid date: Feb 2026 has 28 days, so day 30 does not exist | write dates as YYYY-MM-DD, e.g. `reviewed: 2026-03-12`"]
+        );
+    }
+
+    #[test]
+    fn lists_accept_one_item_or_many() {
+        let mut f = fields("tags: oncall\nmaintainers: [a, b]\n").unwrap();
+        let tags: Vec<String> = f.text_list("tags").into_iter().map(|t| t.0).collect();
+        assert_eq!(tags, ["oncall"]);
+        assert_eq!(f.text_list("maintainers").len(), 2);
+    }
+}
