@@ -187,7 +187,7 @@ mod tests {
             assert_eq!(Date::from_days(days).days(), days);
         }
         assert_eq!(Date::parse("1970-01-01").unwrap().days(), 0);
-        assert_eq!(Date::parse("2026-11-26").unwrap().days(), 20_418);
+        assert_eq!(Date::parse("2026-11-26").unwrap().days(), 20_783);
     }
 
     #[test]

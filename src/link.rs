@@ -331,6 +331,7 @@ struct Index<'a> {
     by_path: HashMap<&'a str, DocId>,
     by_stem: HashMap<&'a str, DocId>,
     by_title: HashMap<String, Vec<DocId>>,
+    by_name: HashMap<&'a str, Vec<DocId>>,
     by_url: HashMap<&'a str, DocId>,
     members: HashMap<MemberId, DocId>,
     statics: HashMap<&'a str, &'a StaticFile>,
@@ -348,8 +349,13 @@ impl<'a> Index<'a> {
         for (i, d) in docs.iter().enumerate() {
             by_title.entry(title_key(&d.title)).or_default().push(i);
         }
+        let mut by_name: HashMap<&str, Vec<DocId>> = HashMap::new();
+        for (i, d) in docs.iter().enumerate() {
+            by_name.entry(d.path.stem()).or_default().push(i);
+        }
         Index {
             docs,
+            by_name,
             by_path: docs.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect(),
             by_stem: docs.iter().enumerate().map(|(i, d)| (d.path.without_extension(), i)).collect(),
             by_title,
@@ -371,9 +377,9 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn closest_member(&self, id: &MemberId) -> String {
+    fn closest_member(&self, id: &MemberId, prefix: &str) -> String {
         match closest(id.as_str(), self.members.keys().map(MemberId::as_str)) {
-            Some(best) => format!("did you mean `{best}`? Member ids are the file names in members/"),
+            Some(best) => format!("did you mean `{prefix}{best}`? Member ids are the file names in members/"),
             None => "member ids are the file names in members/ (without .md); add a profile there".into(),
         }
     }
@@ -404,7 +410,7 @@ impl<'a> Index<'a> {
                     Diagnostic::error("unknown-member", format!("unknown member `{id}` in {role}"))
                         .in_file(&doc.path)
                         .at(span)
-                        .help(self.closest_member(id)),
+                        .help(self.closest_member(id, "")),
                 );
             }
         };
@@ -452,19 +458,17 @@ impl<'a> Index<'a> {
                     out.diagnostics.push(error(
                         "unknown-member",
                         format!("unknown member `@{member}`"),
-                        format!("{} (write `\\@` for a literal @)", self.closest_member(member)),
+                        format!("{} (write `\\@` for a literal @)", self.closest_member(member, "@")),
                     ));
                     format!("@{}", escape(member.as_str()))
                 }
             },
             RefKind::WikiElement { target, anchor } => {
-                let label = if anchor.is_some() { target.clone() } else { String::new() };
-                match self.wiki(target) {
+                match self.wiki(&doc.path, target) {
                     Ok(to) => {
                         out.links.push(to);
                         let href = self.href_to(id, to, anchor.as_deref(), urls, span, out);
-                        let title = if label.is_empty() { self.docs[to].title.clone() } else { self.docs[to].title.clone() };
-                        format!("<a href=\"{}\">{}</a>", escape(&href), escape(&title))
+                        format!("<a href=\"{}\">{}</a>", escape(&href), escape(&self.docs[to].title))
                     }
                     Err(help) => {
                         out.diagnostics.push(error("broken-wiki-link", format!("wiki link `[[{target}]]` matches no page"), help));
@@ -475,7 +479,7 @@ impl<'a> Index<'a> {
             RefKind::Href { target, anchor } => {
                 let found = match target {
                     Target::SamePage => Ok(Found::Doc(id)),
-                    Target::Wiki(t) => self.wiki(t).map(Found::Doc).map_err(|help| ("broken-wiki-link", format!("wiki link `[[{t}]]` matches no page"), help)),
+                    Target::Wiki(t) => self.wiki(&doc.path, t).map(Found::Doc).map_err(|help| ("broken-wiki-link", format!("wiki link `[[{t}]]` matches no page"), help)),
                     Target::Relative(path) => self.relative(doc, path, urls),
                     Target::Root(path) => self.root(path, urls),
                 };
@@ -530,11 +534,21 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn wiki(&self, target: &str) -> Result<DocId, String> {
+    /// A wiki link matches, in order: a path from the root, a path from
+    /// the linking file's folder, a unique file name, a unique title.
+    fn wiki(&self, from: &SourcePath, target: &str) -> Result<DocId, String> {
         let t = target.trim().trim_start_matches('/');
         let stem = t.strip_suffix(".md").unwrap_or(t);
         if let Some(&id) = self.by_stem.get(stem) {
             return Ok(id);
+        }
+        if let Some(joined) = join(from.parent(), stem)
+            && let Some(&id) = self.by_stem.get(joined.as_str())
+        {
+            return Ok(id);
+        }
+        if let Some([one]) = self.by_name.get(stem).map(Vec::as_slice) {
+            return Ok(*one);
         }
         match self.by_title.get(&title_key(t)).map(Vec::as_slice) {
             Some([one]) => Ok(*one),

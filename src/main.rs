@@ -126,21 +126,25 @@ fn main() -> ExitCode {
                 if output.is_some() { "; nothing was written, the previous output is untouched" } else { "" }
             ),
             (Some(out), false) => eprintln!(
-                "built {} documents into {} ({} files) in {} ms{}",
-                report.documents,
+                "built {} into {} ({} files) in {} ms{}",
+                documents(report.documents),
                 out.display(),
                 report.files_written,
                 report.elapsed_ms,
                 diag::summary(counts).map(|s| format!(", {s}")).unwrap_or_default()
             ),
             (None, false) => eprintln!(
-                "checked {} documents: {}",
-                report.documents,
+                "checked {}: {}",
+                documents(report.documents),
                 diag::summary(counts).unwrap_or_else(|| "no problems".into())
             ),
         }
     }
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn documents(n: usize) -> String {
+    format!("{n} document{}", if n == 1 { "" } else { "s" })
 }
 
 fn print(report: &Report, format: Format, color: bool) {

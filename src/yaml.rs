@@ -72,6 +72,9 @@ pub struct Fields {
     entries: Vec<Entry>,
     fallback: Span,
     diagnostics: Vec<Diagnostic>,
+    /// The YAML text and its first line in the file, to place list items.
+    yaml: String,
+    first_line: usize,
 }
 
 /// The diagnostics and unknown-key check that end a `Fields` walk.
@@ -116,13 +119,13 @@ impl Fields {
                 .map_or((fallback, fallback), |p| (p.key_span, p.value_span));
             entries.push(Entry { key, value, key_span, value_span, used: false });
         }
-        Ok(Fields { file: file.clone(), what, entries, fallback, diagnostics })
+        Ok(Fields { file: file.clone(), what, entries, fallback, diagnostics, yaml: yaml.to_string(), first_line })
     }
 
     /// A mapping that is not there: every lookup finds nothing.
     pub fn empty(file: &SourcePath, what: &'static str) -> Fields {
         let fallback = Span { line: 1, column: 1, len: 1 };
-        Fields { file: file.clone(), what, entries: Vec::new(), fallback, diagnostics: Vec::new() }
+        Fields { file: file.clone(), what, entries: Vec::new(), fallback, diagnostics: Vec::new(), yaml: String::new(), first_line: 1 }
     }
 
     pub fn file(&self) -> &SourcePath {
@@ -204,9 +207,14 @@ impl Fields {
             }
         };
         let mut out = Vec::with_capacity(items.len());
+        let mut cursor = (span.line, span.column.saturating_sub(1));
         for item in items {
             match item {
-                Value::String(s) if !s.trim().is_empty() => out.push((s.trim().to_string(), span)),
+                Value::String(s) if !s.trim().is_empty() => {
+                    let text = s.trim().to_string();
+                    let item_span = self.find_item(&text, &mut cursor).unwrap_or(span);
+                    out.push((text, item_span));
+                }
                 other @ (Value::Number(_) | Value::Bool(_)) => {
                     let help = format!("put the value in quotes: \"{}\"", scalar_text(&other));
                     self.type_error(key, span, "a list of text", &other, help);
@@ -215,6 +223,27 @@ impl Fields {
             }
         }
         out
+    }
+
+    /// Finds `text` at or after `cursor` (line, char column) within the
+    /// value that starts there, so each list item gets its own span.
+    fn find_item(&self, text: &str, cursor: &mut (usize, usize)) -> Option<Span> {
+        let lines: Vec<&str> = self.yaml.lines().collect();
+        let start = cursor.0.checked_sub(self.first_line)?;
+        for (i, line) in lines.iter().enumerate().skip(start) {
+            if i > start && line.chars().next().is_some_and(|c| !c.is_whitespace() && c != '-') {
+                break;
+            }
+            let skip = if i == start { cursor.1 } else { 0 };
+            let byte_skip = line.char_indices().nth(skip).map_or(line.len(), |(b, _)| b);
+            if let Some(found) = line[byte_skip..].find(text) {
+                let column = line[..byte_skip + found].chars().count() + 1;
+                let len = text.chars().count();
+                *cursor = (self.first_line + i, column - 1 + len);
+                return Some(Span { line: self.first_line + i, column, len });
+            }
+        }
+        None
     }
 
     pub fn date(&mut self, key: &str) -> Option<Date> {
@@ -396,6 +425,15 @@ fn key_positions(yaml: &str, first_line: usize) -> Vec<KeyPosition> {
     out
 }
 
+/// The 1-based lines where a top-level key is written.
+fn key_lines(yaml: &str, key: &str) -> Vec<usize> {
+    yaml.lines()
+        .enumerate()
+        .filter(|(_, line)| split_key(line).is_some_and(|(k, _, _)| k == key))
+        .map(|(i, _)| i + 1)
+        .collect()
+}
+
 /// `title: x` -> ("title", 5 chars, byte after the colon).
 fn split_key(line: &str) -> Option<(String, usize, usize)> {
     let quote = line.chars().next().filter(|c| *c == '"' || *c == '\'');
@@ -430,7 +468,15 @@ fn syntax_error(file: &SourcePath, what: &str, yaml: &str, first_line: usize, e:
     } else {
         ("yaml-syntax", format!("fix the YAML syntax of the {what}; quote values that contain `: ` or start with `@`, `*`, `&`, `[` or `{{`"))
     };
+    let duplicate_line = message
+        .strip_prefix("duplicate entry with key \"")
+        .and_then(|rest| rest.strip_suffix('"'))
+        .and_then(|key| key_lines(yaml, key).get(1).copied());
     let span = match e.location() {
+        _ if duplicate_line.is_some() => {
+            let line = duplicate_line.unwrap_or(1);
+            Span { line: first_line + line - 1, column: 1, len: yaml.lines().nth(line - 1).map_or(1, |l| l.chars().count()) }
+        }
         Some(loc) => {
             let line_no = loc.line().max(1);
             let line = yaml.lines().nth(line_no - 1).unwrap_or("");

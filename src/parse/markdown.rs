@@ -185,6 +185,10 @@ fn sanitize(html: &str) -> String {
             .add_tag_attributes("img", ["loading", "width", "height"])
             .add_tag_attributes("div", ["data-lang"])
             .add_tag_attributes("pre", ["data-lang"])
+            .add_tag_attributes("th", ["style"])
+            .add_tag_attributes("td", ["style"])
+            // Table alignment is the only inline style Markdown produces.
+            .filter_style_properties(["text-align"].into_iter().collect())
             .link_rel(None)
             .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
         b.rm_clean_content_tags(["script", "style"]);
@@ -499,7 +503,11 @@ impl<'a> Renderer<'a> {
             return;
         }
         let source = self.source(&range);
-        let in_source: Vec<(usize, String)> = find_mentions(source).into_iter().filter(|(at, _)| !source[..*at].ends_with('\\')).collect();
+        let before = &self.text[..self.body_offset + range.start];
+        let in_source: Vec<(usize, String)> = find_mentions(source)
+            .into_iter()
+            .filter(|(at, _)| !source[..*at].ends_with('\\') && !(*at == 0 && before.ends_with('\\')))
+            .collect();
         let in_text = find_mentions(&text);
         let matching = in_source.len() == in_text.len() && in_source.iter().zip(&in_text).all(|(a, b)| a.1 == b.1);
         if in_text.is_empty() || !matching {

@@ -78,9 +78,16 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
     }
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
+    // Tera's default also escapes `/`, which is valid but makes every URL
+    // unreadable in the output; quotes, `<`, `>` and `&` are what matter.
+    tera.set_escape_fn(escape_html);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| Error::Template { name: "theme".into(), message: error_chain(&e) })?;
     Ok(Theme { tera, assets })
+}
+
+fn escape_html(text: &str) -> String {
+    crate::parse::markdown::escape(text)
 }
 
 /// Adds every file below `dir` (if it exists) to `files`, replacing same names.

@@ -1,0 +1,198 @@
+//! `guild build` and `guild check` end to end: exit codes, atomic output,
+//! stale files, safety of the output folder, hostile content.
+
+use crate::support::{SiteTest, run_in, tree};
+
+fn practice(title: &str, body: &str) -> String {
+    format!("---\ntitle: {title}\n---\n{body}\n")
+}
+
+#[test]
+fn clean_site_builds_with_exit_code_zero() {
+    let site = SiteTest::new().file("practices/a.md", &practice("Alpha", "Hello."));
+    let run = site.build();
+    run.expect_code(0);
+    assert!(run.stderr.contains("built 1 document into public"), "{run:?}");
+    assert!(site.read("practices/a/index.html").contains("<h1>Alpha</h1>"));
+    for file in ["index.html", "404.html", "sitemap.xml", "feed.xml", "meetings.ics", "robots.txt", ".nojekyll", "tags/index.html", "review/index.html"] {
+        assert!(site.out().join(file).exists(), "{file} is missing");
+    }
+}
+
+#[test]
+fn content_errors_exit_with_one_and_write_nothing() {
+    let site = SiteTest::new().file("practices/a.md", "---\ntitle: A\nmaintainers: [nobody]\n---\n");
+    site.build().expect_code(1);
+    assert!(!site.out().exists());
+    site.check().expect_code(1);
+}
+
+#[test]
+fn usage_and_io_failures_exit_with_two() {
+    let site = SiteTest::new();
+    site.run(&["build", "--no-such-flag"]).expect_code(2);
+    let empty = tempfile::tempdir().unwrap();
+    let run = run_in(empty.path(), &["check"]);
+    run.expect_code(2);
+    assert!(run.stderr.contains("no community.yaml in"), "{run:?}");
+}
+
+#[test]
+fn warnings_fail_only_with_deny_warnings() {
+    let site = SiteTest::new().file("practices/a.md", &practice("A", "[x](javascript:alert(1))"));
+    site.check().expect_code(0);
+    site.run(&["check", "--deny-warnings", "--color", "never"]).expect_code(1);
+}
+
+#[test]
+fn failed_build_leaves_previous_output_byte_identical() {
+    let site = SiteTest::new().file("practices/a.md", &practice("A", "Fine.")).file("practices/b.md", &practice("B", "Also fine."));
+    site.build().expect_code(0);
+    let before = tree(&site.out());
+    site.write("practices/b.md", "---\ntitle: B\nstatus: [broken\n---\n");
+    site.build().expect_code(1);
+    assert_eq!(tree(&site.out()), before);
+}
+
+#[test]
+fn removed_source_disappears_on_next_build() {
+    let site = SiteTest::new().file("practices/a.md", &practice("A", "x")).file("practices/b.md", &practice("B", "y"));
+    site.build().expect_code(0);
+    assert!(site.out().join("practices/b/index.html").exists());
+    site.remove("practices/b.md");
+    site.build().expect_code(0);
+    assert!(!site.out().join("practices/b").exists());
+}
+
+#[test]
+fn dot_entries_and_cname_in_the_output_survive() {
+    let site = SiteTest::new().file("practices/a.md", &practice("A", "x"));
+    site.build().expect_code(0);
+    std::fs::create_dir_all(site.out().join(".git")).unwrap();
+    std::fs::write(site.out().join(".git/config"), "[core]").unwrap();
+    std::fs::write(site.out().join("CNAME"), "guild.example.org").unwrap();
+    site.build().expect_code(0);
+    assert_eq!(std::fs::read_to_string(site.out().join(".git/config")).unwrap(), "[core]");
+    assert_eq!(std::fs::read_to_string(site.out().join("CNAME")).unwrap(), "guild.example.org");
+}
+
+#[test]
+fn unsafe_output_folders_are_refused() {
+    let site = SiteTest::new().file("practices/a.md", &practice("A", "x"));
+    for out in [".", "..", "practices", "static", "members/out"] {
+        let run = site.run(&["build", "-o", out]);
+        run.expect_code(2);
+        assert!(run.stderr.contains("refusing to write the site"), "{out}: {run:?}");
+    }
+    assert!(site.root().join("practices/a.md").exists());
+}
+
+#[test]
+fn output_folder_inside_the_repo_is_not_read_as_content() {
+    let site = SiteTest::new().file("practices/a.md", &practice("A", "x"));
+    site.build().expect_code(0);
+    std::fs::write(site.out().join("stray.md"), "---\ntitle: ~\n---\n").unwrap();
+    site.build().expect_code(0);
+}
+
+#[test]
+fn scripts_handlers_and_javascript_urls_never_reach_the_output() {
+    let body = r#"<script>window.__pwned = 1</script>
+
+<img src="x" onerror="alert(1)">
+
+<a href="javascript:alert(1)">raw link</a>
+
+[md link](javascript:alert(1)) and [mixed](JaVaScRiPt:alert(1)) and [tabbed](java	script:alert(1))
+
+<svg onload="alert(1)"></svg> <iframe src="https://evil.example"></iframe>
+
+![img](javascript:alert(1))
+"#;
+    let site = SiteTest::new()
+        .file("practices/x.md", &practice("<img src=x onerror=alert(1)>", body))
+        .file("members/eve.md", "---\nname: Eve <script>alert(1)</script>\nexpertise: [\"<b onmouseover=alert(1)>x</b>\"]\n---\n");
+    site.build().expect_code(0);
+    for (path, bytes) in tree(&site.out()) {
+        if !(path.ends_with(".html") || path.ends_with(".xml")) {
+            continue;
+        }
+        let text = String::from_utf8(bytes).unwrap().to_lowercase();
+        // Payloads may appear as escaped text; they must never be markup.
+        for tag in crate::support::tags_in(&text) {
+            let name: String = tag.chars().skip(1).take_while(|c| c.is_ascii_alphanumeric()).collect();
+            assert!(!["script", "iframe", "object", "embed"].contains(&name.as_str()), "{path} has a <{name}> tag: {tag}");
+            for attr in crate::support::attribute_names(tag) {
+                assert!(!attr.starts_with("on"), "{path} has an event handler: {tag}");
+            }
+            assert!(!tag.contains("javascript:"), "{path} has a javascript: URL: {tag}");
+        }
+    }
+}
+
+#[test]
+fn markdown_with_tera_syntax_renders_literally() {
+    let site = SiteTest::new().file("practices/t.md", &practice("Tera", "Use {{ page.title }} and {% raw %} here."));
+    site.build().expect_code(0);
+    assert!(site.read("practices/t/index.html").contains("Use {{ page.title }} and {% raw %} here."));
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = SiteTest::new().file("practices/d.md", "---\ntitle: Draft\nstatus: draft\n---\n");
+    site.build().expect_code(0);
+    assert!(!site.out().join("practices/d").exists());
+    site.run(&["build", "-o", "public", "--drafts"]).expect_code(0);
+    assert!(site.out().join("practices/d/index.html").exists());
+}
+
+#[test]
+fn community_templates_override_the_theme() {
+    let site = SiteTest::new()
+        .file("practices/a.md", &practice("A", "x"))
+        .file("templates/404.html", "{% extends \"base.html\" %}{% block content %}<p>Custom lost page</p>{% endblock content %}");
+    site.build().expect_code(0);
+    assert!(site.read("404.html").contains("Custom lost page"));
+}
+
+#[test]
+fn broken_template_override_is_an_io_class_failure() {
+    let site = SiteTest::new().file("templates/page.html", "{% if %}");
+    let run = site.build();
+    run.expect_code(2);
+    assert!(run.stderr.contains("template"), "{run:?}");
+}
+
+#[test]
+fn json_format_prints_one_object_per_diagnostic() {
+    let site = SiteTest::new().file("practices/a.md", "---\ntitel: A\nmaintainers: [ghost]\n---\n");
+    let run = site.run(&["check", "--format", "json"]);
+    run.expect_code(1);
+    let lines: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert_eq!(lines.len(), 2, "{run:?}");
+    assert_eq!(lines[0]["file"], "practices/a.md");
+    assert_eq!(lines[0]["line"], 2);
+    assert_eq!(lines[0]["code"], "unknown-key");
+    assert_eq!(lines[0]["help"], "did you mean `title`?");
+    assert_eq!(lines[1]["code"], "unknown-member");
+    assert_eq!(lines[1]["severity"], "error");
+}
+
+#[test]
+fn colour_only_when_asked_or_on_a_terminal() {
+    let site = SiteTest::new().file("practices/a.md", "---\ntitel: A\n---\n");
+    let plain = site.run(&["check"]);
+    assert!(!plain.stderr.contains('\u{1b}'), "{plain:?}");
+    let coloured = site.run(&["check", "--color", "always"]);
+    assert!(coloured.stderr.contains('\u{1b}'), "{coloured:?}");
+}
+
+#[test]
+fn example_community_builds_clean() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    let run = run_in(&crate::support::example_community(), &["build", "-o", target.to_str().unwrap(), "--now", crate::support::TODAY, "--color", "never"]);
+    run.expect_code(0);
+    assert!(!run.stderr.contains("warning"), "{run:?}");
+    assert!(!run.stderr.contains("error"), "{run:?}");
+}

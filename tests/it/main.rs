@@ -1,0 +1,10 @@
+//! Integration tests: the real `guild` binary on real files.
+//!
+//! Golden files live in `tests/it/snapshots/`; update them with
+//! `INSTA_UPDATE=always cargo test --test it` and review the diff.
+
+mod build;
+mod diagnostics;
+mod golden;
+mod links;
+mod support;
