@@ -54,7 +54,10 @@ impl Diagnostic {
     }
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
     }
 
     pub fn in_file(mut self, file: &SourcePath) -> Diagnostic {
@@ -97,21 +100,31 @@ pub struct Counts {
 }
 
 pub fn count(diagnostics: &[Diagnostic]) -> Counts {
-    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
-    Counts { errors, warnings: diagnostics.len() - errors }
+    let errors = diagnostics
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    Counts {
+        errors,
+        warnings: diagnostics.len() - errors,
+    }
 }
 
 /// Renders one diagnostic for a person, like rustc: the message, the
 /// location, the source line with a caret, and the help.
 ///
 /// `source` looks up the text of a file so the offending line can be shown.
-pub fn render_human(d: &Diagnostic, source: &dyn Fn(&SourcePath) -> Option<String>, color: bool) -> String {
+pub fn render_human(
+    d: &Diagnostic,
+    source: &dyn Fn(&SourcePath) -> Option<String>,
+    color: bool,
+) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
     let title = level.primary_title(&d.message).id(d.code);
-    let text = d.file.as_ref().and_then(|f| source(f));
+    let text = d.file.as_ref().and_then(source);
     let path = d.file.as_ref().map(|f| f.as_str().to_string());
     let mut group: Group<'_> = match (&path, d.span, text.as_deref()) {
         (Some(path), Some(span), Some(text)) => {
@@ -138,12 +151,18 @@ pub fn render_human(d: &Diagnostic, source: &dyn Fn(&SourcePath) -> Option<Strin
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help));
     }
-    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
     renderer.decor_style(DecorStyle::Ascii).render(&[group])
 }
 
 fn char_to_byte(line: &str, chars: usize) -> usize {
-    line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i)
+    line.char_indices()
+        .nth(chars)
+        .map_or(line.len(), |(i, _)| i)
 }
 
 /// One JSON object per diagnostic, for editors and bots.
@@ -214,9 +233,23 @@ mod tests {
     fn line_index_counts_characters_not_bytes() {
         let text = "ab\nçé @x\n";
         let idx = LineIndex::new(text);
-        assert_eq!(idx.span(text, 0, 1), Span { line: 1, column: 1, len: 1 });
+        assert_eq!(
+            idx.span(text, 0, 1),
+            Span {
+                line: 1,
+                column: 1,
+                len: 1
+            }
+        );
         let at = text.find('@').unwrap();
-        assert_eq!(idx.span(text, at, 2), Span { line: 2, column: 4, len: 2 });
+        assert_eq!(
+            idx.span(text, at, 2),
+            Span {
+                line: 2,
+                column: 4,
+                len: 2
+            }
+        );
     }
 
     #[test]
@@ -224,7 +257,11 @@ mod tests {
         let file = SourcePath::new("practices/a.md");
         let d = Diagnostic::error("unknown-member", "unknown member `@gracee`")
             .in_file(&file)
-            .at(Span { line: 2, column: 5, len: 7 })
+            .at(Span {
+                line: 2,
+                column: 5,
+                len: 7,
+            })
             .help("did you mean `@grace`?");
         let out = render_human(&d, &|_| Some("x\nhey @gracee!\n".into()), false);
         assert_eq!(
@@ -235,7 +272,13 @@ mod tests {
 
     #[test]
     fn json_rendering_has_every_field() {
-        let d = Diagnostic::warning("x", "m").in_file(&SourcePath::new("a.md")).at(Span { line: 3, column: 1, len: 1 });
+        let d = Diagnostic::warning("x", "m")
+            .in_file(&SourcePath::new("a.md"))
+            .at(Span {
+                line: 3,
+                column: 1,
+                len: 1,
+            });
         assert_eq!(
             render_json(&d),
             r#"{"file":"a.md","line":3,"column":1,"severity":"warning","code":"x","message":"m","help":null}"#
@@ -244,7 +287,14 @@ mod tests {
 
     #[test]
     fn summary_pluralises() {
-        assert_eq!(summary(Counts { errors: 1, warnings: 2 }).as_deref(), Some("1 error and 2 warnings"));
+        assert_eq!(
+            summary(Counts {
+                errors: 1,
+                warnings: 2
+            })
+            .as_deref(),
+            Some("1 error and 2 warnings")
+        );
         assert_eq!(summary(Counts::default()), None);
     }
 }

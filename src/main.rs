@@ -13,7 +13,11 @@ use guild::diag;
 use guild::pipeline::{self, Options, Report};
 
 #[derive(Parser)]
-#[command(name = "guild", version, about = "Build the website of a community of practice from a repository of Markdown")]
+#[command(
+    name = "guild",
+    version,
+    about = "Build the website of a community of practice from a repository of Markdown"
+)]
 struct Cli {
     /// The community folder (holding community.yaml); default: search upwards from the current folder
     #[arg(long, global = true, value_name = "DIR")]
@@ -85,7 +89,10 @@ fn main() -> ExitCode {
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
+        Color::Auto => {
+            std::io::stderr().is_terminal()
+                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
+        }
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let options = |common: &Common| Options {
@@ -97,10 +104,24 @@ fn main() -> ExitCode {
     };
     let (result, format, deny_warnings, output) = match &cli.command {
         Command::Build { output, common } => {
-            let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
-            (pipeline::build(&options(common), &out), Format::Human, common.deny_warnings, Some(output.clone()))
+            let out = if output.is_absolute() {
+                output.clone()
+            } else {
+                cwd.join(output)
+            };
+            (
+                pipeline::build(&options(common), &out),
+                Format::Human,
+                common.deny_warnings,
+                Some(output.clone()),
+            )
         }
-        Command::Check { format, common } => (pipeline::check(&options(common)), *format, common.deny_warnings, None),
+        Command::Check { format, common } => (
+            pipeline::check(&options(common)),
+            *format,
+            common.deny_warnings,
+            None,
+        ),
     };
     let report = match result {
         Ok(r) => r,
@@ -123,7 +144,11 @@ fn main() -> ExitCode {
             (_, true) => eprintln!(
                 "error: {} found{}",
                 diag::summary(counts).unwrap_or_default(),
-                if output.is_some() { "; nothing was written, the previous output is untouched" } else { "" }
+                if output.is_some() {
+                    "; nothing was written, the previous output is untouched"
+                } else {
+                    ""
+                }
             ),
             (Some(out), false) => eprintln!(
                 "built {} into {} ({} files) in {} ms{}",
@@ -131,7 +156,9 @@ fn main() -> ExitCode {
                 out.display(),
                 report.files_written,
                 report.elapsed_ms,
-                diag::summary(counts).map(|s| format!(", {s}")).unwrap_or_default()
+                diag::summary(counts)
+                    .map(|s| format!(", {s}"))
+                    .unwrap_or_default()
             ),
             (None, false) => eprintln!(
                 "checked {}: {}",
@@ -140,7 +167,11 @@ fn main() -> ExitCode {
             ),
         }
     }
-    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+    if failed {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
+    }
 }
 
 fn documents(n: usize) -> String {

@@ -43,7 +43,9 @@ impl Report {
     }
 
     pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
+        self.diagnostics
+            .iter()
+            .any(|d| d.severity == Severity::Error)
     }
 }
 
@@ -54,9 +56,13 @@ pub fn find_root(options: &Options) -> Result<PathBuf> {
         if options.start.join(config::FILE_NAME).is_file() {
             return Ok(options.start.clone());
         }
-        return Err(Error::NoConfig { start: options.start.clone() });
+        return Err(Error::NoConfig {
+            start: options.start.clone(),
+        });
     }
-    config::find_root(&options.start).ok_or_else(|| Error::NoConfig { start: options.start.clone() })
+    config::find_root(&options.start).ok_or_else(|| Error::NoConfig {
+        start: options.start.clone(),
+    })
 }
 
 /// Today's date for "due" and "upcoming": `SOURCE_DATE_EPOCH` if set (for
@@ -65,7 +71,11 @@ pub fn today() -> Date {
     let secs = std::env::var("SOURCE_DATE_EPOCH")
         .ok()
         .and_then(|s| s.trim().parse::<i64>().ok())
-        .unwrap_or_else(|| std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64));
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.as_secs() as i64)
+        });
     Date::from_days(secs.div_euclid(86_400))
 }
 
@@ -86,7 +96,14 @@ fn load_and_link(options: &Options, skip: &[PathBuf]) -> Result<Result<Linked, R
     let (config, mut diagnostics) = config::parse(&root, &config_text);
     let Some(config) = config else {
         diag::sort(&mut diagnostics);
-        let report = Report { root, diagnostics, texts, documents: 0, files_written: 0, elapsed_ms: started.elapsed().as_millis() };
+        let report = Report {
+            root,
+            diagnostics,
+            texts,
+            documents: 0,
+            files_written: 0,
+            elapsed_ms: started.elapsed().as_millis(),
+        };
         return Ok(Err(report));
     };
     let loaded = load::sources(&config, skip)?;
@@ -96,15 +113,30 @@ fn load_and_link(options: &Options, skip: &[PathBuf]) -> Result<Result<Linked, R
     for s in loaded.sources {
         texts.insert(s.path, s.text);
     }
-    let link_options = link::Options { drafts: options.drafts, base_url: options.base_url.clone() };
+    let link_options = link::Options {
+        drafts: options.drafts,
+        base_url: options.base_url.clone(),
+    };
     let (site, link_diagnostics) = link::site(documents, loaded.statics, &config, &link_options);
     diagnostics.extend(link_diagnostics);
     let review_warnings = review_due(&site, &config, options.today);
     diagnostics.extend(review_warnings);
     diag::sort(&mut diagnostics);
     let documents = site.docs.len();
-    let report = Report { root, diagnostics, texts, documents, files_written: 0, elapsed_ms: started.elapsed().as_millis() };
-    Ok(Ok(Linked { config, site: Some(site), templates: loaded.templates, report }))
+    let report = Report {
+        root,
+        diagnostics,
+        texts,
+        documents,
+        files_written: 0,
+        elapsed_ms: started.elapsed().as_millis(),
+    };
+    Ok(Ok(Linked {
+        config,
+        site: Some(site),
+        templates: loaded.templates,
+        report,
+    }))
 }
 
 /// `guild check`'s extra: practices due for review are worth a warning
@@ -122,7 +154,14 @@ pub fn check(options: &Options) -> Result<Report> {
             // Templates are part of the check: a broken override fails here too.
             if let Some(site) = &linked.site {
                 let theme = render::theme::load(&linked.config, &linked.templates)?;
-                render::site(site, &linked.config, &theme, &render::Options { today: options.today })?;
+                render::site(
+                    site,
+                    &linked.config,
+                    &theme,
+                    &render::Options {
+                        today: options.today,
+                    },
+                )?;
             }
             report.elapsed_ms = report.elapsed_ms.max(1);
             Ok(report)
@@ -148,9 +187,18 @@ pub fn build(options: &Options, out: &Path) -> Result<Report> {
     if report.has_errors() {
         return Ok(report);
     }
-    let Some(site) = linked.site else { return Ok(report) };
+    let Some(site) = linked.site else {
+        return Ok(report);
+    };
     let theme = render::theme::load(&linked.config, &linked.templates)?;
-    let outputs = render::site(&site, &linked.config, &theme, &render::Options { today: options.today })?;
+    let outputs = render::site(
+        &site,
+        &linked.config,
+        &theme,
+        &render::Options {
+            today: options.today,
+        },
+    )?;
     let out = write::check_output_dir(&linked.config, out)?;
     let _lock = write::lock(&out)?;
     write::site(&out, &outputs, &site.statics)?;

@@ -10,12 +10,16 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::config::RawHtml;
 use crate::date::Date;
 use crate::diag::{Diagnostic, LineIndex, Span};
-use crate::model::{Body, Decision, Heading, Located, MemberId, RefKind, Reference, Segment, Target};
+use crate::model::{
+    Body, Decision, Heading, Located, MemberId, RefKind, Reference, Segment, Target,
+};
 use crate::source::SourcePath;
 use crate::url::slugify;
 
@@ -169,7 +173,10 @@ pub fn render(file: &SourcePath, text: &str, body_offset: usize, raw_html: RawHt
         html = sanitize(&html);
     }
     let mut result = r.result;
-    result.body = Body { segments: segments(&html), refs: r.refs };
+    result.body = Body {
+        segments: segments(&html),
+        refs: r.refs,
+    };
     result
 }
 
@@ -179,18 +186,39 @@ fn sanitize(html: &str) -> String {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     let cleaner = CLEANER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
-        b.add_generic_attributes(["id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "tabindex"])
-            .add_tags(["details", "summary", "figure", "figcaption", "mark", "kbd", "abbr", "input", "section", "nav"])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
-            .add_tag_attributes("img", ["loading", "width", "height"])
-            .add_tag_attributes("div", ["data-lang"])
-            .add_tag_attributes("pre", ["data-lang"])
-            .add_tag_attributes("th", ["style"])
-            .add_tag_attributes("td", ["style"])
-            // Table alignment is the only inline style Markdown produces.
-            .filter_style_properties(["text-align"].into_iter().collect())
-            .link_rel(None)
-            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
+        b.add_generic_attributes([
+            "id",
+            "class",
+            "title",
+            "lang",
+            "dir",
+            "role",
+            "aria-label",
+            "aria-hidden",
+            "tabindex",
+        ])
+        .add_tags([
+            "details",
+            "summary",
+            "figure",
+            "figcaption",
+            "mark",
+            "kbd",
+            "abbr",
+            "input",
+            "section",
+            "nav",
+        ])
+        .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("img", ["loading", "width", "height"])
+        .add_tag_attributes("div", ["data-lang"])
+        .add_tag_attributes("pre", ["data-lang"])
+        .add_tag_attributes("th", ["style"])
+        .add_tag_attributes("td", ["style"])
+        // Table alignment is the only inline style Markdown produces.
+        .filter_style_properties(["text-align"].into_iter().collect())
+        .link_rel(None)
+        .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect());
         b.rm_clean_content_tags(["script", "style"]);
         b.clean_content_tags(["script", "style"].into_iter().collect());
         b
@@ -200,7 +228,8 @@ fn sanitize(html: &str) -> String {
 
 impl<'a> Renderer<'a> {
     fn span(&self, body_range: &Range<usize>, len: usize) -> Span {
-        self.lines.span(self.text, self.body_offset + body_range.start, len)
+        self.lines
+            .span(self.text, self.body_offset + body_range.start, len)
     }
 
     fn source(&self, body_range: &Range<usize>) -> &'a str {
@@ -283,12 +312,16 @@ impl<'a> Renderer<'a> {
                 self.add_text(" ");
                 self.emit(Event::HardBreak);
             }
-            other @ (Event::Rule | Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_)) => self.emit(other),
+            other @ (Event::Rule
+            | Event::FootnoteReference(_)
+            | Event::InlineMath(_)
+            | Event::DisplayMath(_)) => self.emit(other),
         }
     }
 
     fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
-        let top_level_block = self.list_depth == 0 && self.heading.is_none() && self.link_depth == 0;
+        let top_level_block =
+            self.list_depth == 0 && self.heading.is_none() && self.link_depth == 0;
         match tag {
             Tag::Heading { level, id, .. } => {
                 let leading = self.blocks_seen == 0 && level == HeadingLevel::H1;
@@ -297,13 +330,21 @@ impl<'a> Renderer<'a> {
                     1 => 2,
                     n => n,
                 };
-                self.heading = Some(HeadingBuf { level, id: id.map(|i| i.to_string()), events: Vec::new(), text: String::new(), leading });
+                self.heading = Some(HeadingBuf {
+                    level,
+                    id: id.map(|i| i.to_string()),
+                    events: Vec::new(),
+                    text: String::new(),
+                    leading,
+                });
                 return;
             }
             Tag::CodeBlock(kind) => {
                 self.blocks_seen += 1;
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
+                    CodeBlockKind::Fenced(info) => {
+                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
+                    }
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
@@ -327,7 +368,12 @@ impl<'a> Renderer<'a> {
                 self.list_depth += 1;
             }
             Tag::Item => {
-                self.items.push(ItemBuf { text: String::new(), task: None, offset: range.start, depth: self.list_depth });
+                self.items.push(ItemBuf {
+                    text: String::new(),
+                    task: None,
+                    offset: range.start,
+                    depth: self.list_depth,
+                });
             }
             Tag::FootnoteDefinition(ref name) => {
                 self.result.extra_ids.push(name.to_string());
@@ -335,14 +381,30 @@ impl<'a> Renderer<'a> {
             Tag::BlockQuote(_) | Tag::HtmlBlock => {
                 self.blocks_seen += 1;
             }
-            Tag::Link { link_type, dest_url, title, id } => {
+            Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
                 let span = self.span(&range, self.source(&range).chars().count().min(200));
                 if let LinkType::WikiLink { has_pothole } = link_type {
                     let (target, anchor) = split_anchor(&dest_url);
                     if has_pothole {
-                        let m = self.push_ref(RefKind::Href { target: Target::Wiki(target), anchor }, span);
+                        let m = self.push_ref(
+                            RefKind::Href {
+                                target: Target::Wiki(target),
+                                anchor,
+                            },
+                            span,
+                        );
                         self.link_depth += 1;
-                        self.emit(Event::Start(Tag::Link { link_type, dest_url: m.into(), title, id }));
+                        self.emit(Event::Start(Tag::Link {
+                            link_type,
+                            dest_url: m.into(),
+                            title,
+                            id,
+                        }));
                     } else {
                         let m = self.push_ref(RefKind::WikiElement { target, anchor }, span);
                         self.add_text(&dest_url);
@@ -353,13 +415,28 @@ impl<'a> Renderer<'a> {
                 }
                 let dest = self.rewrite_url(&dest_url, span, false);
                 self.link_depth += 1;
-                self.emit(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
+                self.emit(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
                 return;
             }
-            Tag::Image { link_type, dest_url, title, id } => {
+            Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            } => {
                 let span = self.span(&range, self.source(&range).chars().count().min(200));
                 let dest = self.rewrite_url(&dest_url, span, true);
-                self.emit(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+                self.emit(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
                 return;
             }
             _ => {}
@@ -402,7 +479,11 @@ impl<'a> Renderer<'a> {
             return;
         }
         let base = h.id.clone().unwrap_or_else(|| slugify(&text));
-        let base = if base.is_empty() { "section".to_string() } else { base };
+        let base = if base.is_empty() {
+            "section".to_string()
+        } else {
+            base
+        };
         let id = if self.ids.contains_key(&base) {
             let mut n = self.ids[&base];
             loop {
@@ -423,7 +504,9 @@ impl<'a> Renderer<'a> {
             _ => None,
         };
         let escaped_id = escape(&id);
-        self.out.push(Event::Html(format!("<h{} id=\"{escaped_id}\">", h.level).into()));
+        self.out.push(Event::Html(
+            format!("<h{} id=\"{escaped_id}\">", h.level).into(),
+        ));
         self.out.extend(h.events);
         self.out.push(Event::Html(
             format!(
@@ -434,7 +517,11 @@ impl<'a> Renderer<'a> {
             .into(),
         ));
         self.result.plain_text.push('\n');
-        self.result.headings.push(Heading { level: h.level, id, text });
+        self.result.headings.push(Heading {
+            level: h.level,
+            id,
+            text,
+        });
     }
 
     fn end_item(&mut self) {
@@ -444,11 +531,11 @@ impl<'a> Renderer<'a> {
             parent.text.push_str(&item.text);
         }
         let text = item.text.split_whitespace().collect::<Vec<_>>().join(" ");
-        if let Some(done) = item.task {
-            if let Some(action) = self.action(&text, done, item.offset) {
-                self.result.actions.push(action);
-                return;
-            }
+        if let Some(done) = item.task
+            && let Some(action) = self.action(&text, done, item.offset)
+        {
+            self.result.actions.push(action);
+            return;
         }
         if self.decisions_level.is_some() && item.depth == 1 && !text.is_empty() {
             self.result.decisions.push(Decision { text });
@@ -464,35 +551,67 @@ impl<'a> Renderer<'a> {
         let span = self.span(&(offset + shift..offset + shift), id.chars().count() + 1);
         let mut rest = format!("{}{}", &text[..at], &text[at + 1 + id.len()..]);
         let mut due = None;
-        if let Some(open) = rest.rfind("(due ") {
-            if let Some(close) = rest[open..].find(')') {
+        if let Some(open) = rest.rfind("(due ")
+            && let Some(close) = rest[open..].find(')')
+        {
+            {
                 let date_text = rest[open + 5..open + close].trim().to_string();
                 match Date::parse(&date_text) {
                     Ok(d) => due = Some(d),
                     Err(why) => self.result.diagnostics.push(
-                        Diagnostic::error("bad-date", format!("action item due date is not valid: {why}"))
-                            .in_file(self.file)
-                            .at(span)
-                            .help("write `(due 2026-12-01)` at the end of the item"),
+                        Diagnostic::error(
+                            "bad-date",
+                            format!("action item due date is not valid: {why}"),
+                        )
+                        .in_file(self.file)
+                        .at(span)
+                        .help("write `(due 2026-12-01)` at the end of the item"),
                     ),
                 }
                 rest.replace_range(open..open + close + 1, "");
             }
         }
         let text = rest.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text = text.trim_start_matches([':', '-', '–', ',']).trim().to_string();
-        Some(FoundAction { owner: Located { value: MemberId::new(&id), span }, text, done, due })
+        let text = text
+            .trim_start_matches([':', '-', '–', ','])
+            .trim()
+            .to_string();
+        Some(FoundAction {
+            owner: Located {
+                value: MemberId::new(&id),
+                span,
+            },
+            text,
+            done,
+            due,
+        })
     }
 
     fn end_code_block(&mut self) {
-        let Some((lang, code)) = self.code.take() else { return };
+        let Some((lang, code)) = self.code.take() else {
+            return;
+        };
         self.result.plain_text.push_str(&code);
         self.result.plain_text.push('\n');
-        let inner = if lang.is_empty() { None } else { highlight(&lang, &code) };
+        let inner = if lang.is_empty() {
+            None
+        } else {
+            highlight(&lang, &code)
+        };
         let inner = inner.unwrap_or_else(|| escape(&code));
-        let lang_attr = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape(&lang)) };
-        let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(&lang)) };
-        let html = format!("<pre class=\"code\" tabindex=\"0\"{lang_attr}><code{class}>{inner}</code></pre>\n");
+        let lang_attr = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" data-lang=\"{}\"", escape(&lang))
+        };
+        let class = if lang.is_empty() {
+            String::new()
+        } else {
+            format!(" class=\"language-{}\"", escape(&lang))
+        };
+        let html = format!(
+            "<pre class=\"code\" tabindex=\"0\"{lang_attr}><code{class}>{inner}</code></pre>\n"
+        );
         self.emit(Event::Html(html.into()));
     }
 
@@ -506,10 +625,13 @@ impl<'a> Renderer<'a> {
         let before = &self.text[..self.body_offset + range.start];
         let in_source: Vec<(usize, String)> = find_mentions(source)
             .into_iter()
-            .filter(|(at, _)| !source[..*at].ends_with('\\') && !(*at == 0 && before.ends_with('\\')))
+            .filter(|(at, _)| {
+                !(source[..*at].ends_with('\\') || (*at == 0 && before.ends_with('\\')))
+            })
             .collect();
         let in_text = find_mentions(&text);
-        let matching = in_source.len() == in_text.len() && in_source.iter().zip(&in_text).all(|(a, b)| a.1 == b.1);
+        let matching = in_source.len() == in_text.len()
+            && in_source.iter().zip(&in_text).all(|(a, b)| a.1 == b.1);
         if in_text.is_empty() || !matching {
             self.emit(Event::Text(text));
             return;
@@ -533,20 +655,28 @@ impl<'a> Renderer<'a> {
     /// Decides what a link or image URL becomes: a hole for `link`, the URL
     /// itself (external, safe), or `#` when the scheme is unsafe.
     fn rewrite_url(&mut self, url: &str, span: Span, image: bool) -> CowStr<'a> {
-        let trimmed: String = url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
+        let trimmed: String = url
+            .chars()
+            .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
+            .collect();
         if let Some(scheme) = scheme(&trimmed) {
             let scheme = scheme.to_ascii_lowercase();
             let safe = matches!(scheme.as_str(), "http" | "https")
                 || (!image && matches!(scheme.as_str(), "mailto" | "tel"))
-                || (image && trimmed.to_ascii_lowercase().starts_with("data:image/") && !trimmed.to_ascii_lowercase().starts_with("data:image/svg"));
+                || (image
+                    && trimmed.to_ascii_lowercase().starts_with("data:image/")
+                    && !trimmed.to_ascii_lowercase().starts_with("data:image/svg"));
             if safe {
                 return url.to_string().into();
             }
             self.result.diagnostics.push(
-                Diagnostic::warning("unsafe-url", format!("`{scheme}:` URLs are not allowed; the link was disabled"))
-                    .in_file(self.file)
-                    .at(span)
-                    .help("link to an http(s) page instead"),
+                Diagnostic::warning(
+                    "unsafe-url",
+                    format!("`{scheme}:` URLs are not allowed; the link was disabled"),
+                )
+                .in_file(self.file)
+                .at(span)
+                .help("link to an http(s) page instead"),
             );
             return "#".into();
         }
@@ -569,33 +699,18 @@ impl<'a> Renderer<'a> {
 }
 
 fn is_decisions_heading(text: &str) -> bool {
-    matches!(text.trim().to_lowercase().as_str(), "decisions" | "decision" | "decisions made")
+    matches!(
+        text.trim().to_lowercase().as_str(),
+        "decisions" | "decision" | "decisions made"
+    )
 }
 
 /// Splits `path#anchor`; the anchor is percent-decoded.
 fn split_anchor(url: &str) -> (String, Option<String>) {
     match url.split_once('#') {
-        Some((path, anchor)) => (path.to_string(), Some(percent_decode(anchor))),
+        Some((path, anchor)) => (path.to_string(), Some(crate::url::percent_decode(anchor))),
         None => (url.to_string(), None),
     }
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }
 
 /// The URL scheme, if the URL has one (`javascript` in `javascript:x`).
@@ -604,7 +719,9 @@ fn scheme(url: &str) -> Option<&str> {
     let candidate = &url[..colon];
     let mut chars = candidate.chars();
     let first = chars.next()?;
-    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.'))).then_some(candidate)
+    (first.is_ascii_alphabetic()
+        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+    .then_some(candidate)
 }
 
 /// `@id` mentions in text: byte offset of the `@` and the id. An `@` after
@@ -613,10 +730,15 @@ pub fn find_mentions(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (at, _) in text.match_indices('@') {
         let before = text[..at].chars().next_back();
-        if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '/' | '@' | '`' | '-' | '+')) {
+        if before.is_some_and(|c| {
+            c.is_alphanumeric() || matches!(c, '_' | '.' | '/' | '@' | '`' | '-' | '+')
+        }) {
             continue;
         }
-        let id: String = text[at + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
+        let id: String = text[at + 1..]
+            .chars()
+            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
+            .collect();
         let id = id.trim_end_matches('-');
         if id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
             out.push((at, id.to_string()));
@@ -662,7 +784,10 @@ mod tests {
 
     #[test]
     fn mentions_are_found_but_not_emails() {
-        assert_eq!(find_mentions("hi @grace and @li-wei."), [(3, "grace".to_string()), (14, "li-wei".to_string())]);
+        assert_eq!(
+            find_mentions("hi @grace and @li-wei."),
+            [(3, "grace".to_string()), (14, "li-wei".to_string())]
+        );
         assert!(find_mentions("mail a@b.com or @ 3pm").is_empty());
     }
 
@@ -683,14 +808,25 @@ mod tests {
 
     #[test]
     fn links_become_references() {
-        let r = render_str("See [a](../a.md#x), [[Incident review]], [[b|B]] and @grace. [ext](https://x.org)\n");
+        let r = render_str(
+            "See [a](../a.md#x), [[Incident review]], [[b|B]] and @grace. [ext](https://x.org)\n",
+        );
         let kinds: Vec<&RefKind> = r.body.refs.iter().map(|r| &r.kind).collect();
         assert_eq!(
             kinds,
             [
-                &RefKind::Href { target: Target::Relative("../a.md".into()), anchor: Some("x".into()) },
-                &RefKind::WikiElement { target: "Incident review".into(), anchor: None },
-                &RefKind::Href { target: Target::Wiki("b".into()), anchor: None },
+                &RefKind::Href {
+                    target: Target::Relative("../a.md".into()),
+                    anchor: Some("x".into())
+                },
+                &RefKind::WikiElement {
+                    target: "Incident review".into(),
+                    anchor: None
+                },
+                &RefKind::Href {
+                    target: Target::Wiki("b".into()),
+                    anchor: None
+                },
                 &RefKind::Mention(MemberId::new("grace")),
             ]
         );
@@ -703,7 +839,14 @@ mod tests {
     fn mention_positions_point_at_the_at_sign() {
         let text = "---\ntitle: x\n---\nHello\n\nthere @grace\n";
         let r = render(&SourcePath::new("t.md"), text, 17, RawHtml::Sanitize);
-        assert_eq!(r.body.refs[0].span, Span { line: 6, column: 7, len: 6 });
+        assert_eq!(
+            r.body.refs[0].span,
+            Span {
+                line: 6,
+                column: 7,
+                len: 6
+            }
+        );
     }
 
     #[test]
@@ -714,7 +857,12 @@ mod tests {
 
     #[test]
     fn unsafe_urls_are_disabled() {
-        for md in ["[x](javascript:alert(1))", "[x](JaVaScRiPt:alert(1))", "[x](java&#x09;script:alert(1))", "[x](data:text/html,hi)"] {
+        for md in [
+            "[x](javascript:alert(1))",
+            "[x](JaVaScRiPt:alert(1))",
+            "[x](java&#x09;script:alert(1))",
+            "[x](data:text/html,hi)",
+        ] {
             let r = render_str(md);
             let html = html_of(&r);
             assert!(!html.to_lowercase().contains("script:"), "{md}: {html}");
@@ -725,7 +873,9 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitized() {
-        let r = render_str("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<b onclick=\"x()\">bold</b>\n");
+        let r = render_str(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<b onclick=\"x()\">bold</b>\n",
+        );
         let html = html_of(&r);
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
@@ -751,13 +901,24 @@ mod tests {
     fn code_is_highlighted_and_tables_wrapped() {
         let r = render_str("```rust\nfn main() {}\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
         let html = html_of(&r);
-        assert!(html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\">"), "{html}");
+        assert!(
+            html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\">"),
+            "{html}"
+        );
         assert!(html.contains("class=\"table-wrap\""), "{html}");
     }
 
     #[test]
     fn markers_split_into_segments() {
         let html = format!("a{}b{}", marker(0), marker(12));
-        assert_eq!(segments(&html), [Segment::Html("a".into()), Segment::Ref(0), Segment::Html("b".into()), Segment::Ref(12)]);
+        assert_eq!(
+            segments(&html),
+            [
+                Segment::Html("a".into()),
+                Segment::Ref(0),
+                Segment::Html("b".into()),
+                Segment::Ref(12)
+            ]
+        );
     }
 }

@@ -12,16 +12,35 @@ fn clean_site_builds_with_exit_code_zero() {
     let site = SiteTest::new().file("practices/a.md", &practice("Alpha", "Hello."));
     let run = site.build();
     run.expect_code(0);
-    assert!(run.stderr.contains("built 1 document into public"), "{run:?}");
-    assert!(site.read("practices/a/index.html").contains("<h1>Alpha</h1>"));
-    for file in ["index.html", "404.html", "sitemap.xml", "feed.xml", "meetings.ics", "robots.txt", ".nojekyll", "tags/index.html", "review/index.html"] {
+    assert!(
+        run.stderr.contains("built 1 document into public"),
+        "{run:?}"
+    );
+    assert!(
+        site.read("practices/a/index.html")
+            .contains("<h1>Alpha</h1>")
+    );
+    for file in [
+        "index.html",
+        "404.html",
+        "sitemap.xml",
+        "feed.xml",
+        "meetings.ics",
+        "robots.txt",
+        ".nojekyll",
+        "tags/index.html",
+        "review/index.html",
+    ] {
         assert!(site.out().join(file).exists(), "{file} is missing");
     }
 }
 
 #[test]
 fn content_errors_exit_with_one_and_write_nothing() {
-    let site = SiteTest::new().file("practices/a.md", "---\ntitle: A\nmaintainers: [nobody]\n---\n");
+    let site = SiteTest::new().file(
+        "practices/a.md",
+        "---\ntitle: A\nmaintainers: [nobody]\n---\n",
+    );
     site.build().expect_code(1);
     assert!(!site.out().exists());
     site.check().expect_code(1);
@@ -41,12 +60,15 @@ fn usage_and_io_failures_exit_with_two() {
 fn warnings_fail_only_with_deny_warnings() {
     let site = SiteTest::new().file("practices/a.md", &practice("A", "[x](javascript:alert(1))"));
     site.check().expect_code(0);
-    site.run(&["check", "--deny-warnings", "--color", "never"]).expect_code(1);
+    site.run(&["check", "--deny-warnings", "--color", "never"])
+        .expect_code(1);
 }
 
 #[test]
 fn failed_build_leaves_previous_output_byte_identical() {
-    let site = SiteTest::new().file("practices/a.md", &practice("A", "Fine.")).file("practices/b.md", &practice("B", "Also fine."));
+    let site = SiteTest::new()
+        .file("practices/a.md", &practice("A", "Fine."))
+        .file("practices/b.md", &practice("B", "Also fine."));
     site.build().expect_code(0);
     let before = tree(&site.out());
     site.write("practices/b.md", "---\ntitle: B\nstatus: [broken\n---\n");
@@ -56,7 +78,9 @@ fn failed_build_leaves_previous_output_byte_identical() {
 
 #[test]
 fn removed_source_disappears_on_next_build() {
-    let site = SiteTest::new().file("practices/a.md", &practice("A", "x")).file("practices/b.md", &practice("B", "y"));
+    let site = SiteTest::new()
+        .file("practices/a.md", &practice("A", "x"))
+        .file("practices/b.md", &practice("B", "y"));
     site.build().expect_code(0);
     assert!(site.out().join("practices/b/index.html").exists());
     site.remove("practices/b.md");
@@ -72,8 +96,14 @@ fn dot_entries_and_cname_in_the_output_survive() {
     std::fs::write(site.out().join(".git/config"), "[core]").unwrap();
     std::fs::write(site.out().join("CNAME"), "guild.example.org").unwrap();
     site.build().expect_code(0);
-    assert_eq!(std::fs::read_to_string(site.out().join(".git/config")).unwrap(), "[core]");
-    assert_eq!(std::fs::read_to_string(site.out().join("CNAME")).unwrap(), "guild.example.org");
+    assert_eq!(
+        std::fs::read_to_string(site.out().join(".git/config")).unwrap(),
+        "[core]"
+    );
+    assert_eq!(
+        std::fs::read_to_string(site.out().join("CNAME")).unwrap(),
+        "guild.example.org"
+    );
 }
 
 #[test]
@@ -82,7 +112,10 @@ fn unsafe_output_folders_are_refused() {
     for out in [".", "..", "practices", "static", "members/out"] {
         let run = site.run(&["build", "-o", out]);
         run.expect_code(2);
-        assert!(run.stderr.contains("refusing to write the site"), "{out}: {run:?}");
+        assert!(
+            run.stderr.contains("refusing to write the site"),
+            "{out}: {run:?}"
+        );
     }
     assert!(site.root().join("practices/a.md").exists());
 }
@@ -120,21 +153,40 @@ fn scripts_handlers_and_javascript_urls_never_reach_the_output() {
         let text = String::from_utf8(bytes).unwrap().to_lowercase();
         // Payloads may appear as escaped text; they must never be markup.
         for tag in crate::support::tags_in(&text) {
-            let name: String = tag.chars().skip(1).take_while(|c| c.is_ascii_alphanumeric()).collect();
-            assert!(!["script", "iframe", "object", "embed"].contains(&name.as_str()), "{path} has a <{name}> tag: {tag}");
+            let name: String = tag
+                .chars()
+                .skip(1)
+                .take_while(|c| c.is_ascii_alphanumeric())
+                .collect();
+            assert!(
+                !["script", "iframe", "object", "embed"].contains(&name.as_str()),
+                "{path} has a <{name}> tag: {tag}"
+            );
             for attr in crate::support::attribute_names(tag) {
-                assert!(!attr.starts_with("on"), "{path} has an event handler: {tag}");
+                assert!(
+                    !attr.starts_with("on"),
+                    "{path} has an event handler: {tag}"
+                );
             }
-            assert!(!tag.contains("javascript:"), "{path} has a javascript: URL: {tag}");
+            assert!(
+                !tag.contains("javascript:"),
+                "{path} has a javascript: URL: {tag}"
+            );
         }
     }
 }
 
 #[test]
 fn markdown_with_tera_syntax_renders_literally() {
-    let site = SiteTest::new().file("practices/t.md", &practice("Tera", "Use {{ page.title }} and {% raw %} here."));
+    let site = SiteTest::new().file(
+        "practices/t.md",
+        &practice("Tera", "Use {{ page.title }} and {% raw %} here."),
+    );
     site.build().expect_code(0);
-    assert!(site.read("practices/t/index.html").contains("Use {{ page.title }} and {% raw %} here."));
+    assert!(
+        site.read("practices/t/index.html")
+            .contains("Use {{ page.title }} and {% raw %} here.")
+    );
 }
 
 #[test]
@@ -142,7 +194,8 @@ fn drafts_are_left_out_unless_asked_for() {
     let site = SiteTest::new().file("practices/d.md", "---\ntitle: Draft\nstatus: draft\n---\n");
     site.build().expect_code(0);
     assert!(!site.out().join("practices/d").exists());
-    site.run(&["build", "-o", "public", "--drafts"]).expect_code(0);
+    site.run(&["build", "-o", "public", "--drafts"])
+        .expect_code(0);
     assert!(site.out().join("practices/d/index.html").exists());
 }
 
@@ -165,10 +218,17 @@ fn broken_template_override_is_an_io_class_failure() {
 
 #[test]
 fn json_format_prints_one_object_per_diagnostic() {
-    let site = SiteTest::new().file("practices/a.md", "---\ntitel: A\nmaintainers: [ghost]\n---\n");
+    let site = SiteTest::new().file(
+        "practices/a.md",
+        "---\ntitel: A\nmaintainers: [ghost]\n---\n",
+    );
     let run = site.run(&["check", "--format", "json"]);
     run.expect_code(1);
-    let lines: Vec<serde_json::Value> = run.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let lines: Vec<serde_json::Value> = run
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
     assert_eq!(lines.len(), 2, "{run:?}");
     assert_eq!(lines[0]["file"], "practices/a.md");
     assert_eq!(lines[0]["line"], 2);
@@ -191,7 +251,18 @@ fn colour_only_when_asked_or_on_a_terminal() {
 fn example_community_builds_clean() {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("site");
-    let run = run_in(&crate::support::example_community(), &["build", "-o", target.to_str().unwrap(), "--now", crate::support::TODAY, "--color", "never"]);
+    let run = run_in(
+        &crate::support::example_community(),
+        &[
+            "build",
+            "-o",
+            target.to_str().unwrap(),
+            "--now",
+            crate::support::TODAY,
+            "--color",
+            "never",
+        ],
+    );
     run.expect_code(0);
     assert!(!run.stderr.contains("warning"), "{run:?}");
     assert!(!run.stderr.contains("error"), "{run:?}");

@@ -3,18 +3,37 @@
 
 use std::collections::BTreeMap;
 
+use guild::url::percent_decode;
+
 use crate::support::{TODAY, example_community, run_in, tree, urls_in};
 
 fn build_example(base_url: &str) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("site");
-    run_in(&example_community(), &["build", "-o", target.to_str().unwrap(), "--now", TODAY, "--base-url", base_url, "--color", "never"]).expect_code(0);
+    run_in(
+        &example_community(),
+        &[
+            "build",
+            "-o",
+            target.to_str().unwrap(),
+            "--now",
+            TODAY,
+            "--base-url",
+            base_url,
+            "--color",
+            "never",
+        ],
+    )
+    .expect_code(0);
     let files = tree(&target);
     (out, files)
 }
 
 fn html_files(files: &BTreeMap<String, Vec<u8>>) -> impl Iterator<Item = (&String, String)> {
-    files.iter().filter(|(p, _)| p.ends_with(".html")).map(|(p, b)| (p, String::from_utf8(b.clone()).unwrap()))
+    files
+        .iter()
+        .filter(|(p, _)| p.ends_with(".html"))
+        .map(|(p, b)| (p, String::from_utf8(b.clone()).unwrap()))
 }
 
 #[test]
@@ -23,7 +42,11 @@ fn every_url_stays_under_the_base_path() {
     let mut checked = 0;
     for (path, html) in html_files(&files) {
         for url in urls_in(&html) {
-            let ok = url.starts_with("/sub/") || url.starts_with('#') || url.starts_with("https://") || url.starts_with("http://") || url.starts_with("mailto:");
+            let ok = url.starts_with("/sub/")
+                || url.starts_with('#')
+                || url.starts_with("https://")
+                || url.starts_with("http://")
+                || url.starts_with("mailto:");
             assert!(ok, "{path}: `{url}` escapes the base path /sub/");
             checked += 1;
         }
@@ -57,7 +80,11 @@ fn every_internal_link_and_anchor_resolves() {
                 path.clone()
             } else if let Some(rel) = target.strip_prefix("/guild/") {
                 let rel = percent_decode(rel);
-                if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel }
+                if rel.is_empty() || rel.ends_with('/') {
+                    format!("{rel}index.html")
+                } else {
+                    rel
+                }
             } else {
                 continue;
             };
@@ -75,24 +102,11 @@ fn every_internal_link_and_anchor_resolves() {
             }
         }
     }
-    assert!(problems.is_empty(), "{} broken links:\n{}", problems.len(), problems.join("\n"));
+    assert!(
+        problems.is_empty(),
+        "{} broken links:\n{}",
+        problems.len(),
+        problems.join("\n")
+    );
     assert!(checked > 1000, "only {checked} links checked");
-}
-
-fn percent_decode(text: &str) -> String {
-    let bytes = text.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 3 <= bytes.len() {
-            if let Ok(b) = u8::from_str_radix(&text[i + 1..i + 3], 16) {
-                out.push(b);
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
 }

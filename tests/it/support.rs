@@ -21,7 +21,11 @@ pub struct Run {
 
 impl fmt::Debug for Run {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "\n$ {}\nexit code: {}\n--- stdout ---\n{}\n--- stderr ---\n{}", self.command, self.code, self.stdout, self.stderr)
+        write!(
+            f,
+            "\n$ {}\nexit code: {}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.command, self.code, self.stdout, self.stderr
+        )
     }
 }
 
@@ -87,13 +91,25 @@ impl SiteTest {
 
     pub fn read(&self, output_path: &str) -> String {
         let path = self.out().join(output_path);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("cannot read {}: {e}\nfiles: {:#?}", path.display(), tree(&self.out()).keys()))
+        std::fs::read_to_string(&path).unwrap_or_else(|e| {
+            panic!(
+                "cannot read {}: {e}\nfiles: {:#?}",
+                path.display(),
+                tree(&self.out()).keys()
+            )
+        })
     }
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
     let bin = env!("CARGO_BIN_EXE_guild");
-    let output = Command::new(bin).args(args).current_dir(dir).env_remove("NO_COLOR").env_remove("SOURCE_DATE_EPOCH").output().expect("run guild");
+    let output = Command::new(bin)
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .env_remove("SOURCE_DATE_EPOCH")
+        .output()
+        .expect("run guild");
     Run {
         command: format!("cd {} && guild {}", dir.display(), args.join(" ")),
         code: output.status.code().unwrap_or(-1),
@@ -111,7 +127,12 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
+            let rel = entry
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
             out.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
@@ -138,9 +159,16 @@ pub fn tags_in(html: &str) -> Vec<&str> {
 
 /// The attribute names of one tag, skipping quoted values.
 pub fn attribute_names(tag: &str) -> Vec<String> {
-    let chars: Vec<char> = tag.trim_start_matches('<').trim_end_matches('>').chars().collect();
+    let chars: Vec<char> = tag
+        .trim_start_matches('<')
+        .trim_end_matches('>')
+        .chars()
+        .collect();
     let mut names = Vec::new();
-    let mut i = chars.iter().position(|c| c.is_whitespace()).unwrap_or(chars.len());
+    let mut i = chars
+        .iter()
+        .position(|c| c.is_whitespace())
+        .unwrap_or(chars.len());
     while i < chars.len() {
         while i < chars.len() && (chars[i].is_whitespace() || chars[i] == '/') {
             i += 1;
@@ -185,7 +213,12 @@ pub fn urls_in(html: &str) -> Vec<String> {
                 continue;
             }
             let end = rest.find('"').unwrap_or(rest.len());
-            out.push(rest[..end].replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'"));
+            out.push(
+                rest[..end]
+                    .replace("&amp;", "&")
+                    .replace("&quot;", "\"")
+                    .replace("&#39;", "'"),
+            );
         }
     }
     out
