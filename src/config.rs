@@ -152,6 +152,17 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         );
     }
     let repository = fields.text("repository");
+    if let Some(url) = &repository
+        && !(url.starts_with("https://") || url.starts_with("http://"))
+    {
+        fields.problem(
+            "repository",
+            "bad-repository",
+            format!("`repository` must be an http(s) URL, found `{url}`"),
+            "write it like `repository: https://github.com/org/repo`",
+        );
+    }
+    let repository = repository.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
     let branch = fields.text("branch").unwrap_or_else(|| "main".into());
     let theme = fields.text("theme").unwrap_or_else(|| "default".into());
     let start_here = fields.text_list("start_here");

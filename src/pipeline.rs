@@ -119,8 +119,6 @@ fn load_and_link(options: &Options, skip: &[PathBuf]) -> Result<Result<Linked, R
     };
     let (site, link_diagnostics) = link::site(documents, loaded.statics, &config, &link_options);
     diagnostics.extend(link_diagnostics);
-    let review_warnings = review_due(&site, &config, options.today);
-    diagnostics.extend(review_warnings);
     diag::sort(&mut diagnostics);
     let documents = site.docs.len();
     let report = Report {
@@ -137,12 +135,6 @@ fn load_and_link(options: &Options, skip: &[PathBuf]) -> Result<Result<Linked, R
         templates: loaded.templates,
         report,
     }))
-}
-
-/// `guild check`'s extra: practices due for review are worth a warning
-/// from `check`, but not from `build` (a site is not broken by age).
-fn review_due(_site: &link::Site, _config: &Config, _today: Date) -> Vec<Diagnostic> {
-    Vec::new()
 }
 
 /// Validates everything and writes nothing.

@@ -267,3 +267,119 @@ fn example_community_builds_clean() {
     assert!(!run.stderr.contains("warning"), "{run:?}");
     assert!(!run.stderr.contains("error"), "{run:?}");
 }
+
+#[test]
+fn theme_folder_named_in_config_overrides_built_in_templates() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Themed\ntheme: plain\n")
+        .file("themes/plain/templates/page.html", "{% extends \"base.html\" %}{% block content %}<p class=\"plain\">{{ page.title }}</p>{% endblock content %}")
+        .file("themes/plain/static/style.css", "body { color: black }")
+        .file("pages/about.md", "---\ntitle: About us\n---\n");
+    site.build().expect_code(0);
+    assert!(
+        site.read("about/index.html")
+            .contains("<p class=\"plain\">About us</p>")
+    );
+    let css: Vec<String> = tree(&site.out())
+        .keys()
+        .filter(|k| k.starts_with("assets/"))
+        .cloned()
+        .collect();
+    assert_eq!(css.len(), 1, "{css:?}");
+    assert_eq!(site.read(&css[0]), "body { color: black }");
+}
+
+#[test]
+fn missing_theme_is_a_clear_failure() {
+    let site = SiteTest::new().file("community.yaml", "title: T\ntheme: nope\n");
+    let run = site.build();
+    run.expect_code(2);
+    assert!(run.stderr.contains("theme `nope` not found"), "{run:?}");
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_out_of_the_repository_and_loops_are_not_followed() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(
+        outside.path().join("secret.md"),
+        "---\ntitle: Secret\n---\nprivate\n",
+    )
+    .unwrap();
+    let site = SiteTest::new().file("practices/inside.md", "---\ntitle: Inside\n---\n");
+    std::os::unix::fs::symlink(
+        outside.path().join("secret.md"),
+        site.root().join("practices/secret.md"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(outside.path(), site.root().join("practices/outside-dir")).unwrap();
+    std::os::unix::fs::symlink(
+        site.root().join("practices"),
+        site.root().join("practices/loop"),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(
+        site.root().join("practices/inside.md"),
+        site.root().join("practices/alias.md"),
+    )
+    .unwrap();
+    let run = site.build();
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains("symlink points outside the community"),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("symlinked folders are not followed"),
+        "{run:?}"
+    );
+    assert!(!site.out().join("practices/secret").exists());
+    assert!(
+        site.out().join("practices/alias/index.html").exists(),
+        "a link to a file inside the repo is read"
+    );
+    for (path, bytes) in tree(&site.out()) {
+        assert!(
+            !String::from_utf8_lossy(&bytes).contains("private"),
+            "{path} leaks the outside file"
+        );
+    }
+}
+
+#[test]
+fn editor_temp_and_hidden_files_are_ignored() {
+    let site = SiteTest::new()
+        .file("practices/a.md", "---\ntitle: A\n---\n")
+        .file("practices/a.md~", "---\ntitle: ~\n---\n")
+        .file("practices/.#a.md", "broken")
+        .file("practices/.hidden.md", "---\ntitle: ~\n---\n")
+        .file(".github/notes.md", "---\ntitle: ~\n---\n")
+        .file("practices/4913", "x");
+    site.build().expect_code(0);
+}
+
+#[test]
+fn root_flag_and_walking_up_find_the_community() {
+    let site = SiteTest::new().file("practices/deep/a.md", "---\ntitle: A\n---\n");
+    let run = run_in(&site.root().join("practices/deep"), &["check"]);
+    run.expect_code(0);
+    let elsewhere = tempfile::tempdir().unwrap();
+    run_in(
+        elsewhere.path(),
+        &["--root", site.root().to_str().unwrap(), "check"],
+    )
+    .expect_code(0);
+}
+
+#[test]
+fn bom_and_crlf_are_handled() {
+    let site = SiteTest::new().file(
+        "practices/w.md",
+        "\u{feff}---\r\ntitle: Windows\r\ntags: [a]\r\n---\r\n# Heading\r\n\r\nText.\r\n",
+    );
+    site.build().expect_code(0);
+    assert!(
+        site.read("practices/w/index.html")
+            .contains("<h1>Windows</h1>")
+    );
+}
