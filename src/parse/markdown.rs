@@ -510,8 +510,7 @@ impl<'a> Renderer<'a> {
         self.out.extend(h.events);
         self.out.push(Event::Html(
             format!(
-                " <a class=\"anchor\" href=\"#{escaped_id}\" aria-label=\"Link to section: {}\">#</a></h{}>\n",
-                escape(&text),
+                " <a class=\"anchor\" href=\"#{escaped_id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a></h{}>\n",
                 h.level
             )
             .into(),

@@ -329,7 +329,12 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
             let links_of = &site.member_links[id];
             let mut maintains: Vec<DocId> = links_of.maintains.clone();
             maintains.sort_by(|a, b| site.docs[*a].title.cmp(&site.docs[*b].title));
-            let mut attended = links_of.attended.clone();
+            let mut attended: Vec<DocId> = links_of
+                .attended
+                .iter()
+                .copied()
+                .filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date < v.today))
+                .collect();
             attended.sort_by_key(|&m| std::cmp::Reverse(site.docs[m].meeting().map(|m| m.date)));
             let mut actions: Vec<ActionView> = links_of
                 .actions
