@@ -51,8 +51,7 @@ impl Collection {
     fn new(kind: Kind, globs: Vec<String>) -> Result<Collection, String> {
         let mut builder = GlobSetBuilder::new();
         for g in &globs {
-            builder
-                .add(Glob::new(g).map_err(|e| format!("`{g}` is not a valid glob: {}", e.kind()))?);
+            builder.add(Glob::new(g).map_err(|e| format!("`{g}` is not a valid glob: {}", e.kind()))?);
         }
         let set = builder.build().map_err(|e| e.to_string())?;
         Ok(Collection { kind, globs, set })
@@ -111,19 +110,13 @@ impl Config {
                 return (c.kind, rel);
             }
         }
-        (
-            Kind::Page,
-            path.strip_suffix(".md").unwrap_or(path).to_string(),
-        )
+        (Kind::Page, path.strip_suffix(".md").unwrap_or(path).to_string())
     }
 }
 
 /// Walks up from `start` to the first folder holding `community.yaml`.
 pub fn find_root(start: &Path) -> Option<PathBuf> {
-    start
-        .ancestors()
-        .find(|dir| dir.join(FILE_NAME).is_file())
-        .map(Path::to_path_buf)
+    start.ancestors().find(|dir| dir.join(FILE_NAME).is_file()).map(Path::to_path_buf)
 }
 
 /// Validates the text of `community.yaml`. Problems come back as
@@ -134,10 +127,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         Ok(f) => f,
         Err(d) => return (None, vec![d]),
     };
-    let title = fields.required_text(
-        "title",
-        "give the community a name, e.g. `title: Platform Engineering Guild`",
-    );
+    let title = fields.required_text("title", "give the community a name, e.g. `title: Platform Engineering Guild`");
     let tagline = fields.text("tagline");
     let domain = fields.text("domain");
     let base_url = fields.text("base_url");
@@ -181,8 +171,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             }
         },
     };
-    let mut globs: Vec<(Kind, Vec<String>)> =
-        Kind::ALL.iter().map(|k| (*k, default_globs(*k))).collect();
+    let mut globs: Vec<(Kind, Vec<String>)> = Kind::ALL.iter().map(|k| (*k, default_globs(*k))).collect();
     for (name, list, span) in fields.list_map("collections") {
         match Kind::ALL.iter().find(|k| k.collection() == name) {
             Some(kind) => {
@@ -196,12 +185,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
                     Some(best) => format!("did you mean `{best}`?"),
                     None => format!("collections are: {}", names.join(", ")),
                 };
-                fields.problem(
-                    "collections",
-                    "unknown-key",
-                    format!("unknown collection `{name}`"),
-                    help,
-                );
+                fields.problem("collections", "unknown-key", format!("unknown collection `{name}`"), help);
                 let _ = span;
             }
         }
@@ -210,26 +194,14 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     for (kind, list) in globs {
         match Collection::new(kind, list) {
             Ok(c) => collections.push(c),
-            Err(why) => fields.problem(
-                "collections",
-                "bad-glob",
-                why,
-                "see https://docs.rs/globset for the glob syntax",
-            ),
+            Err(why) => {
+                fields.problem("collections", "bad-glob", why, "see https://docs.rs/globset for the glob syntax")
+            }
         }
     }
-    let exclude_list: Vec<String> = fields
-        .text_list("exclude")
-        .into_iter()
-        .map(|(g, _)| g)
-        .collect();
+    let exclude_list: Vec<String> = fields.text_list("exclude").into_iter().map(|(g, _)| g).collect();
     let mut exclude = GlobSetBuilder::new();
-    for g in
-        exclude_list
-            .iter()
-            .map(String::as_str)
-            .chain(["README.md", "node_modules/**", "target/**"])
-    {
+    for g in exclude_list.iter().map(String::as_str).chain(["README.md", "node_modules/**", "target/**"]) {
         match Glob::new(g) {
             Ok(glob) => {
                 exclude.add(glob);
@@ -283,11 +255,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         diagnostics.push(
             Diagnostic::error("missing-title", "community.yaml has no `title`")
                 .in_file(&file)
-                .at(Span {
-                    line: 1,
-                    column: 1,
-                    len: 1,
-                })
+                .at(Span { line: 1, column: 1, len: 1 })
                 .help("add a line like `title: Platform Engineering Guild`"),
         );
     }
@@ -330,54 +298,27 @@ mod tests {
         assert!(diags.is_empty(), "{diags:?}");
         let config = config.unwrap();
         assert_eq!(config.review_after_days, 180);
-        assert_eq!(
-            config.classify("practices/oncall/basics.md"),
-            (Kind::Practice, "oncall/basics".into())
-        );
-        assert_eq!(
-            config.classify("members/grace.md"),
-            (Kind::Member, "grace".into())
-        );
-        assert_eq!(
-            config.classify("meetings/2026/2026-01-02-sync.md"),
-            (Kind::Meeting, "2026/2026-01-02-sync".into())
-        );
-        assert_eq!(
-            config.classify("pages/about.md"),
-            (Kind::Page, "about".into())
-        );
-        assert_eq!(
-            config.classify("guides/setup.md"),
-            (Kind::Page, "guides/setup".into())
-        );
+        assert_eq!(config.classify("practices/oncall/basics.md"), (Kind::Practice, "oncall/basics".into()));
+        assert_eq!(config.classify("members/grace.md"), (Kind::Member, "grace".into()));
+        assert_eq!(config.classify("meetings/2026/2026-01-02-sync.md"), (Kind::Meeting, "2026/2026-01-02-sync".into()));
+        assert_eq!(config.classify("pages/about.md"), (Kind::Page, "about".into()));
+        assert_eq!(config.classify("guides/setup.md"), (Kind::Page, "guides/setup".into()));
         assert!(config.exclude.is_match("README.md"));
     }
 
     #[test]
     fn custom_collections_replace_defaults() {
-        let (config, diags) = parse(
-            Path::new("/x"),
-            "title: G\ncollections:\n  practices: [\"docs/**/*.md\"]\n",
-        );
+        let (config, diags) = parse(Path::new("/x"), "title: G\ncollections:\n  practices: [\"docs/**/*.md\"]\n");
         assert!(diags.is_empty(), "{diags:?}");
-        assert_eq!(
-            config.unwrap().classify("docs/a/b.md"),
-            (Kind::Practice, "a/b".into())
-        );
+        assert_eq!(config.unwrap().classify("docs/a/b.md"), (Kind::Practice, "a/b".into()));
     }
 
     #[test]
     fn unknown_keys_and_bad_values_are_reported_together() {
-        let (_, diags) = parse(
-            Path::new("/x"),
-            "title: G\nreview_afer: 10d\nreview_after: soon\n",
-        );
+        let (_, diags) = parse(Path::new("/x"), "title: G\nreview_afer: 10d\nreview_after: soon\n");
         let codes: Vec<&str> = diags.iter().map(|d| d.code).collect();
         assert_eq!(codes, ["bad-duration", "unknown-key"]);
-        assert_eq!(
-            diags[1].help.as_deref(),
-            Some("did you mean `review_after`?")
-        );
+        assert_eq!(diags[1].help.as_deref(), Some("did you mean `review_after`?"));
     }
 
     #[test]

@@ -16,9 +16,7 @@ pub struct Date {
     day: u8,
 }
 
-const MONTHS: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
+const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 impl Date {
     /// Builds a date, or says why the parts are not a date.
@@ -31,16 +29,9 @@ impl Date {
         }
         let max = days_in_month(year, month);
         if day == 0 || day > max {
-            return Err(format!(
-                "{} {year} has {max} days, so day {day} does not exist",
-                MONTHS[month as usize - 1]
-            ));
+            return Err(format!("{} {year} has {max} days, so day {day} does not exist", MONTHS[month as usize - 1]));
         }
-        Ok(Date {
-            year,
-            month: month as u8,
-            day: day as u8,
-        })
+        Ok(Date { year, month: month as u8, day: day as u8 })
     }
 
     /// Parses `YYYY-MM-DD`, the only form content may use.
@@ -49,10 +40,7 @@ impl Date {
         let shape_ok = bytes.len() == 10
             && bytes[4] == b'-'
             && bytes[7] == b'-'
-            && bytes
-                .iter()
-                .enumerate()
-                .all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
+            && bytes.iter().enumerate().all(|(i, b)| i == 4 || i == 7 || b.is_ascii_digit());
         if !shape_ok {
             return Err(format!("`{text}` is not a date in the form YYYY-MM-DD"));
         }
@@ -92,12 +80,7 @@ impl Date {
 
     /// "12 Mar 2026": unambiguous for readers anywhere.
     pub fn human(self) -> String {
-        format!(
-            "{} {} {}",
-            self.day,
-            MONTHS[self.month as usize - 1],
-            self.year
-        )
+        format!("{} {} {}", self.day, MONTHS[self.month as usize - 1], self.year)
     }
 
     /// "20260312", the compact form iCalendar wants.
@@ -164,11 +147,7 @@ pub fn parse_minutes(text: &str) -> Result<u32, String> {
     };
     let minutes = match rest {
         "" => 0,
-        m => m
-            .strip_suffix('m')
-            .ok_or_else(err)?
-            .parse::<u32>()
-            .map_err(|_| err())?,
+        m => m.strip_suffix('m').ok_or_else(err)?.parse::<u32>().map_err(|_| err())?,
     };
     let total = hours * 60 + minutes;
     if total == 0 || total > 24 * 60 {
@@ -183,34 +162,18 @@ mod tests {
 
     fn check(text: &str, expected: Result<&str, &str>) {
         let got = Date::parse(text).map(|d| d.to_string());
-        assert_eq!(
-            got.as_deref().map_err(String::as_str),
-            expected,
-            "input {text:?}"
-        );
+        assert_eq!(got.as_deref().map_err(String::as_str), expected, "input {text:?}");
     }
 
     #[test]
     fn parses_and_validates_dates() {
         check("2026-03-12", Ok("2026-03-12"));
         check("2024-02-29", Ok("2024-02-29"));
-        check(
-            "2023-02-29",
-            Err("Feb 2023 has 28 days, so day 29 does not exist"),
-        );
+        check("2023-02-29", Err("Feb 2023 has 28 days, so day 29 does not exist"));
         check("2026-13-01", Err("month 13 does not exist"));
-        check(
-            "2026-3-12",
-            Err("`2026-3-12` is not a date in the form YYYY-MM-DD"),
-        );
-        check(
-            "12/03/2026",
-            Err("`12/03/2026` is not a date in the form YYYY-MM-DD"),
-        );
-        check(
-            "2026-04-31",
-            Err("Apr 2026 has 30 days, so day 31 does not exist"),
-        );
+        check("2026-3-12", Err("`2026-3-12` is not a date in the form YYYY-MM-DD"));
+        check("12/03/2026", Err("`12/03/2026` is not a date in the form YYYY-MM-DD"));
+        check("2026-04-31", Err("Apr 2026 has 30 days, so day 31 does not exist"));
     }
 
     #[test]

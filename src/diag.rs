@@ -43,21 +43,11 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Error,
-            code,
-            file: None,
-            span: None,
-            message: message.into(),
-            help: None,
-        }
+        Diagnostic { severity: Severity::Error, code, file: None, span: None, message: message.into(), help: None }
     }
 
     pub fn warning(code: &'static str, message: impl Into<String>) -> Diagnostic {
-        Diagnostic {
-            severity: Severity::Warning,
-            ..Diagnostic::error(code, message)
-        }
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
     pub fn in_file(mut self, file: &SourcePath) -> Diagnostic {
@@ -100,25 +90,15 @@ pub struct Counts {
 }
 
 pub fn count(diagnostics: &[Diagnostic]) -> Counts {
-    let errors = diagnostics
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    Counts {
-        errors,
-        warnings: diagnostics.len() - errors,
-    }
+    let errors = diagnostics.iter().filter(|d| d.severity == Severity::Error).count();
+    Counts { errors, warnings: diagnostics.len() - errors }
 }
 
 /// Renders one diagnostic for a person, like rustc: the message, the
 /// location, the source line with a caret, and the help.
 ///
 /// `source` looks up the text of a file so the offending line can be shown.
-pub fn render_human(
-    d: &Diagnostic,
-    source: &dyn Fn(&SourcePath) -> Option<String>,
-    color: bool,
-) -> String {
+pub fn render_human(d: &Diagnostic, source: &dyn Fn(&SourcePath) -> Option<String>, color: bool) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -151,18 +131,12 @@ pub fn render_human(
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help));
     }
-    let renderer = if color {
-        Renderer::styled()
-    } else {
-        Renderer::plain()
-    };
+    let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     renderer.decor_style(DecorStyle::Ascii).render(&[group])
 }
 
 fn char_to_byte(line: &str, chars: usize) -> usize {
-    line.char_indices()
-        .nth(chars)
-        .map_or(line.len(), |(i, _)| i)
+    line.char_indices().nth(chars).map_or(line.len(), |(i, _)| i)
 }
 
 /// One JSON object per diagnostic, for editors and bots.
@@ -233,23 +207,9 @@ mod tests {
     fn line_index_counts_characters_not_bytes() {
         let text = "ab\nçé @x\n";
         let idx = LineIndex::new(text);
-        assert_eq!(
-            idx.span(text, 0, 1),
-            Span {
-                line: 1,
-                column: 1,
-                len: 1
-            }
-        );
+        assert_eq!(idx.span(text, 0, 1), Span { line: 1, column: 1, len: 1 });
         let at = text.find('@').unwrap();
-        assert_eq!(
-            idx.span(text, at, 2),
-            Span {
-                line: 2,
-                column: 4,
-                len: 2
-            }
-        );
+        assert_eq!(idx.span(text, at, 2), Span { line: 2, column: 4, len: 2 });
     }
 
     #[test]
@@ -257,11 +217,7 @@ mod tests {
         let file = SourcePath::new("practices/a.md");
         let d = Diagnostic::error("unknown-member", "unknown member `@gracee`")
             .in_file(&file)
-            .at(Span {
-                line: 2,
-                column: 5,
-                len: 7,
-            })
+            .at(Span { line: 2, column: 5, len: 7 })
             .help("did you mean `@grace`?");
         let out = render_human(&d, &|_| Some("x\nhey @gracee!\n".into()), false);
         assert_eq!(
@@ -272,13 +228,7 @@ mod tests {
 
     #[test]
     fn json_rendering_has_every_field() {
-        let d = Diagnostic::warning("x", "m")
-            .in_file(&SourcePath::new("a.md"))
-            .at(Span {
-                line: 3,
-                column: 1,
-                len: 1,
-            });
+        let d = Diagnostic::warning("x", "m").in_file(&SourcePath::new("a.md")).at(Span { line: 3, column: 1, len: 1 });
         assert_eq!(
             render_json(&d),
             r#"{"file":"a.md","line":3,"column":1,"severity":"warning","code":"x","message":"m","help":null}"#
@@ -287,14 +237,7 @@ mod tests {
 
     #[test]
     fn summary_pluralises() {
-        assert_eq!(
-            summary(Counts {
-                errors: 1,
-                warnings: 2
-            })
-            .as_deref(),
-            Some("1 error and 2 warnings")
-        );
+        assert_eq!(summary(Counts { errors: 1, warnings: 2 }).as_deref(), Some("1 error and 2 warnings"));
         assert_eq!(summary(Counts::default()), None);
     }
 }

@@ -10,16 +10,10 @@ pub enum Error {
     NoConfig { start: PathBuf },
 
     #[error("cannot read {path}")]
-    Read {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Read { path: PathBuf, source: std::io::Error },
 
     #[error("cannot write {path}")]
-    Write {
-        path: PathBuf,
-        source: std::io::Error,
-    },
+    Write { path: PathBuf, source: std::io::Error },
 
     #[error("refusing to write the site to {path}: {why}")]
     UnsafeOutput { path: PathBuf, why: String },
@@ -30,6 +24,9 @@ pub enum Error {
     #[error("template {name} is broken: {message}")]
     Template { name: String, message: String },
 
+    #[error("search index at {path} failed: {message}")]
+    Search { path: PathBuf, message: String },
+
     #[error(
         "another guild build is writing to {path}; wait for it to finish (or delete {lock} if no build is running)"
     )]
@@ -38,17 +35,11 @@ pub enum Error {
 
 impl Error {
     pub fn read(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Read {
-            path: path.into(),
-            source,
-        }
+        Error::Read { path: path.into(), source }
     }
 
     pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
-        Error::Write {
-            path: path.into(),
-            source,
-        }
+        Error::Write { path: path.into(), source }
     }
 }
 

@@ -13,6 +13,7 @@ pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod search;
 pub mod source;
 pub mod url;
 pub mod write;

@@ -126,11 +126,8 @@ pub fn site(
     let docs: Vec<Arc<Document>> = documents.into_iter().map(Arc::new).collect();
 
     let index = Index::new(&docs, &statics, &drafts);
-    let resolved: Vec<Resolved> = docs
-        .par_iter()
-        .enumerate()
-        .map(|(id, doc)| index.resolve_body(id, doc, &urls))
-        .collect();
+    let resolved: Vec<Resolved> =
+        docs.par_iter().enumerate().map(|(id, doc)| index.resolve_body(id, doc, &urls)).collect();
 
     let mut bodies = Vec::with_capacity(docs.len());
     let mut backlinks: Vec<Vec<DocId>> = vec![Vec::new(); docs.len()];
@@ -195,9 +192,7 @@ pub fn site(
             Meta::Member(m) => {
                 if let Some(avatar) = &m.avatar
                     && !avatar.value.starts_with("https://")
-                    && index
-                        .static_file(avatar.value.trim_start_matches('/'))
-                        .is_none()
+                    && index.static_file(avatar.value.trim_start_matches('/')).is_none()
                 {
                     diagnostics.push(
                         Diagnostic::error(
@@ -220,27 +215,21 @@ pub fn site(
     let start_here = config
         .start_here
         .iter()
-        .filter_map(
-            |(path, span)| match index.related(&SourcePath::new(""), path) {
-                Ok(id) => Some(id),
-                Err(help) => {
-                    diagnostics.push(
-                        Diagnostic::error(
-                            "broken-start-here",
-                            format!("start_here entry `{path}` does not exist"),
-                        )
+        .filter_map(|(path, span)| match index.related(&SourcePath::new(""), path) {
+            Ok(id) => Some(id),
+            Err(help) => {
+                diagnostics.push(
+                    Diagnostic::error("broken-start-here", format!("start_here entry `{path}` does not exist"))
                         .in_file(&Config::source_path())
                         .at(*span)
                         .help(help),
-                    );
-                    None
-                }
-            },
-        )
+                );
+                None
+            }
+        })
         .collect();
 
-    let by_kind =
-        |kind: Kind| -> Vec<DocId> { (0..docs.len()).filter(|&i| docs[i].kind == kind).collect() };
+    let by_kind = |kind: Kind| -> Vec<DocId> { (0..docs.len()).filter(|&i| docs[i].kind == kind).collect() };
     let mut practices = by_kind(Kind::Practice);
     practices.sort_by_cached_key(|&i| sort_title(&docs[i].title));
     let mut members = by_kind(Kind::Member);
@@ -248,10 +237,7 @@ pub fn site(
     let mut meetings = by_kind(Kind::Meeting);
     meetings.sort_by_key(|&i| {
         let m = docs[i].meeting();
-        (
-            std::cmp::Reverse(m.map(|m| (m.date, m.time))),
-            docs[i].path.clone(),
-        )
+        (std::cmp::Reverse(m.map(|m| (m.date, m.time))), docs[i].path.clone())
     });
     let mut pages = by_kind(Kind::Page);
     pages.sort_by_cached_key(|&i| {
@@ -276,10 +262,7 @@ pub fn site(
         for tag in doc.meta.tags() {
             tag_map
                 .entry(tag.slug.clone())
-                .or_insert_with(|| TagEntry {
-                    tag: tag.clone(),
-                    docs: Vec::new(),
-                })
+                .or_insert_with(|| TagEntry { tag: tag.clone(), docs: Vec::new() })
                 .docs
                 .push(id);
         }
@@ -309,11 +292,7 @@ pub fn site(
 
 /// Case- and accent-insensitive sort key for titles and names.
 fn sort_title(title: &str) -> String {
-    title
-        .nfkd()
-        .filter(|c| c.is_alphanumeric() || c.is_whitespace())
-        .flat_map(char::to_lowercase)
-        .collect()
+    title.nfkd().filter(|c| c.is_alphanumeric() || c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
 /// Reports documents whose URL another document, a static file or a
@@ -334,10 +313,7 @@ fn drop_collisions(
     }
     for s in statics {
         let key = UrlPath::file(&s.output).collision_key();
-        owners.insert(
-            key.trim_end_matches("index.html").to_string(),
-            Owner::Static(s.path.clone()),
-        );
+        owners.insert(key.trim_end_matches("index.html").to_string(), Owner::Static(s.path.clone()));
         owners.insert(key, Owner::Static(s.path.clone()));
     }
     let mut kept = Vec::with_capacity(documents.len());
@@ -346,24 +322,15 @@ fn drop_collisions(
         let clash = match owners.get(&key) {
             None => None,
             Some(Owner::Generated) => Some(format!("its URL {} is one guild generates", doc.url)),
-            Some(Owner::Static(p)) => {
-                Some(format!("its URL {} is also the static file {p}", doc.url))
-            }
+            Some(Owner::Static(p)) => Some(format!("its URL {} is also the static file {p}", doc.url)),
             Some(Owner::Doc(p)) => Some(format!("its URL {} is also the URL of {p}", doc.url)),
         };
         match clash {
             Some(why) => diagnostics.push(
-                Diagnostic::error(
-                    "duplicate-url",
-                    format!("two sources map to the same URL: {why}"),
-                )
-                .in_file(&doc.path)
-                .at(Span {
-                    line: 1,
-                    column: 1,
-                    len: 1,
-                })
-                .help("rename one of the files; URLs ignore case and Unicode normalisation"),
+                Diagnostic::error("duplicate-url", format!("two sources map to the same URL: {why}"))
+                    .in_file(&doc.path)
+                    .at(Span { line: 1, column: 1, len: 1 })
+                    .help("rename one of the files; URLs ignore case and Unicode normalisation"),
             ),
             None => {
                 owners.insert(key, Owner::Doc(doc.path.clone()));
@@ -400,11 +367,7 @@ enum Found {
 }
 
 impl<'a> Index<'a> {
-    fn new(
-        docs: &'a [Arc<Document>],
-        statics: &'a [StaticFile],
-        drafts: &'a HashSet<SourcePath>,
-    ) -> Index<'a> {
+    fn new(docs: &'a [Arc<Document>], statics: &'a [StaticFile], drafts: &'a HashSet<SourcePath>) -> Index<'a> {
         let mut by_title: HashMap<String, Vec<DocId>> = HashMap::new();
         for (i, d) in docs.iter().enumerate() {
             by_title.entry(title_key(&d.title)).or_default().push(i);
@@ -416,27 +379,11 @@ impl<'a> Index<'a> {
         Index {
             docs,
             by_name,
-            by_path: docs
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.path.as_str(), i))
-                .collect(),
-            by_stem: docs
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.path.without_extension(), i))
-                .collect(),
+            by_path: docs.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect(),
+            by_stem: docs.iter().enumerate().map(|(i, d)| (d.path.without_extension(), i)).collect(),
             by_title,
-            by_url: docs
-                .iter()
-                .enumerate()
-                .map(|(i, d)| (d.url.as_str(), i))
-                .collect(),
-            members: docs
-                .iter()
-                .enumerate()
-                .filter_map(|(i, d)| d.member().map(|m| (m.id.clone(), i)))
-                .collect(),
+            by_url: docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect(),
+            members: docs.iter().enumerate().filter_map(|(i, d)| d.member().map(|m| (m.id.clone(), i))).collect(),
             statics: statics.iter().map(|s| (s.output.as_str(), s)).collect(),
             drafts,
         }
@@ -458,8 +405,7 @@ impl<'a> Index<'a> {
             Some(best) => {
                 format!("did you mean `{prefix}{best}`? Member ids are the file names in members/")
             }
-            None => "member ids are the file names in members/ (without .md); add a profile there"
-                .into(),
+            None => "member ids are the file names in members/ (without .md); add a profile there".into(),
         }
     }
 
@@ -467,11 +413,7 @@ impl<'a> Index<'a> {
     /// or to the file that names it.
     fn related(&self, from: &SourcePath, path: &str) -> Result<DocId, String> {
         let clean = path.trim_start_matches('/');
-        let with_md = if clean.ends_with(".md") {
-            clean.to_string()
-        } else {
-            format!("{clean}.md")
-        };
+        let with_md = if clean.ends_with(".md") { clean.to_string() } else { format!("{clean}.md") };
         if let Some(&id) = self.by_path.get(with_md.as_str()) {
             return Ok(id);
         }
@@ -481,9 +423,7 @@ impl<'a> Index<'a> {
             return Ok(id);
         }
         if self.drafts.contains(&SourcePath::new(&with_md)) {
-            return Err(
-                "that practice is a draft, which is left out unless you build with --drafts".into(),
-            );
+            return Err("that practice is a draft, which is left out unless you build with --drafts".into());
         }
         Err(self.closest_path(&with_md))
     }
@@ -500,14 +440,9 @@ impl<'a> Index<'a> {
             }
         };
         match &doc.meta {
-            Meta::Practice(p) => p
-                .maintainers
-                .iter()
-                .for_each(|m| check(&m.value, m.span, "maintainers")),
+            Meta::Practice(p) => p.maintainers.iter().for_each(|m| check(&m.value, m.span, "maintainers")),
             Meta::Meeting(m) => {
-                m.attendees
-                    .iter()
-                    .for_each(|a| check(&a.value, a.span, "attendees"));
+                m.attendees.iter().for_each(|a| check(&a.value, a.span, "attendees"));
                 if let Some(f) = &m.facilitator {
                     check(&f.value, f.span, "facilitator");
                 }
@@ -517,30 +452,12 @@ impl<'a> Index<'a> {
     }
 
     fn resolve_body(&self, id: DocId, doc: &Document, urls: &Urls) -> Resolved {
-        let mut out = Resolved {
-            html: String::new(),
-            links: Vec::new(),
-            mentions: Vec::new(),
-            diagnostics: Vec::new(),
-        };
-        let filled: Vec<String> = doc
-            .body
-            .refs
-            .iter()
-            .map(|r| self.fill(id, doc, &r.kind, r.span, urls, &mut out))
-            .collect();
+        let mut out =
+            Resolved { html: String::new(), links: Vec::new(), mentions: Vec::new(), diagnostics: Vec::new() };
+        let filled: Vec<String> =
+            doc.body.refs.iter().map(|r| self.fill(id, doc, &r.kind, r.span, urls, &mut out)).collect();
         let mut html = String::with_capacity(
-            doc.body
-                .segments
-                .iter()
-                .map(|s| {
-                    if let Segment::Html(h) = s {
-                        h.len()
-                    } else {
-                        40
-                    }
-                })
-                .sum(),
+            doc.body.segments.iter().map(|s| if let Segment::Html(h) = s { h.len() } else { 40 }).sum(),
         );
         for segment in &doc.body.segments {
             match segment {
@@ -553,20 +470,9 @@ impl<'a> Index<'a> {
     }
 
     /// The text that replaces one reference hole.
-    fn fill(
-        &self,
-        id: DocId,
-        doc: &Document,
-        kind: &RefKind,
-        span: Span,
-        urls: &Urls,
-        out: &mut Resolved,
-    ) -> String {
+    fn fill(&self, id: DocId, doc: &Document, kind: &RefKind, span: Span, urls: &Urls, out: &mut Resolved) -> String {
         let error = |code: &'static str, message: String, help: String| {
-            Diagnostic::error(code, message)
-                .in_file(&doc.path)
-                .at(span)
-                .help(help)
+            Diagnostic::error(code, message).in_file(&doc.path).at(span).help(help)
         };
         match kind {
             RefKind::Mention(member) => match self.members.get(member) {
@@ -583,10 +489,7 @@ impl<'a> Index<'a> {
                     out.diagnostics.push(error(
                         "unknown-member",
                         format!("unknown member `@{member}`"),
-                        format!(
-                            "{} (write `\\@` for a literal @)",
-                            self.closest_member(member, "@")
-                        ),
+                        format!("{} (write `\\@` for a literal @)", self.closest_member(member, "@")),
                     ));
                     format!("@{}", escape(member.as_str()))
                 }
@@ -595,11 +498,7 @@ impl<'a> Index<'a> {
                 Ok(to) => {
                     out.links.push(to);
                     let href = self.href_to(id, to, anchor.as_deref(), urls, span, out);
-                    format!(
-                        "<a href=\"{}\">{}</a>",
-                        escape(&href),
-                        escape(&self.docs[to].title)
-                    )
+                    format!("<a href=\"{}\">{}</a>", escape(&href), escape(&self.docs[to].title))
                 }
                 Err(help) => {
                     out.diagnostics.push(error(
@@ -613,13 +512,10 @@ impl<'a> Index<'a> {
             RefKind::Href { target, anchor } => {
                 let found = match target {
                     Target::SamePage => Ok(Found::Doc(id)),
-                    Target::Wiki(t) => self.wiki(&doc.path, t).map(Found::Doc).map_err(|help| {
-                        (
-                            "broken-wiki-link",
-                            format!("wiki link `[[{t}]]` matches no page"),
-                            help,
-                        )
-                    }),
+                    Target::Wiki(t) => self
+                        .wiki(&doc.path, t)
+                        .map(Found::Doc)
+                        .map_err(|help| ("broken-wiki-link", format!("wiki link `[[{t}]]` matches no page"), help)),
                     Target::Relative(path) => self.relative(doc, path, urls),
                     Target::Root(path) => self.root(path, urls),
                 };
@@ -642,10 +538,7 @@ impl<'a> Index<'a> {
                         let severity_warning = code == "link-to-draft";
                         let d = error(code, message, help);
                         out.diagnostics.push(if severity_warning {
-                            Diagnostic {
-                                severity: crate::diag::Severity::Warning,
-                                ..d
-                            }
+                            Diagnostic { severity: crate::diag::Severity::Warning, ..d }
                         } else {
                             d
                         });
@@ -671,11 +564,7 @@ impl<'a> Index<'a> {
             return urls.href(&target.url);
         };
         if !target.has_anchor(anchor) {
-            let ids = target
-                .headings
-                .iter()
-                .map(|h| h.id.as_str())
-                .chain(target.extra_ids.iter().map(String::as_str));
+            let ids = target.headings.iter().map(|h| h.id.as_str()).chain(target.extra_ids.iter().map(String::as_str));
             let help = match closest(anchor, ids) {
                 Some(best) => format!("did you mean `#{best}`?"),
                 None if target.headings.is_empty() => {
@@ -684,29 +573,17 @@ impl<'a> Index<'a> {
                 None => format!(
                     "headings in {} are: {}",
                     target.path,
-                    target
-                        .headings
-                        .iter()
-                        .map(|h| format!("#{}", h.id))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    target.headings.iter().map(|h| format!("#{}", h.id)).collect::<Vec<_>>().join(", ")
                 ),
             };
             out.diagnostics.push(
-                Diagnostic::error(
-                    "broken-anchor",
-                    format!("`#{anchor}` is not a heading in {}", target.path),
-                )
-                .in_file(&self.docs[from].path)
-                .at(span)
-                .help(help),
+                Diagnostic::error("broken-anchor", format!("`#{anchor}` is not a heading in {}", target.path))
+                    .in_file(&self.docs[from].path)
+                    .at(span)
+                    .help(help),
             );
         }
-        if from == to {
-            format!("#{anchor}")
-        } else {
-            format!("{}#{anchor}", urls.href(&target.url))
-        }
+        if from == to { format!("#{anchor}") } else { format!("{}#{anchor}", urls.href(&target.url)) }
     }
 
     /// A wiki link matches, in order: a path from the root, a path from
@@ -729,10 +606,7 @@ impl<'a> Index<'a> {
             Some([one]) => Ok(*one),
             Some(many) => Err(format!(
                 "several pages have that title ({}); link by path instead, e.g. `[[{}]]`",
-                many.iter()
-                    .map(|&i| self.docs[i].path.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", "),
+                many.iter().map(|&i| self.docs[i].path.as_str()).collect::<Vec<_>>().join(", "),
                 self.docs[many[0]].path.without_extension()
             )),
             None => {
@@ -745,12 +619,7 @@ impl<'a> Index<'a> {
         }
     }
 
-    fn relative(
-        &self,
-        doc: &Document,
-        path: &str,
-        urls: &Urls,
-    ) -> Result<Found, (&'static str, String, String)> {
+    fn relative(&self, doc: &Document, path: &str, urls: &Urls) -> Result<Found, (&'static str, String, String)> {
         let decoded = path.replace("%20", " ");
         let Some(joined) = join(doc.path.parent(), &decoded) else {
             return Err((
@@ -767,7 +636,11 @@ impl<'a> Index<'a> {
                     format!("link to `{path}`, a draft that is left out of the site"),
                     "publish the draft (status: proposed) or remove the link; `--drafts` includes drafts".into(),
                 )),
-                None => Err(("broken-link", format!("link target `{path}` does not exist (resolved to {joined})"), self.closest_path(&joined))),
+                None => Err((
+                    "broken-link",
+                    format!("link target `{path}` does not exist (resolved to {joined})"),
+                    self.closest_path(&joined),
+                )),
             };
         }
         if let Some(rest) = joined.strip_prefix("static/")
@@ -787,18 +660,10 @@ impl<'a> Index<'a> {
         if clean.ends_with(".md") {
             return match self.by_path.get(clean) {
                 Some(&id) => Ok(Found::Doc(id)),
-                None => Err((
-                    "broken-link",
-                    format!("link target `{path}` does not exist"),
-                    self.closest_path(clean),
-                )),
+                None => Err(("broken-link", format!("link target `{path}` does not exist"), self.closest_path(clean))),
             };
         }
-        let as_page = if clean.is_empty() || clean.ends_with('/') {
-            clean.to_string()
-        } else {
-            format!("{clean}/")
-        };
+        let as_page = if clean.is_empty() || clean.ends_with('/') { clean.to_string() } else { format!("{clean}/") };
         let known = self.static_file(clean).is_some()
             || self.static_file(&format!("{as_page}index.html")).is_some()
             || self.by_url.contains_key(as_page.as_str())
@@ -812,22 +677,13 @@ impl<'a> Index<'a> {
                 Some(best) => format!("did you mean `/{best}`? Files in static/ are served from the site root"),
                 None => "files in static/ are served from the site root: static/images/a.png is /images/a.png".into(),
             };
-            Err((
-                "broken-link",
-                format!("nothing is published at `{path}`"),
-                help,
-            ))
+            Err(("broken-link", format!("nothing is published at `{path}`"), help))
         }
     }
 }
 
 fn title_key(title: &str) -> String {
-    title
-        .nfc()
-        .flat_map(char::to_lowercase)
-        .collect::<String>()
-        .trim()
-        .to_string()
+    title.nfc().flat_map(char::to_lowercase).collect::<String>().trim().to_string()
 }
 
 /// Joins a relative path onto a folder, resolving `.` and `..`; `None` if
@@ -856,10 +712,7 @@ mod tests {
             join("practices/oncall", "../incidents/review.md").as_deref(),
             Some("practices/incidents/review.md")
         );
-        assert_eq!(
-            join("practices", "./a.md").as_deref(),
-            Some("practices/a.md")
-        );
+        assert_eq!(join("practices", "./a.md").as_deref(), Some("practices/a.md"));
         assert_eq!(join("practices", "../../etc/passwd"), None);
     }
 

@@ -65,37 +65,28 @@ pub fn sources(config: &Config, skip: &[PathBuf]) -> Result<Loaded> {
     let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let mut found = Vec::new();
     let mut diagnostics = Vec::new();
-    let walker = WalkDir::new(root)
-        .follow_links(false)
-        .sort_by_file_name()
-        .into_iter()
-        .filter_entry(|e| {
-            let name = e.file_name().to_string_lossy();
-            if e.depth() > 0 && name.starts_with('.') {
-                return false;
-            }
-            if e.depth() == 1 && e.file_type().is_dir() && name == THEMES_DIR {
-                return false;
-            }
-            if e.file_type().is_dir()
-                && !skip.is_empty()
-                && let Ok(c) = e.path().canonicalize()
-            {
-                return !skip.contains(&c);
-            }
-            true
-        });
+    let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
+        let name = e.file_name().to_string_lossy();
+        if e.depth() > 0 && name.starts_with('.') {
+            return false;
+        }
+        if e.depth() == 1 && e.file_type().is_dir() && name == THEMES_DIR {
+            return false;
+        }
+        if e.file_type().is_dir()
+            && !skip.is_empty()
+            && let Ok(c) = e.path().canonicalize()
+        {
+            return !skip.contains(&c);
+        }
+        true
+    });
     for entry in walker {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map(Path::to_path_buf)
-                    .unwrap_or_else(|| root.clone());
-                let source = e
-                    .into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("walk failed"));
+                let path = e.path().map(Path::to_path_buf).unwrap_or_else(|| root.clone());
+                let source = e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed"));
                 return Err(Error::read(path, source));
             }
         };
@@ -116,23 +107,17 @@ pub fn sources(config: &Config, skip: &[PathBuf]) -> Result<Loaded> {
             match std::fs::canonicalize(entry.path()) {
                 Ok(target) if !target.starts_with(&canonical_root) => {
                     diagnostics.push(
-                        Diagnostic::warning(
-                            "symlink-outside",
-                            "symlink points outside the community; it was skipped",
-                        )
-                        .in_file(&source_path)
-                        .help("copy the file into the repository instead of linking to it"),
+                        Diagnostic::warning("symlink-outside", "symlink points outside the community; it was skipped")
+                            .in_file(&source_path)
+                            .help("copy the file into the repository instead of linking to it"),
                     );
                     continue;
                 }
                 Ok(target) if target.is_dir() => {
                     diagnostics.push(
-                        Diagnostic::warning(
-                            "symlink-folder",
-                            "symlinked folders are not followed; it was skipped",
-                        )
-                        .in_file(&source_path)
-                        .help("move the folder into the repository, or link single files"),
+                        Diagnostic::warning("symlink-folder", "symlinked folders are not followed; it was skipped")
+                            .in_file(&source_path)
+                            .help("move the folder into the repository, or link single files"),
                     );
                     continue;
                 }
@@ -151,11 +136,7 @@ pub fn sources(config: &Config, skip: &[PathBuf]) -> Result<Loaded> {
             }
         }
         if let Some(rest) = rel_str.strip_prefix("static/") {
-            found.push(Found::Static(StaticFile {
-                path: source_path,
-                output: rest.to_string(),
-                absolute,
-            }));
+            found.push(Found::Static(StaticFile { path: source_path, output: rest.to_string(), absolute }));
         } else if let Some(rest) = rel_str.strip_prefix("templates/") {
             found.push(Found::Template(rest.to_string(), absolute));
         } else if rel_str.ends_with(".md") && !config.exclude.is_match(&rel_str) {
@@ -164,14 +145,8 @@ pub fn sources(config: &Config, skip: &[PathBuf]) -> Result<Loaded> {
         let _ = (STATIC_DIR, TEMPLATES_DIR);
     }
 
-    let read: Vec<ReadResult> = found
-        .into_par_iter()
-        .map(|f| read_found(config, f))
-        .collect();
-    let mut loaded = Loaded {
-        diagnostics,
-        ..Loaded::default()
-    };
+    let read: Vec<ReadResult> = found.into_par_iter().map(|f| read_found(config, f)).collect();
+    let mut loaded = Loaded { diagnostics, ..Loaded::default() };
     for r in read {
         match r {
             ReadResult::Source(s) => loaded.sources.push(s),
@@ -204,12 +179,7 @@ fn read_found(config: &Config, found: Found) -> ReadResult {
         Found::Markdown(path, absolute) => match read_markdown(&path, &absolute) {
             Ok(Some(text)) => {
                 let (kind, rel) = config.classify(path.as_str());
-                ReadResult::Source(Source {
-                    path,
-                    kind,
-                    rel,
-                    text,
-                })
+                ReadResult::Source(Source { path, kind, rel, text })
             }
             Ok(None) => ReadResult::Skip,
             Err(Ok(d)) => ReadResult::Problem(d),
@@ -234,9 +204,7 @@ fn read_markdown(
             ),
         )
         .in_file(path)
-        .help(
-            "split it into several documents, or move large data into static/",
-        )));
+        .help("split it into several documents, or move large data into static/")));
     }
     let bytes = std::fs::read(absolute).map_err(|e| Err(Error::read(absolute, e)))?;
     let text = match String::from_utf8(bytes) {
@@ -248,18 +216,13 @@ fn read_markdown(
             return Err(Ok(Diagnostic::error("not-utf8", "file is not valid UTF-8")
                 .in_file(path)
                 .at(Span { len: 1, ..span })
-                .help(
-                    "save the file as UTF-8 (most editors offer this under \"Save with encoding\")",
-                )));
+                .help("save the file as UTF-8 (most editors offer this under \"Save with encoding\")")));
         }
     };
     if text.trim().is_empty() {
-        return Err(Ok(Diagnostic::warning(
-            "empty-file",
-            "file is empty; it was skipped",
-        )
-        .in_file(path)
-        .help("write some content, or delete the file")));
+        return Err(Ok(Diagnostic::warning("empty-file", "file is empty; it was skipped")
+            .in_file(path)
+            .help("write some content, or delete the file")));
     }
     Ok(Some(normalise(&text)))
 }
@@ -268,11 +231,7 @@ fn read_markdown(
 /// text in Unicode NFC so equal-looking text compares equal.
 pub fn normalise(text: &str) -> String {
     let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') {
-        text.replace("\r\n", "\n").replace('\r', "\n")
-    } else {
-        text.to_string()
-    };
+    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() };
     match is_nfc_quick(text.chars()) {
         unicode_normalization::IsNormalized::Yes => text,
         _ => text.nfc().collect(),
@@ -304,14 +263,7 @@ mod tests {
 
     #[test]
     fn recognises_editor_temp_files() {
-        for name in [
-            "a.md~",
-            ".#a.md",
-            "#a.md#",
-            ".a.md.swp",
-            "4913",
-            "a.md.kate-swp",
-        ] {
+        for name in ["a.md~", ".#a.md", "#a.md#", ".a.md.swp", "4913", "a.md.kate-swp"] {
             assert!(is_editor_temp(name), "{name}");
         }
         assert!(!is_editor_temp("a.md"));

@@ -70,6 +70,27 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Search the community from the shell (the index of the last build, refreshed when the content changed)
+    Search {
+        /// What to look for; the last word also matches as a prefix
+        #[arg(required = true, num_args = 1..)]
+        query: Vec<String>,
+        /// Only this type: practice, member, meeting or page
+        #[arg(long = "type", value_name = "TYPE", value_parser = ["practice", "member", "meeting", "page"])]
+        kind: Option<String>,
+        /// Only documents with this tag
+        #[arg(long, value_name = "TAG")]
+        tag: Option<String>,
+        /// How many results to show
+        #[arg(long, default_value_t = 10, value_name = "N")]
+        limit: usize,
+        /// Print results as JSON
+        #[arg(long)]
+        json: bool,
+        /// Include practices with `status: draft`
+        #[arg(long)]
+        drafts: bool,
+    },
     /// Check the community for problems and write nothing
     Check {
         /// How to print problems
@@ -89,10 +110,7 @@ fn main() -> ExitCode {
     let color = match cli.color {
         Color::Always => true,
         Color::Never => false,
-        Color::Auto => {
-            std::io::stderr().is_terminal()
-                && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty())
-        }
+        Color::Auto => std::io::stderr().is_terminal() && std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()),
     };
     let cwd = std::env::current_dir().unwrap_or_else(|_| PathBuf::from("."));
     let options = |common: &Common| Options {
@@ -102,26 +120,24 @@ fn main() -> ExitCode {
         drafts: common.drafts,
         today: common.now.unwrap_or_else(pipeline::today),
     };
+    if let Command::Search { query, kind, tag, limit, json, drafts } = &cli.command {
+        let options = Options {
+            start: cli.root.clone().unwrap_or_else(|| cwd.clone()),
+            explicit_root: cli.root.is_some(),
+            base_url: None,
+            drafts: *drafts,
+            today: pipeline::today(),
+        };
+        let filter = guild::search::query::Filter { kind: kind.clone(), tag: tag.as_deref().map(guild::url::slugify) };
+        return search(&options, &query.join(" "), &filter, *limit, *json, color);
+    }
     let (result, format, deny_warnings, output) = match &cli.command {
         Command::Build { output, common } => {
-            let out = if output.is_absolute() {
-                output.clone()
-            } else {
-                cwd.join(output)
-            };
-            (
-                pipeline::build(&options(common), &out),
-                Format::Human,
-                common.deny_warnings,
-                Some(output.clone()),
-            )
+            let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
+            (pipeline::build(&options(common), &out), Format::Human, common.deny_warnings, Some(output.clone()))
         }
-        Command::Check { format, common } => (
-            pipeline::check(&options(common)),
-            *format,
-            common.deny_warnings,
-            None,
-        ),
+        Command::Check { format, common } => (pipeline::check(&options(common)), *format, common.deny_warnings, None),
+        Command::Search { .. } => unreachable!("handled above"),
     };
     let report = match result {
         Ok(r) => r,
@@ -144,11 +160,7 @@ fn main() -> ExitCode {
             (_, true) => eprintln!(
                 "error: {} found{}",
                 diag::summary(counts).unwrap_or_default(),
-                if output.is_some() {
-                    "; nothing was written, the previous output is untouched"
-                } else {
-                    ""
-                }
+                if output.is_some() { "; nothing was written, the previous output is untouched" } else { "" }
             ),
             (Some(out), false) => eprintln!(
                 "built {} into {} ({} files) in {} ms{}",
@@ -156,9 +168,7 @@ fn main() -> ExitCode {
                 out.display(),
                 report.files_written,
                 report.elapsed_ms,
-                diag::summary(counts)
-                    .map(|s| format!(", {s}"))
-                    .unwrap_or_default()
+                diag::summary(counts).map(|s| format!(", {s}")).unwrap_or_default()
             ),
             (None, false) => eprintln!(
                 "checked {}: {}",
@@ -167,11 +177,80 @@ fn main() -> ExitCode {
             ),
         }
     }
-    if failed {
-        ExitCode::from(1)
-    } else {
-        ExitCode::SUCCESS
+    if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }
+}
+
+fn print_error(e: &guild::error::Error) {
+    let mut message = format!("error: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(s) = source {
+        message.push_str(&format!(": {s}"));
+        source = s.source();
     }
+    eprintln!("{message}");
+}
+
+/// `guild search`: ranked results with a highlighted snippet; exit 1 when
+/// nothing matches.
+fn search(
+    options: &Options,
+    query: &str,
+    filter: &guild::search::query::Filter,
+    limit: usize,
+    json: bool,
+    color: bool,
+) -> ExitCode {
+    let report = match pipeline::search(options, query, filter, limit) {
+        Ok(r) => r,
+        Err(e) => {
+            print_error(&e);
+            return ExitCode::from(2);
+        }
+    };
+    if report.content_errors > 0 {
+        eprintln!("note: the content has {} errors; run `guild check` to see them", report.content_errors);
+    }
+    if json {
+        let hits: Vec<serde_json::Value> = report
+            .hits
+            .iter()
+            .enumerate()
+            .map(|(i, h)| {
+                serde_json::json!({
+                    "rank": i + 1, "doc": h.doc, "score": h.score, "title": h.title, "url": h.url,
+                    "type": h.kind, "snippet": h.snippet,
+                    "highlights": h.highlights.iter().map(|r| [r.start, r.end]).collect::<Vec<_>>(),
+                })
+            })
+            .collect();
+        println!("{}", serde_json::Value::Array(hits));
+    } else {
+        let (on, off) = if color { ("\u{1b}[1;33m", "\u{1b}[0m") } else { ("[", "]") };
+        for (i, h) in report.hits.iter().enumerate() {
+            let mut snippet = String::new();
+            let mut at = 0;
+            for r in &h.highlights {
+                snippet.push_str(&h.snippet[at..r.start]);
+                snippet.push_str(on);
+                snippet.push_str(&h.snippet[r.clone()]);
+                snippet.push_str(off);
+                at = r.end;
+            }
+            snippet.push_str(&h.snippet[at..]);
+            let snippet = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+            println!("{}. {} ({})\n   {}", i + 1, h.title, h.kind, h.url);
+            if !snippet.is_empty() {
+                println!("   {snippet}");
+            }
+        }
+    }
+    if report.hits.is_empty() {
+        if !json {
+            eprintln!("no results for \"{query}\"");
+        }
+        return ExitCode::from(1);
+    }
+    ExitCode::SUCCESS
 }
 
 fn documents(n: usize) -> String {

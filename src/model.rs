@@ -32,9 +32,7 @@ impl MemberId {
         !id.is_empty()
             && !id.starts_with('-')
             && !id.ends_with('-')
-            && id
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+            && id.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
     }
 }
 
@@ -69,12 +67,7 @@ pub enum Status {
 }
 
 impl Status {
-    pub const ALL: [Status; 4] = [
-        Status::Adopted,
-        Status::Proposed,
-        Status::Draft,
-        Status::Deprecated,
-    ];
+    pub const ALL: [Status; 4] = [Status::Adopted, Status::Proposed, Status::Draft, Status::Deprecated];
 
     pub fn parse(text: &str) -> Option<Status> {
         match text {
@@ -206,15 +199,9 @@ pub enum Target {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum RefKind {
     /// Replaced by a URL inside an `href`/`src` attribute.
-    Href {
-        target: Target,
-        anchor: Option<String>,
-    },
+    Href { target: Target, anchor: Option<String> },
     /// Replaced by a whole `<a>` whose text is the target's title.
-    WikiElement {
-        target: String,
-        anchor: Option<String>,
-    },
+    WikiElement { target: String, anchor: Option<String> },
     /// Replaced by a link to the member's profile.
     Mention(MemberId),
 }

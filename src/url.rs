@@ -41,11 +41,7 @@ impl UrlPath {
 
     /// Where the page is written in the output folder.
     pub fn output_file(&self) -> String {
-        if self.0.is_empty() || self.0.ends_with('/') {
-            format!("{}index.html", self.0)
-        } else {
-            self.0.clone()
-        }
+        if self.0.is_empty() || self.0.ends_with('/') { format!("{}index.html", self.0) } else { self.0.clone() }
     }
 
     /// The key two URLs collide on: GitHub Pages serves from a
@@ -75,10 +71,7 @@ impl Urls {
     /// From a base URL like `https://org.github.io/repo/`, or a bare path.
     pub fn new(base_url: Option<&str>) -> Urls {
         let Some(base) = base_url.map(str::trim).filter(|b| !b.is_empty()) else {
-            return Urls {
-                origin: None,
-                base_path: "/".into(),
-            };
+            return Urls { origin: None, base_path: "/".into() };
         };
         let (origin, path) = match base.find("://") {
             Some(i) => {
@@ -91,11 +84,7 @@ impl Urls {
             None => (None, base),
         };
         let trimmed = path.trim_matches('/');
-        let base_path = if trimmed.is_empty() {
-            "/".to_string()
-        } else {
-            format!("/{trimmed}/")
-        };
+        let base_path = if trimmed.is_empty() { "/".to_string() } else { format!("/{trimmed}/") };
         Urls { origin, base_path }
     }
 
@@ -124,11 +113,7 @@ impl Urls {
     /// Rewrites a root-relative link written in content (`/images/x.svg`) to
     /// sit under the base path.
     pub fn rebase(&self, root_relative: &str) -> String {
-        format!(
-            "{}{}",
-            self.base_path,
-            root_relative.trim_start_matches('/')
-        )
+        format!("{}{}", self.base_path, root_relative.trim_start_matches('/'))
     }
 }
 
@@ -139,9 +124,7 @@ fn percent_encode_path(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     for byte in path.bytes() {
         match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => {
-                out.push(byte as char)
-            }
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
             _ => out.push_str(&format!("%{byte:02X}")),
         }
     }
@@ -156,10 +139,8 @@ pub fn percent_decode(text: &str) -> String {
     while i < bytes.len() {
         let hex = |b: u8| (b as char).to_digit(16);
         if bytes[i] == b'%'
-            && let (Some(Some(hi)), Some(Some(lo))) = (
-                bytes.get(i + 1).map(|&b| hex(b)),
-                bytes.get(i + 2).map(|&b| hex(b)),
-            )
+            && let (Some(Some(hi)), Some(Some(lo))) =
+                (bytes.get(i + 1).map(|&b| hex(b)), bytes.get(i + 2).map(|&b| hex(b)))
         {
             out.push((hi * 16 + lo) as u8);
             i += 3;
@@ -226,22 +207,13 @@ mod tests {
     #[test]
     fn hrefs_sit_under_the_base_path() {
         let urls = Urls::new(Some("https://org.github.io/guild/"));
-        assert_eq!(
-            urls.href(&UrlPath::page(&["practices", "oncall"])),
-            "/guild/practices/oncall/"
-        );
+        assert_eq!(urls.href(&UrlPath::page(&["practices", "oncall"])), "/guild/practices/oncall/");
         assert_eq!(urls.href(&UrlPath::root()), "/guild/");
-        assert_eq!(
-            urls.absolute(&UrlPath::file("feed.xml")),
-            "https://org.github.io/guild/feed.xml"
-        );
+        assert_eq!(urls.absolute(&UrlPath::file("feed.xml")), "https://org.github.io/guild/feed.xml");
         assert_eq!(urls.rebase("/images/a.svg"), "/guild/images/a.svg");
 
         let bare = Urls::new(Some("https://example.org"));
-        assert_eq!(
-            bare.href(&UrlPath::page(&["tags", "über"])),
-            "/tags/%C3%BCber/"
-        );
+        assert_eq!(bare.href(&UrlPath::page(&["tags", "über"])), "/tags/%C3%BCber/");
         assert_eq!(Urls::new(None).base_path(), "/");
         assert_eq!(Urls::new(Some("/sub")).base_path(), "/sub/");
     }
@@ -249,10 +221,7 @@ mod tests {
     #[test]
     fn output_files() {
         assert_eq!(UrlPath::root().output_file(), "index.html");
-        assert_eq!(
-            UrlPath::page(&["members", "grace"]).output_file(),
-            "members/grace/index.html"
-        );
+        assert_eq!(UrlPath::page(&["members", "grace"]).output_file(), "members/grace/index.html");
         assert_eq!(UrlPath::file("feed.xml").output_file(), "feed.xml");
     }
 

@@ -21,37 +21,21 @@ use crate::render::Output;
 /// Refuses output folders whose replacement would destroy content.
 pub fn check_output_dir(config: &Config, out: &Path) -> Result<PathBuf> {
     let out = absolute(out)?;
-    let root = config
-        .root
-        .canonicalize()
-        .map_err(|e| Error::read(&config.root, e))?;
-    let unsafe_out = |why: &str| Error::UnsafeOutput {
-        path: out.clone(),
-        why: why.into(),
-    };
+    let root = config.root.canonicalize().map_err(|e| Error::read(&config.root, e))?;
+    let unsafe_out = |why: &str| Error::UnsafeOutput { path: out.clone(), why: why.into() };
     if out == root {
-        return Err(unsafe_out(
-            "it is the community root; use a folder such as `public`",
-        ));
+        return Err(unsafe_out("it is the community root; use a folder such as `public`"));
     }
     if root.starts_with(&out) {
-        return Err(unsafe_out(
-            "it contains the community; use a folder inside it such as `public`",
-        ));
+        return Err(unsafe_out("it contains the community; use a folder inside it such as `public`"));
     }
     if let Ok(rel) = out.strip_prefix(&root) {
-        let first = rel
-            .components()
-            .next()
-            .map(|c| c.as_os_str().to_string_lossy().to_string())
-            .unwrap_or_default();
+        let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().to_string()).unwrap_or_default();
         let mut content: Vec<String> = vec!["static".into(), "templates".into(), "themes".into()];
         for c in &config.collections {
             for g in &c.globs {
-                if let Some(dir) = g
-                    .split('/')
-                    .next()
-                    .filter(|d| !d.contains(['*', '?', '[', '{']) && !d.ends_with(".md"))
+                if let Some(dir) =
+                    g.split('/').next().filter(|d| !d.contains(['*', '?', '[', '{']) && !d.ends_with(".md"))
                 {
                     content.push(dir.to_string());
                 }
@@ -72,9 +56,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
     let joined = if path.is_absolute() {
         path.to_path_buf()
     } else {
-        std::env::current_dir()
-            .map_err(|e| Error::read(".", e))?
-            .join(path)
+        std::env::current_dir().map_err(|e| Error::read(".", e))?.join(path)
     };
     let mut existing = joined.clone();
     let mut rest: Vec<OsString> = Vec::new();
@@ -92,10 +74,7 @@ fn absolute(path: &Path) -> Result<PathBuf> {
             }
             return Ok(out);
         }
-        match (
-            existing.file_name().map(|n| n.to_os_string()),
-            existing.parent(),
-        ) {
+        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
             (Some(name), Some(parent)) => {
                 rest.push(name);
                 existing = parent.to_path_buf();
@@ -117,10 +96,7 @@ impl Drop for Lock {
 }
 
 fn sibling(out: &Path, suffix: &str) -> PathBuf {
-    let name = out
-        .file_name()
-        .map(|n| n.to_string_lossy().to_string())
-        .unwrap_or_else(|| "site".into());
+    let name = out.file_name().map(|n| n.to_string_lossy().to_string()).unwrap_or_else(|| "site".into());
     out.with_file_name(format!(".{name}.guild-{suffix}"))
 }
 
@@ -131,36 +107,23 @@ pub fn lock(out: &Path) -> Result<Lock> {
     fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
     let path = sibling(out, "lock");
     for _ in 0..2 {
-        match fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)
-        {
+        match fs::OpenOptions::new().write(true).create_new(true).open(&path) {
             Ok(_) => {
-                fs::write(&path, std::process::id().to_string())
-                    .map_err(|e| Error::write(&path, e))?;
+                fs::write(&path, std::process::id().to_string()).map_err(|e| Error::write(&path, e))?;
                 return Ok(Lock { path });
             }
             Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
-                let holder = fs::read_to_string(&path)
-                    .ok()
-                    .and_then(|s| s.trim().parse::<u32>().ok());
+                let holder = fs::read_to_string(&path).ok().and_then(|s| s.trim().parse::<u32>().ok());
                 let alive = holder.is_some_and(|pid| Path::new(&format!("/proc/{pid}")).exists());
                 if alive || !Path::new("/proc/self").exists() {
-                    return Err(Error::Locked {
-                        path: out.to_path_buf(),
-                        lock: path,
-                    });
+                    return Err(Error::Locked { path: out.to_path_buf(), lock: path });
                 }
                 let _ = fs::remove_file(&path);
             }
             Err(e) => return Err(Error::write(&path, e)),
         }
     }
-    Err(Error::Locked {
-        path: out.to_path_buf(),
-        lock: path,
-    })
+    Err(Error::Locked { path: out.to_path_buf(), lock: path })
 }
 
 /// Writes the site to `out`, replacing what was there in one step.
@@ -192,9 +155,7 @@ fn fill(tmp: &Path, outputs: &[Output], statics: &[StaticFile]) -> Result<()> {
     }
     statics.par_iter().try_for_each(|s| {
         let to = tmp.join(&s.output);
-        fs::copy(&s.absolute, &to)
-            .map(|_| ())
-            .map_err(|e| Error::write(&to, e))
+        fs::copy(&s.absolute, &to).map(|_| ()).map_err(|e| Error::write(&to, e))
     })?;
     outputs.par_iter().try_for_each(|o| {
         let to = tmp.join(&o.path);
@@ -213,10 +174,7 @@ fn swap(out: &Path, tmp: &Path) -> Result<()> {
     }
     if !out.is_dir() {
         let _ = fs::remove_dir_all(tmp);
-        return Err(Error::UnsafeOutput {
-            path: out.to_path_buf(),
-            why: "it exists and is not a folder".into(),
-        });
+        return Err(Error::UnsafeOutput { path: out.to_path_buf(), why: "it exists and is not a folder".into() });
     }
     // After the exchange, `tmp` holds the previous site.
     exchange(tmp, out)?;
@@ -231,8 +189,7 @@ fn carry_over(old: &Path, new: &Path) -> Result<()> {
         let entry = entry.map_err(|e| Error::read(old, e))?;
         let name = entry.file_name();
         if preserved(&name.to_string_lossy()) && !new.join(&name).exists() {
-            fs::rename(entry.path(), new.join(&name))
-                .map_err(|e| Error::write(new.join(&name), e))?;
+            fs::rename(entry.path(), new.join(&name)).map_err(|e| Error::write(new.join(&name), e))?;
         }
     }
     Ok(())
@@ -242,20 +199,11 @@ fn carry_over(old: &Path, new: &Path) -> Result<()> {
 fn exchange(a: &Path, b: &Path) -> Result<()> {
     use std::ffi::CString;
     use std::os::unix::ffi::OsStrExt;
-    let ca = CString::new(a.as_os_str().as_bytes())
-        .map_err(|e| Error::write(a, std::io::Error::other(e)))?;
-    let cb = CString::new(b.as_os_str().as_bytes())
-        .map_err(|e| Error::write(b, std::io::Error::other(e)))?;
+    let ca = CString::new(a.as_os_str().as_bytes()).map_err(|e| Error::write(a, std::io::Error::other(e)))?;
+    let cb = CString::new(b.as_os_str().as_bytes()).map_err(|e| Error::write(b, std::io::Error::other(e)))?;
     // SAFETY: both pointers are valid NUL-terminated paths for the call.
-    let rc = unsafe {
-        libc::renameat2(
-            libc::AT_FDCWD,
-            ca.as_ptr(),
-            libc::AT_FDCWD,
-            cb.as_ptr(),
-            libc::RENAME_EXCHANGE,
-        )
-    };
+    let rc =
+        unsafe { libc::renameat2(libc::AT_FDCWD, ca.as_ptr(), libc::AT_FDCWD, cb.as_ptr(), libc::RENAME_EXCHANGE) };
     if rc == 0 {
         return Ok(());
     }
@@ -309,9 +257,7 @@ fn clean_leftovers(out: &Path) -> Result<()> {
             fs::remove_dir_all(&path).map_err(|e| Error::write(&path, e))?;
         } else if entry_name.starts_with(&tmp_prefix) {
             let pid = entry_name[tmp_prefix.len()..].parse::<u32>().ok();
-            let alive = pid.is_some_and(|p| {
-                p != std::process::id() && Path::new(&format!("/proc/{p}")).exists()
-            });
+            let alive = pid.is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
             if !alive {
                 fs::remove_dir_all(&path).map_err(|e| Error::write(&path, e))?;
             }
@@ -325,22 +271,14 @@ mod tests {
     use super::*;
 
     fn output(path: &str, text: &str) -> Output {
-        Output {
-            path: path.into(),
-            bytes: text.as_bytes().to_vec(),
-        }
+        Output { path: path.into(), bytes: text.as_bytes().to_vec() }
     }
 
     #[test]
     fn replaces_output_and_keeps_dot_entries() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        site(
-            &out,
-            &[output("index.html", "one"), output("old/index.html", "x")],
-            &[],
-        )
-        .unwrap();
+        site(&out, &[output("index.html", "one"), output("old/index.html", "x")], &[]).unwrap();
         fs::create_dir_all(out.join(".git")).unwrap();
         fs::write(out.join(".git/HEAD"), "ref").unwrap();
         fs::write(out.join("CNAME"), "example.org").unwrap();
@@ -348,14 +286,9 @@ mod tests {
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("old").exists(), "stale files are removed");
         assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
-        assert_eq!(
-            fs::read_to_string(out.join("CNAME")).unwrap(),
-            "example.org"
-        );
-        let names: Vec<String> = fs::read_dir(dir.path())
-            .unwrap()
-            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
-            .collect();
+        assert_eq!(fs::read_to_string(out.join("CNAME")).unwrap(), "example.org");
+        let names: Vec<String> =
+            fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
         assert_eq!(names, ["public"], "no temp folders are left behind");
     }
 

@@ -27,12 +27,7 @@ pub struct Split<'a> {
 
 /// Splits `---` front matter from the body. The text has `\n` line endings.
 pub fn split<'a>(file: &SourcePath, text: &'a str) -> Result<Split<'a>, Diagnostic> {
-    let no_front = Split {
-        yaml: None,
-        yaml_line: 1,
-        body: text,
-        body_offset: 0,
-    };
+    let no_front = Split { yaml: None, yaml_line: 1, body: text, body_offset: 0 };
     let Some(first_end) = text.find('\n').or(Some(text.len())) else {
         return Ok(no_front);
     };
@@ -55,16 +50,10 @@ pub fn split<'a>(file: &SourcePath, text: &'a str) -> Result<Split<'a>, Diagnost
         }
         pos = end + 1;
     }
-    Err(
-        Diagnostic::error("unclosed-front-matter", "front matter is not closed")
-            .in_file(file)
-            .at(Span {
-                line: 1,
-                column: 1,
-                len: 3,
-            })
-            .help("add a line with `---` after the last front-matter line"),
-    )
+    Err(Diagnostic::error("unclosed-front-matter", "front matter is not closed")
+        .in_file(file)
+        .at(Span { line: 1, column: 1, len: 3 })
+        .help("add a line with `---` after the last front-matter line"))
 }
 
 /// One top-level key and its value.
@@ -94,17 +83,8 @@ pub struct Fields {
 impl Fields {
     /// Parses `yaml` (which starts at line `first_line` of `file`) as a
     /// mapping. `what` names the document in messages ("practice front matter").
-    pub fn parse(
-        file: &SourcePath,
-        what: &'static str,
-        yaml: &str,
-        first_line: usize,
-    ) -> Result<Fields, Diagnostic> {
-        let fallback = Span {
-            line: first_line.saturating_sub(1).max(1),
-            column: 1,
-            len: 3,
-        };
+    pub fn parse(file: &SourcePath, what: &'static str, yaml: &str, first_line: usize) -> Result<Fields, Diagnostic> {
+        let fallback = Span { line: first_line.saturating_sub(1).max(1), column: 1, len: 3 };
         let value: Value = match serde_yaml::from_str(yaml) {
             Ok(v) => v,
             Err(e) => return Err(syntax_error(file, what, yaml, first_line, &e)),
@@ -115,17 +95,10 @@ impl Fields {
             other => {
                 return Err(Diagnostic::error(
                     "yaml-not-mapping",
-                    format!(
-                        "{what} must be a mapping of keys to values, found {}",
-                        describe(&other)
-                    ),
+                    format!("{what} must be a mapping of keys to values, found {}", describe(&other)),
                 )
                 .in_file(file)
-                .at(Span {
-                    line: first_line,
-                    column: 1,
-                    len: 1,
-                })
+                .at(Span { line: first_line, column: 1, len: 1 })
                 .help("write one `key: value` per line, e.g. `title: On-call basics`"));
             }
         };
@@ -137,47 +110,24 @@ impl Fields {
                 Value::String(s) => s,
                 other => {
                     diagnostics.push(
-                        Diagnostic::error(
-                            "yaml-key",
-                            format!("{what} keys must be text, found {}", describe(&other)),
-                        )
-                        .in_file(file)
-                        .at(fallback)
-                        .help("quote the key, or remove it"),
+                        Diagnostic::error("yaml-key", format!("{what} keys must be text, found {}", describe(&other)))
+                            .in_file(file)
+                            .at(fallback)
+                            .help("quote the key, or remove it"),
                     );
                     continue;
                 }
             };
-            let (key_span, value_span) = positions
-                .iter()
-                .find(|p| p.key == key)
-                .map_or((fallback, fallback), |p| (p.key_span, p.value_span));
-            entries.push(Entry {
-                key,
-                value,
-                key_span,
-                value_span,
-                used: false,
-            });
+            let (key_span, value_span) =
+                positions.iter().find(|p| p.key == key).map_or((fallback, fallback), |p| (p.key_span, p.value_span));
+            entries.push(Entry { key, value, key_span, value_span, used: false });
         }
-        Ok(Fields {
-            file: file.clone(),
-            what,
-            entries,
-            fallback,
-            diagnostics,
-            yaml: yaml.to_string(),
-            first_line,
-        })
+        Ok(Fields { file: file.clone(), what, entries, fallback, diagnostics, yaml: yaml.to_string(), first_line })
     }
 
     /// A mapping that is not there: every lookup finds nothing.
     pub fn empty(file: &SourcePath, what: &'static str) -> Fields {
-        let fallback = Span {
-            line: 1,
-            column: 1,
-            len: 1,
-        };
+        let fallback = Span { line: 1, column: 1, len: 1 };
         Fields {
             file: file.clone(),
             what,
@@ -195,27 +145,13 @@ impl Fields {
 
     /// The span of a key, or of the document start if it is absent.
     pub fn span_of(&self, key: &str) -> Span {
-        self.entries
-            .iter()
-            .find(|e| e.key == key)
-            .map_or(self.fallback, |e| e.value_span)
+        self.entries.iter().find(|e| e.key == key).map_or(self.fallback, |e| e.value_span)
     }
 
     /// Records a problem with a key's value.
-    pub fn problem(
-        &mut self,
-        key: &str,
-        code: &'static str,
-        message: String,
-        help: impl Into<String>,
-    ) {
+    pub fn problem(&mut self, key: &str, code: &'static str, message: String, help: impl Into<String>) {
         let span = self.span_of(key);
-        self.diagnostics.push(
-            Diagnostic::error(code, message)
-                .in_file(&self.file)
-                .at(span)
-                .help(help),
-        );
+        self.diagnostics.push(Diagnostic::error(code, message).in_file(&self.file).at(span).help(help));
     }
 
     fn take(&mut self, key: &str) -> Option<(Value, Span)> {
@@ -226,13 +162,10 @@ impl Fields {
 
     fn type_error(&mut self, key: &str, span: Span, expected: &str, found: &Value, help: String) {
         self.diagnostics.push(
-            Diagnostic::error(
-                "wrong-type",
-                format!("`{key}` must be {expected}, found {}", describe(found)),
-            )
-            .in_file(&self.file)
-            .at(span)
-            .help(help),
+            Diagnostic::error("wrong-type", format!("`{key}` must be {expected}, found {}", describe(found)))
+                .in_file(&self.file)
+                .at(span)
+                .help(help),
         );
     }
 
@@ -245,21 +178,12 @@ impl Fields {
             Value::String(s) => Some(s),
             Value::Null => None,
             other @ (Value::Number(_) | Value::Bool(_)) => {
-                let help = format!(
-                    "put the value in quotes: {key}: \"{}\"",
-                    scalar_text(&other)
-                );
+                let help = format!("put the value in quotes: {key}: \"{}\"", scalar_text(&other));
                 self.type_error(key, span, "text", &other, help);
                 None
             }
             other => {
-                self.type_error(
-                    key,
-                    span,
-                    "text",
-                    &other,
-                    format!("write `{key}: some text`"),
-                );
+                self.type_error(key, span, "text", &other, format!("write `{key}: some text`"));
                 None
             }
         }
@@ -291,13 +215,7 @@ impl Fields {
             Value::String(s) => vec![Value::String(s)],
             Value::Sequence(items) => items,
             other => {
-                self.type_error(
-                    key,
-                    span,
-                    "a list",
-                    &other,
-                    format!("write `{key}: [first, second]`"),
-                );
+                self.type_error(key, span, "a list", &other, format!("write `{key}: [first, second]`"));
                 return Vec::new();
             }
         };
@@ -314,13 +232,9 @@ impl Fields {
                     let help = format!("put the value in quotes: \"{}\"", scalar_text(&other));
                     self.type_error(key, span, "a list of text", &other, help);
                 }
-                other => self.type_error(
-                    key,
-                    span,
-                    "a list of text",
-                    &other,
-                    format!("write `{key}: [first, second]`"),
-                ),
+                other => {
+                    self.type_error(key, span, "a list of text", &other, format!("write `{key}: [first, second]`"))
+                }
             }
         }
         out
@@ -332,12 +246,7 @@ impl Fields {
         let lines: Vec<&str> = self.yaml.lines().collect();
         let start = cursor.0.checked_sub(self.first_line)?;
         for (i, line) in lines.iter().enumerate().skip(start) {
-            if i > start
-                && line
-                    .chars()
-                    .next()
-                    .is_some_and(|c| !c.is_whitespace() && c != '-')
-            {
+            if i > start && line.chars().next().is_some_and(|c| !c.is_whitespace() && c != '-') {
                 break;
             }
             let skip = if i == start { cursor.1 } else { 0 };
@@ -346,11 +255,7 @@ impl Fields {
                 let column = line[..byte_skip + found].chars().count() + 1;
                 let len = text.chars().count();
                 *cursor = (self.first_line + i, column - 1 + len);
-                return Some(Span {
-                    line: self.first_line + i,
-                    column,
-                    len,
-                });
+                return Some(Span { line: self.first_line + i, column, len });
             }
         }
         None
@@ -362,13 +267,7 @@ impl Fields {
             Value::String(s) => s,
             Value::Null => return None,
             other => {
-                self.type_error(
-                    key,
-                    span,
-                    "a date",
-                    &other,
-                    format!("write `{key}: 2026-03-12`"),
-                );
+                self.type_error(key, span, "a date", &other, format!("write `{key}: 2026-03-12`"));
                 return None;
             }
         };
@@ -379,9 +278,7 @@ impl Fields {
                     Diagnostic::error("bad-date", format!("`{key}` is not a valid date: {why}"))
                         .in_file(&self.file)
                         .at(span)
-                        .help(format!(
-                            "write dates as YYYY-MM-DD, e.g. `{key}: 2026-03-12`"
-                        )),
+                        .help(format!("write dates as YYYY-MM-DD, e.g. `{key}: 2026-03-12`")),
                 );
                 None
             }
@@ -396,13 +293,7 @@ impl Fields {
             Value::Number(n) => Some(n.to_string()),
             Value::Null => None,
             other => {
-                self.type_error(
-                    key,
-                    span,
-                    "text or a number",
-                    &other,
-                    format!("write `{key}: 45m`"),
-                );
+                self.type_error(key, span, "text or a number", &other, format!("write `{key}: 45m`"));
                 None
             }
         }
@@ -415,13 +306,7 @@ impl Fields {
             Value::Number(n) if n.as_i64().is_some() => n.as_i64(),
             Value::Null => None,
             other => {
-                self.type_error(
-                    key,
-                    span,
-                    "a whole number",
-                    &other,
-                    format!("write `{key}: 1`"),
-                );
+                self.type_error(key, span, "a whole number", &other, format!("write `{key}: 1`"));
                 None
             }
         }
@@ -455,13 +340,7 @@ impl Fields {
                     let help = "put the value in quotes".to_string();
                     self.type_error(&format!("{key}.{k}"), span, "text", &other, help);
                 }
-                (other, _) => self.type_error(
-                    key,
-                    span,
-                    "a mapping with text keys",
-                    &other,
-                    "quote the key".into(),
-                ),
+                (other, _) => self.type_error(key, span, "a mapping with text keys", &other, "quote the key".into()),
             }
         }
         out
@@ -489,13 +368,7 @@ impl Fields {
         let mut out = Vec::new();
         for (k, v) in mapping {
             let Value::String(k) = k else {
-                self.type_error(
-                    key,
-                    span,
-                    "a mapping with text keys",
-                    &k,
-                    "quote the key".into(),
-                );
+                self.type_error(key, span, "a mapping with text keys", &k, "quote the key".into());
                 continue;
             };
             let list = match v {
@@ -527,12 +400,9 @@ impl Fields {
     /// closest known key.
     pub fn finish(mut self, known: &[&str]) -> Vec<Diagnostic> {
         for entry in self.entries.iter().filter(|e| !e.used) {
-            let mut d = Diagnostic::error(
-                "unknown-key",
-                format!("unknown key `{}` in {}", entry.key, self.what),
-            )
-            .in_file(&self.file)
-            .at(entry.key_span);
+            let mut d = Diagnostic::error("unknown-key", format!("unknown key `{}` in {}", entry.key, self.what))
+                .in_file(&self.file)
+                .at(entry.key_span);
             d = match closest(&entry.key, known.iter().copied()) {
                 Some(best) => d.help(format!("did you mean `{best}`?")),
                 None => d.help(format!("known keys are: {}", known.join(", "))),
@@ -550,7 +420,8 @@ pub fn closest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .into_iter()
         .map(|c| (strsim::jaro_winkler(&lower, &c.to_lowercase()), c))
         .filter(|(score, _)| *score >= 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0))
+        // Equal scores go to the alphabetically first, so hints are stable.
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
         .map(|(_, c)| c)
 }
 
@@ -580,29 +451,17 @@ fn key_positions(yaml: &str, first_line: usize) -> Vec<KeyPosition> {
             .find(|(_, c)| !c.is_whitespace())
             .map(|(j, _)| line[..rest_start + j].chars().count() + 1);
         let line_no = first_line + i;
-        let key_span = Span {
-            line: line_no,
-            column: 1,
-            len: key_len,
-        };
+        let key_span = Span { line: line_no, column: 1, len: key_len };
         let value_span = match value_col {
             Some(column) => {
                 let len = line.chars().count() + 1 - column;
-                Span {
-                    line: line_no,
-                    column,
-                    len,
-                }
+                Span { line: line_no, column, len }
             }
             None => key_span,
         };
         // Later duplicates are found by serde_yaml before we get here.
         if !out.iter().any(|p: &KeyPosition| p.key == raw_key) {
-            out.push(KeyPosition {
-                key: raw_key,
-                key_span,
-                value_span,
-            });
+            out.push(KeyPosition { key: raw_key, key_span, value_span });
         }
     }
     out
@@ -626,9 +485,7 @@ fn split_key(line: &str) -> Option<(String, usize, usize)> {
             (line[1..close].to_string(), close + 1)
         }
         None => {
-            let colon = line
-                .find(": ")
-                .or_else(|| line.strip_suffix(':').map(|s| s.len()))?;
+            let colon = line.find(": ").or_else(|| line.strip_suffix(':').map(|s| s.len()))?;
             (line[..colon].trim_end().to_string(), colon)
         }
     };
@@ -640,31 +497,16 @@ fn split_key(line: &str) -> Option<(String, usize, usize)> {
     Some((key, line[..key_end].chars().count(), colon_at + 1))
 }
 
-fn syntax_error(
-    file: &SourcePath,
-    what: &str,
-    yaml: &str,
-    first_line: usize,
-    e: &serde_yaml::Error,
-) -> Diagnostic {
+fn syntax_error(file: &SourcePath, what: &str, yaml: &str, first_line: usize, e: &serde_yaml::Error) -> Diagnostic {
     let raw = e.to_string();
     // serde_yaml appends " at line L column C"; we show the place ourselves.
     let message = raw.split(" at line ").next().unwrap_or(&raw).to_string();
     let (code, help) = if message.contains("duplicate entry") {
-        (
-            "duplicate-key",
-            "each key may appear once; remove or merge the repeated key".to_string(),
-        )
+        ("duplicate-key", "each key may appear once; remove or merge the repeated key".to_string())
     } else if message.contains("recursion limit") {
-        (
-            "yaml-too-deep",
-            "front matter nests too deeply; flatten it".to_string(),
-        )
+        ("yaml-too-deep", "front matter nests too deeply; flatten it".to_string())
     } else if message.contains("repetition limit") {
-        (
-            "yaml-alias-bomb",
-            "remove the YAML aliases (`*name`) that expand this document".to_string(),
-        )
+        ("yaml-alias-bomb", "remove the YAML aliases (`*name`) that expand this document".to_string())
     } else {
         (
             "yaml-syntax",
@@ -690,22 +532,11 @@ fn syntax_error(
             let line_no = loc.line().max(1);
             let line = yaml.lines().nth(line_no - 1).unwrap_or("");
             let column = loc.column().max(1).min(line.chars().count() + 1);
-            Span {
-                line: first_line + line_no - 1,
-                column,
-                len: 1,
-            }
+            Span { line: first_line + line_no - 1, column, len: 1 }
         }
-        None => Span {
-            line: first_line,
-            column: 1,
-            len: 1,
-        },
+        None => Span { line: first_line, column: 1, len: 1 },
     };
-    Diagnostic::error(code, format!("invalid YAML in {what}: {message}"))
-        .in_file(file)
-        .at(span)
-        .help(help)
+    Diagnostic::error(code, format!("invalid YAML in {what}: {message}")).in_file(file).at(span).help(help)
 }
 
 fn describe(value: &Value) -> String {
@@ -741,13 +572,7 @@ mod tests {
             .iter()
             .map(|d| {
                 let s = d.span.unwrap();
-                format!(
-                    "{}:{} {} | {}",
-                    s.line,
-                    s.column,
-                    d.message,
-                    d.help.clone().unwrap_or_default()
-                )
+                format!("{}:{} {} | {}", s.line, s.column, d.message, d.help.clone().unwrap_or_default())
             })
             .collect()
     }
@@ -761,10 +586,7 @@ mod tests {
         assert_eq!(s.body_offset, 17);
         assert_eq!(split(&f, "# No front\n").unwrap().yaml, None);
         assert_eq!(split(&f, "---\n---\nbody").unwrap().yaml, Some(""));
-        assert_eq!(
-            split(&f, "---\ntitle: x\n").unwrap_err().code,
-            "unclosed-front-matter"
-        );
+        assert_eq!(split(&f, "---\ntitle: x\n").unwrap_err().code, "unclosed-front-matter");
     }
 
     #[test]
@@ -785,10 +607,7 @@ mod tests {
     fn null_title_is_an_error_not_a_tilde() {
         let mut f = fields("title: ~\n").unwrap();
         assert_eq!(f.required_text("title", "write a title"), None);
-        assert_eq!(
-            messages(&f.finish(&["title"])),
-            ["2:8 `title` is empty | write a title"]
-        );
+        assert_eq!(messages(&f.finish(&["title"])), ["2:8 `title` is empty | write a title"]);
     }
 
     #[test]
@@ -797,9 +616,7 @@ mod tests {
         assert_eq!(f.text("title"), None);
         assert_eq!(
             messages(&f.finish(&["title"])),
-            [
-                "2:8 `title` must be text, found the number `1.1` | put the value in quotes: title: \"1.1\""
-            ]
+            ["2:8 `title` must be text, found the number `1.1` | put the value in quotes: title: \"1.1\""]
         );
     }
 
@@ -819,15 +636,12 @@ mod tests {
 
     #[test]
     fn alias_bombs_fail_fast() {
-        let mut yaml = String::from(
-            "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
-        );
+        let mut yaml =
+            String::from("a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n");
         let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
         for pair in names.windows(2) {
             let (p, n) = (pair[0], pair[1]);
-            yaml.push_str(&format!(
-                "{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
-            ));
+            yaml.push_str(&format!("{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
         }
         let e = fields(&yaml).unwrap_err();
         assert_eq!(e.code, "yaml-alias-bomb", "{e:?}");

@@ -52,14 +52,8 @@ fn browser_suite_passes_in_chromium() {
     let stdout = String::from_utf8_lossy(&output.stdout);
     let stderr = String::from_utf8_lossy(&output.stderr);
     // Show the per-test lines either way: they say what was checked.
-    for line in stdout
-        .lines()
-        .filter(|l| l.starts_with("ok ") || l.starts_with("not ok ") || l.starts_with("# "))
-    {
+    for line in stdout.lines().filter(|l| l.starts_with("ok ") || l.starts_with("not ok ") || l.starts_with("# ")) {
         println!("{line}");
     }
-    assert!(
-        output.status.success(),
-        "browser suite failed:\n{stdout}\n{stderr}"
-    );
+    assert!(output.status.success(), "browser suite failed:\n{stdout}\n{stderr}");
 }

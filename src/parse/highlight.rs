@@ -36,18 +36,11 @@ fn canonical(lang: &str) -> &str {
 pub fn highlight(lang: &str, code: &str) -> Option<String> {
     let set = syntaxes();
     let lang = canonical(lang.trim());
-    let syntax = set
-        .find_syntax_by_token(lang)
-        .or_else(|| set.find_syntax_by_name(lang))?;
-    let mut generator = ClassedHTMLGenerator::new_with_class_style(
-        syntax,
-        set,
-        ClassStyle::SpacedPrefixed { prefix: "hl-" },
-    );
+    let syntax = set.find_syntax_by_token(lang).or_else(|| set.find_syntax_by_name(lang))?;
+    let mut generator =
+        ClassedHTMLGenerator::new_with_class_style(syntax, set, ClassStyle::SpacedPrefixed { prefix: "hl-" });
     for line in LinesWithEndings::from(code) {
-        generator
-            .parse_html_for_line_which_includes_newline(line)
-            .ok()?;
+        generator.parse_html_for_line_which_includes_newline(line).ok()?;
     }
     Some(generator.finalize())
 }
@@ -59,10 +52,7 @@ mod tests {
     #[test]
     fn known_languages_get_classes() {
         let html = highlight("rust", "fn main() {}\n").unwrap();
-        assert!(
-            html.contains("hl-keyword") || html.contains("hl-storage"),
-            "{html}"
-        );
+        assert!(html.contains("hl-keyword") || html.contains("hl-storage"), "{html}");
         assert!(highlight("sh", "echo hi\n").is_some());
     }
 

@@ -10,16 +10,12 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{
-    CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
-};
+use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
 
 use crate::config::RawHtml;
 use crate::date::Date;
 use crate::diag::{Diagnostic, LineIndex, Span};
-use crate::model::{
-    Body, Decision, Heading, Located, MemberId, RefKind, Reference, Segment, Target,
-};
+use crate::model::{Body, Decision, Heading, Located, MemberId, RefKind, Reference, Segment, Target};
 use crate::source::SourcePath;
 use crate::url::slugify;
 
@@ -173,10 +169,7 @@ pub fn render(file: &SourcePath, text: &str, body_offset: usize, raw_html: RawHt
         html = sanitize(&html);
     }
     let mut result = r.result;
-    result.body = Body {
-        segments: segments(&html),
-        refs: r.refs,
-    };
+    result.body = Body { segments: segments(&html), refs: r.refs };
     result
 }
 
@@ -197,18 +190,7 @@ fn sanitize(html: &str) -> String {
             "aria-hidden",
             "tabindex",
         ])
-        .add_tags([
-            "details",
-            "summary",
-            "figure",
-            "figcaption",
-            "mark",
-            "kbd",
-            "abbr",
-            "input",
-            "section",
-            "nav",
-        ])
+        .add_tags(["details", "summary", "figure", "figcaption", "mark", "kbd", "abbr", "input", "section", "nav"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("img", ["loading", "width", "height"])
         .add_tag_attributes("div", ["data-lang"])
@@ -228,8 +210,7 @@ fn sanitize(html: &str) -> String {
 
 impl<'a> Renderer<'a> {
     fn span(&self, body_range: &Range<usize>, len: usize) -> Span {
-        self.lines
-            .span(self.text, self.body_offset + body_range.start, len)
+        self.lines.span(self.text, self.body_offset + body_range.start, len)
     }
 
     fn source(&self, body_range: &Range<usize>) -> &'a str {
@@ -312,16 +293,14 @@ impl<'a> Renderer<'a> {
                 self.add_text(" ");
                 self.emit(Event::HardBreak);
             }
-            other @ (Event::Rule
-            | Event::FootnoteReference(_)
-            | Event::InlineMath(_)
-            | Event::DisplayMath(_)) => self.emit(other),
+            other @ (Event::Rule | Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_)) => {
+                self.emit(other)
+            }
         }
     }
 
     fn start(&mut self, tag: Tag<'a>, range: Range<usize>) {
-        let top_level_block =
-            self.list_depth == 0 && self.heading.is_none() && self.link_depth == 0;
+        let top_level_block = self.list_depth == 0 && self.heading.is_none() && self.link_depth == 0;
         match tag {
             Tag::Heading { level, id, .. } => {
                 let leading = self.blocks_seen == 0 && level == HeadingLevel::H1;
@@ -342,9 +321,7 @@ impl<'a> Renderer<'a> {
             Tag::CodeBlock(kind) => {
                 self.blocks_seen += 1;
                 let lang = match kind {
-                    CodeBlockKind::Fenced(info) => {
-                        info.split([' ', ',', '{']).next().unwrap_or("").to_string()
-                    }
+                    CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
                 };
                 self.code = Some((lang, String::new()));
@@ -352,7 +329,10 @@ impl<'a> Renderer<'a> {
             }
             Tag::Table(_) => {
                 self.blocks_seen += 1;
-                self.emit(Event::Html("<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Scrollable table\">\n".into()));
+                self.emit(Event::Html(
+                    "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Scrollable table\">\n"
+                        .into(),
+                ));
                 self.emit(Event::Start(tag));
                 return;
             }
@@ -381,30 +361,14 @@ impl<'a> Renderer<'a> {
             Tag::BlockQuote(_) | Tag::HtmlBlock => {
                 self.blocks_seen += 1;
             }
-            Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            } => {
+            Tag::Link { link_type, dest_url, title, id } => {
                 let span = self.span(&range, self.source(&range).chars().count().min(200));
                 if let LinkType::WikiLink { has_pothole } = link_type {
                     let (target, anchor) = split_anchor(&dest_url);
                     if has_pothole {
-                        let m = self.push_ref(
-                            RefKind::Href {
-                                target: Target::Wiki(target),
-                                anchor,
-                            },
-                            span,
-                        );
+                        let m = self.push_ref(RefKind::Href { target: Target::Wiki(target), anchor }, span);
                         self.link_depth += 1;
-                        self.emit(Event::Start(Tag::Link {
-                            link_type,
-                            dest_url: m.into(),
-                            title,
-                            id,
-                        }));
+                        self.emit(Event::Start(Tag::Link { link_type, dest_url: m.into(), title, id }));
                     } else {
                         let m = self.push_ref(RefKind::WikiElement { target, anchor }, span);
                         self.add_text(&dest_url);
@@ -415,28 +379,13 @@ impl<'a> Renderer<'a> {
                 }
                 let dest = self.rewrite_url(&dest_url, span, false);
                 self.link_depth += 1;
-                self.emit(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                self.emit(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
                 return;
             }
-            Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            } => {
+            Tag::Image { link_type, dest_url, title, id } => {
                 let span = self.span(&range, self.source(&range).chars().count().min(200));
                 let dest = self.rewrite_url(&dest_url, span, true);
-                self.emit(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                self.emit(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
                 return;
             }
             _ => {}
@@ -463,7 +412,11 @@ impl<'a> Renderer<'a> {
                 self.add_text("\n");
             }
             TagEnd::List(_) => self.list_depth -= 1,
-            TagEnd::Item => self.end_item(),
+            TagEnd::Item => {
+                self.result.plain_text.push('\n');
+                self.end_item();
+            }
+            TagEnd::TableRow | TagEnd::TableHead | TagEnd::BlockQuote(_) => self.result.plain_text.push('\n'),
             TagEnd::Link => self.link_depth = self.link_depth.saturating_sub(1),
             TagEnd::TableCell => self.add_text(" "),
             _ => {}
@@ -479,11 +432,7 @@ impl<'a> Renderer<'a> {
             return;
         }
         let base = h.id.clone().unwrap_or_else(|| slugify(&text));
-        let base = if base.is_empty() {
-            "section".to_string()
-        } else {
-            base
-        };
+        let base = if base.is_empty() { "section".to_string() } else { base };
         let id = if self.ids.contains_key(&base) {
             let mut n = self.ids[&base];
             loop {
@@ -504,9 +453,7 @@ impl<'a> Renderer<'a> {
             _ => None,
         };
         let escaped_id = escape(&id);
-        self.out.push(Event::Html(
-            format!("<h{} id=\"{escaped_id}\">", h.level).into(),
-        ));
+        self.out.push(Event::Html(format!("<h{} id=\"{escaped_id}\">", h.level).into()));
         self.out.extend(h.events);
         self.out.push(Event::Html(
             format!(
@@ -516,11 +463,7 @@ impl<'a> Renderer<'a> {
             .into(),
         ));
         self.result.plain_text.push('\n');
-        self.result.headings.push(Heading {
-            level: h.level,
-            id,
-            text,
-        });
+        self.result.headings.push(Heading { level: h.level, id, text });
     }
 
     fn end_item(&mut self) {
@@ -558,32 +501,18 @@ impl<'a> Renderer<'a> {
                 match Date::parse(&date_text) {
                     Ok(d) => due = Some(d),
                     Err(why) => self.result.diagnostics.push(
-                        Diagnostic::error(
-                            "bad-date",
-                            format!("action item due date is not valid: {why}"),
-                        )
-                        .in_file(self.file)
-                        .at(span)
-                        .help("write `(due 2026-12-01)` at the end of the item"),
+                        Diagnostic::error("bad-date", format!("action item due date is not valid: {why}"))
+                            .in_file(self.file)
+                            .at(span)
+                            .help("write `(due 2026-12-01)` at the end of the item"),
                     ),
                 }
                 rest.replace_range(open..open + close + 1, "");
             }
         }
         let text = rest.split_whitespace().collect::<Vec<_>>().join(" ");
-        let text = text
-            .trim_start_matches([':', '-', '–', ','])
-            .trim()
-            .to_string();
-        Some(FoundAction {
-            owner: Located {
-                value: MemberId::new(&id),
-                span,
-            },
-            text,
-            done,
-            due,
-        })
+        let text = text.trim_start_matches([':', '-', '–', ',']).trim().to_string();
+        Some(FoundAction { owner: Located { value: MemberId::new(&id), span }, text, done, due })
     }
 
     fn end_code_block(&mut self) {
@@ -592,25 +521,11 @@ impl<'a> Renderer<'a> {
         };
         self.result.plain_text.push_str(&code);
         self.result.plain_text.push('\n');
-        let inner = if lang.is_empty() {
-            None
-        } else {
-            highlight(&lang, &code)
-        };
+        let inner = if lang.is_empty() { None } else { highlight(&lang, &code) };
         let inner = inner.unwrap_or_else(|| escape(&code));
-        let lang_attr = if lang.is_empty() {
-            String::new()
-        } else {
-            format!(" data-lang=\"{}\"", escape(&lang))
-        };
-        let class = if lang.is_empty() {
-            String::new()
-        } else {
-            format!(" class=\"language-{}\"", escape(&lang))
-        };
-        let html = format!(
-            "<pre class=\"code\" tabindex=\"0\"{lang_attr}><code{class}>{inner}</code></pre>\n"
-        );
+        let lang_attr = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape(&lang)) };
+        let class = if lang.is_empty() { String::new() } else { format!(" class=\"language-{}\"", escape(&lang)) };
+        let html = format!("<pre class=\"code\" tabindex=\"0\"{lang_attr}><code{class}>{inner}</code></pre>\n");
         self.emit(Event::Html(html.into()));
     }
 
@@ -624,13 +539,10 @@ impl<'a> Renderer<'a> {
         let before = &self.text[..self.body_offset + range.start];
         let in_source: Vec<(usize, String)> = find_mentions(source)
             .into_iter()
-            .filter(|(at, _)| {
-                !(source[..*at].ends_with('\\') || (*at == 0 && before.ends_with('\\')))
-            })
+            .filter(|(at, _)| !(source[..*at].ends_with('\\') || (*at == 0 && before.ends_with('\\'))))
             .collect();
         let in_text = find_mentions(&text);
-        let matching = in_source.len() == in_text.len()
-            && in_source.iter().zip(&in_text).all(|(a, b)| a.1 == b.1);
+        let matching = in_source.len() == in_text.len() && in_source.iter().zip(&in_text).all(|(a, b)| a.1 == b.1);
         if in_text.is_empty() || !matching {
             self.emit(Event::Text(text));
             return;
@@ -654,10 +566,7 @@ impl<'a> Renderer<'a> {
     /// Decides what a link or image URL becomes: a hole for `link`, the URL
     /// itself (external, safe), or `#` when the scheme is unsafe.
     fn rewrite_url(&mut self, url: &str, span: Span, image: bool) -> CowStr<'a> {
-        let trimmed: String = url
-            .chars()
-            .filter(|c| !c.is_ascii_whitespace() && !c.is_control())
-            .collect();
+        let trimmed: String = url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
         if let Some(scheme) = scheme(&trimmed) {
             let scheme = scheme.to_ascii_lowercase();
             let safe = matches!(scheme.as_str(), "http" | "https")
@@ -669,13 +578,10 @@ impl<'a> Renderer<'a> {
                 return url.to_string().into();
             }
             self.result.diagnostics.push(
-                Diagnostic::warning(
-                    "unsafe-url",
-                    format!("`{scheme}:` URLs are not allowed; the link was disabled"),
-                )
-                .in_file(self.file)
-                .at(span)
-                .help("link to an http(s) page instead"),
+                Diagnostic::warning("unsafe-url", format!("`{scheme}:` URLs are not allowed; the link was disabled"))
+                    .in_file(self.file)
+                    .at(span)
+                    .help("link to an http(s) page instead"),
             );
             return "#".into();
         }
@@ -698,10 +604,7 @@ impl<'a> Renderer<'a> {
 }
 
 fn is_decisions_heading(text: &str) -> bool {
-    matches!(
-        text.trim().to_lowercase().as_str(),
-        "decisions" | "decision" | "decisions made"
-    )
+    matches!(text.trim().to_lowercase().as_str(), "decisions" | "decision" | "decisions made")
 }
 
 /// Splits `path#anchor`; the anchor is percent-decoded.
@@ -718,9 +621,8 @@ fn scheme(url: &str) -> Option<&str> {
     let candidate = &url[..colon];
     let mut chars = candidate.chars();
     let first = chars.next()?;
-    (first.is_ascii_alphabetic()
-        && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
-    .then_some(candidate)
+    (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+        .then_some(candidate)
 }
 
 /// `@id` mentions in text: byte offset of the `@` and the id. An `@` after
@@ -729,15 +631,10 @@ pub fn find_mentions(text: &str) -> Vec<(usize, String)> {
     let mut out = Vec::new();
     for (at, _) in text.match_indices('@') {
         let before = text[..at].chars().next_back();
-        if before.is_some_and(|c| {
-            c.is_alphanumeric() || matches!(c, '_' | '.' | '/' | '@' | '`' | '-' | '+')
-        }) {
+        if before.is_some_and(|c| c.is_alphanumeric() || matches!(c, '_' | '.' | '/' | '@' | '`' | '-' | '+')) {
             continue;
         }
-        let id: String = text[at + 1..]
-            .chars()
-            .take_while(|c| c.is_ascii_alphanumeric() || *c == '-')
-            .collect();
+        let id: String = text[at + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
         let id = id.trim_end_matches('-');
         if id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
             out.push((at, id.to_string()));
@@ -783,10 +680,7 @@ mod tests {
 
     #[test]
     fn mentions_are_found_but_not_emails() {
-        assert_eq!(
-            find_mentions("hi @grace and @li-wei."),
-            [(3, "grace".to_string()), (14, "li-wei".to_string())]
-        );
+        assert_eq!(find_mentions("hi @grace and @li-wei."), [(3, "grace".to_string()), (14, "li-wei".to_string())]);
         assert!(find_mentions("mail a@b.com or @ 3pm").is_empty());
     }
 
@@ -807,25 +701,14 @@ mod tests {
 
     #[test]
     fn links_become_references() {
-        let r = render_str(
-            "See [a](../a.md#x), [[Incident review]], [[b|B]] and @grace. [ext](https://x.org)\n",
-        );
+        let r = render_str("See [a](../a.md#x), [[Incident review]], [[b|B]] and @grace. [ext](https://x.org)\n");
         let kinds: Vec<&RefKind> = r.body.refs.iter().map(|r| &r.kind).collect();
         assert_eq!(
             kinds,
             [
-                &RefKind::Href {
-                    target: Target::Relative("../a.md".into()),
-                    anchor: Some("x".into())
-                },
-                &RefKind::WikiElement {
-                    target: "Incident review".into(),
-                    anchor: None
-                },
-                &RefKind::Href {
-                    target: Target::Wiki("b".into()),
-                    anchor: None
-                },
+                &RefKind::Href { target: Target::Relative("../a.md".into()), anchor: Some("x".into()) },
+                &RefKind::WikiElement { target: "Incident review".into(), anchor: None },
+                &RefKind::Href { target: Target::Wiki("b".into()), anchor: None },
                 &RefKind::Mention(MemberId::new("grace")),
             ]
         );
@@ -838,14 +721,7 @@ mod tests {
     fn mention_positions_point_at_the_at_sign() {
         let text = "---\ntitle: x\n---\nHello\n\nthere @grace\n";
         let r = render(&SourcePath::new("t.md"), text, 17, RawHtml::Sanitize);
-        assert_eq!(
-            r.body.refs[0].span,
-            Span {
-                line: 6,
-                column: 7,
-                len: 6
-            }
-        );
+        assert_eq!(r.body.refs[0].span, Span { line: 6, column: 7, len: 6 });
     }
 
     #[test]
@@ -872,9 +748,8 @@ mod tests {
 
     #[test]
     fn raw_html_is_sanitized() {
-        let r = render_str(
-            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<b onclick=\"x()\">bold</b>\n",
-        );
+        let r =
+            render_str("<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n<b onclick=\"x()\">bold</b>\n");
         let html = html_of(&r);
         assert!(!html.contains("<script"), "{html}");
         assert!(!html.contains("onerror"), "{html}");
@@ -900,10 +775,7 @@ mod tests {
     fn code_is_highlighted_and_tables_wrapped() {
         let r = render_str("```rust\nfn main() {}\n```\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
         let html = html_of(&r);
-        assert!(
-            html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\">"),
-            "{html}"
-        );
+        assert!(html.contains("<pre class=\"code\" tabindex=\"0\" data-lang=\"rust\">"), "{html}");
         assert!(html.contains("class=\"table-wrap\""), "{html}");
     }
 
@@ -912,12 +784,7 @@ mod tests {
         let html = format!("a{}b{}", marker(0), marker(12));
         assert_eq!(
             segments(&html),
-            [
-                Segment::Html("a".into()),
-                Segment::Ref(0),
-                Segment::Html("b".into()),
-                Segment::Ref(12)
-            ]
+            [Segment::Html("a".into()), Segment::Ref(0), Segment::Html("b".into()), Segment::Ref(12)]
         );
     }
 }

@@ -14,43 +14,16 @@ use rayon::prelude::*;
 use crate::config::RawHtml;
 use crate::diag::{Diagnostic, Span};
 use crate::model::{
-    ActionItem, Document, Located, MeetingMeta, MemberId, MemberMeta, Meta, PageMeta, PracticeMeta,
-    Status, Tag,
+    ActionItem, Document, Located, MeetingMeta, MemberId, MemberMeta, Meta, PageMeta, PracticeMeta, Status, Tag,
 };
 use crate::source::{Kind, Source, SourcePath};
 use crate::url::{UrlPath, slugify};
 use crate::yaml::{self, Fields};
 
-const PRACTICE_KEYS: &[&str] = &[
-    "title",
-    "summary",
-    "tags",
-    "maintainers",
-    "status",
-    "reviewed",
-    "related",
-];
-const MEMBER_KEYS: &[&str] = &[
-    "name",
-    "role",
-    "expertise",
-    "location",
-    "timezone",
-    "joined",
-    "links",
-    "avatar",
-    "available_for",
-];
-const MEETING_KEYS: &[&str] = &[
-    "title",
-    "date",
-    "time",
-    "duration",
-    "attendees",
-    "facilitator",
-    "tags",
-    "recording",
-];
+const PRACTICE_KEYS: &[&str] = &["title", "summary", "tags", "maintainers", "status", "reviewed", "related"];
+const MEMBER_KEYS: &[&str] =
+    &["name", "role", "expertise", "location", "timezone", "joined", "links", "avatar", "available_for"];
+const MEETING_KEYS: &[&str] = &["title", "date", "time", "duration", "attendees", "facilitator", "tags", "recording"];
 const PAGE_KEYS: &[&str] = &["title", "order"];
 const LINK_KINDS: &[&str] = &["github", "website", "mastodon", "linkedin"];
 const AVAILABILITY: &[&str] = &["mentoring", "reviews", "talks"];
@@ -81,10 +54,7 @@ pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
     let split = match yaml::split(file, &source.text) {
         Ok(s) => s,
         Err(d) => {
-            return Parsed {
-                document: None,
-                diagnostics: vec![d],
-            };
+            return Parsed { document: None, diagnostics: vec![d] };
         }
     };
     let what = match source.kind {
@@ -97,10 +67,7 @@ pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
         Some(yaml) => match Fields::parse(file, what, yaml, split.yaml_line) {
             Ok(f) => f,
             Err(d) => {
-                return Parsed {
-                    document: None,
-                    diagnostics: vec![d],
-                };
+                return Parsed { document: None, diagnostics: vec![d] };
             }
         },
         None => Fields::empty(file, what),
@@ -109,14 +76,10 @@ pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
     let mut diagnostics = rendered.diagnostics;
     let title_help = "write a title, or remove the key to use the first `# Heading`";
     let front_title = match source.kind {
-        Kind::Member => {
-            fields.required_text("name", "write the member's name, e.g. `name: Grace Okafor`")
-        }
+        Kind::Member => fields.required_text("name", "write the member's name, e.g. `name: Grace Okafor`"),
         _ => fields.required_text("title", title_help),
     };
-    let title = front_title
-        .or(rendered.leading_h1)
-        .unwrap_or_else(|| humanise(source.path.stem()));
+    let title = front_title.or(rendered.leading_h1).unwrap_or_else(|| humanise(source.path.stem()));
 
     let meta = match source.kind {
         Kind::Practice => Meta::Practice(practice(&mut fields)),
@@ -125,15 +88,10 @@ pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
             Some(m) => Meta::Meeting(m),
             None => {
                 diagnostics.extend(fields.finish(MEETING_KEYS));
-                return Parsed {
-                    document: None,
-                    diagnostics,
-                };
+                return Parsed { document: None, diagnostics };
             }
         },
-        Kind::Page => Meta::Page(PageMeta {
-            order: fields.integer("order"),
-        }),
+        Kind::Page => Meta::Page(PageMeta { order: fields.integer("order") }),
     };
     let known = match source.kind {
         Kind::Practice => PRACTICE_KEYS,
@@ -147,10 +105,7 @@ pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
         Ok(url) => url,
         Err(d) => {
             diagnostics.push(d);
-            return Parsed {
-                document: None,
-                diagnostics,
-            };
+            return Parsed { document: None, diagnostics };
         }
     };
     let document = Document {
@@ -165,10 +120,7 @@ pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
         plain_text: rendered.plain_text,
         lead: rendered.lead,
     };
-    Parsed {
-        document: Some(document),
-        diagnostics,
-    }
+    Parsed { document: Some(document), diagnostics }
 }
 
 fn practice(fields: &mut Fields) -> PracticeMeta {
@@ -183,41 +135,23 @@ fn practice(fields: &mut Fields) -> PracticeMeta {
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("use one of: {}", names.join(", ")),
             };
-            fields.problem(
-                "status",
-                "bad-status",
-                format!("unknown status `{text}`"),
-                help,
-            );
+            fields.problem("status", "bad-status", format!("unknown status `{text}`"), help);
             Status::Adopted
         }),
     };
     let reviewed = fields.date("reviewed");
-    let related = fields
-        .text_list("related")
-        .into_iter()
-        .map(|(value, span)| Located { value, span })
-        .collect();
-    PracticeMeta {
-        summary,
-        tags,
-        maintainers,
-        status,
-        reviewed,
-        related,
-    }
+    let related = fields.text_list("related").into_iter().map(|(value, span)| Located { value, span }).collect();
+    PracticeMeta { summary, tags, maintainers, status, reviewed, related }
 }
 
 fn member(fields: &mut Fields, file: &SourcePath, diagnostics: &mut Vec<Diagnostic>) -> MemberMeta {
     let id = file.stem().to_string();
     if !MemberId::is_valid(&id) {
         diagnostics.push(
-            Diagnostic::error("bad-member-id", format!("`{id}` cannot be a member id"))
-                .in_file(file)
-                .help(format!(
-                    "rename the file to `{}.md`: ids are lowercase letters, digits and hyphens",
-                    slugify(&id)
-                )),
+            Diagnostic::error("bad-member-id", format!("`{id}` cannot be a member id")).in_file(file).help(format!(
+                "rename the file to `{}.md`: ids are lowercase letters, digits and hyphens",
+                slugify(&id)
+            )),
         );
     }
     let role = fields.text("role");
@@ -233,12 +167,7 @@ fn member(fields: &mut Fields, file: &SourcePath, diagnostics: &mut Vec<Diagnost
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("link kinds are: {}", LINK_KINDS.join(", ")),
             };
-            fields.problem(
-                "links",
-                "unknown-key",
-                format!("unknown link kind `{kind}`"),
-                help,
-            );
+            fields.problem("links", "unknown-key", format!("unknown link kind `{kind}`"), help);
             continue;
         }
         if value.is_empty() {
@@ -254,10 +183,7 @@ fn member(fields: &mut Fields, file: &SourcePath, diagnostics: &mut Vec<Diagnost
             ),
         }
     }
-    let avatar = fields.text("avatar").map(|value| Located {
-        span: fields.span_of("avatar"),
-        value,
-    });
+    let avatar = fields.text("avatar").map(|value| Located { span: fields.span_of("avatar"), value });
     let mut available_for = Vec::new();
     for (what, _) in fields.text_list("available_for") {
         if AVAILABILITY.contains(&what.as_str()) {
@@ -267,25 +193,10 @@ fn member(fields: &mut Fields, file: &SourcePath, diagnostics: &mut Vec<Diagnost
                 Some(best) => format!("did you mean `{best}`?"),
                 None => format!("use any of: {}", AVAILABILITY.join(", ")),
             };
-            fields.problem(
-                "available_for",
-                "bad-value",
-                format!("unknown availability `{what}`"),
-                help,
-            );
+            fields.problem("available_for", "bad-value", format!("unknown availability `{what}`"), help);
         }
     }
-    MemberMeta {
-        id: MemberId::new(&id),
-        role,
-        expertise,
-        location,
-        timezone,
-        joined,
-        links,
-        avatar,
-        available_for,
-    }
+    MemberMeta { id: MemberId::new(&id), role, expertise, location, timezone, joined, links, avatar, available_for }
 }
 
 /// A profile link as a safe URL: https (or http) only; bare GitHub and
@@ -314,20 +225,13 @@ fn meeting(
 ) -> Option<MeetingMeta> {
     let from_name = crate::date::Date::parse(file.stem().get(..10).unwrap_or("")).ok();
     let date = fields.date("date").or(from_name);
-    let time = fields
-        .text("time")
-        .and_then(|t| match crate::date::TimeOfDay::parse(t.trim()) {
-            Ok(t) => Some(t),
-            Err(why) => {
-                fields.problem(
-                    "time",
-                    "bad-time",
-                    why,
-                    "write the start time in UTC, quoted: `time: \"15:00\"`",
-                );
-                None
-            }
-        });
+    let time = fields.text("time").and_then(|t| match crate::date::TimeOfDay::parse(t.trim()) {
+        Ok(t) => Some(t),
+        Err(why) => {
+            fields.problem("time", "bad-time", why, "write the start time in UTC, quoted: `time: \"15:00\"`");
+            None
+        }
+    });
     let duration_minutes = match fields.integer_or_text("duration") {
         None => None,
         Some(text) => match crate::date::parse_minutes(&text) {
@@ -365,26 +269,9 @@ fn meeting(
         );
         return None;
     };
-    let actions = actions
-        .into_iter()
-        .map(|a| ActionItem {
-            owner: a.owner,
-            text: a.text,
-            done: a.done,
-            due: a.due,
-        })
-        .collect();
-    Some(MeetingMeta {
-        date,
-        time,
-        duration_minutes,
-        attendees,
-        facilitator,
-        tags,
-        recording,
-        decisions,
-        actions,
-    })
+    let actions =
+        actions.into_iter().map(|a| ActionItem { owner: a.owner, text: a.text, done: a.done, due: a.due }).collect();
+    Some(MeetingMeta { date, time, duration_minutes, attendees, facilitator, tags, recording, decisions, actions })
 }
 
 fn tags(fields: &mut Fields, key: &str) -> Vec<Tag> {
@@ -411,10 +298,7 @@ fn member_ids(fields: &mut Fields, key: &str) -> Vec<Located<MemberId>> {
     fields
         .text_list(key)
         .into_iter()
-        .map(|(id, span)| Located {
-            value: MemberId::new(id.trim_start_matches('@')),
-            span,
-        })
+        .map(|(id, span)| Located { value: MemberId::new(id.trim_start_matches('@')), span })
         .collect()
 }
 
@@ -435,12 +319,7 @@ fn url_for(source: &Source) -> Result<UrlPath, Diagnostic> {
             let parts: Vec<&str> = source.rel.split('/').collect();
             for (i, part) in parts.iter().enumerate() {
                 let last = i + 1 == parts.len();
-                if last
-                    && matches!(
-                        part.to_ascii_lowercase().as_str(),
-                        "index" | "readme" | "_index"
-                    )
-                {
+                if last && matches!(part.to_ascii_lowercase().as_str(), "index" | "readme" | "_index") {
                     continue;
                 }
                 let slug = slugify(part);
@@ -457,17 +336,10 @@ fn url_for(source: &Source) -> Result<UrlPath, Diagnostic> {
         }
     }
     if segments.iter().any(|s| s.is_empty()) {
-        return Err(Diagnostic::error(
-            "bad-file-name",
-            "the file name has no letters or digits to make a URL from",
-        )
-        .in_file(&source.path)
-        .at(Span {
-            line: 1,
-            column: 1,
-            len: 1,
-        })
-        .help("rename the file using words"));
+        return Err(Diagnostic::error("bad-file-name", "the file name has no letters or digits to make a URL from")
+            .in_file(&source.path)
+            .at(Span { line: 1, column: 1, len: 1 })
+            .help("rename the file using words"));
     }
     Ok(UrlPath::page(&segments))
 }
@@ -487,12 +359,7 @@ mod tests {
     use super::*;
 
     fn source(path: &str, kind: Kind, rel: &str, text: &str) -> Source {
-        Source {
-            path: SourcePath::new(path),
-            kind,
-            rel: rel.into(),
-            text: text.into(),
-        }
+        Source { path: SourcePath::new(path), kind, rel: rel.into(), text: text.into() }
     }
 
     #[test]
@@ -516,15 +383,9 @@ mod tests {
 
     #[test]
     fn title_falls_back_to_heading_then_file_name() {
-        let a = document(
-            &source("pages/x.md", Kind::Page, "x", "# From heading\n\ntext\n"),
-            RawHtml::Sanitize,
-        );
+        let a = document(&source("pages/x.md", Kind::Page, "x", "# From heading\n\ntext\n"), RawHtml::Sanitize);
         assert_eq!(a.document.unwrap().title, "From heading");
-        let b = document(
-            &source("pages/first-week.md", Kind::Page, "first-week", "text\n"),
-            RawHtml::Sanitize,
-        );
+        let b = document(&source("pages/first-week.md", Kind::Page, "first-week", "text\n"), RawHtml::Sanitize);
         assert_eq!(b.document.unwrap().title, "First week");
     }
 
@@ -551,28 +412,13 @@ mod tests {
         );
         let p = document(&s, RawHtml::Sanitize);
         let m = p.document.unwrap();
-        assert_eq!(
-            m.member().unwrap().links,
-            [("github".to_string(), "https://github.com/grace".to_string())]
-        );
+        assert_eq!(m.member().unwrap().links, [("github".to_string(), "https://github.com/grace".to_string())]);
         assert_eq!(p.diagnostics[0].code, "unsafe-url");
     }
 
     #[test]
     fn index_files_take_their_folder_url() {
-        let s = source(
-            "practices/oncall/index.md",
-            Kind::Practice,
-            "oncall/index",
-            "# On call\n",
-        );
-        assert_eq!(
-            document(&s, RawHtml::Sanitize)
-                .document
-                .unwrap()
-                .url
-                .as_str(),
-            "practices/oncall/"
-        );
+        let s = source("practices/oncall/index.md", Kind::Practice, "oncall/index", "# On call\n");
+        assert_eq!(document(&s, RawHtml::Sanitize).document.unwrap().url.as_str(), "practices/oncall/");
     }
 }

@@ -33,11 +33,7 @@ impl Feeds<'_> {
             .collect();
         pages.sort_unstable();
         for page in pages {
-            let _ = writeln!(
-                out,
-                "  <url><loc>{}</loc></url>",
-                xml(&self.site.urls.absolute(&UrlPath::file(page)))
-            );
+            let _ = writeln!(out, "  <url><loc>{}</loc></url>", xml(&self.site.urls.absolute(&UrlPath::file(page))));
         }
         out.push_str("</urlset>\n");
         out
@@ -62,34 +58,22 @@ impl Feeds<'_> {
         entries.truncate(50);
         let updated = entries.first().map_or(self.today, |e| e.0);
         let self_url = urls.absolute(&UrlPath::file("feed.xml"));
-        let mut out = String::from(
-            "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n",
-        );
+        let mut out =
+            String::from("<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">\n");
         let _ = writeln!(out, "  <title>{}</title>", xml(&self.config.title));
         if let Some(t) = &self.config.tagline {
             let _ = writeln!(out, "  <subtitle>{}</subtitle>", xml(t));
         }
         let _ = writeln!(out, "  <id>{}</id>", xml(&self_url));
         let _ = writeln!(out, "  <link rel=\"self\" href=\"{}\"/>", xml(&self_url));
-        let _ = writeln!(
-            out,
-            "  <link rel=\"alternate\" href=\"{}\"/>",
-            xml(&urls.absolute(&UrlPath::root()))
-        );
+        let _ = writeln!(out, "  <link rel=\"alternate\" href=\"{}\"/>", xml(&urls.absolute(&UrlPath::root())));
         let _ = writeln!(out, "  <updated>{updated}T00:00:00Z</updated>");
-        let _ = writeln!(
-            out,
-            "  <author><name>{}</name></author>",
-            xml(&self.config.title)
-        );
+        let _ = writeln!(out, "  <author><name>{}</name></author>", xml(&self.config.title));
         for (date, i) in entries {
             let d = &site.docs[i];
             let url = urls.absolute(&d.url);
             let summary = match d.kind {
-                Kind::Practice => d
-                    .practice()
-                    .and_then(|p| p.summary.clone())
-                    .unwrap_or_else(|| d.lead.clone()),
+                Kind::Practice => d.practice().and_then(|p| p.summary.clone()).unwrap_or_else(|| d.lead.clone()),
                 _ => d.lead.clone(),
             };
             let _ = writeln!(out, "  <entry>");
@@ -127,30 +111,16 @@ impl Feeds<'_> {
             let d = &site.docs[m];
             let Some(meta) = d.meeting() else { continue };
             lines.push("BEGIN:VEVENT".into());
-            lines.push(format!(
-                "UID:{}@{host}",
-                d.url.as_str().trim_matches('/').replace('/', "-")
-            ));
+            lines.push(format!("UID:{}@{host}", d.url.as_str().trim_matches('/').replace('/', "-")));
             lines.push(format!("DTSTAMP:{}T000000Z", meta.date.compact()));
             match meta.time {
                 Some(t) => {
-                    lines.push(format!(
-                        "DTSTART:{}T{:02}{:02}00Z",
-                        meta.date.compact(),
-                        t.hour,
-                        t.minute
-                    ));
-                    lines.push(format!(
-                        "DURATION:PT{}M",
-                        meta.duration_minutes.unwrap_or(60)
-                    ));
+                    lines.push(format!("DTSTART:{}T{:02}{:02}00Z", meta.date.compact(), t.hour, t.minute));
+                    lines.push(format!("DURATION:PT{}M", meta.duration_minutes.unwrap_or(60)));
                 }
                 None => {
                     lines.push(format!("DTSTART;VALUE=DATE:{}", meta.date.compact()));
-                    lines.push(format!(
-                        "DTEND;VALUE=DATE:{}",
-                        Date::from_days(meta.date.days() + 1).compact()
-                    ));
+                    lines.push(format!("DTEND;VALUE=DATE:{}", Date::from_days(meta.date.days() + 1).compact()));
                 }
             }
             lines.push(format!("SUMMARY:{}", ics_text(&d.title)));
@@ -237,10 +207,7 @@ mod tests {
         for line in out.split("\r\n").filter(|l| !l.is_empty()) {
             assert!(line.len() <= 75, "{} octets: {line}", line.len());
         }
-        assert_eq!(
-            out.replace("\r\n ", ""),
-            format!("SUMMARY:{}\r\n", "é".repeat(50))
-        );
+        assert_eq!(out.replace("\r\n ", ""), format!("SUMMARY:{}\r\n", "é".repeat(50)));
     }
 
     #[test]
@@ -250,9 +217,6 @@ mod tests {
 
     #[test]
     fn xml_is_escaped() {
-        assert_eq!(
-            xml("<a href=\"x\">&'"),
-            "&lt;a href=&quot;x&quot;&gt;&amp;&apos;"
-        );
+        assert_eq!(xml("<a href=\"x\">&'"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
     }
 }

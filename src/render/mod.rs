@@ -37,6 +37,15 @@ pub struct Output {
 /// What `render` needs besides the site.
 pub struct Options {
     pub today: Date,
+    /// The exported search index, when there is one (`build`, not `check`).
+    pub search: Option<SearchUi>,
+}
+
+/// Where the browser finds the search index.
+#[derive(Debug, Clone)]
+pub struct SearchUi {
+    /// The href of the index manifest.
+    pub manifest: String,
 }
 
 /// The sections of the header navigation.
@@ -54,6 +63,7 @@ struct Shared<'a> {
     config: &'a Config,
     views: Views<'a>,
     css_url: String,
+    search_script: Option<String>,
     favicon_url: Option<String>,
     headers: BTreeMap<&'static str, String>,
     footer: String,
@@ -82,33 +92,20 @@ impl Shared<'_> {
             canonical: urls.absolute(url),
             home_url: urls.href(&UrlPath::root()),
             css_url: &self.css_url,
+            search_script: self.search_script.as_deref(),
             favicon_url: self.favicon_url.as_deref(),
             feed_url: urls.href(&UrlPath::file("feed.xml")),
-            header: self
-                .headers
-                .get(section)
-                .or_else(|| self.headers.get(""))
-                .map_or("", String::as_str),
+            header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
             footer: &self.footer,
         };
-        let context = tera::Context::from_serialize(PageContext { layout, page }).map_err(|e| {
-            Error::Template {
-                name: template.into(),
-                message: theme::error_chain(&e),
-            }
-        })?;
+        let context = tera::Context::from_serialize(PageContext { layout, page })
+            .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
         let html = self
             .theme
             .tera
             .render(template, &context)
-            .map_err(|e| Error::Template {
-                name: template.into(),
-                message: theme::error_chain(&e),
-            })?;
-        Ok(Output {
-            path: url.output_file(),
-            bytes: html.into_bytes(),
-        })
+            .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
+        Ok(Output { path: url.output_file(), bytes: html.into_bytes() })
     }
 }
 
@@ -121,10 +118,7 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options) -> R
     for asset in &theme.assets {
         let path = hashed_name(&asset.name, &asset.text);
         asset_urls.insert(asset.name.clone(), urls.href(&UrlPath::file(&path)));
-        outputs.push(Output {
-            path,
-            bytes: asset.text.clone().into_bytes(),
-        });
+        outputs.push(Output { path, bytes: asset.text.clone().into_bytes() });
     }
     let favicon_url = site
         .statics
@@ -139,30 +133,26 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options) -> R
         repository: config.repository.as_deref(),
         branch: &config.branch,
     };
+    let manifest = options.search.as_ref().map(|s| s.manifest.as_str());
     let mut headers = BTreeMap::new();
     for current in std::iter::once("").chain(SECTIONS.iter().map(|s| s.0)) {
-        let chrome = chrome(config, site, current);
-        headers.insert(
-            current,
-            render_fragment(theme, "partials/header.html", &chrome)?,
-        );
+        let chrome = chrome(config, site, current, manifest);
+        headers.insert(current, render_fragment(theme, "partials/header.html", &chrome)?);
     }
-    let footer = render_fragment(theme, "partials/footer.html", &chrome(config, site, ""))?;
+    let footer = render_fragment(theme, "partials/footer.html", &chrome(config, site, "", manifest))?;
     let shared = Shared {
         theme,
         config,
         views,
         css_url: asset_urls.get("style.css").cloned().unwrap_or_default(),
+        search_script: options.search.as_ref().and(asset_urls.get("search.js").cloned()),
         favicon_url,
         headers,
         footer,
     };
 
     // Per-document pages, in parallel.
-    let docs: Vec<Result<Output>> = (0..site.docs.len())
-        .into_par_iter()
-        .map(|id| document_page(&shared, id))
-        .collect();
+    let docs: Vec<Result<Output>> = (0..site.docs.len()).into_par_iter().map(|id| document_page(&shared, id)).collect();
     for d in docs {
         outputs.push(d?);
     }
@@ -174,10 +164,8 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options) -> R
     outputs.push(actions(&shared)?);
     outputs.push(review(&shared)?);
     outputs.push(tags(&shared)?);
-    let tag_pages: Vec<Result<Output>> = (0..site.tags.len())
-        .into_par_iter()
-        .map(|i| tag(&shared, i))
-        .collect();
+    outputs.push(search_page(&shared)?);
+    let tag_pages: Vec<Result<Output>> = (0..site.tags.len()).into_par_iter().map(|i| tag(&shared, i)).collect();
     for t in tag_pages {
         outputs.push(t?);
     }
@@ -186,44 +174,18 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options) -> R
         practices_url: urls.href(&UrlPath::page(&["practices"])),
         members_url: urls.href(&UrlPath::page(&["members"])),
     };
-    outputs.push(shared.page(
-        "404.html",
-        "",
-        &UrlPath::file("404.html"),
-        "Page not found",
-        "",
-        nf,
-    )?);
+    outputs.push(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?);
 
-    let feeds = feeds::Feeds {
-        site,
-        config,
-        today: options.today,
-    };
-    outputs.push(Output {
-        path: "sitemap.xml".into(),
-        bytes: feeds.sitemap(&outputs).into_bytes(),
-    });
-    outputs.push(Output {
-        path: "feed.xml".into(),
-        bytes: feeds.atom().into_bytes(),
-    });
-    outputs.push(Output {
-        path: "meetings.ics".into(),
-        bytes: feeds.ics().into_bytes(),
-    });
-    outputs.push(Output {
-        path: "robots.txt".into(),
-        bytes: feeds.robots().into_bytes(),
-    });
-    outputs.push(Output {
-        path: ".nojekyll".into(),
-        bytes: Vec::new(),
-    });
+    let feeds = feeds::Feeds { site, config, today: options.today };
+    outputs.push(Output { path: "sitemap.xml".into(), bytes: feeds.sitemap(&outputs).into_bytes() });
+    outputs.push(Output { path: "feed.xml".into(), bytes: feeds.atom().into_bytes() });
+    outputs.push(Output { path: "meetings.ics".into(), bytes: feeds.ics().into_bytes() });
+    outputs.push(Output { path: "robots.txt".into(), bytes: feeds.robots().into_bytes() });
+    outputs.push(Output { path: ".nojekyll".into(), bytes: Vec::new() });
     Ok(outputs)
 }
 
-fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str) -> Chrome<'a> {
+fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str, manifest: Option<&'a str>) -> Chrome<'a> {
     let urls = &site.urls;
     Chrome {
         site_title: &config.title,
@@ -231,37 +193,29 @@ fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str) -> Chrome<
         home_url: urls.href(&UrlPath::root()),
         nav: SECTIONS
             .iter()
-            .map(|(key, label, path)| NavItem {
-                key,
-                label,
-                url: urls.href(&UrlPath::file(path)),
-            })
+            .map(|(key, label, path)| NavItem { key, label, url: urls.href(&UrlPath::file(path)) })
             .collect(),
         current,
         feed_url: urls.href(&UrlPath::file("feed.xml")),
         calendar_url: urls.href(&UrlPath::file("meetings.ics")),
         repository: config.repository.as_deref(),
         search_url: urls.href(&UrlPath::page(&["search"])),
+        search_manifest: manifest,
     }
 }
 
 fn render_fragment<T: Serialize>(theme: &Theme, template: &str, value: &T) -> Result<String> {
-    let context = tera::Context::from_serialize(value).map_err(|e| Error::Template {
-        name: template.into(),
-        message: theme::error_chain(&e),
-    })?;
+    let context = tera::Context::from_serialize(value)
+        .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
     theme
         .tera
         .render(template, &context)
-        .map_err(|e| Error::Template {
-            name: template.into(),
-            message: theme::error_chain(&e),
-        })
+        .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })
 }
 
 /// `style.css` -> `assets/style.1a2b3c4d.css`.
 fn hashed_name(name: &str, text: &str) -> String {
-    let mut h = Fnv(0xcbf2_9ce4_8422_2325);
+    let mut h = Fnv::new();
     text.hash(&mut h);
     let hash = format!("{:08x}", h.finish() as u32);
     match name.rsplit_once('.') {
@@ -271,7 +225,19 @@ fn hashed_name(name: &str, text: &str) -> String {
 }
 
 /// FNV-1a: stable across Rust versions and runs, unlike `DefaultHasher`.
-struct Fnv(u64);
+pub struct Fnv(u64);
+
+impl Fnv {
+    pub fn new() -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+impl Default for Fnv {
+    fn default() -> Fnv {
+        Fnv::new()
+    }
+}
 
 impl Hasher for Fnv {
     fn finish(&self) -> u64 {
@@ -315,14 +281,7 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
                 source_path: doc.path.as_str(),
                 steps: v.steps(id),
             };
-            s.page(
-                "practice.html",
-                "practices",
-                &doc.url,
-                &doc.title,
-                &description,
-                view,
-            )
+            s.page("practice.html", "practices", &doc.url, &doc.title, &description, view)
         }
         Kind::Member => {
             let m = doc.member().expect("member kind has member meta");
@@ -339,59 +298,26 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
             let mut actions: Vec<ActionView> = links_of
                 .actions
                 .iter()
-                .filter_map(|&(meeting, i)| {
-                    site.docs[meeting]
-                        .meeting()
-                        .map(|mm| v.action(meeting, &mm.actions[i]))
-                })
+                .filter_map(|&(meeting, i)| site.docs[meeting].meeting().map(|mm| v.action(meeting, &mm.actions[i])))
                 .collect();
             let done_actions = actions.iter().filter(|a| a.done).count();
             actions.retain(|a| !a.done);
-            actions.sort_by(|a, b| {
-                a.due
-                    .as_ref()
-                    .map(|d| &d.iso)
-                    .cmp(&b.due.as_ref().map(|d| &d.iso))
-            });
+            actions.sort_by(|a, b| a.due.as_ref().map(|d| &d.iso).cmp(&b.due.as_ref().map(|d| &d.iso)));
             let view = MemberView {
                 card: v.member_card(id),
                 body,
                 joined: m.joined.map(DateView::from),
-                links: m
-                    .links
-                    .iter()
-                    .map(|(kind, url)| ProfileLink {
-                        label: link_label(kind),
-                        url,
-                    })
-                    .collect(),
+                links: m.links.iter().map(|(kind, url)| ProfileLink { label: link_label(kind), url }).collect(),
                 maintains: maintains.iter().map(|&p| v.practice_card(p)).collect(),
                 attended: attended.iter().map(|&a| v.meeting_link(a)).collect(),
                 facilitated_count: links_of.facilitated.len(),
                 open_actions: actions,
                 done_actions,
-                mentioned_in: links_of
-                    .mentioned_in
-                    .iter()
-                    .map(|&d| v.doc_link(d))
-                    .collect(),
+                mentioned_in: links_of.mentioned_in.iter().map(|&d| v.doc_link(d)).collect(),
             };
-            let description = format!(
-                "{}{}",
-                doc.title,
-                m.role
-                    .as_deref()
-                    .map(|r| format!(", {r}"))
-                    .unwrap_or_default()
-            );
-            s.page(
-                "member.html",
-                "members",
-                &doc.url,
-                &doc.title,
-                &description,
-                view,
-            )
+            let description =
+                format!("{}{}", doc.title, m.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default());
+            s.page("member.html", "members", &doc.url, &doc.title, &description, view)
         }
         Kind::Meeting => {
             let m = doc.meeting().expect("meeting kind has meeting meta");
@@ -413,23 +339,11 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
                 source_path: doc.path.as_str(),
             };
             let description = format!("Meeting notes from {}", m.date.human());
-            s.page(
-                "meeting.html",
-                "meetings",
-                &doc.url,
-                &doc.title,
-                &description,
-                view,
-            )
+            s.page("meeting.html", "meetings", &doc.url, &doc.title, &description, view)
         }
         Kind::Page => {
-            let view = PageView {
-                title: &doc.title,
-                body,
-                toc: v.toc(doc),
-                edit_url: v.edit_url(doc),
-                steps: v.steps(id),
-            };
+            let view =
+                PageView { title: &doc.title, body, toc: v.toc(doc), edit_url: v.edit_url(doc), steps: v.steps(id) };
             s.page("page.html", "", &doc.url, &doc.title, &doc.lead, view)
         }
     }
@@ -453,11 +367,7 @@ fn format_minutes(m: u32) -> String {
 }
 
 fn all_tags<'a>(v: &Views<'a>) -> Vec<TagLink<'a>> {
-    v.site
-        .tags
-        .iter()
-        .map(|t| v.tag_link(&t.tag, t.docs.len()))
-        .collect()
+    v.site.tags.iter().map(|t| v.tag_link(&t.tag, t.docs.len())).collect()
 }
 
 fn home(s: &Shared<'_>) -> Result<Output> {
@@ -470,25 +380,17 @@ fn home(s: &Shared<'_>) -> Result<Output> {
         .copied()
         .filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date >= v.today))
         .collect();
-    let past: Vec<DocId> = site
-        .meetings
-        .iter()
-        .copied()
-        .filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date < v.today))
-        .collect();
+    let past: Vec<DocId> =
+        site.meetings.iter().copied().filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date < v.today)).collect();
     let mut recent_practices = site.practices.clone();
-    recent_practices
-        .sort_by_key(|&p| std::cmp::Reverse(site.docs[p].practice().and_then(|p| p.reviewed)));
+    recent_practices.sort_by_key(|&p| std::cmp::Reverse(site.docs[p].practice().and_then(|p| p.reviewed)));
     let decisions: Vec<DecisionView> = site
         .decisions
         .iter()
         .filter(|(m, _)| site.docs[*m].meeting().is_some_and(|mm| mm.date < v.today))
         .take(5)
         .filter_map(|&(m, i)| {
-            site.docs[m].meeting().map(|mm| DecisionView {
-                text: &mm.decisions[i].text,
-                meeting: v.meeting_link(m),
-            })
+            site.docs[m].meeting().map(|mm| DecisionView { text: &mm.decisions[i].text, meeting: v.meeting_link(m) })
         })
         .collect();
     let mut tags = all_tags(v);
@@ -498,62 +400,25 @@ fn home(s: &Shared<'_>) -> Result<Output> {
     let view = HomeView {
         title: &s.config.title,
         tagline: s.config.tagline.as_deref(),
-        domain: s
-            .config
-            .domain
-            .as_deref()
-            .map(paragraphs)
-            .unwrap_or_default(),
+        domain: s.config.domain.as_deref().map(paragraphs).unwrap_or_default(),
         stats: vec![
-            Stat {
-                label: "practices",
-                count: site.practices.len(),
-                url: urls.href(&UrlPath::page(&["practices"])),
-            },
-            Stat {
-                label: "members",
-                count: site.members.len(),
-                url: urls.href(&UrlPath::page(&["members"])),
-            },
-            Stat {
-                label: "meetings",
-                count: site.meetings.len(),
-                url: urls.href(&UrlPath::page(&["meetings"])),
-            },
-            Stat {
-                label: "decisions",
-                count: site.decisions.len(),
-                url: urls.href(&UrlPath::page(&["decisions"])),
-            },
+            Stat { label: "practices", count: site.practices.len(), url: urls.href(&UrlPath::page(&["practices"])) },
+            Stat { label: "members", count: site.members.len(), url: urls.href(&UrlPath::page(&["members"])) },
+            Stat { label: "meetings", count: site.meetings.len(), url: urls.href(&UrlPath::page(&["meetings"])) },
+            Stat { label: "decisions", count: site.decisions.len(), url: urls.href(&UrlPath::page(&["decisions"])) },
         ],
         start_here: site
             .start_here
             .iter()
             .map(|&d| {
                 let doc = v.doc(d);
-                let summary = doc
-                    .practice()
-                    .and_then(|p| p.summary.as_deref())
-                    .unwrap_or(&doc.lead);
-                StartStep {
-                    title: &doc.title,
-                    url: v.href(&doc.url),
-                    summary,
-                }
+                let summary = doc.practice().and_then(|p| p.summary.as_deref()).unwrap_or(&doc.lead);
+                StartStep { title: &doc.title, url: v.href(&doc.url), summary }
             })
             .collect(),
-        upcoming: upcoming
-            .iter()
-            .rev()
-            .take(3)
-            .map(|&m| v.meeting_summary(m))
-            .collect(),
+        upcoming: upcoming.iter().rev().take(3).map(|&m| v.meeting_summary(m)).collect(),
         recent_meetings: past.iter().take(4).map(|&m| v.meeting_summary(m)).collect(),
-        recent_practices: recent_practices
-            .iter()
-            .take(6)
-            .map(|&p| v.practice_card(p))
-            .collect(),
+        recent_practices: recent_practices.iter().take(6).map(|&p| v.practice_card(p)).collect(),
         recent_decisions: decisions,
         tags,
         members_url: urls.href(&UrlPath::page(&["members"])),
@@ -561,28 +426,13 @@ fn home(s: &Shared<'_>) -> Result<Output> {
         meetings_url: urls.href(&UrlPath::page(&["meetings"])),
         decisions_url: urls.href(&UrlPath::page(&["decisions"])),
     };
-    let description = s
-        .config
-        .tagline
-        .clone()
-        .or_else(|| s.config.domain.clone())
-        .unwrap_or_default();
-    s.page(
-        "home.html",
-        "",
-        &UrlPath::root(),
-        &s.config.title,
-        &description,
-        view,
-    )
+    let description = s.config.tagline.clone().or_else(|| s.config.domain.clone()).unwrap_or_default();
+    s.page("home.html", "", &UrlPath::root(), &s.config.title, &description, view)
 }
 
 /// Plain-text paragraphs of the domain statement, escaped by the template.
 fn paragraphs(text: &str) -> Vec<String> {
-    text.split("\n\n")
-        .map(|p| p.split_whitespace().collect::<Vec<_>>().join(" "))
-        .filter(|p| !p.is_empty())
-        .collect()
+    text.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
 }
 
 fn practices(s: &Shared<'_>) -> Result<Output> {
@@ -596,11 +446,7 @@ fn practices(s: &Shared<'_>) -> Result<Output> {
                 .practices
                 .iter()
                 .copied()
-                .filter(|&p| {
-                    site.docs[p]
-                        .practice()
-                        .is_some_and(|pp| pp.status == status)
-                })
+                .filter(|&p| site.docs[p].practice().is_some_and(|pp| pp.status == status))
                 .map(|p| v.practice_card(p))
                 .collect(),
         })
@@ -610,19 +456,11 @@ fn practices(s: &Shared<'_>) -> Result<Output> {
         .tags
         .iter()
         .filter_map(|t| {
-            let n = t
-                .docs
-                .iter()
-                .filter(|&&d| site.docs[d].kind == Kind::Practice)
-                .count();
+            let n = t.docs.iter().filter(|&&d| site.docs[d].kind == Kind::Practice).count();
             (n > 0).then(|| v.tag_link(&t.tag, n))
         })
         .collect();
-    let view = PracticesView {
-        total: site.practices.len(),
-        groups,
-        tags,
-    };
+    let view = PracticesView { total: site.practices.len(), groups, tags };
     s.page(
         "practices.html",
         "practices",
@@ -640,23 +478,12 @@ fn members(s: &Shared<'_>) -> Result<Output> {
         .tags
         .iter()
         .filter_map(|t| {
-            let members: Vec<PersonLink> = t
-                .docs
-                .iter()
-                .copied()
-                .filter(|&d| site.docs[d].kind == Kind::Member)
-                .map(|d| v.person_of(d))
-                .collect();
-            (!members.is_empty()).then(|| ExpertiseGroup {
-                tag: v.tag_link(&t.tag, members.len()),
-                members,
-            })
+            let members: Vec<PersonLink> =
+                t.docs.iter().copied().filter(|&d| site.docs[d].kind == Kind::Member).map(|d| v.person_of(d)).collect();
+            (!members.is_empty()).then(|| ExpertiseGroup { tag: v.tag_link(&t.tag, members.len()), members })
         })
         .collect();
-    let view = MembersView {
-        members: site.members.iter().map(|&m| v.member_card(m)).collect(),
-        by_expertise,
-    };
+    let view = MembersView { members: site.members.iter().map(|&m| v.member_card(m)).collect(), by_expertise };
     s.page(
         "members.html",
         "members",
@@ -682,26 +509,12 @@ fn meetings(s: &Shared<'_>) -> Result<Output> {
         }
         match years.last_mut() {
             Some(y) if y.year == meta.date.year() => y.meetings.push(v.meeting_summary(m)),
-            _ => years.push(YearGroup {
-                year: meta.date.year(),
-                meetings: vec![v.meeting_summary(m)],
-            }),
+            _ => years.push(YearGroup { year: meta.date.year(), meetings: vec![v.meeting_summary(m)] }),
         }
     }
     upcoming.reverse();
-    let view = MeetingsView {
-        upcoming,
-        years,
-        calendar_url: site.urls.href(&UrlPath::file("meetings.ics")),
-    };
-    s.page(
-        "meetings.html",
-        "meetings",
-        &UrlPath::page(&["meetings"]),
-        "Meetings",
-        "Meeting notes, by year.",
-        view,
-    )
+    let view = MeetingsView { upcoming, years, calendar_url: site.urls.href(&UrlPath::file("meetings.ics")) };
+    s.page("meetings.html", "meetings", &UrlPath::page(&["meetings"]), "Meetings", "Meeting notes, by year.", view)
 }
 
 fn decisions(s: &Shared<'_>) -> Result<Output> {
@@ -711,10 +524,7 @@ fn decisions(s: &Shared<'_>) -> Result<Output> {
         .decisions
         .iter()
         .filter_map(|&(m, i)| {
-            site.docs[m].meeting().map(|mm| DecisionView {
-                text: &mm.decisions[i].text,
-                meeting: v.meeting_link(m),
-            })
+            site.docs[m].meeting().map(|mm| DecisionView { text: &mm.decisions[i].text, meeting: v.meeting_link(m) })
         })
         .collect();
     s.page(
@@ -747,10 +557,7 @@ fn actions(s: &Shared<'_>) -> Result<Output> {
         let owner = v.person(&action.owner.value);
         by_owner
             .entry(owner.name.to_lowercase())
-            .or_insert_with(|| OwnerGroup {
-                owner,
-                actions: Vec::new(),
-            })
+            .or_insert_with(|| OwnerGroup { owner, actions: Vec::new() })
             .actions
             .push(view);
     }
@@ -772,11 +579,7 @@ fn actions(s: &Shared<'_>) -> Result<Output> {
         &UrlPath::page(&["actions"]),
         "Open actions",
         "Every open action item, by owner and due date.",
-        ActionsView {
-            open,
-            overdue,
-            owners,
-        },
+        ActionsView { open, overdue, owners },
     )
 }
 
@@ -788,16 +591,12 @@ fn review(s: &Shared<'_>) -> Result<Output> {
         .iter()
         .copied()
         .filter(|&p| {
-            site.docs[p]
-                .practice()
-                .is_some_and(|pp| pp.status != Status::Deprecated && v.review_due(pp.reviewed))
+            site.docs[p].practice().is_some_and(|pp| pp.status != Status::Deprecated && v.review_due(pp.reviewed))
         })
         .collect();
     due.sort_by_key(|&p| site.docs[p].practice().and_then(|pp| pp.reviewed));
-    let view = ReviewView {
-        review_after_days: v.review_after_days,
-        due: due.iter().map(|&p| v.practice_card(p)).collect(),
-    };
+    let view =
+        ReviewView { review_after_days: v.review_after_days, due: due.iter().map(|&p| v.practice_card(p)).collect() };
     s.page(
         "review.html",
         "practices",
@@ -808,18 +607,27 @@ fn review(s: &Shared<'_>) -> Result<Output> {
     )
 }
 
-fn tags(s: &Shared<'_>) -> Result<Output> {
-    let view = TagsView {
-        tags: all_tags(&s.views),
+fn search_page(s: &Shared<'_>) -> Result<Output> {
+    let urls = &s.views.site.urls;
+    let view = SearchView {
+        action: urls.href(&UrlPath::page(&["search"])),
+        practices_url: urls.href(&UrlPath::page(&["practices"])),
+        members_url: urls.href(&UrlPath::page(&["members"])),
+        tags_url: urls.href(&UrlPath::page(&["tags"])),
     };
     s.page(
-        "tags.html",
-        "tags",
-        &UrlPath::page(&["tags"]),
-        "Tags",
-        "Everything in the community, by topic.",
+        "search.html",
+        "",
+        &UrlPath::page(&["search"]),
+        "Search",
+        "Search practices, members, meetings and pages.",
         view,
     )
+}
+
+fn tags(s: &Shared<'_>) -> Result<Output> {
+    let view = TagsView { tags: all_tags(&s.views) };
+    s.page("tags.html", "tags", &UrlPath::page(&["tags"]), "Tags", "Everything in the community, by topic.", view)
 }
 
 fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
@@ -834,13 +642,7 @@ fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
     .into_iter()
     .map(|(kind, label)| KindGroup {
         label,
-        items: entry
-            .docs
-            .iter()
-            .copied()
-            .filter(|&d| v.site.docs[d].kind == kind)
-            .map(|d| v.doc_link(d))
-            .collect(),
+        items: entry.docs.iter().copied().filter(|&d| v.site.docs[d].kind == kind).map(|d| v.doc_link(d)).collect(),
     })
     .filter(|g| !g.items.is_empty())
     .collect();
@@ -852,14 +654,7 @@ fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
         all_tags_url: v.href(&UrlPath::page(&["tags"])),
     };
     let description = format!("Everything tagged {}", escape(&entry.tag.name));
-    s.page(
-        "tag.html",
-        "tags",
-        &url,
-        &format!("Tag: {}", entry.tag.name),
-        &description,
-        view,
-    )
+    s.page("tag.html", "tags", &url, &format!("Tag: {}", entry.tag.name), &description, view)
 }
 
 #[cfg(test)]
@@ -868,14 +663,8 @@ mod tests {
 
     #[test]
     fn asset_names_carry_a_stable_hash() {
-        assert_eq!(
-            hashed_name("style.css", "body{}"),
-            hashed_name("style.css", "body{}")
-        );
-        assert_ne!(
-            hashed_name("style.css", "body{}"),
-            hashed_name("style.css", "p{}")
-        );
+        assert_eq!(hashed_name("style.css", "body{}"), hashed_name("style.css", "body{}"));
+        assert_ne!(hashed_name("style.css", "body{}"), hashed_name("style.css", "p{}"));
         assert!(hashed_name("style.css", "x").starts_with("assets/style."));
     }
 

@@ -13,84 +13,31 @@ use crate::error::{Error, Result};
 
 /// The built-in theme, compiled into the binary.
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
-    (
-        "base.html",
-        include_str!("../../themes/default/templates/base.html"),
-    ),
-    (
-        "macros.html",
-        include_str!("../../themes/default/templates/macros.html"),
-    ),
-    (
-        "partials/header.html",
-        include_str!("../../themes/default/templates/partials/header.html"),
-    ),
-    (
-        "partials/footer.html",
-        include_str!("../../themes/default/templates/partials/footer.html"),
-    ),
-    (
-        "home.html",
-        include_str!("../../themes/default/templates/home.html"),
-    ),
-    (
-        "practices.html",
-        include_str!("../../themes/default/templates/practices.html"),
-    ),
-    (
-        "practice.html",
-        include_str!("../../themes/default/templates/practice.html"),
-    ),
-    (
-        "members.html",
-        include_str!("../../themes/default/templates/members.html"),
-    ),
-    (
-        "member.html",
-        include_str!("../../themes/default/templates/member.html"),
-    ),
-    (
-        "meetings.html",
-        include_str!("../../themes/default/templates/meetings.html"),
-    ),
-    (
-        "meeting.html",
-        include_str!("../../themes/default/templates/meeting.html"),
-    ),
-    (
-        "decisions.html",
-        include_str!("../../themes/default/templates/decisions.html"),
-    ),
-    (
-        "actions.html",
-        include_str!("../../themes/default/templates/actions.html"),
-    ),
-    (
-        "tags.html",
-        include_str!("../../themes/default/templates/tags.html"),
-    ),
-    (
-        "tag.html",
-        include_str!("../../themes/default/templates/tag.html"),
-    ),
-    (
-        "review.html",
-        include_str!("../../themes/default/templates/review.html"),
-    ),
-    (
-        "page.html",
-        include_str!("../../themes/default/templates/page.html"),
-    ),
-    (
-        "404.html",
-        include_str!("../../themes/default/templates/404.html"),
-    ),
+    ("base.html", include_str!("../../themes/default/templates/base.html")),
+    ("macros.html", include_str!("../../themes/default/templates/macros.html")),
+    ("partials/header.html", include_str!("../../themes/default/templates/partials/header.html")),
+    ("partials/footer.html", include_str!("../../themes/default/templates/partials/footer.html")),
+    ("home.html", include_str!("../../themes/default/templates/home.html")),
+    ("practices.html", include_str!("../../themes/default/templates/practices.html")),
+    ("practice.html", include_str!("../../themes/default/templates/practice.html")),
+    ("members.html", include_str!("../../themes/default/templates/members.html")),
+    ("member.html", include_str!("../../themes/default/templates/member.html")),
+    ("meetings.html", include_str!("../../themes/default/templates/meetings.html")),
+    ("meeting.html", include_str!("../../themes/default/templates/meeting.html")),
+    ("decisions.html", include_str!("../../themes/default/templates/decisions.html")),
+    ("actions.html", include_str!("../../themes/default/templates/actions.html")),
+    ("tags.html", include_str!("../../themes/default/templates/tags.html")),
+    ("tag.html", include_str!("../../themes/default/templates/tag.html")),
+    ("review.html", include_str!("../../themes/default/templates/review.html")),
+    ("page.html", include_str!("../../themes/default/templates/page.html")),
+    ("404.html", include_str!("../../themes/default/templates/404.html")),
+    ("search.html", include_str!("../../themes/default/templates/search.html")),
 ];
 
-const BUILTIN_ASSETS: &[(&str, &str)] = &[(
-    "style.css",
-    include_str!("../../themes/default/static/style.css"),
-)];
+const BUILTIN_ASSETS: &[(&str, &str)] = &[
+    ("style.css", include_str!("../../themes/default/static/style.css")),
+    ("search.js", include_str!("../../themes/default/static/search.js")),
+];
 
 /// A stylesheet or script the theme ships, written under `assets/` with a
 /// content hash in its name so browsers never mix two deploys.
@@ -107,25 +54,14 @@ pub struct Theme {
 
 /// Loads the theme named in `community.yaml`, with the community's overrides.
 pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
-    let mut templates: Vec<(String, String)> = BUILTIN_TEMPLATES
-        .iter()
-        .map(|(n, t)| (n.to_string(), t.to_string()))
-        .collect();
-    let mut assets: Vec<Asset> = BUILTIN_ASSETS
-        .iter()
-        .map(|(n, t)| Asset {
-            name: n.to_string(),
-            text: t.to_string(),
-        })
-        .collect();
+    let mut templates: Vec<(String, String)> =
+        BUILTIN_TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    let mut assets: Vec<Asset> =
+        BUILTIN_ASSETS.iter().map(|(n, t)| Asset { name: n.to_string(), text: t.to_string() }).collect();
     if config.theme != "default" {
         let dir = {
             let named = config.root.join("themes").join(&config.theme);
-            if named.is_dir() {
-                named
-            } else {
-                config.root.join(&config.theme)
-            }
+            if named.is_dir() { named } else { config.root.join(&config.theme) }
         };
         if !dir.is_dir() {
             return Err(Error::ThemeNotFound {
@@ -155,10 +91,7 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
     // unreadable in the output; quotes, `<`, `>` and `&` are what matter.
     tera.set_escape_fn(escape_html);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| Error::Template {
-            name: "theme".into(),
-            message: error_chain(&e),
-        })?;
+        .map_err(|e| Error::Template { name: "theme".into(), message: error_chain(&e) })?;
     Ok(Theme { tera, assets })
 }
 
@@ -171,17 +104,9 @@ fn overlay(dir: &Path, files: &mut Vec<(String, String)>) -> Result<()> {
     if !dir.is_dir() {
         return Ok(());
     }
-    for entry in walkdir::WalkDir::new(dir)
-        .follow_links(false)
-        .sort_by_file_name()
-    {
-        let entry = entry.map_err(|e| {
-            Error::read(
-                dir,
-                e.into_io_error()
-                    .unwrap_or_else(|| std::io::Error::other("walk failed")),
-            )
-        })?;
+    for entry in walkdir::WalkDir::new(dir).follow_links(false).sort_by_file_name() {
+        let entry = entry
+            .map_err(|e| Error::read(dir, e.into_io_error().unwrap_or_else(|| std::io::Error::other("walk failed"))))?;
         if !entry.file_type().is_file() {
             continue;
         }
@@ -189,8 +114,7 @@ fn overlay(dir: &Path, files: &mut Vec<(String, String)>) -> Result<()> {
             continue;
         };
         let name = rel.to_string_lossy().replace('\\', "/");
-        let text =
-            std::fs::read_to_string(entry.path()).map_err(|e| Error::read(entry.path(), e))?;
+        let text = std::fs::read_to_string(entry.path()).map_err(|e| Error::read(entry.path(), e))?;
         match files.iter_mut().find(|(n, _)| *n == name) {
             Some(f) => f.1 = text,
             None => files.push((name, text)),

@@ -20,6 +20,7 @@ pub struct Layout<'a> {
     pub canonical: String,
     pub home_url: String,
     pub css_url: &'a str,
+    pub search_script: Option<&'a str>,
     pub favicon_url: Option<&'a str>,
     pub feed_url: String,
     pub header: &'a str,
@@ -44,6 +45,7 @@ pub struct Chrome<'a> {
     pub calendar_url: String,
     pub repository: Option<&'a str>,
     pub search_url: String,
+    pub search_manifest: Option<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -84,10 +86,7 @@ pub struct StatusView {
 
 impl From<Status> for StatusView {
     fn from(s: Status) -> StatusView {
-        StatusView {
-            name: s.name(),
-            label: s.label(),
-        }
+        StatusView { name: s.name(), label: s.label() }
     }
 }
 
@@ -99,10 +98,7 @@ pub struct DateView {
 
 impl From<Date> for DateView {
     fn from(d: Date) -> DateView {
-        DateView {
-            iso: d.to_string(),
-            human: d.human(),
-        }
+        DateView { iso: d.to_string(), human: d.human() }
     }
 }
 
@@ -351,6 +347,14 @@ pub struct StartStep<'a> {
 }
 
 #[derive(Debug, Serialize)]
+pub struct SearchView {
+    pub action: String,
+    pub practices_url: String,
+    pub members_url: String,
+    pub tags_url: String,
+}
+
+#[derive(Debug, Serialize)]
 pub struct NotFoundView {
     pub home_url: String,
     pub practices_url: String,
@@ -377,19 +381,11 @@ impl<'a> Views<'a> {
 
     pub fn doc_link(&self, id: DocId) -> DocLink<'a> {
         let d = self.doc(id);
-        DocLink {
-            title: &d.title,
-            url: self.href(&d.url),
-            kind: d.kind.name(),
-        }
+        DocLink { title: &d.title, url: self.href(&d.url), kind: d.kind.name() }
     }
 
     pub fn tag_link(&self, tag: &'a Tag, count: usize) -> TagLink<'a> {
-        TagLink {
-            name: &tag.name,
-            url: self.href(&UrlPath::page(&["tags", &tag.slug])),
-            count,
-        }
+        TagLink { name: &tag.name, url: self.href(&UrlPath::page(&["tags", &tag.slug])), count }
     }
 
     pub fn tag_links(&self, tags: &'a [Tag]) -> Vec<TagLink<'a>> {
@@ -399,13 +395,7 @@ impl<'a> Views<'a> {
     pub fn person(&self, id: &'a MemberId) -> PersonLink<'a> {
         match self.site.member_ids.get(id) {
             Some(&doc) => self.person_of(doc),
-            None => PersonLink {
-                id: id.as_str(),
-                name: id.as_str(),
-                url: None,
-                avatar: None,
-                role: None,
-            },
+            None => PersonLink { id: id.as_str(), name: id.as_str(), url: None, avatar: None, role: None },
         }
     }
 
@@ -417,11 +407,7 @@ impl<'a> Views<'a> {
             name: &d.title,
             url: Some(self.href(&d.url)),
             avatar: m.and_then(|m| m.avatar.as_ref()).map(|a| {
-                if a.value.starts_with("https://") {
-                    a.value.clone()
-                } else {
-                    self.site.urls.rebase(&a.value)
-                }
+                if a.value.starts_with("https://") { a.value.clone() } else { self.site.urls.rebase(&a.value) }
             }),
             role: m.and_then(|m| m.role.as_deref()),
         }
@@ -436,20 +422,14 @@ impl<'a> Views<'a> {
 
     pub fn practice_card(&self, id: DocId) -> PracticeCard<'a> {
         let d = self.doc(id);
-        let p = d
-            .practice()
-            .expect("practice_card is only called on practices");
+        let p = d.practice().expect("practice_card is only called on practices");
         PracticeCard {
             title: &d.title,
             url: self.href(&d.url),
             summary: p.summary.as_deref().unwrap_or(&d.lead),
             status: p.status.into(),
             tags: self.tag_links(&p.tags),
-            maintainers: p
-                .maintainers
-                .iter()
-                .map(|m| self.person(&m.value))
-                .collect(),
+            maintainers: p.maintainers.iter().map(|m| self.person(&m.value)).collect(),
             reviewed: p.reviewed.map(DateView::from),
             review_due: self.review_due(p.reviewed),
         }
@@ -471,18 +451,12 @@ impl<'a> Views<'a> {
     pub fn meeting_link(&self, id: DocId) -> MeetingLink<'a> {
         let d = self.doc(id);
         let date = d.meeting().map(|m| m.date).unwrap_or(self.today);
-        MeetingLink {
-            title: &d.title,
-            url: self.href(&d.url),
-            date: date.into(),
-        }
+        MeetingLink { title: &d.title, url: self.href(&d.url), date: date.into() }
     }
 
     pub fn meeting_summary(&self, id: DocId) -> MeetingSummary<'a> {
         let d = self.doc(id);
-        let m = d
-            .meeting()
-            .expect("meeting_summary is only called on meetings");
+        let m = d.meeting().expect("meeting_summary is only called on meetings");
         MeetingSummary {
             link: self.meeting_link(id),
             time: m.time.map(|t| format!("{t} UTC")),
@@ -505,24 +479,18 @@ impl<'a> Views<'a> {
     }
 
     pub fn edit_url(&self, doc: &Document) -> Option<String> {
-        self.repository
-            .map(|r| format!("{r}/edit/{}/{}", self.branch, doc.path))
+        self.repository.map(|r| format!("{r}/edit/{}/{}", self.branch, doc.path))
     }
 
     pub fn history_url(&self, doc: &Document) -> Option<String> {
-        self.repository
-            .map(|r| format!("{r}/commits/{}/{}", self.branch, doc.path))
+        self.repository.map(|r| format!("{r}/commits/{}/{}", self.branch, doc.path))
     }
 
     pub fn toc(&self, doc: &'a Document) -> Vec<TocEntry<'a>> {
         doc.headings
             .iter()
             .filter(|h| h.level <= 3)
-            .map(|h| TocEntry {
-                level: h.level,
-                id: &h.id,
-                text: &h.text,
-            })
+            .map(|h| TocEntry { level: h.level, id: &h.id, text: &h.text })
             .collect()
     }
 

@@ -13,20 +13,15 @@ fn check_fails(site: SiteTest) -> String {
 
 #[test]
 fn invalid_yaml_points_inside_the_markdown_file() {
-    let site = SiteTest::new().file(
-        "practices/a.md",
-        "---\ntitle: A\ntags: [oncall, paging\nstatus: adopted\n---\nBody\n",
-    );
+    let site =
+        SiteTest::new().file("practices/a.md", "---\ntitle: A\ntags: [oncall, paging\nstatus: adopted\n---\nBody\n");
     insta::assert_snapshot!(check_fails(site));
 }
 
 #[test]
 fn unknown_front_matter_key_suggests_the_closest() {
     let site = SiteTest::new()
-        .file(
-            "practices/a.md",
-            "---\ntitle: A\nmaintainer: [grace]\n---\n",
-        )
+        .file("practices/a.md", "---\ntitle: A\nmaintainer: [grace]\n---\n")
         .file("members/grace.md", MEMBER);
     insta::assert_snapshot!(check_fails(site));
 }
@@ -39,20 +34,16 @@ fn null_title_is_an_error() {
 
 #[test]
 fn unknown_member_id_names_the_closest_member() {
-    let site = SiteTest::new().file("members/grace.md", MEMBER).file(
-        "practices/a.md",
-        "---\ntitle: A\nmaintainers: [grac]\n---\nAsk @gracee about it.\n",
-    );
+    let site = SiteTest::new()
+        .file("members/grace.md", MEMBER)
+        .file("practices/a.md", "---\ntitle: A\nmaintainers: [grac]\n---\nAsk @gracee about it.\n");
     insta::assert_snapshot!(check_fails(site));
 }
 
 #[test]
 fn broken_relative_link_names_the_closest_file() {
     let site = SiteTest::new()
-        .file(
-            "practices/oncall/basics.md",
-            "---\ntitle: Basics\n---\nSee [the review](../incidents/reveiw.md).\n",
-        )
+        .file("practices/oncall/basics.md", "---\ntitle: Basics\n---\nSee [the review](../incidents/reveiw.md).\n")
         .file("practices/incidents/review.md", "---\ntitle: Review\n---\n");
     insta::assert_snapshot!(check_fails(site));
 }
@@ -60,24 +51,15 @@ fn broken_relative_link_names_the_closest_file() {
 #[test]
 fn broken_anchor_names_the_closest_heading() {
     let site = SiteTest::new()
-        .file(
-            "practices/a.md",
-            "---\ntitle: A\n---\nSee [levels](b.md#sev-one).\n",
-        )
-        .file(
-            "practices/b.md",
-            "---\ntitle: B\n---\n## Sev 1\n\n## Sev 2\n",
-        );
+        .file("practices/a.md", "---\ntitle: A\n---\nSee [levels](b.md#sev-one).\n")
+        .file("practices/b.md", "---\ntitle: B\n---\n## Sev 1\n\n## Sev 2\n");
     insta::assert_snapshot!(check_fails(site));
 }
 
 #[test]
 fn broken_wiki_link_suggests_a_title() {
     let site = SiteTest::new()
-        .file(
-            "practices/a.md",
-            "---\ntitle: A\n---\nRead [[Incident reveiw]] first.\n",
-        )
+        .file("practices/a.md", "---\ntitle: A\n---\nRead [[Incident reveiw]] first.\n")
         .file("practices/b.md", "---\ntitle: Incident review\n---\n");
     insta::assert_snapshot!(check_fails(site));
 }
@@ -92,10 +74,7 @@ fn duplicate_url_names_both_files_even_when_only_case_differs() {
 
 #[test]
 fn bad_date_says_why() {
-    let site = SiteTest::new().file(
-        "practices/a.md",
-        "---\ntitle: A\nreviewed: 2026-02-30\n---\n",
-    );
+    let site = SiteTest::new().file("practices/a.md", "---\ntitle: A\nreviewed: 2026-02-30\n---\n");
     insta::assert_snapshot!(check_fails(site));
 }
 
@@ -107,9 +86,7 @@ fn non_utf8_file_points_at_the_first_bad_byte() {
 
 #[test]
 fn empty_file_is_a_warning() {
-    let site = SiteTest::new()
-        .file("practices/empty.md", "")
-        .file("practices/ok.md", "# Fine\n");
+    let site = SiteTest::new().file("practices/empty.md", "").file("practices/ok.md", "# Fine\n");
     let run = site.check();
     run.expect_code(0);
     insta::assert_snapshot!(run.stderr);
@@ -130,42 +107,27 @@ fn yaml_alias_bomb_fails_fast() {
     let names = ["a", "b", "c", "d", "e", "f", "g", "h", "i"];
     for pair in names.windows(2) {
         let (p, n) = (pair[0], pair[1]);
-        yaml.push_str(&format!(
-            "{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
-        ));
+        yaml.push_str(&format!("{n}: &{n} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"));
     }
     yaml.push_str("---\n");
     let site = SiteTest::new().file("practices/bomb.md", &yaml);
     let started = std::time::Instant::now();
     let out = check_fails(site);
-    assert!(
-        started.elapsed().as_secs() < 10,
-        "took {:?}",
-        started.elapsed()
-    );
+    assert!(started.elapsed().as_secs() < 10, "took {:?}", started.elapsed());
     insta::assert_snapshot!(out);
 }
 
 #[test]
 fn all_problems_of_a_run_are_reported_at_once_sorted_by_file() {
     let site = SiteTest::new()
-        .file(
-            "practices/b.md",
-            "---\ntitle: B\nstatus: adoptd\n---\n[x](nope.md)\n",
-        )
-        .file(
-            "practices/a.md",
-            "---\ntitle: A\nreviewed: yesterday\n---\n@ghost\n",
-        )
+        .file("practices/b.md", "---\ntitle: B\nstatus: adoptd\n---\n[x](nope.md)\n")
+        .file("practices/a.md", "---\ntitle: A\nreviewed: yesterday\n---\n@ghost\n")
         .file("community.yaml", "title: Test Guild\nreview_afte: 90d\n");
     insta::assert_snapshot!(check_fails(site));
 }
 
 #[test]
 fn unclosed_front_matter_says_how_to_close_it() {
-    let site = SiteTest::new().file(
-        "practices/a.md",
-        "---\ntitle: A\n\nBody without a closing line\n",
-    );
+    let site = SiteTest::new().file("practices/a.md", "---\ntitle: A\n\nBody without a closing line\n");
     insta::assert_snapshot!(check_fails(site));
 }

@@ -99,23 +99,30 @@ fn fixture_site_renders_every_file_as_golden() {
             continue;
         }
         let text = String::from_utf8(bytes.clone()).unwrap();
-        let name = format!("fixture__{}", path.replace(['/', '.'], "_"));
+        let name = format!("fixture__{}", strip_asset_hash(path).replace(['/', '.'], "_"));
         let text = strip_asset_hash(&text);
         insta::assert_snapshot!(name, text);
     }
 }
 
-/// The stylesheet's name carries a hash of its content; the golden files
-/// should not change with every CSS edit.
+/// Asset names and the search folder carry content hashes; the golden
+/// files should not change with every CSS or client edit.
 fn strip_asset_hash(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
-    while let Some(at) = rest.find("assets/style.") {
-        out.push_str(&rest[..at + "assets/style.".len()]);
-        rest = &rest[at + "assets/style.".len()..];
-        if let Some(dot) = rest.find(".css") {
+    loop {
+        let next = ["assets/style.", "assets/search.", "search/"]
+            .iter()
+            .filter_map(|p| rest.find(p).map(|at| (at, *p)))
+            .min();
+        let Some((at, prefix)) = next else { break };
+        out.push_str(&rest[..at + prefix.len()]);
+        rest = &rest[at + prefix.len()..];
+        let hash_len = rest.bytes().take_while(u8::is_ascii_hexdigit).count();
+        let end = rest.as_bytes().get(hash_len).copied();
+        if hash_len >= 8 && matches!(end, Some(b'.') | Some(b'/')) {
             out.push_str("HASH");
-            rest = &rest[dot..];
+            rest = &rest[hash_len..];
         }
     }
     out.push_str(rest);

@@ -12,17 +12,7 @@ fn build_example(base_url: &str) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>
     let target = out.path().join("site");
     run_in(
         &example_community(),
-        &[
-            "build",
-            "-o",
-            target.to_str().unwrap(),
-            "--now",
-            TODAY,
-            "--base-url",
-            base_url,
-            "--color",
-            "never",
-        ],
+        &["build", "-o", target.to_str().unwrap(), "--now", TODAY, "--base-url", base_url, "--color", "never"],
     )
     .expect_code(0);
     let files = tree(&target);
@@ -30,10 +20,7 @@ fn build_example(base_url: &str) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>
 }
 
 fn html_files(files: &BTreeMap<String, Vec<u8>>) -> impl Iterator<Item = (&String, String)> {
-    files
-        .iter()
-        .filter(|(p, _)| p.ends_with(".html"))
-        .map(|(p, b)| (p, String::from_utf8(b.clone()).unwrap()))
+    files.iter().filter(|(p, _)| p.ends_with(".html")).map(|(p, b)| (p, String::from_utf8(b.clone()).unwrap()))
 }
 
 #[test]
@@ -80,11 +67,7 @@ fn every_internal_link_and_anchor_resolves() {
                 path.clone()
             } else if let Some(rel) = target.strip_prefix("/guild/") {
                 let rel = percent_decode(rel);
-                if rel.is_empty() || rel.ends_with('/') {
-                    format!("{rel}index.html")
-                } else {
-                    rel
-                }
+                if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel }
             } else {
                 continue;
             };
@@ -102,11 +85,6 @@ fn every_internal_link_and_anchor_resolves() {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "{} broken links:\n{}",
-        problems.len(),
-        problems.join("\n")
-    );
+    assert!(problems.is_empty(), "{} broken links:\n{}", problems.len(), problems.join("\n"));
     assert!(checked > 1000, "only {checked} links checked");
 }

@@ -7,4 +7,5 @@ mod build;
 mod diagnostics;
 mod golden;
 mod links;
+mod search;
 mod support;

@@ -91,13 +91,8 @@ impl SiteTest {
 
     pub fn read(&self, output_path: &str) -> String {
         let path = self.out().join(output_path);
-        std::fs::read_to_string(&path).unwrap_or_else(|e| {
-            panic!(
-                "cannot read {}: {e}\nfiles: {:#?}",
-                path.display(),
-                tree(&self.out()).keys()
-            )
-        })
+        std::fs::read_to_string(&path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}\nfiles: {:#?}", path.display(), tree(&self.out()).keys()))
     }
 }
 
@@ -127,12 +122,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
         let entry = entry.unwrap();
         if entry.file_type().is_file() {
-            let rel = entry
-                .path()
-                .strip_prefix(dir)
-                .unwrap()
-                .to_string_lossy()
-                .replace('\\', "/");
+            let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
             out.insert(rel, std::fs::read(entry.path()).unwrap());
         }
     }
@@ -159,16 +149,9 @@ pub fn tags_in(html: &str) -> Vec<&str> {
 
 /// The attribute names of one tag, skipping quoted values.
 pub fn attribute_names(tag: &str) -> Vec<String> {
-    let chars: Vec<char> = tag
-        .trim_start_matches('<')
-        .trim_end_matches('>')
-        .chars()
-        .collect();
+    let chars: Vec<char> = tag.trim_start_matches('<').trim_end_matches('>').chars().collect();
     let mut names = Vec::new();
-    let mut i = chars
-        .iter()
-        .position(|c| c.is_whitespace())
-        .unwrap_or(chars.len());
+    let mut i = chars.iter().position(|c| c.is_whitespace()).unwrap_or(chars.len());
     while i < chars.len() {
         while i < chars.len() && (chars[i].is_whitespace() || chars[i] == '/') {
             i += 1;
@@ -213,12 +196,7 @@ pub fn urls_in(html: &str) -> Vec<String> {
                 continue;
             }
             let end = rest.find('"').unwrap_or(rest.len());
-            out.push(
-                rest[..end]
-                    .replace("&amp;", "&")
-                    .replace("&quot;", "\"")
-                    .replace("&#39;", "'"),
-            );
+            out.push(rest[..end].replace("&amp;", "&").replace("&quot;", "\"").replace("&#39;", "'"));
         }
     }
     out

@@ -1,0 +1,51 @@
+//! The search cache: the tantivy index of the last build, with what
+//! `guild search` needs to query it like the browser does, keyed by a
+//! fingerprint of the content so a stale index is never used.
+
+use std::collections::BTreeMap;
+use std::hash::Hasher as _;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Error, Result};
+use crate::render::Fnv;
+
+use super::export::Layout;
+
+const META_FILE: &str = "guild-search.json";
+
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Meta {
+    pub fingerprint: String,
+    pub layout: Layout,
+    pub words: BTreeMap<String, String>,
+}
+
+/// Hashes everything the index depends on.
+pub fn fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
+    let mut h = Fnv::new();
+    h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    for p in parts {
+        h.write(&(p.len() as u64).to_le_bytes());
+        h.write(p);
+    }
+    format!("{:016x}", h.finish())
+}
+
+fn meta_path(dir: &Path) -> PathBuf {
+    dir.join(META_FILE)
+}
+
+pub fn save(dir: &Path, meta: &Meta) -> Result<()> {
+    let path = meta_path(dir);
+    let json = serde_json::to_vec(meta).map_err(|e| Error::write(&path, std::io::Error::other(e)))?;
+    std::fs::write(&path, json).map_err(|e| Error::write(&path, e))
+}
+
+/// The cached meta, if there is one for exactly this fingerprint.
+pub fn load(dir: &Path, fingerprint: &str) -> Option<Meta> {
+    let bytes = std::fs::read(meta_path(dir)).ok()?;
+    let meta: Meta = serde_json::from_slice(&bytes).ok()?;
+    (meta.fingerprint == fingerprint).then_some(meta)
+}

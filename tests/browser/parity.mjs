@@ -1,0 +1,24 @@
+// Runs the shipped search client (the built site's assets/search.*.js) in
+// Node over the exported index files on disk, for the Rust parity test:
+//   node parity.mjs SITE_DIR QUERIES_JSON
+// prints, per query, the top hits as [{doc, score}].
+
+import { readFileSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+
+const [siteDir, queriesFile] = process.argv.slice(2);
+const client = readdirSync(join(siteDir, 'assets')).find((f) => /^search\..*\.js$/.test(f));
+const { rank } = await import(pathToFileURL(join(siteDir, 'assets', client)).href);
+const hash = readdirSync(join(siteDir, 'search'))[0];
+const base = join(siteDir, 'search', hash);
+const read = (p) => JSON.parse(readFileSync(join(base, p), 'utf8'));
+const manifest = read('manifest.json');
+const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
+const out = [];
+for (const q of queries) {
+  const started = performance.now();
+  const r = await rank(q.text, manifest, async (i) => read(`t/${i}.json`), async () => read('filters.json'), { type: q.type, tag: q.tag }, 10);
+  out.push({ hits: r.hits.map((h) => ({ doc: h.doc, score: h.score })), ms: performance.now() - started });
+}
+console.log(JSON.stringify(out));

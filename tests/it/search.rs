@@ -1,0 +1,247 @@
+//! Search: `guild search` from the shell, the static export, and parity
+//! between the browser client and tantivy.
+
+use std::path::Path;
+use std::process::Command;
+
+use guild::search::{self, query};
+
+use crate::support::{SiteTest, TODAY, run_in, tree};
+
+#[path = "../support/corpus.rs"]
+mod corpus;
+
+fn community() -> SiteTest {
+    SiteTest::new()
+        .file("practices/deploys/rollback.md", "---\ntitle: Rollbacks first\ntags: [deploys]\n---\nRoll back before you debug. A rollback restores a known state.\n")
+        .file("practices/oncall/basics.md", "---\ntitle: On-call basics\ntags: [oncall]\nmaintainers: [grace]\n---\nPaging, handoff and installation of the pager app.\n")
+        .file("members/grace.md", "---\nname: Grace Okafor\nexpertise: [kubernetes]\n---\nGrace installs clusters.\n")
+}
+
+#[test]
+fn search_finds_ranks_and_highlights() {
+    let site = community();
+    let run = site.run(&["search", "rollback"]);
+    run.expect_code(0);
+    assert!(run.stdout.starts_with("1. Rollbacks first (practice)\n   /practices/deploys/rollback/\n"), "{run:?}");
+    assert!(run.stdout.contains("[rollback]"), "{run:?}");
+}
+
+#[test]
+fn search_with_nothing_found_exits_with_one() {
+    let site = community();
+    let run = site.run(&["search", "zebra"]);
+    run.expect_code(1);
+    assert!(run.stderr.contains("no results for \"zebra\""), "{run:?}");
+}
+
+#[test]
+fn search_filters_by_type_and_tag_and_prints_json() {
+    let site = community();
+    let run = site.run(&["search", "install", "--json"]);
+    run.expect_code(0);
+    let all: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap();
+    assert_eq!(all.len(), 2, "{run:?}");
+    let members = site.run(&["search", "install", "--type", "member", "--json"]);
+    let members: Vec<serde_json::Value> = serde_json::from_str(&members.stdout).unwrap();
+    assert_eq!(members.len(), 1);
+    assert_eq!(members[0]["title"], "Grace Okafor");
+    assert_eq!(members[0]["type"], "member");
+    site.run(&["search", "install", "--tag", "deploys"]).expect_code(1);
+    site.run(&["search", "install", "--tag", "oncall"]).expect_code(0);
+}
+
+#[test]
+fn search_prefix_matches_while_typing() {
+    let site = community();
+    let run = site.run(&["search", "--json", "installa"]);
+    run.expect_code(0);
+    assert!(run.stdout.contains("On-call basics"), "{run:?}");
+}
+
+#[test]
+fn search_works_in_a_fresh_checkout_from_a_subfolder_and_after_edits() {
+    let site = community();
+    let run = run_in(&site.root().join("practices/deploys"), &["search", "rollback"]);
+    run.expect_code(0);
+    site.write("practices/deploys/rollback.md", "---\ntitle: Fix forward\n---\nNothing about that here.\n");
+    let run = run_in(&site.root().join("practices"), &["search", "rollback"]);
+    run.expect_code(1);
+    site.run(&["search", "forward"]).expect_code(0);
+}
+
+#[test]
+fn build_exports_the_index_and_loads_the_client() {
+    let site = community();
+    site.build().expect_code(0);
+    let files = tree(&site.out());
+    let manifest = files.keys().find(|k| k.starts_with("search/") && k.ends_with("/manifest.json")).expect("manifest");
+    let home = site.read("index.html");
+    assert!(home.contains(&format!("data-index=\"/{manifest}\"")), "{home}");
+    assert!(home.contains("<script type=\"module\" src=\"/assets/search."), "{home}");
+    assert!(!site.out().join(".guild").exists());
+    assert!(files.keys().all(|k| !k.contains("search-index")), "the tantivy index is not deployed");
+    let search_page = site.read("search/index.html");
+    assert!(search_page.contains("<noscript>"), "the search page says what to do without JavaScript");
+}
+
+/// Every surface word in the shards maps to the stem tantivy gives it.
+fn check_surface_words(out: &Path) {
+    let mut analyzer = search::analyzer();
+    let mut words = 0;
+    for entry in walkdir::WalkDir::new(out.join("search")) {
+        let entry = entry.unwrap();
+        if !entry.path().to_string_lossy().contains("/t/") {
+            continue;
+        }
+        let shard: serde_json::Value = serde_json::from_slice(&std::fs::read(entry.path()).unwrap()).unwrap();
+        for w in shard["w"].as_array().unwrap() {
+            let word = w[0].as_str().unwrap();
+            let stem = shard["s"][w[1].as_u64().unwrap() as usize][0].as_str().unwrap();
+            assert_eq!(search::tokens(&mut analyzer, word), [stem], "surface word {word}");
+            words += 1;
+        }
+    }
+    assert!(words > 100, "only {words} words");
+}
+
+struct Query {
+    text: String,
+    kind: Option<String>,
+    tag: Option<String>,
+}
+
+/// 120 queries drawn from the corpus' own words: single words, pairs,
+/// triples, prefixes, and filtered queries.
+fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
+    let words: Vec<&String> = meta.words.keys().filter(|w| w.chars().all(char::is_alphabetic) && w.len() > 3).collect();
+    let pick = |i: usize| words[(i * 7919) % words.len()].clone();
+    let mut out = Vec::new();
+    let q = |text: String| Query { text, kind: None, tag: None };
+    for i in 0..35 {
+        out.push(q(format!("{} ", pick(i))));
+    }
+    for i in 0..25 {
+        out.push(q(format!("{} {} ", pick(i + 100), pick(i + 200))));
+    }
+    for i in 0..15 {
+        out.push(q(format!("{} {} {} ", pick(i + 300), pick(i + 400), pick(i + 500))));
+    }
+    for i in 0..25 {
+        let w = pick(i + 600);
+        let cut: String = w.chars().take(3 + i % 3).collect();
+        out.push(q(if i % 2 == 0 { cut } else { format!("{} {cut}", pick(i + 700)) }));
+    }
+    for i in 0..20 {
+        let text = format!("{} {}", pick(i + 800), pick(i + 900));
+        if i % 2 == 0 {
+            out.push(Query { text, kind: Some(["practice", "meeting", "member"][i % 3].into()), tag: None });
+        } else {
+            out.push(Query { text, kind: None, tag: Some(tags[i % tags.len()].clone()) });
+        }
+    }
+    out
+}
+
+fn node_available() -> bool {
+    let ok = Command::new("node").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !ok {
+        assert!(std::env::var("GUILD_REQUIRE_BROWSER").is_err(), "node is required for the search parity test");
+        println!("search parity test skipped: Node.js not found");
+    }
+    ok
+}
+
+fn parity(root: &Path, out: &Path) {
+    let dir = search::cache_dir(root);
+    let bytes = std::fs::read(dir.join("guild-search.json")).unwrap();
+    let meta: search::cache::Meta = serde_json::from_slice(&bytes).unwrap();
+    let (index, fields) = search::open(&dir).unwrap();
+    let manifest_path = tree(out).keys().find(|k| k.ends_with("manifest.json")).cloned().unwrap();
+    let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join(manifest_path)).unwrap()).unwrap();
+    let tags: Vec<String> = manifest["tags"].as_array().unwrap().iter().map(|t| t[0].as_str().unwrap().to_string()).collect();
+    let queries = queries(&meta, &tags);
+    assert!(queries.len() >= 100);
+
+    let json: Vec<serde_json::Value> = queries
+        .iter()
+        .map(|q| serde_json::json!({"text": q.text, "type": q.kind, "tag": q.tag}))
+        .collect();
+    let file = tempfile::NamedTempFile::new().unwrap();
+    std::fs::write(file.path(), serde_json::to_vec(&json).unwrap()).unwrap();
+    let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/parity.mjs");
+    let output = Command::new("node").arg(script).arg(out).arg(file.path()).output().unwrap();
+    assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
+    let js: Vec<serde_json::Value> = serde_json::from_slice(&output.stdout).unwrap();
+
+    let mut compared = 0;
+    let mut nonempty = 0;
+    for (q, js) in queries.iter().zip(&js) {
+        let words = query::words(&q.text);
+        let (stems, _) = query::plan(&words, &meta.words, &meta.layout.firsts);
+        let filter = query::Filter { kind: q.kind.clone(), tag: q.tag.clone() };
+        let tantivy = query::run(&index, &fields, &stems, &filter, 10).unwrap();
+        let js_hits = js["hits"].as_array().unwrap();
+        let context = format!("query {:?} type {:?} tag {:?}\ntantivy: {:?}\njs: {js_hits:?}", q.text, q.kind, q.tag, tantivy.iter().map(|h| (h.doc, h.score)).collect::<Vec<_>>());
+        assert_eq!(tantivy.len(), js_hits.len(), "{context}");
+        nonempty += usize::from(!tantivy.is_empty());
+        for (i, (t, j)) in tantivy.iter().zip(js_hits).enumerate() {
+            let js_score = j["score"].as_f64().unwrap() as f32;
+            let tol = 1e-5 * t.score.abs().max(1.0);
+            assert!((t.score - js_score).abs() <= tol, "score {i} differs: {} vs {js_score}\n{context}", t.score);
+            let js_doc = j["doc"].as_u64().unwrap() as u32;
+            if js_doc != t.doc {
+                // Only near-ties may swap places.
+                let other = tantivy.iter().find(|h| h.doc == js_doc).map(|h| h.score);
+                assert!(other.is_none_or(|s| (s - t.score).abs() <= tol), "rank {i} differs beyond a near-tie\n{context}");
+            }
+            compared += 1;
+        }
+    }
+    assert!(nonempty >= 80, "only {nonempty} queries found anything");
+    assert!(compared >= 500, "only {compared} results compared");
+}
+
+#[test]
+fn browser_client_ranks_like_tantivy_on_the_example_community() {
+    if !node_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    copy_dir(&crate::support::example_community(), &root);
+    let out = dir.path().join("site");
+    run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
+    check_surface_words(&out);
+    parity(&root, &out);
+}
+
+#[test]
+fn browser_client_ranks_like_tantivy_on_a_generated_corpus() {
+    if !node_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    corpus::write(&corpus::generate(&corpus::Plan { docs: 600, seed: 7 }), &root).unwrap();
+    let out = dir.path().join("site");
+    run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
+    check_surface_words(&out);
+    parity(&root, &out);
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        if rel.components().any(|c| c.as_os_str().to_string_lossy().starts_with('.')) {
+            continue;
+        }
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&target).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}

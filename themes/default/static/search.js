@@ -1,0 +1,329 @@
+// guild search client: a dependency-free ES module.
+//
+// The index is tantivy's, exported by `guild build` under search/<hash>/.
+// This file only looks up, adds and sorts: words -> stems by lookup in the
+// shard that holds them, BM25 per field with tantivy's f32 arithmetic, sum
+// over stems and fields, best first, ties to the lower document id.
+// Results are built with DOM nodes and textContent, never HTML strings.
+
+const cache = new Map();
+function fetchJson(url) {
+  if (!cache.has(url)) {
+    cache.set(url, fetch(url).then((r) => {
+      if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
+      return r.json();
+    }));
+  }
+  return cache.get(url);
+}
+
+const f32 = Math.fround;
+const encoder = new TextEncoder();
+const WORD = /[\p{Alphabetic}\p{N}]+/gu;
+const SURROGATE = /[\uD800-\uDFFF]/;
+
+/** Compares strings by code point, as Rust orders them. */
+export function compare(a, b) {
+  if (!SURROGATE.test(a) && !SURROGATE.test(b)) return a < b ? -1 : a > b ? 1 : 0;
+  const x = Array.from(a, (c) => c.codePointAt(0));
+  const y = Array.from(b, (c) => c.codePointAt(0));
+  for (let i = 0; i < Math.min(x.length, y.length); i++) if (x[i] !== y[i]) return x[i] < y[i] ? -1 : 1;
+  return x.length - y.length;
+}
+
+/** Splits a query like tantivy's analyzer, minus the stemmer. */
+export function words(query, manifest) {
+  const text = query.normalize('NFC');
+  const stop = manifest.stopSet || (manifest.stopSet = new Set(manifest.stop));
+  const tokens = [];
+  for (const m of text.matchAll(WORD)) {
+    if (encoder.encode(m[0]).length >= manifest.maxTokenBytes) continue;
+    const lower = m[0].toLowerCase();
+    if (stop.has(lower)) continue;
+    tokens.push([lower, m.index + m[0].length]);
+  }
+  let prefix = null;
+  const last = tokens[tokens.length - 1];
+  if (last && last[1] === text.length && Array.from(last[0]).length >= 2) {
+    prefix = last[0];
+    tokens.pop();
+  }
+  return { exact: tokens.map((t) => t[0]), prefix };
+}
+
+/** The shard a word falls in: the last one whose first word is <= it. */
+export function shardOf(firsts, word) {
+  let lo = 0;
+  let hi = firsts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (compare(firsts[mid], word) <= 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return Math.max(0, lo - 1);
+}
+
+/** Which shards a query needs. */
+export function plan(query, manifest) {
+  const w = words(query, manifest);
+  const firsts = manifest.shards;
+  const shards = new Set();
+  if (!firsts.length) return { words: w, shards: [], prefixShards: [] };
+  for (const word of w.exact) shards.add(shardOf(firsts, word));
+  let prefixShards = [];
+  if (w.prefix) {
+    const first = shardOf(firsts, w.prefix);
+    prefixShards = [first];
+    if (first + 1 < firsts.length && firsts[first + 1].startsWith(w.prefix)) prefixShards.push(first + 1);
+    prefixShards.forEach((s) => shards.add(s));
+  }
+  return { words: w, shards: [...shards].sort((a, b) => a - b), prefixShards };
+}
+
+function findWord(shard, word) {
+  let lo = 0;
+  let hi = shard.w.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    const c = compare(shard.w[mid][0], word);
+    if (c === 0) return shard.w[mid];
+    if (c < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return null;
+}
+
+/**
+ * Ranks documents. `load(i)` returns shard i, `filters()` the filter sets.
+ * Returns { hits: [{doc, score}], surface: Set of matched words, prefix }.
+ */
+export async function rank(query, manifest, load, filters, filter = {}, limit = 10) {
+  const p = plan(query, manifest);
+  const needFilters = filter.type || filter.tag;
+  const [shards, sets] = await Promise.all([
+    Promise.all(p.shards.map((i) => load(i).then((s) => [i, s]))),
+    needFilters ? filters() : null,
+  ]);
+  const byIndex = new Map(shards);
+  const stems = new Map();
+  const surface = new Set();
+  const take = (shard, entry) => {
+    const block = shard.s[entry[1]];
+    stems.set(block[0], block[1]);
+  };
+  for (const word of p.words.exact) {
+    const shard = byIndex.get(shardOf(manifest.shards, word));
+    const entry = shard && findWord(shard, word);
+    if (entry) { take(shard, entry); surface.add(word); }
+  }
+  for (const i of p.prefixShards) {
+    const shard = byIndex.get(i);
+    for (const entry of shard.w) {
+      if (entry[0].startsWith(p.words.prefix)) { take(shard, entry); surface.add(entry[0]); }
+    }
+  }
+  if (!manifest.normCache) {
+    const k1 = f32(manifest.k1);
+    const b = f32(manifest.b);
+    manifest.normCache = manifest.avg.map((avg) => manifest.norms.map((n) => f32(k1 * f32(f32(1 - b) + f32(f32(b * n) / f32(avg))))));
+  }
+  const scores = new Map();
+  for (const fields of stems.values()) {
+    for (const [field, weight, postings] of fields) {
+      const w = f32(weight);
+      const norms = manifest.normCache[field];
+      let doc = 0;
+      for (let i = 0; i < postings.length; i += 3) {
+        doc += postings[i];
+        const tf = postings[i + 1];
+        const s = f32(w * f32(tf / f32(tf + norms[postings[i + 2]])));
+        scores.set(doc, (scores.get(doc) || 0) + s);
+      }
+    }
+  }
+  let allowed = null;
+  if (sets) {
+    for (const [kind, value] of [['type', filter.type], ['tag', filter.tag]]) {
+      if (!value) continue;
+      const ids = new Set();
+      let doc = 0;
+      for (const d of (sets[kind][value] || [])) { doc += d; ids.add(doc); }
+      allowed = allowed ? new Set([...allowed].filter((x) => ids.has(x))) : ids;
+    }
+  }
+  const hits = [];
+  for (const [doc, score] of scores) if (!allowed || allowed.has(doc)) hits.push({ doc, score: f32(score) });
+  hits.sort((x, y) => y.score - x.score || x.doc - y.doc);
+  return { hits: hits.slice(0, limit), total: hits.length, surface, prefix: p.words.prefix };
+}
+
+/** A client bound to one exported index. */
+export function client(manifestUrl) {
+  const base = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
+  const manifest = fetchJson(manifestUrl);
+  return {
+    manifest,
+    async search(query, filter = {}, limit = 10) {
+      const m = await manifest;
+      const result = await rank(query, m, (i) => fetchJson(`${base}t/${i}.json`), () => fetchJson(`${base}filters.json`), filter, limit);
+      const docs = await Promise.all(result.hits.map((h) => fetchJson(`${base}d/${h.doc}.json`)));
+      result.hits.forEach((h, i) => { h.meta = docs[i]; });
+      return result;
+    },
+  };
+}
+
+/** Appends `text` to `parent`, wrapping matched words in <mark>. */
+function markWords(parent, text, surface, prefix) {
+  let at = 0;
+  for (const m of text.matchAll(WORD)) {
+    const lower = m[0].toLowerCase();
+    if (surface.has(lower) || (prefix && lower.startsWith(prefix))) {
+      parent.append(text.slice(at, m.index));
+      const mark = document.createElement('mark');
+      mark.textContent = m[0];
+      parent.append(mark);
+      at = m.index + m[0].length;
+    }
+  }
+  parent.append(text.slice(at));
+}
+
+/** About 200 characters of the excerpt around the first matched word. */
+function excerptOf(meta, surface, prefix) {
+  const text = meta.x || meta.s || '';
+  let first = -1;
+  for (const m of text.matchAll(WORD)) {
+    const lower = m[0].toLowerCase();
+    if (surface.has(lower) || (prefix && lower.startsWith(prefix))) { first = m.index; break; }
+  }
+  if (first < 0) return meta.s || text.slice(0, 200);
+  const start = Math.max(0, text.lastIndexOf(' ', Math.max(0, first - 60)) + 1);
+  const end = Math.min(text.length, start + 220);
+  return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+}
+
+function el(tag, className, text) {
+  const node = document.createElement(tag);
+  if (className) node.className = className;
+  if (text !== undefined) node.textContent = text;
+  return node;
+}
+
+function resultItem(hit, result, full) {
+  const li = el('li', 'search-result');
+  const a = el('a', 'search-result-link');
+  a.href = hit.meta.u;
+  a.append(el('span', 'search-result-title', hit.meta.t), el('span', 'search-result-kind', hit.meta.k));
+  const excerpt = el('span', 'search-result-excerpt');
+  markWords(excerpt, excerptOf(hit.meta, result.surface, result.prefix), result.surface, result.prefix);
+  a.append(excerpt);
+  li.append(a);
+  if (full && hit.meta.g.length) {
+    const tags = el('ul', 'tags');
+    tags.setAttribute('aria-label', 'Tags');
+    for (const t of hit.meta.g) tags.append(el('li', 'tag', t));
+    li.append(tags);
+  }
+  return li;
+}
+
+function debounce(fn, ms) {
+  let timer;
+  return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
+}
+
+function headerBox(form, search) {
+  const input = form.querySelector('input[type="search"]');
+  const popup = form.querySelector('.search-popup');
+  const list = popup.querySelector('ul');
+  const status = popup.querySelector('.search-status');
+  let seq = 0;
+  const links = () => [...list.querySelectorAll('a')];
+  const close = () => { popup.hidden = true; input.setAttribute('aria-expanded', 'false'); };
+  const run = debounce(async () => {
+    const q = input.value;
+    const mine = ++seq;
+    if (!q.trim()) { list.replaceChildren(); close(); return; }
+    const result = await search.search(q, {}, 8);
+    if (mine !== seq) return;
+    list.replaceChildren(...result.hits.map((h) => resultItem(h, result, false)));
+    status.textContent = result.total ? `${result.total} result${result.total === 1 ? '' : 's'}` : 'No results';
+    popup.hidden = false;
+    input.setAttribute('aria-expanded', 'true');
+  }, 60);
+  input.addEventListener('input', run);
+  input.addEventListener('focus', () => { if (list.children.length) { popup.hidden = false; input.setAttribute('aria-expanded', 'true'); } });
+  form.addEventListener('keydown', (e) => {
+    const all = links();
+    const at = all.indexOf(document.activeElement);
+    if (e.key === 'ArrowDown' && all.length) {
+      e.preventDefault();
+      all[Math.min(at + 1, all.length - 1)].focus();
+    } else if (e.key === 'ArrowUp' && at >= 0) {
+      e.preventDefault();
+      if (at === 0) input.focus(); else all[at - 1].focus();
+    } else if (e.key === 'Escape') {
+      close();
+      input.focus();
+    }
+  });
+  document.addEventListener('click', (e) => { if (!form.contains(e.target)) close(); });
+  document.addEventListener('keydown', (e) => {
+    const t = e.target;
+    const typing = t instanceof HTMLElement && (t.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(t.tagName));
+    if (e.key === '/' && !typing && !e.ctrlKey && !e.metaKey && !e.altKey) {
+      e.preventDefault();
+      input.focus();
+      input.select();
+    }
+  });
+}
+
+async function searchPage(page, search) {
+  const form = page.querySelector('form');
+  const input = form.querySelector('input[name="q"]');
+  const type = form.querySelector('select[name="type"]');
+  const tag = form.querySelector('select[name="tag"]');
+  const list = page.querySelector('.search-results');
+  const status = page.querySelector('.search-status');
+  const manifest = await search.manifest;
+  for (const [name, count] of manifest.types) type.append(new Option(`${name} (${count})`, name));
+  for (const [slug, name, count] of manifest.tags) tag.append(new Option(`${name} (${count})`, slug));
+  const params = new URLSearchParams(location.search);
+  input.value = params.get('q') || '';
+  type.value = params.get('type') || '';
+  tag.value = params.get('tag') || '';
+  let seq = 0;
+  const run = async () => {
+    const mine = ++seq;
+    const q = input.value;
+    const url = new URL(location.href);
+    for (const [k, v] of [['q', q], ['type', type.value], ['tag', tag.value]]) {
+      if (v) url.searchParams.set(k, v); else url.searchParams.delete(k);
+    }
+    history.replaceState(null, '', url);
+    if (!q.trim()) { list.replaceChildren(); status.textContent = 'Type to search practices, members, meetings and pages.'; return; }
+    const result = await search.search(q, { type: type.value, tag: tag.value }, 20);
+    if (mine !== seq) return;
+    list.replaceChildren(...result.hits.map((h) => resultItem(h, result, true)));
+    status.textContent = result.total ? `${result.total} result${result.total === 1 ? '' : 's'} for “${q}”${result.total > 20 ? ', best 20 shown' : ''}` : `No results for “${q}”`;
+  };
+  form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
+  input.addEventListener('input', debounce(run, 60));
+  type.addEventListener('change', run);
+  tag.addEventListener('change', run);
+  page.classList.add('search-ready');
+  run();
+}
+
+if (typeof document !== 'undefined') {
+  const form = document.querySelector('form.search-form[data-index]');
+  if (form) {
+    const search = client(form.dataset.index);
+    form.classList.add('search-ready');
+    headerBox(form, search);
+    const page = document.querySelector('.search-page');
+    if (page) searchPage(page, search);
+  }
+}
