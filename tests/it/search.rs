@@ -159,14 +159,13 @@ fn parity(root: &Path, out: &Path) {
     let (index, fields) = search::open(&dir).unwrap();
     let manifest_path = tree(out).keys().find(|k| k.ends_with("manifest.json")).cloned().unwrap();
     let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join(manifest_path)).unwrap()).unwrap();
-    let tags: Vec<String> = manifest["tags"].as_array().unwrap().iter().map(|t| t[0].as_str().unwrap().to_string()).collect();
+    let tags: Vec<String> =
+        manifest["tags"].as_array().unwrap().iter().map(|t| t[0].as_str().unwrap().to_string()).collect();
     let queries = queries(&meta, &tags);
     assert!(queries.len() >= 100);
 
-    let json: Vec<serde_json::Value> = queries
-        .iter()
-        .map(|q| serde_json::json!({"text": q.text, "type": q.kind, "tag": q.tag}))
-        .collect();
+    let json: Vec<serde_json::Value> =
+        queries.iter().map(|q| serde_json::json!({"text": q.text, "type": q.kind, "tag": q.tag})).collect();
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), serde_json::to_vec(&json).unwrap()).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/parity.mjs");
@@ -182,7 +181,13 @@ fn parity(root: &Path, out: &Path) {
         let filter = query::Filter { kind: q.kind.clone(), tag: q.tag.clone() };
         let tantivy = query::run(&index, &fields, &stems, &filter, 10).unwrap();
         let js_hits = js["hits"].as_array().unwrap();
-        let context = format!("query {:?} type {:?} tag {:?}\ntantivy: {:?}\njs: {js_hits:?}", q.text, q.kind, q.tag, tantivy.iter().map(|h| (h.doc, h.score)).collect::<Vec<_>>());
+        let context = format!(
+            "query {:?} type {:?} tag {:?}\ntantivy: {:?}\njs: {js_hits:?}",
+            q.text,
+            q.kind,
+            q.tag,
+            tantivy.iter().map(|h| (h.doc, h.score)).collect::<Vec<_>>()
+        );
         assert_eq!(tantivy.len(), js_hits.len(), "{context}");
         nonempty += usize::from(!tantivy.is_empty());
         for (i, (t, j)) in tantivy.iter().zip(js_hits).enumerate() {
@@ -193,7 +198,10 @@ fn parity(root: &Path, out: &Path) {
             if js_doc != t.doc {
                 // Only near-ties may swap places.
                 let other = tantivy.iter().find(|h| h.doc == js_doc).map(|h| h.score);
-                assert!(other.is_none_or(|s| (s - t.score).abs() <= tol), "rank {i} differs beyond a near-tie\n{context}");
+                assert!(
+                    other.is_none_or(|s| (s - t.score).abs() <= tol),
+                    "rank {i} differs beyond a near-tie\n{context}"
+                );
             }
             compared += 1;
         }
