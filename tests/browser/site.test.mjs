@@ -22,6 +22,7 @@ const pageTypes = [
   ['review', 'review/'],
   ['page', 'start-here/'],
   ['404', 'no-such-page/'],
+  ['search', 'search/?q=rollback'],
 ];
 const widths = [390, 1280];
 const schemes = ['light', 'dark'];
@@ -68,6 +69,7 @@ for (const [name, path] of pageTypes) {
           if (r.status() >= 400 && !(name === '404' && r.url() === url)) problems.push(`${width}/${scheme} HTTP ${r.status()}: ${r.url()}`);
         });
         const response = await page.goto(url, { waitUntil: 'load' });
+        if (name === 'search') await page.locator('.search-results .search-result').first().waitFor();
         assert.equal(response.status(), name === '404' ? 404 : 200, `status of ${url}`);
         const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
         if (overflow > 1) problems.push(`${width}/${scheme} page scrolls sideways by ${overflow}px`);
@@ -80,7 +82,7 @@ for (const [name, path] of pageTypes) {
     const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
     await page.goto(url);
     const hrefs = await page.$$eval('a[href], link[href], img[src]', (els) => els.map((e) => e.href || e.src));
-    for (const href of new Set(hrefs.map((h) => h.split('#')[0]))) {
+    for (const href of new Set(hrefs.map((h) => h.split('#')[0].split('?')[0]))) {
       if (!href.startsWith(server.origin) || href === url) continue;
       const status = await checkLink(href);
       if (status !== 200) problems.push(`link ${href} answers ${status}`);

@@ -240,7 +240,7 @@ function headerBox(form, search) {
   const status = popup.querySelector('.search-status');
   let seq = 0;
   const links = () => [...list.querySelectorAll('a')];
-  const close = () => { popup.hidden = true; input.setAttribute('aria-expanded', 'false'); };
+  const close = () => { popup.hidden = true; };
   const run = debounce(async () => {
     const q = input.value;
     const mine = ++seq;
@@ -250,10 +250,9 @@ function headerBox(form, search) {
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, false)));
     status.textContent = result.total ? `${result.total} result${result.total === 1 ? '' : 's'}` : 'No results';
     popup.hidden = false;
-    input.setAttribute('aria-expanded', 'true');
   }, 60);
   input.addEventListener('input', run);
-  input.addEventListener('focus', () => { if (list.children.length) { popup.hidden = false; input.setAttribute('aria-expanded', 'true'); } });
+  input.addEventListener('focus', () => { if (list.children.length) popup.hidden = false; });
   form.addEventListener('keydown', (e) => {
     const all = links();
     const at = all.indexOf(document.activeElement);

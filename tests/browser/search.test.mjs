@@ -1,0 +1,121 @@
+// Search in real Chromium: the header box, the /search/ page, filters,
+// keyboard use, hostile content, and a strict Content-Security-Policy.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, dirname } from 'node:path';
+import { repoRoot, basePath, buildSite, serve, launch } from './harness.mjs';
+
+const CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; object-src 'none'; base-uri 'none'";
+let example;
+let hostile;
+let browser;
+
+function hostileCommunity() {
+  const root = mkdtempSync(join(tmpdir(), 'guild-hostile-'));
+  const files = {
+    'community.yaml': 'title: Hostile "<b>" Guild\n',
+    'practices/xss.md': '---\ntitle: "<img src=x onerror=window.__pwned=1> pwnable title"\ntags: ["<svg onload=window.__pwned=1>"]\nsummary: "<script>window.__pwned=1</script> pwnable summary"\n---\npwnable body with <script>window.__pwned=1</script> and <img src=x onerror="window.__pwned=1"> and [link](javascript:window.__pwned=1) and `<iframe src=javascript:window.__pwned=1>`\n',
+    'members/eve.md': '---\nname: "Eve <img src=x onerror=window.__pwned=1> pwnable"\nexpertise: ["<b onmouseover=window.__pwned=1>x</b>"]\n---\npwnable member\n',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  return root;
+}
+
+before(async () => {
+  example = await serve(buildSite(join(repoRoot, 'example-community')), { 'Content-Security-Policy': CSP });
+  hostile = await serve(buildSite(hostileCommunity()), { 'Content-Security-Policy': CSP });
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await example?.close();
+  await hostile?.close();
+});
+
+async function open(server, path, problems) {
+  const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
+  page.on('console', (m) => { if (m.type() === 'error') problems.push(`console: ${m.text()}`); });
+  page.on('pageerror', (e) => problems.push(`page error: ${e.message}`));
+  page.on('dialog', (d) => { problems.push(`dialog opened: ${d.message()}`); d.dismiss(); });
+  await page.goto(`${server.origin}${basePath}${path}`);
+  return page;
+}
+
+test('typing in the header box shows the expected result first, under a strict CSP', async () => {
+  const problems = [];
+  const page = await open(example, 'members/', problems);
+  await page.keyboard.press('/');
+  assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search', '/ focuses the search box');
+  await page.keyboard.type('rollba');
+  await page.locator('#site-search-results .search-result').first().waitFor();
+  assert.equal(await page.locator('#site-search-results .search-result-title').first().textContent(), 'Rollbacks first');
+  assert.match(await page.locator('#site-search-results .search-status').textContent(), /\d+ results?/);
+  assert.ok(await page.locator('#site-search-results mark').count() > 0, 'matched words are marked');
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('#site-search-results').isHidden(), true, 'Esc closes the results');
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('arrow keys and Enter open a result', async () => {
+  const problems = [];
+  const page = await open(example, '', problems);
+  await page.locator('#site-search').click();
+  await page.keyboard.type('incident commander');
+  await page.locator('#site-search-results .search-result').first().waitFor();
+  const first = await page.locator('#site-search-results .search-result-link').first().getAttribute('href');
+  await page.keyboard.press('ArrowDown');
+  assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), first);
+  await Promise.all([page.waitForURL(`**${first}`), page.keyboard.press('Enter')]);
+  assert.match(await page.locator('h1').textContent(), /Incident commander/);
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('the search page keeps the query in the URL and filters narrow results', async () => {
+  const problems = [];
+  const page = await open(example, 'search/?q=deploy', problems);
+  await page.locator('.search-results .search-result').first().waitFor();
+  const all = await page.locator('.search-results .search-result').count();
+  const status = await page.locator('.search-page .search-status').textContent();
+  assert.match(status, /results? for “deploy”/);
+  await page.selectOption('#search-type', 'meeting');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('type') === 'meeting');
+  await page.waitForFunction(() => [...document.querySelectorAll('.search-results .search-result-kind')].every((k) => k.textContent === 'meeting'));
+  const meetings = await page.locator('.search-results .search-result').count();
+  assert.ok(meetings > 0 && meetings < all, `type filter narrows ${all} to ${meetings}`);
+  await page.selectOption('#search-type', '');
+  await page.selectOption('#search-tag', 'canary');
+  await page.waitForFunction(() => new URL(location.href).searchParams.get('tag') === 'canary');
+  await page.waitForFunction((n) => document.querySelectorAll('.search-results .search-result').length < n, all);
+  assert.ok(page.url().includes('q=deploy'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('hostile titles, tags, bodies and queries render as text and run nothing', async () => {
+  const problems = [];
+  const payload = encodeURIComponent('<img src=x onerror=window.__pwned=1> pwnable');
+  const page = await open(hostile, `search/?q=${payload}`, problems);
+  await page.locator('.search-results .search-result').first().waitFor();
+  const titles = await page.locator('.search-results .search-result-title').allTextContents();
+  assert.ok(titles.some((t) => t.includes('<img src=x onerror=window.__pwned=1>')), `payload shown as text: ${titles}`);
+  assert.equal(await page.locator('.search-results img, .search-results script, .search-results svg').count(), 0);
+  await page.locator('#site-search').fill('pwnab');
+  await page.locator('#site-search-results .search-result').first().waitFor();
+  for (const path of ['', 'practices/xss/', 'members/eve/', 'tags/', 'search/?q=%3Cscript%3Ewindow.__pwned%3D1%3C%2Fscript%3E']) {
+    await page.goto(`${hostile.origin}${basePath}${path}`);
+    await page.waitForLoadState('load');
+    assert.equal(await page.evaluate(() => window.__pwned), undefined, `script ran on ${path}`);
+  }
+  assert.equal(await page.evaluate(() => window.__pwned), undefined);
+  assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
+  await page.close();
+});
