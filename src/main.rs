@@ -67,6 +67,9 @@ enum Command {
         /// Output folder
         #[arg(short, long, default_value = "public", value_name = "DIR")]
         output: PathBuf,
+        /// Print how long each stage took
+        #[arg(long)]
+        timings: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -132,7 +135,7 @@ fn main() -> ExitCode {
         return search(&options, &query.join(" "), &filter, *limit, *json, color);
     }
     let (result, format, deny_warnings, output) = match &cli.command {
-        Command::Build { output, common } => {
+        Command::Build { output, common, .. } => {
             let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
             (pipeline::build(&options(common), &out), Format::Human, common.deny_warnings, Some(output.clone()))
         }
@@ -175,6 +178,10 @@ fn main() -> ExitCode {
                 documents(report.documents),
                 diag::summary(counts).unwrap_or_else(|| "no problems".into())
             ),
+        }
+        if matches!(cli.command, Command::Build { timings: true, .. }) {
+            let stages: Vec<String> = report.stages.iter().map(|(name, ms)| format!("{name} {ms} ms")).collect();
+            eprintln!("timings: {}", stages.join(", "));
         }
     }
     if failed { ExitCode::from(1) } else { ExitCode::SUCCESS }

@@ -37,13 +37,18 @@ pub struct Report {
     pub documents: usize,
     pub files_written: usize,
     pub elapsed_ms: u128,
-    /// Time spent on the search index and its export.
-    pub search_ms: u128,
+    /// Milliseconds spent in each stage, in order.
+    pub stages: Vec<(&'static str, u128)>,
 }
 
 impl Report {
     pub fn counts(&self) -> diag::Counts {
         diag::count(&self.diagnostics)
+    }
+
+    /// Milliseconds spent in one stage (0 if it did not run).
+    pub fn stage_ms(&self, name: &str) -> u128 {
+        self.stages.iter().filter(|(n, _)| *n == name).map(|(_, ms)| ms).sum()
     }
 
     pub fn has_errors(&self) -> bool {
@@ -82,6 +87,7 @@ struct Read {
     diagnostics: Vec<Diagnostic>,
     /// Identifies the content the search index is built from.
     fingerprint: String,
+    load_ms: u128,
 }
 
 /// Loads `community.yaml` and every file; `Err(report)` when the config
@@ -95,7 +101,15 @@ fn read(options: &Options, skip: &[PathBuf], started: Instant) -> Result<std::re
     let Some(config) = config else {
         diag::sort(&mut diagnostics);
         let elapsed_ms = started.elapsed().as_millis();
-        return Ok(Err(Report { root, diagnostics, texts, documents: 0, files_written: 0, elapsed_ms, search_ms: 0 }));
+        return Ok(Err(Report {
+            root,
+            diagnostics,
+            texts,
+            documents: 0,
+            files_written: 0,
+            elapsed_ms,
+            stages: Vec::new(),
+        }));
     };
     let mut loaded = load::sources(&config, skip)?;
     diagnostics.append(&mut loaded.diagnostics);
@@ -106,7 +120,8 @@ fn read(options: &Options, skip: &[PathBuf], started: Instant) -> Result<std::re
             .into_iter()
             .chain(loaded.sources.iter().flat_map(|s| [s.path.as_str().as_bytes(), s.text.as_bytes()])),
     );
-    Ok(Ok(Read { root, config, loaded, texts, diagnostics, fingerprint }))
+    let load_ms = started.elapsed().as_millis();
+    Ok(Ok(Read { root, config, loaded, texts, diagnostics, fingerprint, load_ms }))
 }
 
 struct Linked {
@@ -119,19 +134,23 @@ struct Linked {
 
 /// Parses and links what `read` loaded.
 fn link(options: &Options, read: Read, started: Instant) -> Linked {
-    let Read { root, config, loaded, mut texts, mut diagnostics, fingerprint } = read;
+    let Read { root, config, loaded, mut texts, mut diagnostics, fingerprint, load_ms } = read;
+    let parse_started = Instant::now();
     let (documents, parse_diagnostics) = parse::all(&loaded.sources, config.raw_html);
+    let parse_ms = parse_started.elapsed().as_millis();
     diagnostics.extend(parse_diagnostics);
     for s in loaded.sources {
         texts.insert(s.path, s.text);
     }
+    let link_started = Instant::now();
     let link_options = link::Options { drafts: options.drafts, base_url: options.base_url.clone() };
     let (site, link_diagnostics) = link::site(documents, loaded.statics, &config, &link_options);
     diagnostics.extend(link_diagnostics);
     diag::sort(&mut diagnostics);
+    let stages = vec![("load", load_ms), ("parse", parse_ms), ("link", link_started.elapsed().as_millis())];
     let documents = site.docs.len();
     let elapsed_ms = started.elapsed().as_millis();
-    let report = Report { root, diagnostics, texts, documents, files_written: 0, elapsed_ms, search_ms: 0 };
+    let report = Report { root, diagnostics, texts, documents, files_written: 0, elapsed_ms, stages };
     Linked { config, site, templates: loaded.templates, fingerprint, report }
 }
 
@@ -173,19 +192,19 @@ pub fn build(options: &Options, out: &Path) -> Result<Report> {
     let _lock = write::lock(&out)?;
     let theme = render::theme::load(&linked.config, &linked.templates)?;
 
-    let search_started = Instant::now();
+    let stage = Instant::now();
     let export = index_and_export(&report.root, &linked.site, &linked.fingerprint)?;
-    report.search_ms = search_started.elapsed().as_millis();
+    report.stages.push(("search", stage.elapsed().as_millis()));
 
+    let stage = Instant::now();
     let search_ui = render::SearchUi { manifest: linked.site.urls.href(&export.manifest) };
-    let mut outputs = render::site(
-        &linked.site,
-        &linked.config,
-        &theme,
-        &render::Options { today: options.today, search: Some(search_ui) },
-    )?;
+    let render_options = render::Options { today: options.today, search: Some(search_ui) };
+    let mut outputs = render::site(&linked.site, &linked.config, &theme, &render_options)?;
     outputs.extend(export.files);
+    report.stages.push(("render", stage.elapsed().as_millis()));
+    let stage = Instant::now();
     write::site(&out, &outputs, &linked.site.statics)?;
+    report.stages.push(("write", stage.elapsed().as_millis()));
     report.files_written = outputs.len() + linked.site.statics.len();
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)

@@ -23,6 +23,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 use std::hash::Hasher as _;
 
+use rayon::prelude::*;
 use tantivy::postings::Postings;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
@@ -57,7 +58,7 @@ pub struct Layout {
     pub firsts: Vec<String>,
     /// Output path of each shard.
     pub shard_files: Vec<String>,
-    /// Output path of each document file, by tantivy doc id.
+    /// Output path of each document file, by site document id.
     pub doc_files: Vec<String>,
     pub manifest: String,
     pub filters: String,
@@ -81,47 +82,61 @@ pub fn export(built: &Built, site: &Site) -> Result<Export> {
     let err = |e: tantivy::TantivyError| Error::Search { path: "search index".into(), message: e.to_string() };
     let reader = built.index.reader().map_err(err)?;
     let searcher = reader.searcher();
-    let segments = searcher.segment_readers();
     let num_docs = searcher.num_docs();
-    let mut by_stem: BTreeMap<String, Vec<FieldPostings>> = BTreeMap::new();
-    let mut averages = Vec::new();
-    let mut site_doc: Vec<usize> = Vec::new();
-    if let Some(segment) = segments.first() {
+    // Per stem, per field: document frequency and postings, gathered over
+    // every segment (the index is not merged: that would cost a rewrite).
+    let mut gathered: BTreeMap<String, [(u64, Vec<(u32, u32, u8)>); 5]> = BTreeMap::new();
+    let mut tokens = [0u64; 5];
+    for segment in searcher.segment_readers() {
         let column = segment.fast_fields().u64("doc").map_err(err)?;
-        site_doc = (0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as usize).collect();
-        for (field_index, (field, (_, boost))) in built.fields.text.iter().zip(TEXT_FIELDS).enumerate() {
+        let site_doc: Vec<u32> = (0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect();
+        for (field_index, field) in built.fields.text.iter().enumerate() {
             let inverted = segment.inverted_index(*field).map_err(err)?;
             let norms = segment.get_fieldnorms_reader(*field).map_err(err)?;
-            let average = inverted.total_num_tokens() as f32 / num_docs.max(1) as f32;
-            averages.push(average);
+            tokens[field_index] += inverted.total_num_tokens();
             let mut stream = inverted.terms().stream().map_err(|e| Error::read("search index", e))?;
             while stream.advance() {
                 let Ok(stem) = std::str::from_utf8(stream.key()) else { continue };
                 let info = stream.value().clone();
-                let weight = idf(u64::from(info.doc_freq), num_docs) * (1.0 + K1) * boost;
-                let mut postings = Vec::with_capacity(info.doc_freq as usize);
+                let entry = match gathered.get_mut(stem) {
+                    Some(e) => e,
+                    None => gathered.entry(stem.to_string()).or_default(),
+                };
+                let (doc_freq, postings) = &mut entry[field_index];
+                *doc_freq += u64::from(info.doc_freq);
+                postings.reserve(info.doc_freq as usize);
                 let mut segment_postings = inverted
                     .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
                     .map_err(|e| Error::read("search index", e))?;
                 let mut doc = segment_postings.doc();
                 while doc != TERMINATED {
-                    postings.push((doc, segment_postings.term_freq(), norms.fieldnorm_id(doc)));
+                    postings.push((site_doc[doc as usize], segment_postings.term_freq(), norms.fieldnorm_id(doc)));
                     doc = segment_postings.advance();
                 }
-                by_stem.entry(stem.to_string()).or_default().push(FieldPostings {
-                    field: field_index,
-                    weight,
-                    postings,
-                });
             }
         }
     }
+    // tantivy's BM25 statistics are over the whole index, as here.
+    let averages: Vec<f32> = tokens.iter().map(|&t| t as f32 / num_docs.max(1) as f32).collect();
+    let mut by_stem: BTreeMap<String, Vec<FieldPostings>> = BTreeMap::new();
+    for (stem, fields) in gathered {
+        let mut list = Vec::new();
+        for (field, ((doc_freq, mut postings), (_, boost))) in fields.into_iter().zip(TEXT_FIELDS).enumerate() {
+            if doc_freq == 0 {
+                continue;
+            }
+            // The export speaks in site order, whatever order tantivy's
+            // indexing threads gave the documents.
+            postings.sort_unstable_by_key(|p| p.0);
+            let weight = idf(doc_freq, num_docs) * (1.0 + K1) * boost;
+            list.push(FieldPostings { field, weight, postings });
+        }
+        by_stem.insert(stem, list);
+    }
 
     // Shards over the sorted surface words.
-    let mut stem_json: HashMap<&str, String> = HashMap::new();
-    for (stem, fields) in &by_stem {
-        stem_json.insert(stem.as_str(), stem_block(stem, fields));
-    }
+    let stem_json: HashMap<&str, String> =
+        by_stem.par_iter().map(|(stem, fields)| (stem.as_str(), stem_block(stem, fields))).collect();
     let mut shards: Vec<(String, String)> = Vec::new(); // (first word, json)
     let mut words_part = String::new();
     let mut stems_part = String::new();
@@ -164,32 +179,34 @@ pub fn export(built: &Built, site: &Site) -> Result<Export> {
     if !in_shard.is_empty() {
         flush(&first, &mut words_part, &mut stems_part, &mut in_shard, &mut shards);
     }
-
-    // Filters and per-document files, by tantivy doc id.
+    // Filters and per-document files, by site document id.
     let mut by_type: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut by_tag: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut tag_names: BTreeMap<&str, &str> = BTreeMap::new();
-    let mut doc_json = Vec::with_capacity(site_doc.len());
-    for (tantivy_doc, &id) in site_doc.iter().enumerate() {
-        let d = &site.docs[id];
-        by_type.entry(d.kind.name()).or_default().push(tantivy_doc as u32);
+    for (id, d) in site.docs.iter().enumerate() {
+        by_type.entry(d.kind.name()).or_default().push(id as u32);
         for t in d.meta.tags() {
-            by_tag.entry(&t.slug).or_default().push(tantivy_doc as u32);
+            by_tag.entry(&t.slug).or_default().push(id as u32);
             tag_names.entry(&t.slug).or_insert(&t.name);
         }
-        let tags: Vec<&str> = d.meta.tags().iter().map(|t| t.name.as_str()).collect();
-        let summary = d.practice().and_then(|p| p.summary.as_deref()).unwrap_or("");
-        let excerpt = excerpt(&d.plain_text);
-        doc_json.push(format!(
-            "{{\"t\":{},\"u\":{},\"k\":{},\"g\":{},\"s\":{},\"x\":{}}}",
-            json_string(&d.title),
-            json_string(&site.urls.href(&d.url)),
-            json_string(d.kind.name()),
-            serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
-            json_string(summary),
-            json_string(&excerpt)
-        ));
     }
+    let doc_json: Vec<String> = site
+        .docs
+        .par_iter()
+        .map(|d| {
+            let tags: Vec<&str> = d.meta.tags().iter().map(|t| t.name.as_str()).collect();
+            let summary = d.practice().and_then(|p| p.summary.as_deref()).unwrap_or("");
+            format!(
+                "{{\"t\":{},\"u\":{},\"k\":{},\"g\":{},\"s\":{},\"x\":{}}}",
+                json_string(&d.title),
+                json_string(&site.urls.href(&d.url)),
+                json_string(d.kind.name()),
+                serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
+                json_string(summary),
+                json_string(&excerpt(&d.plain_text))
+            )
+        })
+        .collect();
     let ids = |list: &[u32]| -> String {
         let mut prev = 0;
         let parts: Vec<String> = list

@@ -12,13 +12,15 @@ pub mod cache;
 pub mod export;
 pub mod query;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
 
 use rayon::prelude::*;
 use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, Stemmer, StopWordFilter, TextAnalyzer, TokenStream,
+    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
+    TokenStream, Tokenizer,
 };
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
@@ -77,11 +79,17 @@ pub fn schema() -> (Schema, Fields) {
 
 /// The full analyzer: tokens as tantivy indexes them.
 pub fn analyzer() -> TextAnalyzer {
+    analyzer_recording(None)
+}
+
+/// The full analyzer, optionally recording every surface word (the token
+/// just before stemming) with its stem into `record`.
+fn analyzer_recording(record: Option<Arc<Mutex<HashMap<String, String>>>>) -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(StopWordFilter::new(Language::English).expect("tantivy ships English stop words"))
-        .filter(Stemmer::new(Language::English))
+        .filter(CachedStemmer { shared: record })
         .build()
 }
 
@@ -150,6 +158,11 @@ pub struct Built {
 }
 
 /// Indexes every document of the site into `dir` (created or emptied).
+///
+/// The indexing threads share the work, so tantivy's document ids (one
+/// segment per thread, not merged) do not follow the site's order; the
+/// `doc` fast field maps them back, and the export and `query::run` speak
+/// in site order.
 pub fn index(site: &Site, dir: &Path) -> Result<Built> {
     let (schema, fields) = schema();
     if dir.exists() {
@@ -157,33 +170,43 @@ pub fn index(site: &Site, dir: &Path) -> Result<Built> {
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let index = Index::create_in_dir(dir, schema).map_err(|e| search_error(dir, e))?;
-    index.tokenizers().register(ANALYZER, analyzer());
+    // The surface words and their stems are recorded as tantivy
+    // tokenizes, rather than by tokenizing everything a second time.
+    let seen = Arc::new(Mutex::new(HashMap::new()));
+    index.tokenizers().register(ANALYZER, analyzer_recording(Some(seen.clone())));
 
-    let texts: Vec<DocText> = (0..site.docs.len()).into_par_iter().map(|id| doc_text(site, id)).collect();
-    let words = surface_words(&texts);
-
-    // One thread: documents get ids in site order, in one segment.
-    let mut writer: IndexWriter = index.writer_with_num_threads(1, 400_000_000).map_err(|e| search_error(dir, e))?;
-    for (id, t) in texts.iter().enumerate() {
-        let mut doc = TantivyDocument::default();
-        for (field, text) in fields.text.iter().zip(&t.fields) {
-            doc.add_text(*field, text);
-        }
-        doc.add_text(fields.kind, t.kind.name());
-        for tag in &t.tags {
-            doc.add_text(fields.tag, tag);
-        }
-        doc.add_text(fields.url, &t.url);
-        doc.add_text(fields.title_stored, &t.title);
-        doc.add_u64(fields.doc, id as u64);
+    let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
+    let mut writer: IndexWriter =
+        index.writer_with_num_threads(threads, 200_000_000 * threads).map_err(|e| search_error(dir, e))?;
+    let docs: Vec<TantivyDocument> = (0..site.docs.len())
+        .into_par_iter()
+        .map(|id| {
+            let t = doc_text(site, id);
+            let mut doc = TantivyDocument::default();
+            for (field, text) in fields.text.iter().zip(&t.fields) {
+                doc.add_text(*field, text);
+            }
+            doc.add_text(fields.kind, t.kind.name());
+            for tag in &t.tags {
+                doc.add_text(fields.tag, tag);
+            }
+            doc.add_text(fields.url, &t.url);
+            doc.add_text(fields.title_stored, &t.title);
+            doc.add_u64(fields.doc, id as u64);
+            doc
+        })
+        .collect();
+    for doc in docs {
         writer.add_document(doc).map_err(|e| search_error(dir, e))?;
     }
     writer.commit().map_err(|e| search_error(dir, e))?;
-    let segments = index.searchable_segment_ids().map_err(|e| search_error(dir, e))?;
-    if segments.len() > 1 {
-        writer.merge(&segments).wait().map_err(|e| search_error(dir, e))?;
-    }
     writer.wait_merging_threads().map_err(|e| search_error(dir, e))?;
+    // Snippets and queries on this handle should not keep recording.
+    index.tokenizers().register(ANALYZER, analyzer());
+    let words: BTreeMap<String, String> = match Arc::try_unwrap(seen) {
+        Ok(m) => m.into_inner().unwrap_or_default().into_iter().collect(),
+        Err(shared) => shared.lock().map(|s| s.clone().into_iter().collect()).unwrap_or_default(),
+    };
     Ok(Built { index, fields, words })
 }
 
@@ -195,33 +218,101 @@ pub fn open(dir: &Path) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
-/// Surface words of all documents, each mapped to the stem the full
-/// analyzer gives it.
-fn surface_words(texts: &[DocText]) -> BTreeMap<String, String> {
-    let sets: Vec<BTreeSet<String>> = texts
-        .par_iter()
-        .map(|t| {
-            let mut a = surface_analyzer();
-            let mut set = BTreeSet::new();
-            for text in &t.fields {
-                set.extend(tokens(&mut a, text));
-            }
-            set
-        })
-        .collect();
-    let mut all = BTreeSet::new();
-    for s in sets {
-        all.extend(s);
+/// English stemming with a cache. The algorithm is tantivy's own
+/// (Snowball English from the same `frostem` crate tantivy's `Stemmer`
+/// uses; a test holds the two equal); the cache maps each surface word to
+/// its stem once per tokenizer clone, which saves most of the stemming in
+/// a corpus where words repeat. When `shared` is set, each clone hands its
+/// surface-to-stem pairs over when dropped: that is the dictionary the
+/// export needs, gathered without tokenizing anything twice.
+#[derive(Clone)]
+struct CachedStemmer {
+    shared: Option<Arc<Mutex<HashMap<String, String>>>>,
+}
+
+impl TokenFilter for CachedStemmer {
+    type Tokenizer<T: Tokenizer> = CachedStemmerTokenizer<T>;
+
+    fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerTokenizer<T> {
+        CachedStemmerTokenizer {
+            inner,
+            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            cache: HashMap::new(),
+            shared: self.shared,
+        }
     }
-    let all: Vec<String> = all.into_iter().collect();
-    let stems: Vec<Option<String>> = all
-        .par_chunks(4096)
-        .flat_map_iter(|chunk| {
-            let mut a = analyzer();
-            chunk.iter().map(move |w| tokens(&mut a, w).into_iter().next()).collect::<Vec<_>>()
-        })
-        .collect();
-    all.into_iter().zip(stems).filter_map(|(w, s)| s.map(|s| (w, s))).collect()
+}
+
+struct CachedStemmerTokenizer<T> {
+    inner: T,
+    stemmer: frostem::Stemmer,
+    cache: HashMap<String, String>,
+    shared: Option<Arc<Mutex<HashMap<String, String>>>>,
+}
+
+impl<T: Clone> Clone for CachedStemmerTokenizer<T> {
+    fn clone(&self) -> Self {
+        CachedStemmerTokenizer {
+            inner: self.inner.clone(),
+            stemmer: self.stemmer,
+            cache: HashMap::new(),
+            shared: self.shared.clone(),
+        }
+    }
+}
+
+impl<T> Drop for CachedStemmerTokenizer<T> {
+    fn drop(&mut self) {
+        if let Some(shared) = &self.shared
+            && !self.cache.is_empty()
+            && let Ok(mut shared) = shared.lock()
+        {
+            shared.extend(self.cache.drain());
+        }
+    }
+}
+
+impl<T: Tokenizer> Tokenizer for CachedStemmerTokenizer<T> {
+    type TokenStream<'a> = CachedStemmerStream<'a, T::TokenStream<'a>>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> Self::TokenStream<'a> {
+        CachedStemmerStream { tail: self.inner.token_stream(text), stemmer: self.stemmer, cache: &mut self.cache }
+    }
+}
+
+struct CachedStemmerStream<'a, S> {
+    tail: S,
+    stemmer: frostem::Stemmer,
+    cache: &'a mut HashMap<String, String>,
+}
+
+impl<S: TokenStream> TokenStream for CachedStemmerStream<'_, S> {
+    fn advance(&mut self) -> bool {
+        if !self.tail.advance() {
+            return false;
+        }
+        let token = self.tail.token_mut();
+        match self.cache.get(&token.text) {
+            Some(stem) => {
+                token.text.clear();
+                token.text.push_str(stem);
+            }
+            None => {
+                let stem = self.stemmer.stem(&token.text).into_owned();
+                let surface = std::mem::replace(&mut token.text, stem.clone());
+                self.cache.insert(surface, stem);
+            }
+        }
+        true
+    }
+
+    fn token(&self) -> &Token {
+        self.tail.token()
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        self.tail.token_mut()
+    }
 }
 
 fn search_error(path: &Path, e: tantivy::TantivyError) -> Error {
@@ -231,4 +322,48 @@ fn search_error(path: &Path, e: tantivy::TantivyError) -> Error {
 /// Where the index of a community is cached: hidden, so `load` skips it.
 pub fn cache_dir(root: &Path) -> PathBuf {
     root.join(".guild").join("search-index")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// tantivy's own English analyzer, for comparison.
+    fn tantivy_english() -> TextAnalyzer {
+        TextAnalyzer::builder(SimpleTokenizer::default())
+            .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
+            .filter(LowerCaser)
+            .filter(StopWordFilter::new(Language::English).expect("stop words"))
+            .filter(tantivy::tokenizer::Stemmer::new(Language::English))
+            .build()
+    }
+
+    #[test]
+    fn cached_stemmer_equals_tantivys_stemmer() {
+        let text = "Deploying deployments deployed; rollbacks rolled back. Running runners ran generously, \
+                    organisational organizations' Ünïcödé café naïve résumés caresses ponies ties caress cats \
+                    happily relational conditional rational valenci hesitanci digitizer conformabli radicalli \
+                    differentli vileli analogousli vietnamization predication operator feudalism decisiveness";
+        let mut ours = analyzer();
+        let mut theirs = tantivy_english();
+        // Twice, so the second pass is served from the cache.
+        for _ in 0..2 {
+            assert_eq!(tokens(&mut ours, text), tokens(&mut theirs, text));
+        }
+    }
+
+    #[test]
+    fn recording_analyzer_collects_surface_words_and_stems() {
+        let shared = Arc::new(Mutex::new(HashMap::new()));
+        {
+            let mut a = analyzer_recording(Some(shared.clone()));
+            let mut clone = a.clone();
+            assert_eq!(tokens(&mut a, "The deployments"), ["deploy"]);
+            assert_eq!(tokens(&mut clone, "rollbacks"), ["rollback"]);
+        }
+        let words = shared.lock().unwrap().clone();
+        assert_eq!(words.get("deployments").map(String::as_str), Some("deploy"));
+        assert_eq!(words.get("rollbacks").map(String::as_str), Some("rollback"));
+        assert!(!words.contains_key("the"), "stop words are not surface words");
+    }
 }

@@ -107,7 +107,7 @@ pub struct Filter {
 /// One result.
 #[derive(Debug, Clone, PartialEq)]
 pub struct Hit {
-    /// The document's id in the index (and in the export).
+    /// The document's id in site order (as in the export).
     pub doc: u32,
     pub score: f32,
     pub title: String,
@@ -145,7 +145,8 @@ pub fn query(fields: &Fields, stems: &[String], filter: &Filter) -> Box<dyn Quer
     }
 }
 
-/// Runs a query; best first, ties to the lower document id.
+/// Runs a query; best first, ties to the lower document id (site order,
+/// as the browser client breaks them).
 pub fn run(index: &Index, fields: &Fields, stems: &[String], filter: &Filter, limit: usize) -> Result<Vec<Hit>> {
     let err = |e: tantivy::TantivyError| Error::Search { path: "search index".into(), message: e.to_string() };
     if stems.is_empty() || limit == 0 {
@@ -154,15 +155,27 @@ pub fn run(index: &Index, fields: &Fields, stems: &[String], filter: &Filter, li
     let reader = index.reader().map_err(err)?;
     let searcher = reader.searcher();
     let q = query(fields, stems, filter);
-    let top = searcher.search(&*q, &TopDocs::with_limit(limit).order_by_score()).map_err(err)?;
+    // A margin past the limit lets ties at the cut be broken by site order
+    // rather than by tantivy's own (thread-dependent) document ids.
+    let top = searcher.search(&*q, &TopDocs::with_limit(limit + 16).order_by_score()).map_err(err)?;
+    let mut top: Vec<(f32, tantivy::DocAddress, u32)> = top
+        .into_iter()
+        .map(|(score, address)| {
+            let segment = searcher.segment_reader(address.segment_ord);
+            let site_id = segment.fast_fields().u64("doc").ok().and_then(|c| c.first(address.doc_id)).unwrap_or(0);
+            (score, address, site_id as u32)
+        })
+        .collect();
+    top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
+    top.truncate(limit);
     let snippets = SnippetGenerator::create(&searcher, &*q, fields.body()).map_err(err)?;
     let mut hits = Vec::with_capacity(top.len());
-    for (score, address) in top {
+    for (score, address, site_id) in top {
         let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("").to_string();
         let snippet = snippets.snippet_from_doc(&doc);
         hits.push(Hit {
-            doc: address.doc_id,
+            doc: site_id,
             score,
             title: text(fields.title_stored),
             url: text(fields.url),
