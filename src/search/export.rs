@@ -50,6 +50,9 @@ struct FieldPostings {
     postings: Vec<(u32, u32, u8)>,
 }
 
+/// One field's document frequency and (site doc, tf, norm id) postings.
+type Gathered = (u64, Vec<(u32, u32, u8)>);
+
 /// What `guild search` and the benchmark need to plan queries like the
 /// browser does.
 #[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
@@ -85,7 +88,7 @@ pub fn export(built: &Built, site: &Site) -> Result<Export> {
     let num_docs = searcher.num_docs();
     // Per stem, per field: document frequency and postings, gathered over
     // every segment (the index is not merged: that would cost a rewrite).
-    let mut gathered: BTreeMap<String, [(u64, Vec<(u32, u32, u8)>); 5]> = BTreeMap::new();
+    let mut gathered: BTreeMap<String, [Gathered; 5]> = BTreeMap::new();
     let mut tokens = [0u64; 5];
     for segment in searcher.segment_readers() {
         let column = segment.fast_fields().u64("doc").map_err(err)?;
