@@ -312,24 +312,25 @@ impl Fields {
         }
     }
 
+    /// A nested mapping; `example` shows one indented line of it for the
+    /// help text. Null or absent is no mapping, silently.
+    fn mapping(&mut self, key: &str, example: &str) -> Option<(serde_yaml::Mapping, Span)> {
+        let (value, span) = self.take(key)?;
+        match value {
+            Value::Mapping(m) => Some((m, span)),
+            Value::Null => None,
+            other => {
+                let help = format!("write `{key}:` and indented `{example}` lines below it");
+                self.type_error(key, span, "a mapping", &other, help);
+                None
+            }
+        }
+    }
+
     /// A nested mapping of text keys to text values, in file order.
     pub fn text_map(&mut self, key: &str) -> Vec<(String, String, Span)> {
-        let Some((value, span)) = self.take(key) else {
+        let Some((mapping, span)) = self.mapping(key, "name: value") else {
             return Vec::new();
-        };
-        let mapping = match value {
-            Value::Mapping(m) => m,
-            Value::Null => return Vec::new(),
-            other => {
-                self.type_error(
-                    key,
-                    span,
-                    "a mapping",
-                    &other,
-                    format!("write `{key}:` and indented `name: value` lines below it"),
-                );
-                return Vec::new();
-            }
         };
         let mut out = Vec::new();
         for (k, v) in mapping {
@@ -348,22 +349,8 @@ impl Fields {
 
     /// A nested mapping of text keys to lists of text (e.g. `collections`).
     pub fn list_map(&mut self, key: &str) -> Vec<(String, Vec<String>, Span)> {
-        let Some((value, span)) = self.take(key) else {
+        let Some((mapping, span)) = self.mapping(key, "name: [a, b]") else {
             return Vec::new();
-        };
-        let mapping = match value {
-            Value::Mapping(m) => m,
-            Value::Null => return Vec::new(),
-            other => {
-                self.type_error(
-                    key,
-                    span,
-                    "a mapping",
-                    &other,
-                    format!("write `{key}:` and indented `name: [a, b]` lines below it"),
-                );
-                return Vec::new();
-            }
         };
         let mut out = Vec::new();
         for (k, v) in mapping {

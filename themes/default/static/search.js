@@ -127,7 +127,10 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     const b = f32(manifest.b);
     manifest.normCache = manifest.avg.map((avg) => manifest.norms.map((n) => f32(k1 * f32(f32(1 - b) + f32(f32(b * n) / f32(avg))))));
   }
-  const scores = new Map();
+  // Dense arrays: one slot per document beats a Map by far at 10,000 docs.
+  const scores = new Float64Array(manifest.docs);
+  const seen = new Uint8Array(manifest.docs);
+  const matched = [];
   for (const fields of stems.values()) {
     for (const [field, weight, postings] of fields) {
       const w = f32(weight);
@@ -136,8 +139,8 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
       for (let i = 0; i < postings.length; i += 3) {
         doc += postings[i];
         const tf = postings[i + 1];
-        const s = f32(w * f32(tf / f32(tf + norms[postings[i + 2]])));
-        scores.set(doc, (scores.get(doc) || 0) + s);
+        scores[doc] += f32(w * f32(tf / f32(tf + norms[postings[i + 2]])));
+        if (!seen[doc]) { seen[doc] = 1; matched.push(doc); }
       }
     }
   }
@@ -152,7 +155,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     }
   }
   const hits = [];
-  for (const [doc, score] of scores) if (!allowed || allowed.has(doc)) hits.push({ doc, score: f32(score) });
+  for (const doc of matched) if (!allowed || allowed.has(doc)) hits.push({ doc, score: f32(scores[doc]) });
   hits.sort((x, y) => y.score - x.score || x.doc - y.doc);
   return { hits: hits.slice(0, limit), total: hits.length, surface, prefix: p.words.prefix };
 }
