@@ -46,6 +46,9 @@ pub struct Fields {
     pub tag: Field,
     pub url: Field,
     pub title_stored: Field,
+    /// The start of the body, stored for `guild search` snippets (the body
+    /// itself is indexed, not stored: storing it all costs build time).
+    pub snippet_text: Field,
     pub doc: Field,
 }
 
@@ -65,16 +68,16 @@ pub fn schema() -> (Schema, Fields) {
     let text = TextOptions::default().set_indexing_options(indexing);
     let mut fields = Vec::new();
     for (name, _) in TEXT_FIELDS {
-        let options = if *name == "body" { text.clone().set_stored() } else { text.clone() };
-        fields.push(b.add_text_field(name, options));
+        fields.push(b.add_text_field(name, text.clone()));
     }
     let kind = b.add_text_field("kind", STRING | STORED);
     let tag = b.add_text_field("tag", STRING);
     let url = b.add_text_field("url", STORED);
     let title_stored = b.add_text_field("title_text", STORED);
+    let snippet_text = b.add_text_field("snippet_text", STORED);
     let doc = b.add_u64_field("doc", STORED | FAST);
     let text: [Field; 5] = [fields[0], fields[1], fields[2], fields[3], fields[4]];
-    (b.build(), Fields { text, kind, tag, url, title_stored, doc })
+    (b.build(), Fields { text, kind, tag, url, title_stored, snippet_text, doc })
 }
 
 /// The full analyzer: tokens as tantivy indexes them.
@@ -149,6 +152,20 @@ fn doc_text(site: &Site, id: usize) -> DocText {
     }
 }
 
+/// Bytes of body text kept for `guild search` snippets.
+const SNIPPET_SOURCE_BYTES: usize = 8 * 1024;
+
+fn snippet_source(body: &str) -> &str {
+    if body.len() <= SNIPPET_SOURCE_BYTES {
+        return body;
+    }
+    let mut end = SNIPPET_SOURCE_BYTES;
+    while !body.is_char_boundary(end) {
+        end -= 1;
+    }
+    &body[..end]
+}
+
 /// A built index and what the exporter and `guild search` need beside it.
 pub struct Built {
     pub index: Index,
@@ -192,6 +209,7 @@ pub fn index(site: &Site, dir: &Path) -> Result<Built> {
             }
             doc.add_text(fields.url, &t.url);
             doc.add_text(fields.title_stored, &t.title);
+            doc.add_text(fields.snippet_text, snippet_source(&t.fields[4]));
             doc.add_u64(fields.doc, id as u64);
             doc
         })

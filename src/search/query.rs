@@ -173,7 +173,7 @@ pub fn run(index: &Index, fields: &Fields, stems: &[String], filter: &Filter, li
     for (score, address, site_id) in top {
         let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("").to_string();
-        let snippet = snippets.snippet_from_doc(&doc);
+        let snippet = snippets.snippet(&text(fields.snippet_text));
         hits.push(Hit {
             doc: site_id,
             score,
