@@ -14,6 +14,7 @@ pub mod parse;
 pub mod pipeline;
 pub mod render;
 pub mod search;
+pub mod session;
 pub mod source;
 pub mod url;
 pub mod write;

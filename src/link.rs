@@ -99,8 +99,11 @@ pub struct Options {
 }
 
 /// Links parsed documents into a site.
+///
+/// Documents come shared: `serve` keeps them between rebuilds and re-parses
+/// only the files that changed.
 pub fn site(
-    documents: Vec<Document>,
+    documents: Vec<Arc<Document>>,
     statics: Vec<StaticFile>,
     config: &Config,
     options: &Options,
@@ -110,7 +113,7 @@ pub fn site(
 
     // Drafts are left out, but remembered so links to them explain why.
     let mut drafts = HashSet::new();
-    let mut documents: Vec<Document> = documents
+    let mut documents: Vec<Arc<Document>> = documents
         .into_iter()
         .filter(|d| {
             let draft = d.practice().is_some_and(|p| p.status == Status::Draft);
@@ -123,7 +126,7 @@ pub fn site(
         .collect();
     documents.sort_by(|a, b| a.path.cmp(&b.path));
     let documents = drop_collisions(documents, &statics, &mut diagnostics);
-    let docs: Vec<Arc<Document>> = documents.into_iter().map(Arc::new).collect();
+    let docs = documents;
 
     let index = Index::new(&docs, &statics, &drafts);
     let resolved: Vec<Resolved> =
@@ -298,10 +301,10 @@ fn sort_title(title: &str) -> String {
 /// Reports documents whose URL another document, a static file or a
 /// generated page already has, and leaves them out.
 fn drop_collisions(
-    documents: Vec<Document>,
+    documents: Vec<Arc<Document>>,
     statics: &[StaticFile],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Document> {
+) -> Vec<Arc<Document>> {
     enum Owner {
         Generated,
         Static(SourcePath),

@@ -40,11 +40,12 @@ pub struct Loaded {
 }
 
 /// Folders with a meaning of their own at the community root.
-const STATIC_DIR: &str = "static";
-const TEMPLATES_DIR: &str = "templates";
+const STATIC_PREFIX: &str = "static/";
+const TEMPLATES_PREFIX: &str = "templates/";
 const THEMES_DIR: &str = "themes";
 
 enum Found {
+    Problem(Diagnostic),
     Markdown(SourcePath, PathBuf),
     Static(StaticFile),
     Template(String, PathBuf),
@@ -60,26 +61,26 @@ pub fn config_text(root: &Path) -> Result<String> {
 /// Walks the community root and reads every file the site is made of.
 /// `skip` lists folders never to enter (the output folder).
 pub fn sources(config: &Config, skip: &[PathBuf]) -> Result<Loaded> {
+    let found = walk(config, skip)?;
+    let read: Vec<FileState> = found.into_par_iter().map(|(_, f)| read_found(config, f)).collect();
+    assemble(read)
+}
+
+/// The files the walk considers, with their paths relative to the root.
+fn walk(config: &Config, skip: &[PathBuf]) -> Result<Vec<(String, Found)>> {
     let root = &config.root;
     let canonical_root = root.canonicalize().map_err(|e| Error::read(root, e))?;
     let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
     let mut found = Vec::new();
-    let mut diagnostics = Vec::new();
     let walker = WalkDir::new(root).follow_links(false).sort_by_file_name().into_iter().filter_entry(|e| {
+        if e.depth() == 0 {
+            return true;
+        }
         let name = e.file_name().to_string_lossy();
-        if e.depth() > 0 && name.starts_with('.') {
-            return false;
-        }
-        if e.depth() == 1 && e.file_type().is_dir() && name == THEMES_DIR {
-            return false;
-        }
-        if e.file_type().is_dir()
-            && !skip.is_empty()
-            && let Ok(c) = e.path().canonicalize()
-        {
-            return !skip.contains(&c);
-        }
-        true
+        let is_dir = e.file_type().is_dir();
+        !(name.starts_with('.')
+            || (is_dir && e.depth() == 1 && name == THEMES_DIR)
+            || (is_dir && skipped(&skip, e.path())))
     });
     for entry in walker {
         let entry = match entry {
@@ -96,94 +97,148 @@ pub fn sources(config: &Config, skip: &[PathBuf]) -> Result<Loaded> {
         let Ok(rel) = entry.path().strip_prefix(root) else {
             continue;
         };
-        let rel_str = rel.to_string_lossy().replace('\\', "/");
-        let name = entry.file_name().to_string_lossy();
-        if is_editor_temp(&name) {
-            continue;
-        }
-        let source_path = SourcePath::new(&rel_str);
-        let mut absolute = entry.path().to_path_buf();
-        if entry.path_is_symlink() {
-            match std::fs::canonicalize(entry.path()) {
-                Ok(target) if !target.starts_with(&canonical_root) => {
-                    diagnostics.push(
-                        Diagnostic::warning("symlink-outside", "symlink points outside the community; it was skipped")
-                            .in_file(&source_path)
-                            .help("copy the file into the repository instead of linking to it"),
-                    );
-                    continue;
-                }
-                Ok(target) if target.is_dir() => {
-                    diagnostics.push(
-                        Diagnostic::warning("symlink-folder", "symlinked folders are not followed; it was skipped")
-                            .in_file(&source_path)
-                            .help("move the folder into the repository, or link single files"),
-                    );
-                    continue;
-                }
-                Ok(target) => absolute = target,
-                Err(_) => {
-                    diagnostics.push(
-                        Diagnostic::warning(
-                            "broken-symlink",
-                            "symlink points to nothing (or to itself); it was skipped",
-                        )
-                        .in_file(&source_path)
-                        .help("fix or delete the link"),
-                    );
-                    continue;
-                }
-            }
-        }
-        if let Some(rest) = rel_str.strip_prefix("static/") {
-            found.push(Found::Static(StaticFile { path: source_path, output: rest.to_string(), absolute }));
-        } else if let Some(rest) = rel_str.strip_prefix("templates/") {
-            found.push(Found::Template(rest.to_string(), absolute));
-        } else if rel_str.ends_with(".md") && !config.exclude.is_match(&rel_str) {
-            found.push(Found::Markdown(source_path, absolute));
-        }
-        let _ = (STATIC_DIR, TEMPLATES_DIR);
-    }
-
-    let read: Vec<ReadResult> = found.into_par_iter().map(|f| read_found(config, f)).collect();
-    let mut loaded = Loaded { diagnostics, ..Loaded::default() };
-    for r in read {
-        match r {
-            ReadResult::Source(s) => loaded.sources.push(s),
-            ReadResult::Static(s) => loaded.statics.push(s),
-            ReadResult::Template(name, text) => loaded.templates.push((name, text)),
-            ReadResult::Problem(d) => loaded.diagnostics.push(d),
-            ReadResult::Skip => {}
-            ReadResult::Failed(e) => return Err(e),
+        let rel = rel.to_string_lossy().replace('\\', "/");
+        if let Some(f) = consider(config, &canonical_root, &rel, entry.path(), entry.path_is_symlink()) {
+            found.push((rel, f));
         }
     }
-    Ok(loaded)
+    Ok(found)
 }
 
-enum ReadResult {
+/// Like `sources`, but keeps each file's state by its path relative to
+/// the root, for sessions that update files one at a time.
+pub fn states(config: &Config, skip: &[PathBuf]) -> Result<Vec<(String, FileState)>> {
+    let found = walk(config, skip)?;
+    Ok(found.into_par_iter().map(|(rel, f)| (rel, read_found(config, f))).collect())
+}
+
+fn skipped(skip: &[PathBuf], dir: &Path) -> bool {
+    !skip.is_empty() && dir.canonicalize().is_ok_and(|c| skip.contains(&c))
+}
+
+/// What one file contributes to the site, once read.
+#[derive(Debug, Clone)]
+pub enum FileState {
     Source(Source),
     Static(StaticFile),
     Template(String, String),
     Problem(Diagnostic),
+    /// Read, but nothing to show (an empty file's warning is a `Problem`).
     Skip,
-    Failed(Error),
+    Failed(std::sync::Arc<Error>),
 }
 
-fn read_found(config: &Config, found: Found) -> ReadResult {
+/// Collects file states into `Loaded`, in path order.
+pub fn assemble(states: impl IntoIterator<Item = FileState>) -> Result<Loaded> {
+    let mut loaded = Loaded::default();
+    for state in states {
+        match state {
+            FileState::Source(s) => loaded.sources.push(s),
+            FileState::Static(s) => loaded.statics.push(s),
+            FileState::Template(name, text) => loaded.templates.push((name, text)),
+            FileState::Problem(d) => loaded.diagnostics.push(d),
+            FileState::Skip => {}
+            FileState::Failed(e) => {
+                return Err(std::sync::Arc::try_unwrap(e).unwrap_or_else(|e| Error::Read {
+                    path: PathBuf::from("(shared)"),
+                    source: std::io::Error::other(e.to_string()),
+                }));
+            }
+        }
+    }
+    loaded.sources.sort_by(|a, b| a.path.cmp(&b.path));
+    loaded.statics.sort_by(|a, b| a.path.cmp(&b.path));
+    loaded.templates.sort();
+    Ok(loaded)
+}
+
+/// Reads one file, given by its path relative to the root, exactly as the
+/// walk would: `None` when the walk would not have looked at it (hidden,
+/// editor droppings, in the output folder, gone).
+pub fn file(config: &Config, skip: &[PathBuf], rel: &str) -> Option<FileState> {
+    let root = &config.root;
+    let canonical_root = root.canonicalize().ok()?;
+    let skip: Vec<PathBuf> = skip.iter().filter_map(|p| p.canonicalize().ok()).collect();
+    let mut parts = rel.split('/');
+    if rel.split('/').any(|p| p.starts_with('.') || p.is_empty()) || parts.next() == Some(THEMES_DIR) {
+        return None;
+    }
+    let path = root.join(rel);
+    let meta = std::fs::symlink_metadata(&path).ok()?;
+    if meta.is_dir() {
+        return None;
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == root.as_path() {
+            break;
+        }
+        if skipped(&skip, d) {
+            return None;
+        }
+        dir = d.parent();
+    }
+    let found = consider(config, &canonical_root, rel, &path, meta.file_type().is_symlink())?;
+    Some(read_found(config, found))
+}
+
+/// Classifies one walked file; `None` for files that are not part of the
+/// site. Symlinks out of the repository become problems, never reads.
+fn consider(config: &Config, canonical_root: &Path, rel: &str, path: &Path, is_symlink: bool) -> Option<Found> {
+    let name = rel.rsplit('/').next().unwrap_or(rel);
+    if is_editor_temp(name) {
+        return None;
+    }
+    let source_path = SourcePath::new(rel);
+    let mut absolute = path.to_path_buf();
+    if is_symlink {
+        let problem = match std::fs::canonicalize(path) {
+            Ok(target) if !target.starts_with(canonical_root) => {
+                Diagnostic::warning("symlink-outside", "symlink points outside the community; it was skipped")
+                    .help("copy the file into the repository instead of linking to it")
+            }
+            Ok(target) if target.is_dir() => {
+                Diagnostic::warning("symlink-folder", "symlinked folders are not followed; it was skipped")
+                    .help("move the folder into the repository, or link single files")
+            }
+            Ok(target) => {
+                absolute = target;
+                Diagnostic::warning("", "")
+            }
+            Err(_) => Diagnostic::warning("broken-symlink", "symlink points to nothing (or to itself); it was skipped")
+                .help("fix or delete the link"),
+        };
+        if !problem.code.is_empty() {
+            return Some(Found::Problem(problem.in_file(&source_path)));
+        }
+    }
+    if let Some(rest) = rel.strip_prefix(STATIC_PREFIX) {
+        Some(Found::Static(StaticFile { path: source_path, output: rest.to_string(), absolute }))
+    } else if let Some(rest) = rel.strip_prefix(TEMPLATES_PREFIX) {
+        Some(Found::Template(rest.to_string(), absolute))
+    } else if rel.ends_with(".md") && !config.exclude.is_match(rel) {
+        Some(Found::Markdown(source_path, absolute))
+    } else {
+        None
+    }
+}
+
+fn read_found(config: &Config, found: Found) -> FileState {
     match found {
-        Found::Static(s) => ReadResult::Static(s),
+        Found::Problem(d) => FileState::Problem(d),
+        Found::Static(s) => FileState::Static(s),
         Found::Template(name, path) => match std::fs::read_to_string(&path) {
-            Ok(text) => ReadResult::Template(name, text),
-            Err(e) => ReadResult::Failed(Error::read(path, e)),
+            Ok(text) => FileState::Template(name, text),
+            Err(e) => FileState::Failed(std::sync::Arc::new(Error::read(path, e))),
         },
         Found::Markdown(path, absolute) => match read_markdown(&path, &absolute) {
             Ok(Some(text)) => {
                 let (kind, rel) = config.classify(path.as_str());
-                ReadResult::Source(Source { path, kind, rel, text })
+                FileState::Source(Source { path, kind, rel, text })
             }
-            Ok(None) => ReadResult::Skip,
-            Err(Ok(d)) => ReadResult::Problem(d),
-            Err(Err(e)) => ReadResult::Failed(e),
+            Ok(None) => FileState::Skip,
+            Err(Ok(d)) => FileState::Problem(d),
+            Err(Err(e)) => FileState::Failed(std::sync::Arc::new(e)),
         },
     }
 }

@@ -1,0 +1,373 @@
+//! A build session: the inputs of the last build, kept so the next one
+//! redoes only what changed.
+//!
+//! `build` and `check` use a session once; `serve` and `watch` keep one
+//! and feed it the paths the watcher reports. A session re-reads only the
+//! changed files, re-parses only the sources whose text changed, and
+//! re-links the whole site (cheap); rendering and the search index are
+//! redone from the linked site. Its outputs are the ones a clean build
+//! makes: the same functions produce them, and a property test compares.
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use rayon::prelude::*;
+
+use crate::config::{self, Config};
+use crate::diag::{self, Diagnostic};
+use crate::error::{Error, Result};
+use crate::load::{self, FileState, StaticFile};
+use crate::model::Document;
+use crate::pipeline::{Options, Report, find_root};
+use crate::render::{self, Output};
+use crate::search;
+use crate::source::{Source, SourcePath};
+use crate::{link, parse};
+
+/// What changed since the last build.
+#[derive(Debug, Clone)]
+pub enum Changes {
+    /// Read everything again (the first build; a folder moved).
+    Everything,
+    /// These paths (absolute, or relative to the root) were created,
+    /// modified, removed or renamed.
+    Paths(Vec<PathBuf>),
+}
+
+/// What to produce beyond the linked site.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// Validate templates by rendering; no search index.
+    Check,
+    /// Render and export the search index.
+    Build,
+}
+
+/// The result of one build: the report, and the files when there were no
+/// errors.
+#[derive(Debug)]
+pub struct Outcome {
+    pub report: Report,
+    pub site: Option<Built>,
+}
+
+#[derive(Debug)]
+pub struct Built {
+    pub outputs: Vec<Output>,
+    pub statics: Vec<StaticFile>,
+}
+
+struct ParsedEntry {
+    document: Option<Arc<Document>>,
+    diagnostics: Vec<Diagnostic>,
+}
+
+pub struct Session {
+    options: Options,
+    skip: Vec<PathBuf>,
+    root: PathBuf,
+    config_text: String,
+    config: Option<Config>,
+    config_diagnostics: Vec<Diagnostic>,
+    /// Every file the walk considered, by path relative to the root.
+    files: BTreeMap<String, FileState>,
+    parsed: HashMap<SourcePath, ParsedEntry>,
+    /// Sources whose text changed since they were last parsed.
+    dirty: HashSet<SourcePath>,
+    theme: Option<render::theme::Theme>,
+}
+
+impl Session {
+    /// Finds the community; reads nothing else until the first build.
+    pub fn open(options: Options, skip: Vec<PathBuf>) -> Result<Session> {
+        let root = find_root(&options)?;
+        Ok(Session {
+            options,
+            skip,
+            root,
+            config_text: String::new(),
+            config: None,
+            config_diagnostics: Vec::new(),
+            files: BTreeMap::new(),
+            parsed: HashMap::new(),
+            dirty: HashSet::new(),
+            theme: None,
+        })
+    }
+
+    pub fn root(&self) -> &Path {
+        &self.root
+    }
+
+    /// The folders the session never reads (the output).
+    pub fn skip(&self) -> &[PathBuf] {
+        &self.skip
+    }
+
+    /// Brings the session's inputs up to date with the disk.
+    fn refresh(&mut self, changes: &Changes) -> Result<()> {
+        let mut everything = matches!(changes, Changes::Everything) || self.config.is_none();
+        let mut theme_dirty = false;
+        let mut paths: Vec<String> = Vec::new();
+        if let Changes::Paths(list) = changes {
+            for p in list {
+                let rel = p.strip_prefix(&self.root).unwrap_or(p);
+                let rel = rel.to_string_lossy().replace('\\', "/");
+                if rel.is_empty() || rel.starts_with("..") || Path::new(&rel).is_absolute() {
+                    continue;
+                }
+                if rel == config::FILE_NAME {
+                    everything = true;
+                } else if rel.starts_with("themes/") {
+                    theme_dirty = true;
+                } else if self.root.join(&rel).is_dir() || self.files.keys().any(|k| k.starts_with(&format!("{rel}/")))
+                {
+                    // A folder appeared, moved or went away: event paths
+                    // inside it cannot be trusted, so read it all again.
+                    everything = true;
+                } else {
+                    if rel.starts_with("templates/") {
+                        theme_dirty = true;
+                    }
+                    paths.push(rel);
+                }
+            }
+        }
+        if everything {
+            let text = load::config_text(&self.root)?;
+            let (config, diagnostics) = config::parse(&self.root, &text);
+            let config_changed = text != self.config_text;
+            self.config_text = text;
+            self.config_diagnostics = diagnostics;
+            self.config = config;
+            if config_changed {
+                self.parsed.clear();
+            }
+            self.theme = None;
+            let Some(config) = &self.config else {
+                self.files.clear();
+                return Ok(());
+            };
+            let states = load::states(config, &self.skip)?;
+            let old = std::mem::take(&mut self.files);
+            for (rel, state) in states {
+                if let FileState::Source(s) = &state {
+                    let same = matches!(old.get(&rel), Some(FileState::Source(o)) if o.text == s.text);
+                    if !same || !self.parsed.contains_key(&s.path) {
+                        self.dirty.insert(s.path.clone());
+                    }
+                }
+                self.files.insert(rel, state);
+            }
+            return Ok(());
+        }
+        let Some(config) = &self.config else { return Ok(()) };
+        for rel in paths {
+            match load::file(config, &self.skip, &rel) {
+                Some(state) => {
+                    if let FileState::Source(s) = &state {
+                        self.dirty.insert(s.path.clone());
+                    }
+                    self.files.insert(rel, state);
+                }
+                None => {
+                    self.files.remove(&rel);
+                }
+            }
+        }
+        if theme_dirty {
+            self.theme = None;
+        }
+        Ok(())
+    }
+
+    /// A fingerprint of the content, keying the search cache.
+    fn fingerprint(&self) -> String {
+        let drafts = [u8::from(self.options.drafts)];
+        let base_url = self.options.base_url.as_deref().unwrap_or("");
+        let sources = self.files.values().filter_map(|f| match f {
+            FileState::Source(s) => Some(s),
+            _ => None,
+        });
+        search::cache::fingerprint(
+            [self.config_text.as_bytes(), &drafts[..], base_url.as_bytes()]
+                .into_iter()
+                .chain(sources.flat_map(|s| [s.path.as_str().as_bytes(), s.text.as_bytes()])),
+        )
+    }
+
+    /// Refreshes, parses what changed and links.
+    fn link(&mut self, changes: &Changes, started: Instant) -> Result<Linked> {
+        self.refresh(changes)?;
+        let load_ms = started.elapsed().as_millis();
+        let mut texts = HashMap::new();
+        texts.insert(Config::source_path(), self.config_text.clone());
+        let mut diagnostics = self.config_diagnostics.clone();
+        let Some(config) = &self.config else {
+            diag::sort(&mut diagnostics);
+            let report = report(&self.root, diagnostics, texts, 0, vec![("load", load_ms)], started);
+            return Ok(Linked { site: None, report });
+        };
+        let mut sources: Vec<&Source> = Vec::new();
+        let mut statics = Vec::new();
+        for state in self.files.values() {
+            match state {
+                FileState::Source(s) => sources.push(s),
+                FileState::Static(s) => statics.push(s.clone()),
+                FileState::Problem(d) => diagnostics.push(d.clone()),
+                FileState::Template(..) | FileState::Skip => {}
+                FileState::Failed(e) => {
+                    return Err(Error::read(self.root.clone(), std::io::Error::other(e.to_string())));
+                }
+            }
+        }
+
+        let stage = Instant::now();
+        let live: HashSet<&SourcePath> = sources.iter().map(|s| &s.path).collect();
+        self.parsed.retain(|p, _| live.contains(p));
+        let dirty: Vec<&Source> = sources
+            .iter()
+            .copied()
+            .filter(|s| self.dirty.contains(&s.path) || !self.parsed.contains_key(&s.path))
+            .collect();
+        let raw_html = config.raw_html;
+        let fresh: Vec<(SourcePath, ParsedEntry)> = dirty
+            .par_iter()
+            .map(|s| {
+                let p = parse::document(s, raw_html);
+                (s.path.clone(), ParsedEntry { document: p.document.map(Arc::new), diagnostics: p.diagnostics })
+            })
+            .collect();
+        self.parsed.extend(fresh);
+        self.dirty.clear();
+        let parse_ms = stage.elapsed().as_millis();
+
+        let stage = Instant::now();
+        let mut documents = Vec::with_capacity(sources.len());
+        for s in &sources {
+            if let Some(entry) = self.parsed.get(&s.path) {
+                documents.extend(entry.document.clone());
+                diagnostics.extend(entry.diagnostics.iter().cloned());
+            }
+            texts.insert(s.path.clone(), s.text.clone());
+        }
+        let link_options = link::Options { drafts: self.options.drafts, base_url: self.options.base_url.clone() };
+        let (site, link_diagnostics) = link::site(documents, statics, config, &link_options);
+        diagnostics.extend(link_diagnostics);
+        diag::sort(&mut diagnostics);
+        let stages = vec![("load", load_ms), ("parse", parse_ms), ("link", stage.elapsed().as_millis())];
+        let report = report(&self.root, diagnostics, texts, site.docs.len(), stages, started);
+        Ok(Linked { site: Some(site), report })
+    }
+
+    /// Applies `changes` and builds. Without errors, the outcome holds
+    /// every output file, in memory.
+    pub fn build(&mut self, changes: &Changes, mode: Mode) -> Result<Outcome> {
+        let started = Instant::now();
+        let linked = self.link(changes, started)?;
+        let mut report = linked.report;
+        let (Some(site), Some(config)) = (linked.site, &self.config) else {
+            return Ok(Outcome { report, site: None });
+        };
+        if report.has_errors() && mode == Mode::Build {
+            return Ok(Outcome { report, site: None });
+        }
+        if self.theme.is_none() {
+            let templates: Vec<(String, String)> = self
+                .files
+                .values()
+                .filter_map(|f| match f {
+                    FileState::Template(name, text) => Some((name.clone(), text.clone())),
+                    _ => None,
+                })
+                .collect();
+            self.theme = Some(render::theme::load(config, &templates)?);
+        }
+        let theme = self.theme.as_ref().expect("theme loaded above");
+        let today = self.options.today;
+        if mode == Mode::Check {
+            render::site(&site, config, theme, &render::Options { today, search: None })?;
+            report.elapsed_ms = started.elapsed().as_millis();
+            return Ok(Outcome { report, site: None });
+        }
+        let stage = Instant::now();
+        let fingerprint = self.fingerprint();
+        let export = index_and_export(&self.root, &site, &fingerprint)?;
+        report.stages.push(("search", stage.elapsed().as_millis()));
+
+        let stage = Instant::now();
+        let search_ui = render::SearchUi { manifest: site.urls.href(&export.manifest) };
+        let mut outputs = render::site(&site, config, theme, &render::Options { today, search: Some(search_ui) })?;
+        outputs.extend(export.files);
+        report.stages.push(("render", stage.elapsed().as_millis()));
+        report.elapsed_ms = started.elapsed().as_millis();
+        let statics = site.statics.clone();
+        Ok(Outcome { report, site: Some(Built { outputs, statics }) })
+    }
+
+    /// Links the current content and returns the site with its search
+    /// fingerprint (for `guild search`, which indexes without rendering).
+    pub fn linked_site(&mut self) -> Result<(Option<link::Site>, String, usize)> {
+        let linked = self.link(&Changes::Everything, Instant::now())?;
+        let errors = linked.report.counts().errors;
+        Ok((linked.site, self.fingerprint(), errors))
+    }
+
+    /// The search fingerprint of the content on disk, reading it first.
+    pub fn current_fingerprint(&mut self) -> Result<String> {
+        self.refresh(&Changes::Everything)?;
+        Ok(self.fingerprint())
+    }
+}
+
+struct Linked {
+    site: Option<link::Site>,
+    report: Report,
+}
+
+fn report(
+    root: &Path,
+    diagnostics: Vec<Diagnostic>,
+    texts: HashMap<SourcePath, String>,
+    documents: usize,
+    stages: Vec<(&'static str, u128)>,
+    started: Instant,
+) -> Report {
+    Report {
+        root: root.to_path_buf(),
+        diagnostics,
+        texts,
+        documents,
+        files_written: 0,
+        elapsed_ms: started.elapsed().as_millis(),
+        stages,
+    }
+}
+
+/// Indexes the site into the cache and exports it for the browser.
+///
+/// The index is written to a folder of this process's own and swapped into
+/// place, so concurrent builds and searches never see a half-written one.
+pub fn index_and_export(root: &Path, site: &link::Site, fingerprint: &str) -> Result<search::export::Export> {
+    let dir = search::cache_dir(root);
+    let pid = std::process::id();
+    let tmp = dir.with_file_name(format!("search-index.tmp-{pid}"));
+    let built = search::index(site, &tmp)?;
+    let export = search::export::export(&built, site)?;
+    let meta =
+        search::cache::Meta { fingerprint: fingerprint.to_string(), layout: export.layout.clone(), words: built.words };
+    search::cache::save(&tmp, &meta)?;
+    drop(built.index);
+    let trash = dir.with_file_name(format!("search-index.old-{pid}"));
+    if dir.exists() {
+        std::fs::rename(&dir, &trash).map_err(|e| Error::write(&dir, e))?;
+    }
+    if std::fs::rename(&tmp, &dir).is_err() {
+        // Another build put its (equivalent) index in place first.
+        let _ = std::fs::remove_dir_all(&tmp);
+    }
+    let _ = std::fs::remove_dir_all(&trash);
+    Ok(export)
+}
