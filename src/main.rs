@@ -73,6 +73,34 @@ enum Command {
         #[command(flatten)]
         common: Common,
     },
+    /// Preview the site with live reload: build, serve, watch, rebuild
+    Serve {
+        /// Port to listen on (the next free one if it is busy; 0 for any)
+        #[arg(long, default_value_t = 4000)]
+        port: u16,
+        /// Address to listen on; anything but loopback is reachable from other machines
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: std::net::IpAddr,
+        /// Open the site in a browser
+        #[arg(long)]
+        open: bool,
+        /// Poll for changes instead of using file-system events
+        #[arg(long)]
+        poll: bool,
+        #[command(flatten)]
+        common: Common,
+    },
+    /// Rebuild into an output folder on every change, without a server
+    Watch {
+        /// Output folder
+        #[arg(short, long, default_value = "public", value_name = "DIR")]
+        output: PathBuf,
+        /// Poll for changes instead of using file-system events
+        #[arg(long)]
+        poll: bool,
+        #[command(flatten)]
+        common: Common,
+    },
     /// Search the community from the shell (the index of the last build, refreshed when the content changed)
     Search {
         /// What to look for; the last word also matches as a prefix
@@ -134,13 +162,42 @@ fn main() -> ExitCode {
         let filter = guild::search::query::Filter { kind: kind.clone(), tag: tag.as_deref().map(guild::url::slugify) };
         return search(&options, &query.join(" "), &filter, *limit, *json, color);
     }
+    match &cli.command {
+        Command::Serve { port, bind, open, poll, common } => {
+            let serve = guild::serve::ServeOptions {
+                build: options(common),
+                bind: *bind,
+                port: *port,
+                poll: *poll,
+                open: *open,
+            };
+            return match guild::serve::run(serve, color) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    print_error(&e);
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Command::Watch { output, poll, common } => {
+            let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
+            return match guild::serve::watch(options(common), &out, *poll, color) {
+                Ok(()) => ExitCode::SUCCESS,
+                Err(e) => {
+                    print_error(&e);
+                    ExitCode::from(2)
+                }
+            };
+        }
+        _ => {}
+    }
     let (result, format, deny_warnings, output) = match &cli.command {
         Command::Build { output, common, .. } => {
             let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
             (pipeline::build(&options(common), &out), Format::Human, common.deny_warnings, Some(output.clone()))
         }
         Command::Check { format, common } => (pipeline::check(&options(common)), *format, common.deny_warnings, None),
-        Command::Search { .. } => unreachable!("handled above"),
+        Command::Search { .. } | Command::Serve { .. } | Command::Watch { .. } => unreachable!("handled above"),
     };
     let report = match result {
         Ok(r) => r,

@@ -1,0 +1,266 @@
+//! Serve: the live preview. Builds in memory, serves the site under its
+//! base path on loopback, watches the community, rebuilds what changed and
+//! reloads open tabs.
+//!
+//! The HTTP parsing is tiny_http's. This module decides what a request
+//! gets: GET and HEAD only; paths are decoded once and refused with 400
+//! when they hold `..`, backslashes, NUL or control characters; files come
+//! from the in-memory site or from the static files `load` vetted (never a
+//! symlink out of the repository); directories get their `index.html`;
+//! anything else gets the site's 404 page with status 404. The reload
+//! endpoint (server-sent events) checks `Host` and `Origin` against DNS
+//! rebinding; no response carries `Access-Control-Allow-Origin`. A rebuild
+//! swaps in a complete new site before any tab is told to reload, so a
+//! reload never meets a half-built site; a broken edit keeps the last good
+//! site and shows the problems in an overlay until they are fixed.
+
+mod http;
+
+use std::net::IpAddr;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, Sender, channel};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::Instant;
+
+use crate::diag::{self, Diagnostic};
+use crate::error::Result;
+use crate::pipeline::{Options, Report};
+use crate::session::{Changes, Mode, Session};
+use crate::url::Urls;
+use crate::watch::Watcher;
+
+pub use http::resolve;
+
+/// How `guild serve` runs.
+#[derive(Debug, Clone)]
+pub struct ServeOptions {
+    pub build: Options,
+    pub bind: IpAddr,
+    /// 0 picks any free port.
+    pub port: u16,
+    pub poll: bool,
+    pub open: bool,
+}
+
+/// One built site, as served.
+pub struct SiteFiles {
+    pub version: u64,
+    pub base_path: String,
+    pub files: std::collections::HashMap<String, Arc<Vec<u8>>>,
+    pub statics: std::collections::HashMap<String, PathBuf>,
+}
+
+/// What the server shares with the rebuild loop.
+pub struct State {
+    pub site: RwLock<Arc<SiteFiles>>,
+    /// The problems of the last build, when it failed.
+    pub problems: RwLock<Vec<serde_json::Value>>,
+    clients: Mutex<Vec<Sender<String>>>,
+}
+
+impl State {
+    fn broadcast(&self, event: &str, data: &str) {
+        let message = format!("event: {event}\ndata: {data}\n\n");
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.retain(|c| c.send(message.clone()).is_ok());
+        }
+    }
+
+    fn subscribe(&self) -> Receiver<String> {
+        let (tx, rx) = channel();
+        if let Ok(mut clients) = self.clients.lock() {
+            clients.push(tx);
+        }
+        rx
+    }
+
+    /// The number of connected live-reload clients.
+    pub fn clients(&self) -> usize {
+        self.clients.lock().map_or(0, |c| c.len())
+    }
+
+    fn state_json(&self) -> String {
+        let version = self.site.read().map_or(0, |s| s.version);
+        let problems = self.problems.read().map(|p| p.clone()).unwrap_or_default();
+        serde_json::json!({ "version": version, "problems": problems }).to_string()
+    }
+}
+
+fn problems_json(report: &Report) -> Vec<serde_json::Value> {
+    report
+        .diagnostics
+        .iter()
+        .filter(|d| d.severity == diag::Severity::Error)
+        .map(|d: &Diagnostic| serde_json::from_str(&diag::render_json(d)).unwrap_or_default())
+        .collect()
+}
+
+fn site_files(version: u64, base_path: &str, built: crate::session::Built) -> SiteFiles {
+    SiteFiles {
+        version,
+        base_path: base_path.to_string(),
+        files: built.outputs.into_iter().map(|o| (o.path, Arc::new(o.bytes))).collect(),
+        statics: built.statics.into_iter().map(|s| (s.output, s.absolute)).collect(),
+    }
+}
+
+/// Prints a build's diagnostics the way `guild build` does.
+pub fn print_report(report: &Report, color: bool) {
+    let lookup = |path: &crate::source::SourcePath| report.texts.get(path).cloned();
+    for d in &report.diagnostics {
+        eprintln!("{}\n", diag::render_human(d, &lookup, color));
+    }
+}
+
+/// Runs the preview until the process is stopped.
+pub fn run(options: ServeOptions, color: bool) -> Result<()> {
+    let mut session = Session::open(options.build.clone(), Vec::new())?;
+    let root = session.root().to_path_buf();
+    let first = session.build(&Changes::Everything, Mode::Build)?;
+    print_report(&first.report, color);
+    let base_url = {
+        let text = crate::load::config_text(&root)?;
+        crate::config::parse(&root, &text).0.and_then(|c| c.base_url)
+    };
+    let base_path = Urls::new(options.build.base_url.as_deref().or(base_url.as_deref())).base_path().to_string();
+    let empty =
+        SiteFiles { version: 0, base_path: base_path.clone(), files: Default::default(), statics: Default::default() };
+    let state = Arc::new(State {
+        site: RwLock::new(Arc::new(empty)),
+        problems: RwLock::new(Vec::new()),
+        clients: Mutex::new(Vec::new()),
+    });
+    match first.site {
+        Some(built) => {
+            if let Ok(mut s) = state.site.write() {
+                *s = Arc::new(site_files(1, &base_path, built));
+            }
+        }
+        None => {
+            if let Ok(mut p) = state.problems.write() {
+                *p = problems_json(&first.report);
+            }
+        }
+    }
+
+    let (server, port) = http::bind(options.bind, options.port)?;
+    let host = match options.bind {
+        IpAddr::V6(a) => format!("[{a}]"),
+        IpAddr::V4(a) => a.to_string(),
+    };
+    let url = format!("http://{host}:{port}{base_path}");
+    if options.port != 0 && port != options.port {
+        eprintln!("port {} is busy; using {port}", options.port);
+    }
+    if !options.bind.is_loopback() {
+        eprintln!("warning: serving on {host}, reachable from other machines; the preview is meant for 127.0.0.1");
+    }
+    println!("serving {url} (Ctrl-C to stop)");
+    http::start(server, state.clone(), options.bind, port);
+    if options.open {
+        open_browser(&url);
+    }
+
+    let watcher = Watcher::new(&root, Vec::new(), options.poll)?;
+    if let Some(notice) = &watcher.notice {
+        eprintln!("note: {notice}");
+    }
+    let mut version = 1;
+    while let Some(batch) = watcher.next_batch() {
+        let started = Instant::now();
+        let changes = if batch.iter().any(|p| p == &root || p.canonicalize().is_ok_and(|c| c == root)) {
+            Changes::Everything
+        } else {
+            Changes::Paths(batch.clone())
+        };
+        match session.build(&changes, Mode::Build) {
+            Ok(outcome) => {
+                print_report(&outcome.report, color);
+                match outcome.site {
+                    Some(built) => {
+                        version += 1;
+                        if let Ok(mut s) = state.site.write() {
+                            *s = Arc::new(site_files(version, &base_path, built));
+                        }
+                        if let Ok(mut p) = state.problems.write() {
+                            p.clear();
+                        }
+                        state.broadcast("reload", &version.to_string());
+                        eprintln!(
+                            "rebuilt {} in {} ms ({} changed)",
+                            plural(outcome.report.documents, "document"),
+                            started.elapsed().as_millis(),
+                            plural(batch.len(), "path")
+                        );
+                    }
+                    None => {
+                        let problems = problems_json(&outcome.report);
+                        let data = serde_json::Value::Array(problems.clone()).to_string();
+                        if let Ok(mut p) = state.problems.write() {
+                            *p = problems;
+                        }
+                        state.broadcast("problems", &data);
+                        eprintln!("the edit has errors; still serving the last good build");
+                    }
+                }
+            }
+            Err(e) => {
+                eprintln!("error: {e}");
+                let problem = serde_json::json!({"file": null, "line": null, "column": null, "severity": "error", "code": "build", "message": e.to_string(), "help": null});
+                if let Ok(mut p) = state.problems.write() {
+                    *p = vec![problem.clone()];
+                }
+                state.broadcast("problems", &serde_json::Value::Array(vec![problem]).to_string());
+            }
+        }
+    }
+    Ok(())
+}
+
+fn plural(n: usize, word: &str) -> String {
+    format!("{n} {word}{}", if n == 1 { "" } else { "s" })
+}
+
+fn open_browser(url: &str) {
+    let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
+    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+        eprintln!("could not start a browser; open {url}");
+    }
+}
+
+/// `guild watch`: rebuild into `out` on every change, no server.
+pub fn watch(options: Options, out: &Path, poll: bool, color: bool) -> Result<()> {
+    let root = crate::pipeline::find_root(&options)?;
+    let text = crate::load::config_text(&root)?;
+    let config = crate::config::parse(&root, &text).0;
+    let out = match &config {
+        Some(c) => crate::write::check_output_dir(c, out)?,
+        None => out.to_path_buf(),
+    };
+    let _lock = crate::write::lock(&out)?;
+    let mut session = Session::open(options, vec![out.clone()])?;
+    let watcher = Watcher::new(&root, vec![out.clone()], poll)?;
+    if let Some(notice) = &watcher.notice {
+        eprintln!("note: {notice}");
+    }
+    let mut changes = Changes::Everything;
+    loop {
+        let started = Instant::now();
+        let outcome = session.build(&changes, Mode::Build)?;
+        print_report(&outcome.report, color);
+        match outcome.site {
+            Some(built) => {
+                crate::write::site(&out, &built.outputs, &built.statics)?;
+                eprintln!(
+                    "built {} into {} in {} ms; watching for changes",
+                    plural(outcome.report.documents, "document"),
+                    out.display(),
+                    started.elapsed().as_millis()
+                );
+            }
+            None => eprintln!("the content has errors; {} keeps the last good build", out.display()),
+        }
+        let Some(batch) = watcher.next_batch() else { return Ok(()) };
+        changes = if batch.iter().any(|p| p == &root) { Changes::Everything } else { Changes::Paths(batch) };
+    }
+}

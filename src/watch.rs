@@ -1,0 +1,195 @@
+//! Watch: file-system events, filtered and coalesced into rebuilds.
+//!
+//! Only creations, modifications of content or name, and removals count:
+//! never access or metadata events, so the builder's own reads cannot loop.
+//! Hidden paths (`.git`, `.guild`), the output folder and editor droppings
+//! (swap, backup and temp files of vim, emacs, kate, `4913`) are ignored,
+//! so an atomic save (write a temp file, rename it over) is one change.
+//! Bursts (a `git checkout` of 2,000 files) coalesce: a batch ends when the
+//! tree has been quiet for `quiet`, or after `max_wait`. Folder events are
+//! reported as such, for the session to rescan rather than trust paths.
+//! Where inotify runs out of watches, it says so and polls instead.
+
+use std::collections::BTreeSet;
+use std::path::{Path, PathBuf};
+use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
+use std::time::{Duration, Instant};
+
+use notify::event::{EventKind, ModifyKind};
+use notify::{Event, RecursiveMode, Watcher as _};
+
+use crate::error::{Error, Result};
+use crate::load::is_editor_temp;
+
+/// How long the tree must be quiet before a batch is handed over.
+pub const QUIET: Duration = Duration::from_millis(40);
+/// The longest a batch waits for quiet during a long burst.
+pub const MAX_WAIT: Duration = Duration::from_millis(1500);
+
+pub struct Watcher {
+    root: PathBuf,
+    ignore: Vec<PathBuf>,
+    events: Receiver<notify::Result<Event>>,
+    _watcher: Box<dyn notify::Watcher + Send>,
+    /// Set when the watcher fell back to polling; says why.
+    pub notice: Option<String>,
+}
+
+/// Whether an event is a change of content or names (not access, not
+/// metadata such as permissions or times).
+pub fn counts(kind: &EventKind) -> bool {
+    match kind {
+        EventKind::Create(_) | EventKind::Remove(_) => true,
+        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        EventKind::Modify(_) => true,
+        EventKind::Access(_) | EventKind::Other => false,
+        EventKind::Any => true,
+    }
+}
+
+impl Watcher {
+    /// Watches `root` recursively; `ignore` lists folders whose changes do
+    /// not matter (the output). `poll` forces the polling watcher.
+    pub fn new(root: &Path, ignore: Vec<PathBuf>, poll: bool) -> Result<Watcher> {
+        let root = root.canonicalize().map_err(|e| Error::read(root, e))?;
+        let ignore = ignore.into_iter().map(|p| p.canonicalize().unwrap_or(p)).collect();
+        let (tx, rx) = channel();
+        let watch_error =
+            |e: notify::Error| Error::Read { path: root.clone(), source: std::io::Error::other(e.to_string()) };
+        let mut notice = None;
+        let watcher: Box<dyn notify::Watcher + Send> = if poll {
+            Box::new(poller(&root, tx).map_err(watch_error)?)
+        } else {
+            let tx2 = tx.clone();
+            match notify::recommended_watcher(tx).and_then(|mut w| w.watch(&root, RecursiveMode::Recursive).map(|()| w))
+            {
+                Ok(w) => Box::new(w),
+                Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
+                    notice = Some(
+                        "the system's inotify watch limit is reached (raise fs.inotify.max_user_watches, e.g. \
+                         `sudo sysctl fs.inotify.max_user_watches=524288`); polling for changes instead"
+                            .to_string(),
+                    );
+                    Box::new(poller(&root, tx2).map_err(watch_error)?)
+                }
+                Err(e) => return Err(watch_error(e)),
+            }
+        };
+        Ok(Watcher { root, ignore, events: rx, _watcher: watcher, notice })
+    }
+
+    /// Whether a changed path matters for the site.
+    pub fn relevant(&self, path: &Path) -> bool {
+        relevant(&self.root, &self.ignore, path)
+    }
+
+    /// Blocks until a batch of relevant changes has settled; `None` when
+    /// the watcher stopped.
+    pub fn next_batch(&self) -> Option<Vec<PathBuf>> {
+        let mut batch = BTreeSet::new();
+        // Wait for the first relevant event.
+        loop {
+            let event = self.events.recv().ok()?;
+            self.add(event, &mut batch);
+            if !batch.is_empty() {
+                break;
+            }
+        }
+        let started = Instant::now();
+        loop {
+            let left = MAX_WAIT.saturating_sub(started.elapsed());
+            if left.is_zero() {
+                break;
+            }
+            match self.events.recv_timeout(QUIET.min(left)) {
+                Ok(event) => self.add(event, &mut batch),
+                Err(RecvTimeoutError::Timeout) => break,
+                Err(RecvTimeoutError::Disconnected) => break,
+            }
+        }
+        Some(batch.into_iter().collect())
+    }
+
+    fn add(&self, event: notify::Result<Event>, batch: &mut BTreeSet<PathBuf>) {
+        match event {
+            Ok(event) if counts(&event.kind) => {
+                for path in event.paths {
+                    if self.relevant(&path) {
+                        batch.insert(path);
+                    }
+                }
+            }
+            Ok(_) => {}
+            // An error from the watcher (e.g. an overflow): rescan.
+            Err(_) => {
+                batch.insert(self.root.clone());
+            }
+        }
+    }
+}
+
+fn poller(root: &Path, tx: std::sync::mpsc::Sender<notify::Result<Event>>) -> notify::Result<notify::PollWatcher> {
+    let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+    let mut w = notify::PollWatcher::new(tx, config)?;
+    w.watch(root, RecursiveMode::Recursive)?;
+    Ok(w)
+}
+
+/// Whether a path below `root` matters: not hidden, not in an ignored
+/// folder, not an editor's temp file. The root itself (a rescan) matters.
+pub fn relevant(root: &Path, ignore: &[PathBuf], path: &Path) -> bool {
+    if path == root {
+        return true;
+    }
+    if ignore.iter().any(|i| path.starts_with(i)) {
+        return false;
+    }
+    let Ok(rel) = path.strip_prefix(root) else { return false };
+    let mut components = rel.components().peekable();
+    while let Some(c) = components.next() {
+        let name = c.as_os_str().to_string_lossy();
+        if name.starts_with('.') {
+            return false;
+        }
+        if components.peek().is_none() && is_editor_temp(&name) {
+            return false;
+        }
+    }
+    true
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn hidden_output_and_editor_files_are_not_relevant() {
+        let root = Path::new("/c");
+        let ignore = vec![PathBuf::from("/c/public")];
+        for p in [
+            "/c/.git/index",
+            "/c/.guild/search-index/x",
+            "/c/public/index.html",
+            "/c/practices/.a.md.swp",
+            "/c/practices/a.md~",
+            "/c/4913",
+            "/c/practices/.#a.md",
+        ] {
+            assert!(!relevant(root, &ignore, Path::new(p)), "{p}");
+        }
+        for p in ["/c/practices/a.md", "/c/community.yaml", "/c/static/img.png", "/c"] {
+            assert!(relevant(root, &ignore, Path::new(p)), "{p}");
+        }
+        assert!(!relevant(root, &ignore, Path::new("/elsewhere/a.md")));
+    }
+
+    #[test]
+    fn only_content_and_name_changes_count() {
+        use notify::event::{AccessKind, CreateKind, DataChange, MetadataKind, RenameMode};
+        assert!(counts(&EventKind::Create(CreateKind::File)));
+        assert!(counts(&EventKind::Modify(ModifyKind::Data(DataChange::Content))));
+        assert!(counts(&EventKind::Modify(ModifyKind::Name(RenameMode::Both))));
+        assert!(!counts(&EventKind::Access(AccessKind::Read)));
+        assert!(!counts(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))));
+    }
+}
