@@ -116,6 +116,11 @@ pub fn print_report(report: &Report, color: bool) {
 pub fn run(options: ServeOptions, color: bool) -> Result<()> {
     let mut session = Session::open(options.build.clone(), Vec::new())?;
     let root = session.root().to_path_buf();
+    // Watch before the first build, so no edit made meanwhile is missed.
+    let watcher = Watcher::new(&root, Vec::new(), options.poll)?;
+    if let Some(notice) = &watcher.notice {
+        eprintln!("note: {notice}");
+    }
     let first = session.build(&Changes::Everything, Mode::Build)?;
     print_report(&first.report, color);
     let base_url = {
@@ -161,10 +166,6 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
         open_browser(&url);
     }
 
-    let watcher = Watcher::new(&root, Vec::new(), options.poll)?;
-    if let Some(notice) = &watcher.notice {
-        eprintln!("note: {notice}");
-    }
     let mut version = 1;
     while let Some(batch) = watcher.next_batch() {
         let started = Instant::now();

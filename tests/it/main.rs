@@ -8,4 +8,5 @@ mod diagnostics;
 mod golden;
 mod links;
 mod search;
+mod serve;
 mod support;

@@ -1,0 +1,344 @@
+//! `guild serve` and `guild watch` with the real binary: HTTP behaviour,
+//! path safety, live reload, the error overlay, and watch reacting to every
+//! kind of edit with output equal to a clean build.
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use crate::support::{SiteTest, TODAY, run_in, tree};
+
+/// A running `guild` that is killed when dropped.
+struct Running {
+    child: Child,
+    lines: std::sync::mpsc::Receiver<String>,
+}
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Running {
+    fn start(dir: &Path, args: &[&str]) -> Running {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_guild"))
+            .args(args)
+            .current_dir(dir)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start guild");
+        let (tx, rx) = std::sync::mpsc::channel();
+        for stream in
+            [Box::new(child.stdout.take().unwrap()) as Box<dyn Read + Send>, Box::new(child.stderr.take().unwrap())]
+        {
+            let tx = tx.clone();
+            std::thread::spawn(move || {
+                for line in BufReader::new(stream).lines().map_while(Result::ok) {
+                    let _ = tx.send(line);
+                }
+            });
+        }
+        Running { child, lines: rx }
+    }
+
+    /// Waits for a line containing `needle`; panics with what was seen.
+    fn wait_for(&self, needle: &str) -> String {
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let mut seen = Vec::new();
+        while Instant::now() < deadline {
+            if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
+                if line.contains(needle) {
+                    return line;
+                }
+                seen.push(line);
+            }
+        }
+        panic!("no line with {needle:?}; saw:\n{}", seen.join("\n"));
+    }
+
+    /// Lines printed so far (without waiting).
+    fn drain(&self) -> Vec<String> {
+        self.lines.try_iter().collect()
+    }
+}
+
+fn serve(site: &SiteTest) -> (Running, String) {
+    let running = Running::start(site.root(), &["serve", "--port", "0", "--now", TODAY, "--color", "never"]);
+    let line = running.wait_for("serving http://");
+    let url = line.split_whitespace().nth(1).unwrap().to_string();
+    (running, url)
+}
+
+fn addr(url: &str) -> String {
+    url.trim_start_matches("http://").split('/').next().unwrap().to_string()
+}
+
+/// Sends a raw request; returns (status, headers and body as text).
+fn raw(url: &str, request: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(addr(url)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut response = Vec::new();
+    let _ = stream.read_to_end(&mut response);
+    let text = String::from_utf8_lossy(&response).into_owned();
+    let status = text.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, text)
+}
+
+fn get(url: &str, path: &str) -> (u16, String) {
+    raw(url, &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", addr(url)))
+}
+
+fn community() -> SiteTest {
+    SiteTest::new()
+        .file("community.yaml", "title: Served\nbase_url: https://example.org/sub/\n")
+        .file("practices/a.md", "---\ntitle: Alpha\n---\nFirst version.\n")
+        .file("static/images/logo.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>")
+}
+
+#[test]
+fn serve_answers_under_the_base_path() {
+    let site = community();
+    let (_running, url) = serve(&site);
+    assert!(url.ends_with("/sub/"), "{url}");
+    let (status, page) = get(&url, "/sub/practices/a/");
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains("Content-Type: text/html; charset=utf-8"));
+    assert!(page.contains("First version."));
+    assert!(page.contains("/sub/__guild/reload.js?v=1"), "the reload script is injected");
+    assert!(!page.to_lowercase().contains("access-control-allow-origin"));
+    let (status, root) = get(&url, "/");
+    assert_eq!(status, 302);
+    assert!(root.contains("Location: /sub/"), "{root}");
+    let (status, svg) = get(&url, "/sub/images/logo.svg");
+    assert_eq!(status, 200);
+    assert!(svg.contains("Content-Type: image/svg+xml"));
+    let (status, missing) = get(&url, "/sub/no/such/page/");
+    assert_eq!(status, 404);
+    assert!(missing.contains("Page not found"), "the site's 404 page");
+    let (status, dir) = get(&url, "/sub/practices/a");
+    assert_eq!(status, 302);
+    assert!(dir.contains("Location: /sub/practices/a/"));
+    let (status, head) =
+        raw(&url, &format!("HEAD /sub/ HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", addr(&url)));
+    assert_eq!(status, 200);
+    assert!(!head.contains("<html"), "HEAD has no body");
+    let (status, _) = raw(
+        &url,
+        &format!("POST /sub/ HTTP/1.1\r\nHost: {}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n", addr(&url)),
+    );
+    assert_eq!(status, 405);
+}
+
+#[test]
+fn traversal_probes_get_400_or_404_and_no_file_content() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("secret.txt"), "TOP-SECRET-CONTENT").unwrap();
+    let site = community();
+    std::os::unix::fs::symlink(outside.path().join("secret.txt"), site.root().join("static/secret.txt")).unwrap();
+    std::fs::write(site.root().join("inside.txt"), "INSIDE-BUT-NOT-PUBLISHED").unwrap();
+    let (_running, url) = serve(&site);
+    let secret = outside.path().join("secret.txt").display().to_string();
+    for path in [
+        "/sub/../inside.txt".to_string(),
+        "/sub/%2e%2e/inside.txt".into(),
+        "/sub/%2E%2E%2Finside.txt".into(),
+        "/sub/%252e%252e/inside.txt".into(),
+        "/sub/..%5cinside.txt".into(),
+        "/sub/..\\inside.txt".into(),
+        "/sub/%00/../inside.txt".into(),
+        "/sub/secret.txt".into(),
+        format!("/sub/{secret}"),
+        format!("/sub/..{secret}"),
+        "/sub/../../../../../../etc/passwd".into(),
+        "/sub/community.yaml".into(),
+        "/sub/practices/a.md".into(),
+    ] {
+        let (status, body) = get(&url, &path);
+        assert!(status == 400 || status == 404, "{path}: {status}\n{body}");
+        for leak in ["TOP-SECRET-CONTENT", "INSIDE-BUT-NOT-PUBLISHED", "root:x:", "title: Served"] {
+            assert!(!body.contains(leak), "{path} leaked {leak}");
+        }
+    }
+}
+
+/// Opens the event stream; returns a reader positioned after the headers.
+fn events(url: &str, host: &str, origin: Option<&str>) -> (u16, BufReader<TcpStream>) {
+    let mut stream = TcpStream::connect(addr(url)).unwrap();
+    stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
+    let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
+    write!(stream, "GET /sub/__guild/events HTTP/1.1\r\nHost: {host}\r\n{origin}Accept: text/event-stream\r\n\r\n")
+        .unwrap();
+    let mut reader = BufReader::new(stream);
+    let mut status_line = String::new();
+    reader.read_line(&mut status_line).unwrap();
+    let status = status_line.split_whitespace().nth(1).and_then(|s| s.parse().ok()).unwrap_or(0);
+    (status, reader)
+}
+
+/// Reads events until one named `name`; returns its data.
+fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> String {
+    let mut current = String::new();
+    loop {
+        let mut line = String::new();
+        assert!(reader.read_line(&mut line).unwrap() > 0, "stream ended before event {name}");
+        let line = line.trim_end();
+        if let Some(e) = line.strip_prefix("event: ") {
+            current = e.to_string();
+        } else if let Some(data) = line.strip_prefix("data: ")
+            && current == name
+        {
+            return data.to_string();
+        }
+    }
+}
+
+#[test]
+fn reload_follows_a_change_and_the_overlay_comes_and_goes() {
+    let site = community();
+    let (_running, url) = serve(&site);
+    let host = addr(&url);
+    let (status, mut stream) = events(&url, &host, Some(&format!("http://{host}")));
+    assert_eq!(status, 200);
+    let state = next_event(&mut stream, "state");
+    assert!(state.contains("\"version\":1"), "{state}");
+
+    site.write("practices/a.md", "---\ntitle: Alpha\n---\nSecond version.\n");
+    assert_eq!(next_event(&mut stream, "reload"), "2");
+    assert!(get(&url, "/sub/practices/a/").1.contains("Second version."));
+
+    site.write("practices/a.md", "---\ntitle: Alpha\nmaintainers: [ghost]\n---\nBroken version.\n");
+    let problems = next_event(&mut stream, "problems");
+    assert!(problems.contains("\"file\":\"practices/a.md\"") && problems.contains("\"line\":3"), "{problems}");
+    assert!(problems.contains("unknown member"), "{problems}");
+    let (_, page) = get(&url, "/sub/practices/a/");
+    assert!(page.contains("Second version."), "the last good build is still served");
+
+    site.write("practices/a.md", "---\ntitle: Alpha\n---\nFixed version.\n");
+    assert_eq!(next_event(&mut stream, "reload"), "3");
+    assert!(get(&url, "/sub/practices/a/").1.contains("Fixed version."));
+}
+
+#[test]
+fn events_refuse_foreign_hosts_and_origins() {
+    let site = community();
+    let (_running, url) = serve(&site);
+    let host = addr(&url);
+    assert_eq!(events(&url, "evil.example:80", None).0, 403);
+    assert_eq!(events(&url, &host, Some("http://evil.example")).0, 403);
+    assert_eq!(events(&url, &host, None).0, 200);
+}
+
+/// Waits until `guild watch` has printed `n` build lines in all.
+fn wait_builds(running: &Running, n: usize, seen: &mut usize) {
+    while *seen < n {
+        running.wait_for("built ");
+        *seen += 1;
+    }
+}
+
+fn clean_build(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    run_in(root, &["build", "-o", target.to_str().unwrap(), "--now", TODAY]).expect_code(0);
+    tree(&target)
+}
+
+fn assert_same_as_clean(root: &Path, out: &Path, what: &str) {
+    let clean = clean_build(root);
+    // The watcher may still be finishing a rebuild for this very change
+    // (an event that came in two parts); give it a moment before judging.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
+        let watched = tree(out);
+        let differing: Vec<&String> =
+            clean.keys().chain(watched.keys()).filter(|k| clean.get(*k) != watched.get(*k)).collect();
+        if differing.is_empty() {
+            return;
+        }
+        assert!(Instant::now() < deadline, "after {what}, watch output differs from a clean build in: {differing:?}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn watch_reacts_to_every_kind_of_edit_like_a_clean_build() {
+    let site = community().file("practices/b.md", "---\ntitle: Beta\n---\nSee [alpha](a.md).\n");
+    let out = site.root().join("public");
+    let running = Running::start(site.root(), &["watch", "-o", "public", "--now", TODAY, "--color", "never"]);
+    let mut builds = 0;
+    wait_builds(&running, 1, &mut builds);
+    let root = site.root().to_path_buf();
+    let step = |what: &str, action: &dyn Fn(), builds: &mut usize| {
+        action();
+        wait_builds(&running, *builds + 1, builds);
+        assert_same_as_clean(&root, &out, what);
+    };
+    step("a modification", &|| site.write("practices/a.md", "---\ntitle: Alpha two\n---\nChanged.\n"), &mut builds);
+    step("a creation", &|| site.write("practices/c.md", "---\ntitle: Gamma\n---\nNew.\n"), &mut builds);
+    step(
+        "an atomic save",
+        &|| {
+            let tmp = root.join("practices/.c.md.tmp1234");
+            std::fs::write(&tmp, "---\ntitle: Gamma saved\n---\nAtomically.\n").unwrap();
+            std::fs::rename(&tmp, root.join("practices/c.md")).unwrap();
+        },
+        &mut builds,
+    );
+    step(
+        "a rename",
+        &|| std::fs::rename(root.join("practices/c.md"), root.join("practices/d.md")).unwrap(),
+        &mut builds,
+    );
+    step("a deletion", &|| std::fs::remove_file(root.join("practices/d.md")).unwrap(), &mut builds);
+    step(
+        "a folder deleted and recreated",
+        &|| {
+            std::fs::remove_dir_all(root.join("practices")).unwrap();
+            std::fs::create_dir_all(root.join("practices")).unwrap();
+            std::fs::write(root.join("practices/e.md"), "---\ntitle: Epsilon\n---\nBack.\n").unwrap();
+        },
+        &mut builds,
+    );
+    step(
+        "a burst of 300 files",
+        &|| {
+            for i in 0..300 {
+                std::fs::write(
+                    root.join(format!("practices/burst-{i}.md")),
+                    format!("---\ntitle: Burst {i}\n---\nText {i}.\n"),
+                )
+                .unwrap();
+            }
+        },
+        &mut builds,
+    );
+    // A burst settles into at most two rebuilds.
+    std::thread::sleep(Duration::from_millis(2500));
+    let extra = running.drain().iter().filter(|l| l.contains("built ")).count();
+    assert!(extra <= 1, "the burst caused {} rebuilds", extra + 1);
+    assert_same_as_clean(&root, &out, "the burst");
+
+    // Editor droppings and hidden files cause no rebuild at all.
+    for junk in ["practices/.e.md.swp", "practices/e.md~", "practices/4913", "practices/.#e.md", ".notes.md"] {
+        std::fs::write(root.join(junk), "junk").unwrap();
+    }
+    std::thread::sleep(Duration::from_millis(1500));
+    let after_junk = running.drain().iter().filter(|l| l.contains("built ")).count();
+    assert_eq!(after_junk, 0, "editor temp files caused a rebuild");
+}
+
+#[test]
+fn second_build_of_the_same_output_is_refused_while_watch_runs() {
+    let site = community();
+    let running = Running::start(site.root(), &["watch", "-o", "public", "--now", TODAY, "--color", "never"]);
+    running.wait_for("built ");
+    let run = site.build();
+    run.expect_code(2);
+    assert!(run.stderr.contains("another guild build is writing"), "{run:?}");
+}
