@@ -6,6 +6,7 @@
 mod build;
 mod diagnostics;
 mod golden;
+mod incremental;
 mod links;
 mod search;
 mod serve;
