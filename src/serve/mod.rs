@@ -179,12 +179,21 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
                 print_report(&outcome.report, color);
                 match outcome.site {
                     Some(built) => {
-                        version += 1;
-                        if let Ok(mut s) = state.site.write() {
-                            *s = Arc::new(site_files(version, &base_path, built));
-                        }
+                        let next = site_files(version + 1, &base_path, built);
+                        let had_problems = state.problems.read().is_ok_and(|p| !p.is_empty());
+                        let unchanged =
+                            state.site.read().is_ok_and(|s| s.files == next.files && s.statics == next.statics);
                         if let Ok(mut p) = state.problems.write() {
                             p.clear();
+                        }
+                        if unchanged && !had_problems {
+                            // An editor's second write, a touch: nothing to reload.
+                            eprintln!("rebuilt in {} ms; no page changed", started.elapsed().as_millis());
+                            continue;
+                        }
+                        version += 1;
+                        if let Ok(mut s) = state.site.write() {
+                            *s = Arc::new(next);
                         }
                         state.broadcast("reload", &version.to_string());
                         eprintln!(

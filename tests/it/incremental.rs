@@ -27,7 +27,8 @@ fn options(root: &Path) -> Options {
 fn snapshot(session: &mut Session, changes: &Changes) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
     let outcome = session.build(changes, Mode::Build).expect("build");
     let diagnostics = outcome.report.diagnostics.iter().map(guild::diag::render_json).collect();
-    let mut files: Vec<(String, Vec<u8>)> = outcome.site.map(|b| b.outputs.into_iter().map(|o| (o.path, o.bytes)).collect()).unwrap_or_default();
+    let mut files: Vec<(String, Vec<u8>)> =
+        outcome.site.map(|b| b.outputs.into_iter().map(|o| (o.path, o.bytes)).collect()).unwrap_or_default();
     files.sort();
     (files, diagnostics)
 }
@@ -65,7 +66,14 @@ fn mutate(rng: &mut Rng, root: &Path, step: usize) -> Vec<PathBuf> {
             let target = pick(rng);
             let rel = target.strip_prefix(root.join("practices")).unwrap().to_string_lossy().to_string();
             let p = root.join(format!("practices/new-{step}.md"));
-            std::fs::write(&p, format!("---\ntitle: New {step}\ntags: [deploys]\n---\nSee [that](./{rel}) and [[practices/{}]].\n", rel.trim_end_matches(".md"))).unwrap();
+            std::fs::write(
+                &p,
+                format!(
+                    "---\ntitle: New {step}\ntags: [deploys]\n---\nSee [that](./{rel}) and [[practices/{}]].\n",
+                    rel.trim_end_matches(".md")
+                ),
+            )
+            .unwrap();
             vec![p]
         }
         3 => {
@@ -110,13 +118,8 @@ fn incremental_rebuilds_equal_fresh_builds() {
             let mut fresh = Session::open(options(&root), Vec::new()).unwrap();
             let want = snapshot(&mut fresh, &Changes::Everything);
             assert_eq!(got.1, want.1, "seed {seed} step {step} ({touched:?}): diagnostics differ");
-            let differing: Vec<&String> = got
-                .0
-                .iter()
-                .zip(&want.0)
-                .filter(|(a, b)| a != b)
-                .map(|(a, _)| &a.0)
-                .collect();
+            let differing: Vec<&String> =
+                got.0.iter().zip(&want.0).filter(|(a, b)| a != b).map(|(a, _)| &a.0).collect();
             assert_eq!(got.0.len(), want.0.len(), "seed {seed} step {step}: file count differs");
             assert!(differing.is_empty(), "seed {seed} step {step} ({touched:?}): {differing:?} differ");
             steps += 1;

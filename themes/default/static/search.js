@@ -255,6 +255,8 @@ function headerBox(form, search) {
     popup.hidden = false;
   }, 60);
   input.addEventListener('input', run);
+  // Someone may have typed before this module loaded.
+  if (input.value && document.activeElement === input) run();
   input.addEventListener('focus', () => { if (list.children.length) popup.hidden = false; });
   form.addEventListener('keydown', (e) => {
     const all = links();
