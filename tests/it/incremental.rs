@@ -8,8 +8,7 @@ use std::path::{Path, PathBuf};
 use guild::pipeline::Options;
 use guild::session::{Changes, Mode, Session};
 
-#[path = "../support/corpus.rs"]
-mod corpus;
+use crate::corpus;
 
 use corpus::Rng;
 

@@ -3,6 +3,9 @@
 //! Golden files live in `tests/it/snapshots/`; update them with
 //! `INSTA_UPDATE=always cargo test --test it` and review the diff.
 
+#[path = "../support/corpus.rs"]
+mod corpus;
+
 mod build;
 mod diagnostics;
 mod golden;

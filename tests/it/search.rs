@@ -8,8 +8,7 @@ use guild::search::{self, query};
 
 use crate::support::{SiteTest, TODAY, run_in, tree};
 
-#[path = "../support/corpus.rs"]
-mod corpus;
+use crate::corpus;
 
 fn community() -> SiteTest {
     SiteTest::new()
