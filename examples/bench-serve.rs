@@ -87,6 +87,7 @@ fn measure(label: &str, root: &Path, practice: &Path) {
     }
     std::fs::write(practice, original).expect("restore");
     let _ = child.kill();
+    let _ = child.wait();
     times.sort_by(f64::total_cmp);
     println!(
         "{label}: first build and serve {:.2} s; save-to-reload over 20 saves: median {:.0} ms, min {:.0} ms, p90 {:.0} ms, max {:.0} ms",

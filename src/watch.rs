@@ -15,7 +15,7 @@ use std::path::{Path, PathBuf};
 use std::sync::mpsc::{Receiver, RecvTimeoutError, channel};
 use std::time::{Duration, Instant};
 
-use notify::event::{EventKind, ModifyKind};
+use notify::event::{EventKind, MetadataKind, ModifyKind};
 use notify::{Event, RecursiveMode, Watcher as _};
 
 use crate::error::{Error, Result};
@@ -40,7 +40,9 @@ pub struct Watcher {
 pub fn counts(kind: &EventKind) -> bool {
     match kind {
         EventKind::Create(_) | EventKind::Remove(_) => true,
-        EventKind::Modify(ModifyKind::Metadata(_)) => false,
+        // The poll watcher reports content changes as a new write time;
+        // access times, permissions and owners are not content.
+        EventKind::Modify(ModifyKind::Metadata(m)) => matches!(m, MetadataKind::WriteTime),
         EventKind::Modify(_) => true,
         EventKind::Access(_) | EventKind::Other => false,
         EventKind::Any => true,
@@ -128,8 +130,11 @@ impl Watcher {
     }
 }
 
+/// The polling fallback. It compares contents, not only modification
+/// times: those have one-second granularity there, and a save within the
+/// same second as the last poll would otherwise go unseen.
 fn poller(root: &Path, tx: std::sync::mpsc::Sender<notify::Result<Event>>) -> notify::Result<notify::PollWatcher> {
-    let config = notify::Config::default().with_poll_interval(Duration::from_millis(300));
+    let config = notify::Config::default().with_poll_interval(Duration::from_millis(500)).with_compare_contents(true);
     let mut w = notify::PollWatcher::new(tx, config)?;
     w.watch(root, RecursiveMode::Recursive)?;
     Ok(w)
@@ -185,11 +190,13 @@ mod tests {
 
     #[test]
     fn only_content_and_name_changes_count() {
-        use notify::event::{AccessKind, CreateKind, DataChange, MetadataKind, RenameMode};
+        use notify::event::{AccessKind, CreateKind, DataChange, RenameMode};
         assert!(counts(&EventKind::Create(CreateKind::File)));
         assert!(counts(&EventKind::Modify(ModifyKind::Data(DataChange::Content))));
         assert!(counts(&EventKind::Modify(ModifyKind::Name(RenameMode::Both))));
         assert!(!counts(&EventKind::Access(AccessKind::Read)));
         assert!(!counts(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::AccessTime))));
+        assert!(!counts(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::Permissions))));
+        assert!(counts(&EventKind::Modify(ModifyKind::Metadata(MetadataKind::WriteTime))));
     }
 }

@@ -342,3 +342,31 @@ fn second_build_of_the_same_output_is_refused_while_watch_runs() {
     run.expect_code(2);
     assert!(run.stderr.contains("another guild build is writing"), "{run:?}");
 }
+
+#[test]
+fn serve_handles_200_concurrent_connections() {
+    let site = community();
+    let (_running, url) = serve(&site);
+    let handles: Vec<_> = (0..200)
+        .map(|i| {
+            let url = url.clone();
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 { "/sub/practices/a/" } else { "/sub/images/logo.svg" };
+                get(&url, path).0
+            })
+        })
+        .collect();
+    let statuses: Vec<u16> = handles.into_iter().map(|h| h.join().unwrap()).collect();
+    let failed = statuses.iter().filter(|s| **s != 200).count();
+    assert_eq!(failed, 0, "{failed} of 200 concurrent requests failed: {statuses:?}");
+}
+
+#[test]
+fn watch_with_poll_notices_changes() {
+    let site = community();
+    let running = Running::start(site.root(), &["watch", "-o", "public", "--poll", "--now", TODAY, "--color", "never"]);
+    running.wait_for("built ");
+    site.write("practices/a.md", "---\ntitle: Alpha\n---\nPolled version.\n");
+    running.wait_for("built ");
+    assert!(site.read("practices/a/index.html").contains("Polled version."));
+}
