@@ -538,9 +538,9 @@ impl<'a> Index<'a> {
                         escape(&url)
                     }
                     Err((code, message, help)) => {
-                        let severity_warning = code == "link-to-draft";
+                        // A link to a draft is not broken, only unpublished.
                         let d = error(code, message, help);
-                        out.diagnostics.push(if severity_warning {
+                        out.diagnostics.push(if code == "link-to-draft" {
                             Diagnostic { severity: crate::diag::Severity::Warning, ..d }
                         } else {
                             d

@@ -202,13 +202,7 @@ fn main() -> ExitCode {
     let report = match result {
         Ok(r) => r,
         Err(e) => {
-            let mut message = format!("error: {e}");
-            let mut source = std::error::Error::source(&e);
-            while let Some(s) = source {
-                message.push_str(&format!(": {s}"));
-                source = s.source();
-            }
-            eprintln!("{message}");
+            print_error(&e);
             return ExitCode::from(2);
         }
     };

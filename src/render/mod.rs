@@ -19,7 +19,6 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::link::{DocId, Site};
 use crate::model::Status;
-use crate::parse::markdown::escape;
 use crate::source::Kind;
 use crate::url::UrlPath;
 
@@ -653,7 +652,8 @@ fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
         groups,
         all_tags_url: v.href(&UrlPath::page(&["tags"])),
     };
-    let description = format!("Everything tagged {}", escape(&entry.tag.name));
+    // Plain text: the template escapes it.
+    let description = format!("Everything tagged {}", entry.tag.name);
     s.page("tag.html", "tags", &url, &format!("Tag: {}", entry.tag.name), &description, view)
 }
 
