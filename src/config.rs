@@ -172,7 +172,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         },
     };
     let mut globs: Vec<(Kind, Vec<String>)> = Kind::ALL.iter().map(|k| (*k, default_globs(*k))).collect();
-    for (name, list, span) in fields.list_map("collections") {
+    for (name, list, _) in fields.list_map("collections") {
         match Kind::ALL.iter().find(|k| k.collection() == name) {
             Some(kind) => {
                 if let Some(entry) = globs.iter_mut().find(|(k, _)| k == kind) {
@@ -181,12 +181,8 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             }
             None => {
                 let names: Vec<&str> = Kind::ALL.iter().map(|k| k.collection()).collect();
-                let help = match crate::yaml::closest(&name, names.iter().copied()) {
-                    Some(best) => format!("did you mean `{best}`?"),
-                    None => format!("collections are: {}", names.join(", ")),
-                };
+                let help = crate::yaml::suggest(&name, &names, "collections are");
                 fields.problem("collections", "unknown-key", format!("unknown collection `{name}`"), help);
-                let _ = span;
             }
         }
     }

@@ -387,16 +387,23 @@ impl Fields {
     /// closest known key.
     pub fn finish(mut self, known: &[&str]) -> Vec<Diagnostic> {
         for entry in self.entries.iter().filter(|e| !e.used) {
-            let mut d = Diagnostic::error("unknown-key", format!("unknown key `{}` in {}", entry.key, self.what))
+            let d = Diagnostic::error("unknown-key", format!("unknown key `{}` in {}", entry.key, self.what))
                 .in_file(&self.file)
-                .at(entry.key_span);
-            d = match closest(&entry.key, known.iter().copied()) {
-                Some(best) => d.help(format!("did you mean `{best}`?")),
-                None => d.help(format!("known keys are: {}", known.join(", "))),
-            };
+                .at(entry.key_span)
+                .help(suggest(&entry.key, known, "known keys are"));
             self.diagnostics.push(d);
         }
         self.diagnostics
+    }
+}
+
+/// A hint for a value that is not one of `choices`: the closest choice if
+/// it looks like a typo, else all of them (`list` introduces the list,
+/// e.g. "known keys are").
+pub fn suggest(word: &str, choices: &[&str], list: &str) -> String {
+    match closest(word, choices.iter().copied()) {
+        Some(best) => format!("did you mean `{best}`?"),
+        None => format!("{list}: {}", choices.join(", ")),
     }
 }
 

@@ -131,10 +131,7 @@ fn practice(fields: &mut Fields) -> PracticeMeta {
         None => Status::Adopted,
         Some(text) => Status::parse(text.trim()).unwrap_or_else(|| {
             let names: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
-            let help = match yaml::closest(&text, names.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("use one of: {}", names.join(", ")),
-            };
+            let help = yaml::suggest(&text, &names, "statuses are");
             fields.problem("status", "bad-status", format!("unknown status `{text}`"), help);
             Status::Adopted
         }),
@@ -163,10 +160,7 @@ fn member(fields: &mut Fields, file: &SourcePath, diagnostics: &mut Vec<Diagnost
     for (kind, value, _) in fields.text_map("links") {
         let value = value.trim().to_string();
         if !LINK_KINDS.contains(&kind.as_str()) {
-            let help = match yaml::closest(&kind, LINK_KINDS.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("link kinds are: {}", LINK_KINDS.join(", ")),
-            };
+            let help = yaml::suggest(&kind, LINK_KINDS, "link kinds are");
             fields.problem("links", "unknown-key", format!("unknown link kind `{kind}`"), help);
             continue;
         }
@@ -189,10 +183,7 @@ fn member(fields: &mut Fields, file: &SourcePath, diagnostics: &mut Vec<Diagnost
         if AVAILABILITY.contains(&what.as_str()) {
             available_for.push(what);
         } else {
-            let help = match yaml::closest(&what, AVAILABILITY.iter().copied()) {
-                Some(best) => format!("did you mean `{best}`?"),
-                None => format!("use any of: {}", AVAILABILITY.join(", ")),
-            };
+            let help = yaml::suggest(&what, AVAILABILITY, "members can be available for");
             fields.problem("available_for", "bad-value", format!("unknown availability `{what}`"), help);
         }
     }
