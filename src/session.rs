@@ -101,6 +101,12 @@ impl Session {
         &self.root
     }
 
+    /// The base path the site is served under (`/` until a config is read).
+    pub fn base_path(&self) -> String {
+        let base_url = self.options.base_url.as_deref().or(self.config.as_ref().and_then(|c| c.base_url.as_deref()));
+        crate::url::Urls::new(base_url).base_path().to_string()
+    }
+
     /// The folders the session never reads (the output).
     pub fn skip(&self) -> &[PathBuf] {
         &self.skip

@@ -204,9 +204,13 @@ fn handle(request: Request, state: &Arc<State>, bind: IpAddr, port: u16) {
 fn not_found(request: Request, site: &SiteFiles) -> std::io::Result<()> {
     match site.files.get("404.html") {
         Some(page) => respond_bytes(request, 404, "404.html", page, site),
-        None => request.respond(Response::from_string("not found").with_status_code(404)),
+        // Nothing was ever built (the first build failed): a page that
+        // carries the overlay, and reloads once the content is fixed.
+        None => respond_bytes(request, 503, "waiting.html", WAITING_PAGE.as_bytes(), site),
     }
 }
+
+const WAITING_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>guild serve: no site yet</title></head>\n<body><main><h1>No site yet</h1><p>The first build failed; the problems are listed below and in the terminal. This page reloads when they are fixed.</p></main></body></html>\n";
 
 fn respond_bytes(request: Request, status: u16, name: &str, bytes: &[u8], site: &SiteFiles) -> std::io::Result<()> {
     let kind = content_type(name);

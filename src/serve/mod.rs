@@ -26,7 +26,6 @@ use crate::diag::{self, Diagnostic};
 use crate::error::Result;
 use crate::pipeline::{Options, Report};
 use crate::session::{Changes, Mode, Session};
-use crate::url::Urls;
 use crate::watch::Watcher;
 
 pub use http::resolve;
@@ -123,11 +122,7 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
     }
     let first = session.build(&Changes::Everything, Mode::Build)?;
     print_report(&first.report, color);
-    let base_url = {
-        let text = crate::load::config_text(&root)?;
-        crate::config::parse(&root, &text).0.and_then(|c| c.base_url)
-    };
-    let base_path = Urls::new(options.build.base_url.as_deref().or(base_url.as_deref())).base_path().to_string();
+    let base_path = session.base_path();
     let empty =
         SiteFiles { version: 0, base_path: base_path.clone(), files: Default::default(), statics: Default::default() };
     let state = Arc::new(State {
@@ -179,7 +174,8 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
                 print_report(&outcome.report, color);
                 match outcome.site {
                     Some(built) => {
-                        let next = site_files(version + 1, &base_path, built);
+                        // The base path follows community.yaml as it changes.
+                        let next = site_files(version + 1, &session.base_path(), built);
                         let had_problems = state.problems.read().is_ok_and(|p| !p.is_empty());
                         let unchanged =
                             state.site.read().is_ok_and(|s| s.files == next.files && s.statics == next.statics);

@@ -172,7 +172,8 @@ fn events(url: &str, host: &str, origin: Option<&str>) -> (u16, BufReader<TcpStr
     let mut stream = TcpStream::connect(addr(url)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
-    write!(stream, "GET /sub/__guild/events HTTP/1.1\r\nHost: {host}\r\n{origin}Accept: text/event-stream\r\n\r\n")
+    let base = format!("/{}", url.trim_start_matches("http://").split_once('/').map_or("", |(_, b)| b));
+    write!(stream, "GET {base}__guild/events HTTP/1.1\r\nHost: {host}\r\n{origin}Accept: text/event-stream\r\n\r\n")
         .unwrap();
     let mut reader = BufReader::new(stream);
     let mut status_line = String::new();
@@ -369,4 +370,24 @@ fn watch_with_poll_notices_changes() {
     site.write("practices/a.md", "---\ntitle: Alpha\n---\nPolled version.\n");
     running.wait_for("built ");
     assert!(site.read("practices/a/index.html").contains("Polled version."));
+}
+
+#[test]
+fn serve_starts_on_broken_content_and_recovers() {
+    let site = SiteTest::new()
+        .file("community.yaml", "titel: Oops\n")
+        .file("practices/a.md", "---\ntitle: Alpha\n---\nHello.\n");
+    let (running, url) = serve(&site);
+    running.wait_for("missing-title");
+    let (status, page) = get(&url, "/");
+    assert_eq!(status, 503, "{page}");
+    assert!(page.contains("__guild/reload.js"), "the waiting page carries the overlay");
+    let host = addr(&url);
+    let (_, mut stream) = events(&url, &host, None);
+    let state = next_event(&mut stream, "state");
+    assert!(state.contains("missing-title") || state.contains("unknown key"), "{state}");
+    site.write("community.yaml", "title: Fixed\n");
+    next_event(&mut stream, "reload");
+    let (status, page) = get(&url, "/practices/a/");
+    assert_eq!(status, 200, "{page}");
 }
