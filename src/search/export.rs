@@ -320,17 +320,26 @@ fn json_string(text: &str) -> String {
 }
 
 /// The first `EXCERPT_CHARS` characters of the text, whitespace collapsed,
-/// cut at a word boundary.
+/// cut at a word boundary. Reads only as far as it needs.
 fn excerpt(text: &str) -> String {
-    let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-    if collapsed.chars().count() <= EXCERPT_CHARS {
-        return collapsed;
+    let mut out = String::with_capacity(EXCERPT_CHARS + 16);
+    let mut chars = 0;
+    for word in text.split_whitespace() {
+        let len = word.chars().count();
+        if chars + len + usize::from(chars > 0) > EXCERPT_CHARS {
+            if chars == 0 {
+                out.extend(word.chars().take(EXCERPT_CHARS));
+            }
+            break;
+        }
+        if chars > 0 {
+            out.push(' ');
+            chars += 1;
+        }
+        out.push_str(word);
+        chars += len;
     }
-    let cut: String = collapsed.chars().take(EXCERPT_CHARS).collect();
-    match cut.rfind(' ') {
-        Some(space) => cut[..space].to_string(),
-        None => cut,
-    }
+    out
 }
 
 #[cfg(test)]
@@ -350,6 +359,15 @@ mod tests {
             assert!(super::super::tokens(&mut a, w).is_empty(), "{w} is not a tantivy stop word");
         }
         assert!(!super::super::tokens(&mut a, "deploy").is_empty());
+    }
+
+    #[test]
+    fn excerpts_collapse_whitespace_and_stop_at_a_word() {
+        assert_eq!(excerpt("  a\n\n b   c "), "a b c");
+        let long = "word ".repeat(1000);
+        let e = excerpt(&long);
+        assert!(e.chars().count() <= EXCERPT_CHARS && e.ends_with("word"), "{}", e.len());
+        assert_eq!(excerpt(&"x".repeat(5000)).chars().count(), EXCERPT_CHARS);
     }
 
     #[test]

@@ -153,7 +153,7 @@ fn doc_text(site: &Site, id: usize) -> DocText {
 }
 
 /// Bytes of body text kept for `guild search` snippets.
-const SNIPPET_SOURCE_BYTES: usize = 8 * 1024;
+const SNIPPET_SOURCE_BYTES: usize = 3 * 1024;
 
 fn snippet_source(body: &str) -> &str {
     if body.len() <= SNIPPET_SOURCE_BYTES {
