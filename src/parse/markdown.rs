@@ -121,6 +121,11 @@ struct Renderer<'a> {
     list_depth: usize,
     items: Vec<ItemBuf>,
     decisions_level: Option<u8>,
+    /// For meetings: the open `## Decisions` or `## Action items` section,
+    /// left out of the body when everything in it became a decision or an
+    /// action item (the page shows those on their own).
+    folding: Option<Outcome>,
+    fold_outcomes: bool,
     in_paragraph: bool,
     paragraph_text: String,
     has_raw_html: bool,
@@ -137,7 +142,28 @@ fn options() -> Options {
 }
 
 /// Renders the Markdown body that starts at byte `body_offset` of `text`.
-pub fn render(file: &SourcePath, text: &str, body_offset: usize, raw_html: RawHtml) -> Rendered {
+/// A `## Decisions` or `## Action items` section being read, for folding.
+struct Outcome {
+    level: u8,
+    /// Where the section's HTML starts in the output events.
+    start: usize,
+    /// How many headings were recorded before it.
+    headings: usize,
+    /// Whether everything in it so far became a decision or action item.
+    all_extracted: bool,
+    extracted: usize,
+}
+
+/// Renders the Markdown body that starts at byte `body_offset` of `text`.
+/// With `fold_outcomes` (meetings), sections holding only decisions or
+/// action items are left out of the body: the page lists those itself.
+pub fn render_with(
+    file: &SourcePath,
+    text: &str,
+    body_offset: usize,
+    raw_html: RawHtml,
+    fold_outcomes: bool,
+) -> Rendered {
     let body = &text[body_offset..];
     let mut r = Renderer {
         file,
@@ -156,6 +182,8 @@ pub fn render(file: &SourcePath, text: &str, body_offset: usize, raw_html: RawHt
         list_depth: 0,
         items: Vec::new(),
         decisions_level: None,
+        folding: None,
+        fold_outcomes,
         in_paragraph: false,
         paragraph_text: String::new(),
         has_raw_html: false,
@@ -163,6 +191,7 @@ pub fn render(file: &SourcePath, text: &str, body_offset: usize, raw_html: RawHt
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range);
     }
+    r.close_outcome();
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.out.drain(..));
     if r.has_raw_html && raw_html == RawHtml::Sanitize {
@@ -171,6 +200,11 @@ pub fn render(file: &SourcePath, text: &str, body_offset: usize, raw_html: RawHt
     let mut result = r.result;
     result.body = Body { segments: segments(&html), refs: r.refs };
     result
+}
+
+/// Renders a body without folding outcome sections.
+pub fn render(file: &SourcePath, text: &str, body_offset: usize, raw_html: RawHtml) -> Rendered {
+    render_with(file, text, body_offset, raw_html, false)
 }
 
 /// Cleans HTML written by hand in Markdown: keeps formatting, drops
@@ -309,6 +343,9 @@ impl<'a> Renderer<'a> {
                     1 => 2,
                     n => n,
                 };
+                if self.folding.as_ref().is_some_and(|f| level <= f.level) {
+                    self.close_outcome();
+                }
                 self.heading = Some(HeadingBuf {
                     level,
                     id: id.map(|i| i.to_string()),
@@ -337,6 +374,9 @@ impl<'a> Renderer<'a> {
                 return;
             }
             Tag::Paragraph => {
+                if self.list_depth == 0 {
+                    self.not_extracted();
+                }
                 if top_level_block {
                     self.blocks_seen += 1;
                 }
@@ -360,6 +400,7 @@ impl<'a> Renderer<'a> {
             }
             Tag::BlockQuote(_) | Tag::HtmlBlock => {
                 self.blocks_seen += 1;
+                self.not_extracted();
             }
             Tag::Link { link_type, dest_url, title, id } => {
                 let span = self.span(&range, self.source(&range).chars().count().min(200));
@@ -447,6 +488,15 @@ impl<'a> Renderer<'a> {
             base
         };
         self.ids.entry(id.clone()).or_insert(0);
+        if self.fold_outcomes && self.folding.is_none() && (is_decisions_heading(&text) || is_actions_heading(&text)) {
+            self.folding = Some(Outcome {
+                level: h.level,
+                start: self.out.len(),
+                headings: self.result.headings.len(),
+                all_extracted: true,
+                extracted: 0,
+            });
+        }
         self.decisions_level = match self.decisions_level {
             Some(l) if h.level > l => Some(l),
             _ if is_decisions_heading(&text) => Some(h.level),
@@ -477,10 +527,40 @@ impl<'a> Renderer<'a> {
             && let Some(action) = self.action(&text, done, item.offset)
         {
             self.result.actions.push(action);
+            self.extracted(item.depth);
             return;
         }
         if self.decisions_level.is_some() && item.depth == 1 && !text.is_empty() {
             self.result.decisions.push(Decision { text });
+            self.extracted(item.depth);
+            return;
+        }
+        if item.depth == 1 {
+            self.not_extracted();
+        }
+    }
+
+    fn extracted(&mut self, depth: usize) {
+        if let Some(f) = &mut self.folding
+            && depth == 1
+        {
+            f.extracted += 1;
+        }
+    }
+
+    fn not_extracted(&mut self) {
+        if let Some(f) = &mut self.folding {
+            f.all_extracted = false;
+        }
+    }
+
+    /// Ends an outcome section: drops its HTML and heading when all of it
+    /// was extracted.
+    fn close_outcome(&mut self) {
+        let Some(f) = self.folding.take() else { return };
+        if f.all_extracted && f.extracted > 0 && self.heading.is_none() {
+            self.out.truncate(f.start);
+            self.result.headings.truncate(f.headings);
         }
     }
 
@@ -601,6 +681,10 @@ impl<'a> Renderer<'a> {
         }
         self.push_ref(RefKind::Href { target, anchor }, span).into()
     }
+}
+
+fn is_actions_heading(text: &str) -> bool {
+    matches!(text.trim().to_lowercase().as_str(), "action items" | "actions" | "action points" | "next steps")
 }
 
 fn is_decisions_heading(text: &str) -> bool {
@@ -769,6 +853,23 @@ mod tests {
         assert_eq!(r.actions[0].due, Date::parse("2026-12-01").ok());
         assert!(r.actions[1].done);
         assert_eq!(r.actions[1].text, "fix alerts");
+    }
+
+    #[test]
+    fn meeting_outcome_sections_fold_when_fully_extracted() {
+        let md = "## Notes\n\nTalked.\n\n## Decisions\n\n- Adopt it.\n\n## Action items\n\n- [ ] @grace do it\n- [ ] unowned task\n\n## After\n\nMore.\n";
+        let r = render_with(&SourcePath::new("m.md"), md, 0, RawHtml::Sanitize, true);
+        let html = html_of(&r);
+        assert!(!html.contains("Adopt it."), "the decisions section is folded: {html}");
+        assert!(html.contains("unowned task"), "a section with other content stays: {html}");
+        assert!(html.contains("More."), "{html}");
+        let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
+        assert_eq!(ids, ["notes", "action-items", "after"]);
+        assert_eq!(r.decisions.len(), 1);
+        assert_eq!(r.actions.len(), 1);
+        assert!(r.plain_text.contains("Adopt it."), "search still sees folded text");
+        let unfolded = render_str(md);
+        assert!(html_of(&unfolded).contains("Adopt it."));
     }
 
     #[test]

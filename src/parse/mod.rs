@@ -72,7 +72,8 @@ pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
         },
         None => Fields::empty(file, what),
     };
-    let rendered = markdown::render(file, &source.text, split.body_offset, raw_html);
+    let fold = source.kind == Kind::Meeting;
+    let rendered = markdown::render_with(file, &source.text, split.body_offset, raw_html, fold);
     let mut diagnostics = rendered.diagnostics;
     let title_help = "write a title, or remove the key to use the first `# Heading`";
     let front_title = match source.kind {
