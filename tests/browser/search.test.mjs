@@ -54,8 +54,8 @@ test('typing in the header box shows the expected result first, under a strict C
   await page.keyboard.press('/');
   assert.equal(await page.evaluate(() => document.activeElement.id), 'site-search', '/ focuses the search box');
   await page.keyboard.type('rollba');
-  await page.locator('#site-search-results .search-result').first().waitFor();
-  assert.equal(await page.locator('#site-search-results .search-result-title').first().textContent(), 'Rollbacks first');
+  // Results follow the typing: wait for those of the whole word.
+  await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title')?.textContent === 'Rollbacks first', null, { timeout: 10000 });
   assert.match(await page.locator('#site-search-results .search-status').textContent(), /\d+ results?/);
   assert.ok(await page.locator('#site-search-results mark').count() > 0, 'matched words are marked');
   await page.keyboard.press('Escape');
@@ -69,7 +69,7 @@ test('arrow keys and Enter open a result', async () => {
   const page = await open(example, '', problems);
   await page.locator('#site-search').click();
   await page.keyboard.type('incident commander');
-  await page.locator('#site-search-results .search-result').first().waitFor();
+  await page.waitForFunction(() => /Incident commander/.test(document.querySelector('#site-search-results .search-result-title')?.textContent || ''), null, { timeout: 10000 });
   const first = await page.locator('#site-search-results .search-result-link').first().getAttribute('href');
   await page.keyboard.press('ArrowDown');
   assert.equal(await page.evaluate(() => document.activeElement.getAttribute('href')), first);
