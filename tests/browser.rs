@@ -43,6 +43,8 @@ fn browser_suite_passes_in_chromium() {
     let output = Command::new("node")
         .arg("--test")
         .arg("--test-concurrency=1")
+        // A hung page must fail the suite, never stall it.
+        .arg("--test-timeout=180000")
         .args(&tests)
         .env("GUILD_BIN", env!("CARGO_BIN_EXE_guild"))
         .env("CHROMIUM", &chromium)

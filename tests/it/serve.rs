@@ -136,6 +136,29 @@ fn serve_answers_under_the_base_path() {
 }
 
 #[test]
+fn search_index_is_served_in_the_preview() {
+    let site = community();
+    let (_running, url) = serve(&site);
+    let (_, home) = get(&url, "/sub/");
+    let manifest =
+        home.split("data-index=\"").nth(1).and_then(|r| r.split('"').next()).expect("the page names its index");
+    let (status, body) = get(&url, manifest);
+    assert_eq!(status, 200, "{body}");
+    assert!(body.contains("\"shards\""), "{body}");
+    let (status, shard) = get(&url, &manifest.replace("manifest.json", "t/0.json"));
+    assert_eq!(status, 200, "{shard}");
+    let (status, script) = get(
+        &url,
+        home.split("src=\"")
+            .find(|s| s.starts_with("/sub/assets/search."))
+            .and_then(|s| s.split('"').next())
+            .expect("client"),
+    );
+    assert_eq!(status, 200);
+    assert!(script.contains("export async function rank("), "the client is served");
+}
+
+#[test]
 fn traversal_probes_get_400_or_404_and_no_file_content() {
     let outside = tempfile::tempdir().unwrap();
     std::fs::write(outside.path().join("secret.txt"), "TOP-SECRET-CONTENT").unwrap();
