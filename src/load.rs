@@ -193,22 +193,24 @@ fn consider(config: &Config, canonical_root: &Path, rel: &str, path: &Path, is_s
     let mut absolute = path.to_path_buf();
     if is_symlink {
         let problem = match std::fs::canonicalize(path) {
-            Ok(target) if !target.starts_with(canonical_root) => {
+            Ok(target) if !target.starts_with(canonical_root) => Some(
                 Diagnostic::warning("symlink-outside", "symlink points outside the community; it was skipped")
-                    .help("copy the file into the repository instead of linking to it")
-            }
-            Ok(target) if target.is_dir() => {
+                    .help("copy the file into the repository instead of linking to it"),
+            ),
+            Ok(target) if target.is_dir() => Some(
                 Diagnostic::warning("symlink-folder", "symlinked folders are not followed; it was skipped")
-                    .help("move the folder into the repository, or link single files")
-            }
+                    .help("move the folder into the repository, or link single files"),
+            ),
             Ok(target) => {
                 absolute = target;
-                Diagnostic::warning("", "")
+                None
             }
-            Err(_) => Diagnostic::warning("broken-symlink", "symlink points to nothing (or to itself); it was skipped")
-                .help("fix or delete the link"),
+            Err(_) => Some(
+                Diagnostic::warning("broken-symlink", "symlink points to nothing (or to itself); it was skipped")
+                    .help("fix or delete the link"),
+            ),
         };
-        if !problem.code.is_empty() {
+        if let Some(problem) = problem {
             return Some(Found::Problem(problem.in_file(&source_path)));
         }
     }
