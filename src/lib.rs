@@ -7,6 +7,7 @@ pub mod config;
 pub mod date;
 pub mod diag;
 pub mod error;
+pub mod hash;
 pub mod link;
 pub mod load;
 pub mod model;

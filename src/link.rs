@@ -7,7 +7,7 @@
 //! diagnostic at its file:line:col with a hint. Pure: it reads no files and
 //! imports neither tera nor tantivy.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -15,6 +15,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::config::Config;
 use crate::diag::{Diagnostic, Span};
+use crate::hash::FastMap;
 use crate::load::StaticFile;
 use crate::model::{Document, MemberId, Meta, RefKind, Segment, Status, Tag, Target};
 use crate::parse::markdown::escape;
@@ -44,7 +45,7 @@ pub const GENERATED: &[&str] = &[
 ];
 
 /// What a member is connected to across the site.
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct MemberLinks {
     pub maintains: Vec<DocId>,
     pub attended: Vec<DocId>,
@@ -65,7 +66,7 @@ pub struct TagEntry {
 pub struct Site {
     pub docs: Vec<Arc<Document>>,
     /// The body HTML of each document with every reference filled in.
-    pub bodies: Vec<String>,
+    pub bodies: Vec<Arc<str>>,
     /// Practices by title; members by name; meetings newest first; pages
     /// by `order`, then title.
     pub practices: Vec<DocId>,
@@ -98,15 +99,77 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
+/// What one linking pass resolved, kept by a session so the next pass
+/// re-resolves only the bodies an edit can affect.
+#[derive(Debug, Clone, Default)]
+pub struct Memo {
+    docs: Vec<Arc<Document>>,
+    resolved: Vec<Arc<Resolved>>,
+    drafts: Vec<SourcePath>,
+    statics: Vec<String>,
+    base_url: Option<String>,
+}
+
+/// What other documents' bodies can see of a document when they link to
+/// it: whether the link resolves and the text it shows.
+fn identity(doc: &Document) -> (&SourcePath, &UrlPath, &str, Kind, Option<&MemberId>) {
+    (&doc.path, &doc.url, &doc.title, doc.kind, doc.member().map(|m| &m.id))
+}
+
+/// The anchors a link into a document may name.
+fn anchors(doc: &Document) -> impl Iterator<Item = &str> {
+    doc.headings.iter().map(|h| h.id.as_str()).chain(doc.extra_ids.iter().map(String::as_str))
+}
+
+impl Memo {
+    /// Which bodies of `docs` must be resolved again; `None` when all must.
+    ///
+    /// A body's resolution depends on its own document and on the identity
+    /// (path, URL, title, kind, member id) of every document, the anchors
+    /// of the documents it links to, the drafts and the static files. So
+    /// with the same documents in the same order and the same identities,
+    /// only the changed documents and those linking to a document whose
+    /// anchors changed are redone.
+    fn dirty(&self, docs: &[Arc<Document>], drafts: &[SourcePath], statics: &[String], base_url: Option<&str>) -> Option<Vec<bool>> {
+        if self.docs.len() != docs.len() || self.drafts != drafts || self.statics != statics || self.base_url.as_deref() != base_url {
+            return None;
+        }
+        let mut dirty = vec![false; docs.len()];
+        let mut anchors_changed = Vec::new();
+        for (id, (old, new)) in self.docs.iter().zip(docs).enumerate() {
+            if Arc::ptr_eq(old, new) {
+                continue;
+            }
+            if identity(old) != identity(new) {
+                return None;
+            }
+            dirty[id] = true;
+            if !anchors(old).eq(anchors(new)) {
+                anchors_changed.push(id);
+            }
+        }
+        if !anchors_changed.is_empty() {
+            for (id, r) in self.resolved.iter().enumerate() {
+                if r.links.iter().any(|to| anchors_changed.contains(to)) {
+                    dirty[id] = true;
+                }
+            }
+        }
+        Some(dirty)
+    }
+}
+
 /// Links parsed documents into a site.
 ///
 /// Documents come shared: `serve` keeps them between rebuilds and re-parses
-/// only the files that changed.
+/// only the files that changed. With the `memo` of the last pass, only the
+/// bodies the change can affect are resolved again; the result is the same.
 pub fn site(
     documents: Vec<Arc<Document>>,
     statics: Vec<StaticFile>,
     config: &Config,
     options: &Options,
+    memo: &mut Memo,
 ) -> (Site, Vec<Diagnostic>) {
     let mut diagnostics = Vec::new();
     let urls = Urls::new(options.base_url.as_deref().or(config.base_url.as_deref()));
@@ -129,22 +192,35 @@ pub fn site(
     let docs = documents;
 
     let index = Index::new(&docs, &statics, &drafts);
-    let resolved: Vec<Resolved> =
-        docs.par_iter().enumerate().map(|(id, doc)| index.resolve_body(id, doc, &urls)).collect();
+    let mut draft_list: Vec<SourcePath> = drafts.iter().cloned().collect();
+    draft_list.sort();
+    let static_list: Vec<String> = statics.iter().map(|s| s.output.clone()).collect();
+    let base_url = options.base_url.as_deref().or(config.base_url.as_deref());
+    let dirty = memo.dirty(&docs, &draft_list, &static_list, base_url);
+    let resolved: Vec<Arc<Resolved>> = docs
+        .par_iter()
+        .enumerate()
+        .map(|(id, doc)| match &dirty {
+            Some(dirty) if !dirty[id] => memo.resolved[id].clone(),
+            _ => Arc::new(index.resolve_body(id, doc, &urls)),
+        })
+        .collect();
 
     let mut bodies = Vec::with_capacity(docs.len());
     let mut backlinks: Vec<Vec<DocId>> = vec![Vec::new(); docs.len()];
     let mut member_links: Vec<MemberLinks> = vec![MemberLinks::default(); docs.len()];
-    for (from, r) in resolved.into_iter().enumerate() {
-        bodies.push(r.html);
-        diagnostics.extend(r.diagnostics);
-        for to in r.links {
-            if to != from && !backlinks[to].contains(&from) {
+    for (from, r) in resolved.iter().enumerate() {
+        bodies.push(r.html.clone());
+        diagnostics.extend(r.diagnostics.iter().cloned());
+        // `from` only grows, so a repeat is always the last entry: no
+        // search through a popular page's thousands of backlinks.
+        for &to in &r.links {
+            if to != from && backlinks[to].last() != Some(&from) {
                 backlinks[to].push(from);
             }
         }
-        for to in r.mentions {
-            if !member_links[to].mentioned_in.contains(&from) {
+        for &to in &r.mentions {
+            if member_links[to].mentioned_in.last() != Some(&from) {
                 member_links[to].mentioned_in.push(from);
             }
         }
@@ -260,18 +336,27 @@ pub fn site(
         }
     }
 
-    let mut tag_map: BTreeMap<String, TagEntry> = BTreeMap::new();
+    let mut tag_map: FastMap<&str, TagEntry> = FastMap::default();
     for (id, doc) in docs.iter().enumerate() {
         for tag in doc.meta.tags() {
-            tag_map
-                .entry(tag.slug.clone())
-                .or_insert_with(|| TagEntry { tag: tag.clone(), docs: Vec::new() })
-                .docs
-                .push(id);
+            match tag_map.get_mut(tag.slug.as_str()) {
+                Some(entry) => entry.docs.push(id),
+                None => {
+                    tag_map.insert(&tag.slug, TagEntry { tag: tag.clone(), docs: vec![id] });
+                }
+            }
         }
     }
-    let tags = tag_map.into_values().collect();
+    let mut tags: Vec<TagEntry> = tag_map.into_values().collect();
+    tags.sort_unstable_by(|a, b| a.tag.slug.cmp(&b.tag.slug));
 
+    *memo = Memo {
+        docs: docs.clone(),
+        resolved,
+        drafts: draft_list,
+        statics: static_list,
+        base_url: base_url.map(str::to_string),
+    };
     let site = Site {
         member_ids: index.members.clone(),
         docs: docs.clone(),
@@ -295,6 +380,10 @@ pub fn site(
 
 /// Case- and accent-insensitive sort key for titles and names.
 fn sort_title(title: &str) -> String {
+    if title.is_ascii() {
+        // Decomposition leaves ASCII alone: skip it.
+        return title.bytes().filter(|b| b.is_ascii_alphanumeric() || b.is_ascii_whitespace()).map(|b| b.to_ascii_lowercase() as char).collect();
+    }
     title.nfkd().filter(|c| c.is_alphanumeric() || c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
 
@@ -310,7 +399,8 @@ fn drop_collisions(
         Static(SourcePath),
         Doc(SourcePath),
     }
-    let mut owners: HashMap<String, Owner> = HashMap::new();
+    let mut owners: FastMap<String, Owner> =
+        FastMap::with_capacity_and_hasher(documents.len() + statics.len() * 2 + GENERATED.len(), Default::default());
     for g in GENERATED {
         owners.insert(UrlPath::file(g).collision_key(), Owner::Generated);
     }
@@ -344,8 +434,9 @@ fn drop_collisions(
     kept
 }
 
+#[derive(Debug)]
 struct Resolved {
-    html: String,
+    html: Arc<str>,
     links: Vec<DocId>,
     mentions: Vec<DocId>,
     diagnostics: Vec<Diagnostic>,
@@ -354,13 +445,13 @@ struct Resolved {
 /// Lookup tables for resolving references.
 struct Index<'a> {
     docs: &'a [Arc<Document>],
-    by_path: HashMap<&'a str, DocId>,
-    by_stem: HashMap<&'a str, DocId>,
-    by_title: HashMap<String, Vec<DocId>>,
-    by_name: HashMap<&'a str, Vec<DocId>>,
-    by_url: HashMap<&'a str, DocId>,
+    by_path: FastMap<&'a str, DocId>,
+    by_stem: FastMap<&'a str, DocId>,
+    by_title: FastMap<String, Vec<DocId>>,
+    by_name: FastMap<&'a str, Vec<DocId>>,
+    by_url: FastMap<&'a str, DocId>,
     members: HashMap<MemberId, DocId>,
-    statics: HashMap<&'a str, &'a StaticFile>,
+    statics: FastMap<&'a str, &'a StaticFile>,
     drafts: &'a HashSet<SourcePath>,
 }
 
@@ -371,11 +462,11 @@ enum Found {
 
 impl<'a> Index<'a> {
     fn new(docs: &'a [Arc<Document>], statics: &'a [StaticFile], drafts: &'a HashSet<SourcePath>) -> Index<'a> {
-        let mut by_title: HashMap<String, Vec<DocId>> = HashMap::new();
+        let mut by_title: FastMap<String, Vec<DocId>> = FastMap::with_capacity_and_hasher(docs.len(), Default::default());
         for (i, d) in docs.iter().enumerate() {
             by_title.entry(title_key(&d.title)).or_default().push(i);
         }
-        let mut by_name: HashMap<&str, Vec<DocId>> = HashMap::new();
+        let mut by_name: FastMap<&str, Vec<DocId>> = FastMap::with_capacity_and_hasher(docs.len(), Default::default());
         for (i, d) in docs.iter().enumerate() {
             by_name.entry(d.path.stem()).or_default().push(i);
         }
@@ -456,7 +547,7 @@ impl<'a> Index<'a> {
 
     fn resolve_body(&self, id: DocId, doc: &Document, urls: &Urls) -> Resolved {
         let mut out =
-            Resolved { html: String::new(), links: Vec::new(), mentions: Vec::new(), diagnostics: Vec::new() };
+            Resolved { html: Arc::from(""), links: Vec::new(), mentions: Vec::new(), diagnostics: Vec::new() };
         let filled: Vec<String> =
             doc.body.refs.iter().map(|r| self.fill(id, doc, &r.kind, r.span, urls, &mut out)).collect();
         let mut html = String::with_capacity(
@@ -468,7 +559,7 @@ impl<'a> Index<'a> {
                 Segment::Ref(i) => html.push_str(filled.get(*i).map_or("#", String::as_str)),
             }
         }
-        out.html = html;
+        out.html = Arc::from(html);
         out
     }
 
@@ -686,6 +777,10 @@ impl<'a> Index<'a> {
 }
 
 fn title_key(title: &str) -> String {
+    if title.is_ascii() {
+        // Composition leaves ASCII alone: skip it.
+        return title.trim().to_ascii_lowercase();
+    }
     title.nfc().flat_map(char::to_lowercase).collect::<String>().trim().to_string()
 }
 
@@ -723,5 +818,7 @@ mod tests {
     fn sort_titles_ignore_case_and_accents() {
         assert!(sort_title("Émile") < sort_title("Fatima"));
         assert!(sort_title("amara") < sort_title("Bob"));
+        assert_eq!(sort_title("On-call: Basics 2"), "oncall basics 2");
+        assert_eq!(sort_title("Écoles"), "ecoles");
     }
 }

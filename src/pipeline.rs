@@ -99,9 +99,9 @@ pub fn build(options: &Options, out: &Path) -> Result<Report> {
         let mut report = outcome.report;
         if let Some(built) = outcome.site {
             let stage = Instant::now();
-            write::site(&out, &built.outputs, &built.statics)?;
+            write::site(&out, &built.files, &built.statics)?;
             report.stages.push(("write", stage.elapsed().as_millis()));
-            report.files_written = built.outputs.len() + built.statics.len();
+            report.files_written = built.files.len() + built.statics.len();
         }
         report.elapsed_ms = started.elapsed().as_millis();
         return Ok(report);
@@ -136,7 +136,7 @@ pub fn search(options: &Options, text: &str, filter: &query::Filter, limit: usiz
             let Some(site) = site else {
                 return Ok(SearchReport { hits: Vec::new(), content_errors: errors.max(1), rebuilt: false });
             };
-            session::index_and_export(session.root(), &site, &fingerprint)?;
+            session::index_and_export(session.root(), &site, &fingerprint, false)?;
             let meta = search::cache::load(&dir, &fingerprint).ok_or_else(|| Error::Search {
                 path: dir.clone(),
                 message: "the index was written but cannot be read back".into(),

@@ -1,12 +1,16 @@
-//! A build session: the inputs of the last build, kept so the next one
-//! redoes only what changed.
+//! A build session: the inputs and results of the last build, kept so the
+//! next one redoes only what changed.
 //!
-//! `build` and `check` use a session once; `serve` and `watch` keep one
-//! and feed it the paths the watcher reports. A session re-reads only the
-//! changed files, re-parses only the sources whose text changed, and
-//! re-links the whole site (cheap); rendering and the search index are
-//! redone from the linked site. Its outputs are the ones a clean build
-//! makes: the same functions produce them, and a property test compares.
+//! `build` and `check` use a session once; `serve` and `watch` keep a live
+//! one and feed it the paths the watcher reports. A session re-reads only
+//! the changed files and re-parses only the sources whose text changed.
+//! Linking reuses every resolved body the change cannot affect
+//! (`link::Memo`). A live session also keeps its last linked site, search
+//! index and output files: an edit that keeps the set of documents moves
+//! only the edited documents' postings (`search::live`) and re-renders
+//! only the pages that show what changed (`render::affected`). Its outputs
+//! are the ones a clean build makes; a property test compares them byte
+//! for byte over random edit sequences.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Path, PathBuf};
@@ -21,8 +25,8 @@ use crate::error::{Error, Result};
 use crate::load::{self, FileState, StaticFile};
 use crate::model::Document;
 use crate::pipeline::{Options, Report, find_root};
-use crate::render::{self, Output};
-use crate::search;
+use crate::render::{self, Files, Scope};
+use crate::search::{self, live::Live};
 use crate::source::{Source, SourcePath};
 use crate::{link, parse};
 
@@ -55,8 +59,25 @@ pub struct Outcome {
 
 #[derive(Debug)]
 pub struct Built {
-    pub outputs: Vec<Output>,
+    /// Every output file of the site.
+    pub files: Arc<Files>,
+    /// Output paths added, changed or removed since this session's last
+    /// build (every path on the first).
+    pub changed: Vec<String>,
     pub statics: Vec<StaticFile>,
+    /// Whether static files may differ from the last build's: they are
+    /// copied from the repository, not held in `files`.
+    pub statics_changed: bool,
+}
+
+/// What a live session keeps of its last successful build.
+struct Last {
+    site: link::Site,
+    config_text: String,
+    theme_generation: u64,
+    files: Arc<Files>,
+    /// The paths of the search export among `files`.
+    search_paths: Vec<String>,
 }
 
 struct ParsedEntry {
@@ -77,6 +98,14 @@ pub struct Session {
     /// Sources whose text changed since they were last parsed.
     dirty: HashSet<SourcePath>,
     theme: Option<render::theme::Theme>,
+    /// Counts theme loads, so a reload forces a full render.
+    theme_generation: u64,
+    link_memo: link::Memo,
+    /// Whether to keep the last build for the next (`serve`, `watch`).
+    live: bool,
+    last: Option<Last>,
+    search: Option<Live>,
+    statics_changed: bool,
 }
 
 impl Session {
@@ -94,7 +123,21 @@ impl Session {
             parsed: HashMap::new(),
             dirty: HashSet::new(),
             theme: None,
+            theme_generation: 0,
+            link_memo: link::Memo::default(),
+            live: false,
+            last: None,
+            search: None,
+            statics_changed: true,
         })
+    }
+
+    /// A session that keeps its last build, for `serve` and `watch`: the
+    /// next build after an edit redoes only what the edit affects.
+    pub fn open_live(options: Options, skip: Vec<PathBuf>) -> Result<Session> {
+        let mut session = Session::open(options, skip)?;
+        session.live = true;
+        Ok(session)
     }
 
     pub fn root(&self) -> &Path {
@@ -142,6 +185,7 @@ impl Session {
             }
         }
         if everything {
+            self.statics_changed = true;
             let text = load::config_text(&self.root)?;
             let (config, diagnostics) = config::parse(&self.root, &text);
             let config_changed = text != self.config_text;
@@ -171,7 +215,12 @@ impl Session {
         }
         let Some(config) = &self.config else { return Ok(()) };
         for rel in paths {
-            match load::file(config, &self.skip, &rel) {
+            let state = load::file(config, &self.skip, &rel);
+            let was_static = matches!(self.files.get(&rel), Some(FileState::Static(_)));
+            if was_static || matches!(state, Some(FileState::Static(_))) {
+                self.statics_changed = true;
+            }
+            match state {
                 Some(state) => {
                     if let FileState::Source(s) = &state {
                         self.dirty.insert(s.path.clone());
@@ -204,15 +253,34 @@ impl Session {
         )
     }
 
+    /// The texts of the files `diagnostics` point into, to quote them.
+    fn texts(&self, diagnostics: &[Diagnostic]) -> HashMap<SourcePath, String> {
+        let mut texts = HashMap::new();
+        for path in diagnostics.iter().filter_map(|d| d.file.as_ref()) {
+            if texts.contains_key(path) {
+                continue;
+            }
+            let text = if *path == Config::source_path() {
+                Some(self.config_text.clone())
+            } else {
+                match self.files.get(path.as_str()) {
+                    Some(FileState::Source(s)) => Some(s.text.clone()),
+                    _ => None,
+                }
+            };
+            texts.extend(text.map(|t| (path.clone(), t)));
+        }
+        texts
+    }
+
     /// Refreshes, parses what changed and links.
     fn link(&mut self, changes: &Changes, started: Instant) -> Result<Linked> {
         self.refresh(changes)?;
         let load_ms = started.elapsed().as_millis();
-        let mut texts = HashMap::new();
-        texts.insert(Config::source_path(), self.config_text.clone());
         let mut diagnostics = self.config_diagnostics.clone();
         let Some(config) = &self.config else {
             diag::sort(&mut diagnostics);
+            let texts = self.texts(&diagnostics);
             let report = report(&self.root, diagnostics, texts, 0, vec![("load", load_ms)], started);
             return Ok(Linked { site: None, report });
         };
@@ -257,12 +325,12 @@ impl Session {
                 documents.extend(entry.document.clone());
                 diagnostics.extend(entry.diagnostics.iter().cloned());
             }
-            texts.insert(s.path.clone(), s.text.clone());
         }
         let link_options = link::Options { drafts: self.options.drafts, base_url: self.options.base_url.clone() };
-        let (site, link_diagnostics) = link::site(documents, statics, config, &link_options);
+        let (site, link_diagnostics) = link::site(documents, statics, config, &link_options, &mut self.link_memo);
         diagnostics.extend(link_diagnostics);
         diag::sort(&mut diagnostics);
+        let texts = self.texts(&diagnostics);
         let stages = vec![("load", load_ms), ("parse", parse_ms), ("link", stage.elapsed().as_millis())];
         let report = report(&self.root, diagnostics, texts, site.docs.len(), stages, started);
         Ok(Linked { site: Some(site), report })
@@ -290,27 +358,101 @@ impl Session {
                 })
                 .collect();
             self.theme = Some(render::theme::load(config, &templates)?);
+            self.theme_generation += 1;
         }
         let theme = self.theme.as_ref().expect("theme loaded above");
         let today = self.options.today;
         if mode == Mode::Check {
-            render::site(&site, config, theme, &render::Options { today, search: None })?;
+            render::site(&site, config, theme, &render::Options { today, search: None }, &Scope::All)?;
             report.elapsed_ms = started.elapsed().as_millis();
             return Ok(Outcome { report, site: None });
         }
+
+        // The last build is a base for this one when the configuration is
+        // the same; with the same documents in the same order, the search
+        // index and the pages can be updated rather than redone.
+        let last = self.last.take().filter(|l| l.config_text == self.config_text);
+        let same_documents = last.as_ref().is_some_and(|l| {
+            l.site.docs.len() == site.docs.len() && l.site.docs.iter().zip(&site.docs).all(|(a, b)| a.path == b.path)
+        });
+
         let stage = Instant::now();
-        let fingerprint = self.fingerprint();
-        let export = index_and_export(&self.root, &site, &fingerprint)?;
+        let export = match (&last, self.search.as_mut()) {
+            (Some(last), Some(live)) if same_documents => {
+                live.update(&last.site, &site, &search_changes(&last.site, &site));
+                live.export(&site)
+            }
+            _ => {
+                let fingerprint = self.fingerprint();
+                let (export, live) = index_and_export(&self.root, &site, &fingerprint, self.live)?;
+                self.search = live;
+                export
+            }
+        };
         report.stages.push(("search", stage.elapsed().as_millis()));
 
         let stage = Instant::now();
+        let scope = match &last {
+            Some(last) if last.theme_generation == self.theme_generation => render::affected(&last.site, &site),
+            _ => Scope::All,
+        };
         let search_ui = render::SearchUi { manifest: site.urls.href(&export.manifest) };
-        let mut outputs = render::site(&site, config, theme, &render::Options { today, search: Some(search_ui) })?;
-        outputs.extend(export.files);
+        let outputs = render::site(&site, config, theme, &render::Options { today, search: Some(search_ui) }, &scope)?;
         report.stages.push(("render", stage.elapsed().as_millis()));
+
+        let search_paths: Vec<String> = export.files.iter().map(|o| o.path.clone()).collect();
+        let (files, changed) = match last {
+            Some(last) if scope != Scope::All => {
+                let mut files = Arc::try_unwrap(last.files).unwrap_or_else(|shared| (*shared).clone());
+                let mut changed = Vec::new();
+                let fresh: HashSet<&str> = search_paths.iter().map(String::as_str).collect();
+                for path in last.search_paths {
+                    if !fresh.contains(path.as_str()) {
+                        files.remove(&path);
+                        changed.push(path);
+                    }
+                }
+                for o in outputs.into_iter().chain(export.files) {
+                    match files.insert(o.path.clone(), o.bytes.clone()) {
+                        Some(old) if Arc::ptr_eq(&old, &o.bytes) || old == o.bytes => {}
+                        _ => changed.push(o.path),
+                    }
+                }
+                (files, changed)
+            }
+            last => {
+                let files: Files = outputs.into_iter().chain(export.files).map(|o| (o.path, o.bytes)).collect();
+                let changed = match last {
+                    Some(last) => {
+                        let mut changed: Vec<String> =
+                            last.files.keys().filter(|p| !files.contains_key(*p)).cloned().collect();
+                        changed.extend(
+                            files
+                                .iter()
+                                .filter(|(p, b)| !last.files.get(*p).is_some_and(|old| Arc::ptr_eq(old, b) || old == *b))
+                                .map(|(p, _)| p.clone()),
+                        );
+                        changed
+                    }
+                    None => files.keys().cloned().collect(),
+                };
+                (files, changed)
+            }
+        };
+        let files = Arc::new(files);
+        if self.live {
+            self.last = Some(Last {
+                site: site.clone(),
+                config_text: self.config_text.clone(),
+                theme_generation: self.theme_generation,
+                files: files.clone(),
+                search_paths,
+            });
+        }
         report.elapsed_ms = started.elapsed().as_millis();
-        let statics = site.statics.clone();
-        Ok(Outcome { report, site: Some(Built { outputs, statics }) })
+        let statics_changed = std::mem::replace(&mut self.statics_changed, false);
+        let statics = site.statics;
+        Ok(Outcome { report, site: Some(Built { files, changed, statics, statics_changed }) })
     }
 
     /// Links the current content and returns the site with its search
@@ -352,16 +494,36 @@ fn report(
     }
 }
 
-/// Indexes the site into the cache and exports it for the browser.
+/// The documents whose indexed text or result card may differ between two
+/// linkings of the same documents: those that changed, and those that
+/// name a changed member (their people field holds the member's name).
+fn search_changes(old: &link::Site, new: &link::Site) -> Vec<link::DocId> {
+    let changed: Vec<bool> = old.docs.iter().zip(&new.docs).map(|(a, b)| !Arc::ptr_eq(a, b)).collect();
+    let members: HashSet<&crate::model::MemberId> =
+        new.docs.iter().zip(&changed).filter(|(_, c)| **c).filter_map(|(d, _)| d.member().map(|m| &m.id)).collect();
+    (0..new.docs.len())
+        .filter(|&id| changed[id] || (!members.is_empty() && render::named_members(&new.docs[id]).any(|m| members.contains(m))))
+        .collect()
+}
+
+/// Indexes the site into the cache and exports it for the browser; with
+/// `live`, also returns the export's state for later updates.
 ///
 /// The index is written to a folder of this process's own and swapped into
 /// place, so concurrent builds and searches never see a half-written one.
-pub fn index_and_export(root: &Path, site: &link::Site, fingerprint: &str) -> Result<search::export::Export> {
+pub fn index_and_export(
+    root: &Path,
+    site: &link::Site,
+    fingerprint: &str,
+    live: bool,
+) -> Result<(search::export::Export, Option<Live>)> {
     let dir = search::cache_dir(root);
     let pid = std::process::id();
     let tmp = dir.with_file_name(format!("search-index.tmp-{pid}"));
     let built = search::index(site, &tmp)?;
-    let export = search::export::export(&built, site)?;
+    let table = search::export::Table::gather(&built)?;
+    let encoded = search::export::Encoded::all(&table, site);
+    let export = search::export::export_encoded(&table, &encoded, site);
     let meta =
         search::cache::Meta { fingerprint: fingerprint.to_string(), layout: export.layout.clone(), words: built.words };
     search::cache::save(&tmp, &meta)?;
@@ -375,5 +537,6 @@ pub fn index_and_export(root: &Path, site: &link::Site, fingerprint: &str) -> Re
         let _ = std::fs::remove_dir_all(&tmp);
     }
     let _ = std::fs::remove_dir_all(&trash);
-    Ok(export)
+    let live = live.then(|| Live::new(table, encoded, site));
+    Ok((export, live))
 }

@@ -48,6 +48,10 @@ impl UrlPath {
     /// case-sensitive file system, but people check out on case-insensitive
     /// ones, and NFC/NFD twins look identical.
     pub fn collision_key(&self) -> String {
+        if self.0.is_ascii() {
+            // Composition leaves ASCII alone: skip it.
+            return self.0.to_ascii_lowercase();
+        }
         self.0.nfc().flat_map(char::to_lowercase).collect()
     }
 }
@@ -59,7 +63,7 @@ impl fmt::Display for UrlPath {
 }
 
 /// Builds hrefs under the site's base path.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Urls {
     /// `https://example.org` (no trailing slash), if the site has a base URL.
     origin: Option<String>,

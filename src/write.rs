@@ -16,7 +16,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::load::StaticFile;
-use crate::render::Output;
+use crate::render::Files;
 
 /// Refuses output folders whose replacement would destroy content.
 pub fn check_output_dir(config: &Config, out: &Path) -> Result<PathBuf> {
@@ -127,7 +127,7 @@ pub fn lock(out: &Path) -> Result<Lock> {
 }
 
 /// Writes the site to `out`, replacing what was there in one step.
-pub fn site(out: &Path, outputs: &[Output], statics: &[StaticFile]) -> Result<()> {
+pub fn site(out: &Path, outputs: &Files, statics: &[StaticFile]) -> Result<()> {
     clean_leftovers(out)?;
     let tmp = sibling(out, &format!("tmp-{}", std::process::id()));
     if tmp.exists() {
@@ -141,10 +141,10 @@ pub fn site(out: &Path, outputs: &[Output], statics: &[StaticFile]) -> Result<()
     swap(out, &tmp)
 }
 
-fn fill(tmp: &Path, outputs: &[Output], statics: &[StaticFile]) -> Result<()> {
+fn fill(tmp: &Path, outputs: &Files, statics: &[StaticFile]) -> Result<()> {
     let mut dirs: Vec<PathBuf> = outputs
-        .iter()
-        .map(|o| o.path.as_str())
+        .keys()
+        .map(String::as_str)
         .chain(statics.iter().map(|s| s.output.as_str()))
         .filter_map(|p| Path::new(p).parent().map(|d| tmp.join(d)))
         .collect();
@@ -157,9 +157,42 @@ fn fill(tmp: &Path, outputs: &[Output], statics: &[StaticFile]) -> Result<()> {
         let to = tmp.join(&s.output);
         fs::copy(&s.absolute, &to).map(|_| ()).map_err(|e| Error::write(&to, e))
     })?;
-    outputs.par_iter().try_for_each(|o| {
-        let to = tmp.join(&o.path);
-        fs::write(&to, &o.bytes).map_err(|e| Error::write(&to, e))
+    outputs.par_iter().try_for_each(|(path, bytes)| {
+        let to = tmp.join(path);
+        fs::write(&to, &***bytes).map_err(|e| Error::write(&to, e))
+    })
+}
+
+/// Brings an output folder written by `site` up to date in place: writes
+/// the `changed` paths that `outputs` holds and removes the others. Each
+/// file is replaced atomically (written beside, then renamed), so a reader
+/// sees the old or the new file, never half of one; for `guild watch`,
+/// where rewriting a large site on every save would take seconds.
+pub fn update(out: &Path, outputs: &Files, changed: &[String]) -> Result<()> {
+    let pid = std::process::id();
+    changed.par_iter().try_for_each(|path| {
+        let to = out.join(path);
+        match outputs.get(path) {
+            Some(bytes) => {
+                if let Some(dir) = to.parent() {
+                    fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+                }
+                let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+                let tmp = to.with_file_name(format!(".{name}.guild-{pid}"));
+                fs::write(&tmp, &***bytes).map_err(|e| Error::write(&tmp, e))?;
+                fs::rename(&tmp, &to).map_err(|e| Error::write(&to, e))
+            }
+            None => match fs::remove_file(&to) {
+                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::write(&to, e)),
+                _ => {
+                    // Leave no empty folder behind (a removed page's).
+                    if let Some(dir) = to.parent().filter(|d| *d != out) {
+                        let _ = fs::remove_dir(dir);
+                    }
+                    Ok(())
+                }
+            },
+        }
     })
 }
 
@@ -270,19 +303,19 @@ fn clean_leftovers(out: &Path) -> Result<()> {
 mod tests {
     use super::*;
 
-    fn output(path: &str, text: &str) -> Output {
-        Output { path: path.into(), bytes: text.as_bytes().to_vec() }
+    fn files(list: &[(&str, &str)]) -> Files {
+        list.iter().map(|(p, t)| (p.to_string(), std::sync::Arc::new(t.as_bytes().to_vec()))).collect()
     }
 
     #[test]
     fn replaces_output_and_keeps_dot_entries() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
-        site(&out, &[output("index.html", "one"), output("old/index.html", "x")], &[]).unwrap();
+        site(&out, &files(&[("index.html", "one"), ("old/index.html", "x")]), &[]).unwrap();
         fs::create_dir_all(out.join(".git")).unwrap();
         fs::write(out.join(".git/HEAD"), "ref").unwrap();
         fs::write(out.join("CNAME"), "example.org").unwrap();
-        site(&out, &[output("index.html", "two")], &[]).unwrap();
+        site(&out, &files(&[("index.html", "two")]), &[]).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
         assert!(!out.join("old").exists(), "stale files are removed");
         assert_eq!(fs::read_to_string(out.join(".git/HEAD")).unwrap(), "ref");
@@ -293,11 +326,27 @@ mod tests {
     }
 
     #[test]
+    fn updates_in_place_write_and_remove_only_what_changed() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        site(&out, &files(&[("index.html", "one"), ("a/index.html", "a"), ("b/index.html", "b")]), &[]).unwrap();
+        let next = files(&[("index.html", "two"), ("a/index.html", "a"), ("c/index.html", "c")]);
+        update(&out, &next, &["index.html".into(), "b/index.html".into(), "c/index.html".into()]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "two");
+        assert_eq!(fs::read_to_string(out.join("c/index.html")).unwrap(), "c");
+        assert!(!out.join("b").exists(), "a removed page leaves no folder");
+        let mut names: Vec<String> =
+            fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+        names.sort();
+        assert_eq!(names, ["a", "c", "index.html"], "no temp files are left behind");
+    }
+
+    #[test]
     fn leftovers_of_a_killed_build_are_cleaned() {
         let dir = tempfile::tempdir().unwrap();
         let out = dir.path().join("public");
         fs::create_dir_all(dir.path().join(".public.guild-tmp-999999999")).unwrap();
-        site(&out, &[output("index.html", "x")], &[]).unwrap();
+        site(&out, &files(&[("index.html", "x")]), &[]).unwrap();
         assert!(!dir.path().join(".public.guild-tmp-999999999").exists());
     }
 

@@ -12,7 +12,6 @@ use crate::link::Site;
 use crate::source::Kind;
 use crate::url::UrlPath;
 
-use super::Output;
 
 pub struct Feeds<'a> {
     pub site: &'a Site,
@@ -22,15 +21,12 @@ pub struct Feeds<'a> {
 
 impl Feeds<'_> {
     /// Every HTML page, absolute where a base URL is known.
-    pub fn sitemap(&self, outputs: &[Output]) -> String {
+    pub fn sitemap(&self, outputs: &[String]) -> String {
         let mut out = String::from(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
         );
-        let mut pages: Vec<&str> = outputs
-            .iter()
-            .filter(|o| o.path.ends_with("index.html"))
-            .map(|o| o.path.trim_end_matches("index.html"))
-            .collect();
+        let mut pages: Vec<&str> =
+            outputs.iter().filter(|o| o.ends_with("index.html")).map(|o| o.trim_end_matches("index.html")).collect();
         pages.sort_unstable();
         for page in pages {
             let _ = writeln!(out, "  <url><loc>{}</loc></url>", xml(&self.site.urls.absolute(&UrlPath::file(page))));

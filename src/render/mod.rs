@@ -10,6 +10,7 @@ pub mod views;
 
 use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -18,8 +19,8 @@ use crate::config::Config;
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::link::{DocId, Site};
-use crate::model::Status;
-use crate::source::Kind;
+use crate::model::{Document, MemberId, Meta, Status};
+use crate::source::{Kind, SourcePath};
 use crate::url::UrlPath;
 
 use theme::Theme;
@@ -30,8 +31,19 @@ use views::*;
 pub struct Output {
     /// Path below the output folder, `/`-separated.
     pub path: String,
-    pub bytes: Vec<u8>,
+    /// Shared: a live session keeps the files of its last build and hands
+    /// the unchanged ones to the next without copying.
+    pub bytes: Arc<Vec<u8>>,
 }
+
+impl Output {
+    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Output {
+        Output { path: path.into(), bytes: Arc::new(bytes.into()) }
+    }
+}
+
+/// Every file of a built site by path (below the output folder).
+pub type Files = std::collections::HashMap<String, Arc<Vec<u8>>>;
 
 /// What `render` needs besides the site.
 pub struct Options {
@@ -104,12 +116,114 @@ impl Shared<'_> {
             .tera
             .render(template, &context)
             .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
-        Ok(Output { path: url.output_file(), bytes: html.into_bytes() })
+        Ok(Output::new(url.output_file(), html))
     }
 }
 
-/// Renders every page, feed and asset of the site.
-pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options) -> Result<Vec<Output>> {
+/// Which outputs to render.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// Every page, feed and asset.
+    All,
+    /// The pages of these documents, and when `listings` is set every page
+    /// and feed that is not a document's (home, listings, tags, feeds).
+    Some { docs: Vec<DocId>, listings: bool },
+}
+
+/// What a page other than a document's own shows of a document: its
+/// card in listings, feeds and links.
+fn card(doc: &Document) -> (&SourcePath, Kind, &UrlPath, &str, &Meta, &str) {
+    (&doc.path, doc.kind, &doc.url, &doc.title, &doc.meta, &doc.lead)
+}
+
+/// What must be rendered again to turn the pages of `old` into those of
+/// `new`, two linkings under the same config, theme and search index URL.
+///
+/// A document's page shows its own document and resolved body, its
+/// backlinks, related documents, connections as a member and place on the
+/// start-here path, and the cards of the documents those name (and of the
+/// members its front matter names). Listings, tag pages and feeds show
+/// only cards. So an edit that leaves every card alone re-renders the
+/// edited pages and those whose links to it changed; an edit to a card
+/// adds the listings and the pages that show that card.
+pub fn affected(old: &Site, new: &Site) -> Scope {
+    let same_documents = old.docs.len() == new.docs.len()
+        && old.docs.iter().zip(&new.docs).all(|(a, b)| a.path == b.path && a.url == b.url);
+    if !same_documents
+        || old.start_here != new.start_here
+        || old.urls != new.urls
+        || old.statics.len() != new.statics.len()
+        || old.statics.iter().zip(&new.statics).any(|(a, b)| a.output != b.output)
+    {
+        return Scope::All;
+    }
+    let mut cards_changed = vec![false; new.docs.len()];
+    let mut pages = vec![false; new.docs.len()];
+    for (id, (a, b)) in old.docs.iter().zip(&new.docs).enumerate() {
+        if !Arc::ptr_eq(a, b) {
+            pages[id] = true;
+            cards_changed[id] = card(a) != card(b);
+        }
+    }
+    for id in 0..new.docs.len() {
+        if pages[id] {
+            continue;
+        }
+        pages[id] = !Arc::ptr_eq(&old.bodies[id], &new.bodies[id]) && old.bodies[id] != new.bodies[id]
+            || old.backlinks[id] != new.backlinks[id]
+            || old.related[id] != new.related[id]
+            || old.member_links[id] != new.member_links[id];
+    }
+    // A card shows the people its front matter names (a practice card its
+    // maintainers): a changed member card changes those cards too.
+    let renamed: Vec<&MemberId> = (0..new.docs.len())
+        .filter(|&id| cards_changed[id])
+        .filter_map(|id| new.docs[id].member().map(|m| &m.id))
+        .collect();
+    if !renamed.is_empty() {
+        for (id, doc) in new.docs.iter().enumerate() {
+            if named_members(doc).any(|m| renamed.contains(&m)) {
+                cards_changed[id] = true;
+            }
+        }
+    }
+    let listings = cards_changed.contains(&true);
+    if listings {
+        let shown = |d: &DocId| cards_changed[*d];
+        for (id, doc) in new.docs.iter().enumerate() {
+            if pages[id] {
+                continue;
+            }
+            let links = &new.member_links[id];
+            let position = new.start_here.iter().position(|&s| s == id);
+            let neighbours = position.map_or(&[][..], |p| &new.start_here[p.saturating_sub(1)..(p + 2).min(new.start_here.len())]);
+            pages[id] = new.backlinks[id].iter().any(shown)
+                || new.related[id].iter().any(shown)
+                || links.maintains.iter().any(shown)
+                || links.attended.iter().any(shown)
+                || links.facilitated.iter().any(shown)
+                || links.mentioned_in.iter().any(shown)
+                || links.actions.iter().any(|(m, _)| shown(m))
+                || neighbours.iter().any(shown)
+                || named_members(doc).any(|m| new.member_ids.get(m).is_some_and(shown));
+        }
+    }
+    Scope::Some { docs: (0..pages.len()).filter(|&i| pages[i]).collect(), listings }
+}
+
+/// The members a document's front matter names.
+pub fn named_members(doc: &Document) -> Box<dyn Iterator<Item = &MemberId> + '_> {
+    match &doc.meta {
+        Meta::Practice(p) => Box::new(p.maintainers.iter().map(|m| &m.value)),
+        Meta::Meeting(m) => Box::new(
+            m.attendees.iter().chain(&m.facilitator).map(|a| &a.value).chain(m.actions.iter().map(|a| &a.owner.value)),
+        ),
+        Meta::Member(_) | Meta::Page(_) => Box::new(std::iter::empty()),
+    }
+}
+
+/// Renders the pages, feeds and assets of the site that `scope` names.
+pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scope: &Scope) -> Result<Vec<Output>> {
     let urls = &site.urls;
     let mut outputs = Vec::new();
 
@@ -117,7 +231,9 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options) -> R
     for asset in &theme.assets {
         let path = hashed_name(&asset.name, &asset.text);
         asset_urls.insert(asset.name.clone(), urls.href(&UrlPath::file(&path)));
-        outputs.push(Output { path, bytes: asset.text.clone().into_bytes() });
+        if *scope == Scope::All {
+            outputs.push(Output::new(path, asset.text.clone()));
+        }
     }
     let favicon_url = site
         .statics
@@ -151,9 +267,19 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options) -> R
     };
 
     // Per-document pages, in parallel.
-    let docs: Vec<Result<Output>> = (0..site.docs.len()).into_par_iter().map(|id| document_page(&shared, id)).collect();
+    let (ids, listings) = match scope {
+        Scope::All => (None, true),
+        Scope::Some { docs, listings } => (Some(docs), *listings),
+    };
+    let docs: Vec<Result<Output>> = match ids {
+        None => (0..site.docs.len()).into_par_iter().map(|id| document_page(&shared, id)).collect(),
+        Some(ids) => ids.par_iter().map(|&id| document_page(&shared, id)).collect(),
+    };
     for d in docs {
         outputs.push(d?);
+    }
+    if !listings {
+        return Ok(outputs);
     }
     outputs.push(home(&shared)?);
     outputs.push(practices(&shared)?);
@@ -176,11 +302,15 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options) -> R
     outputs.push(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?);
 
     let feeds = feeds::Feeds { site, config, today: options.today };
-    outputs.push(Output { path: "sitemap.xml".into(), bytes: feeds.sitemap(&outputs).into_bytes() });
-    outputs.push(Output { path: "feed.xml".into(), bytes: feeds.atom().into_bytes() });
-    outputs.push(Output { path: "meetings.ics".into(), bytes: feeds.ics().into_bytes() });
-    outputs.push(Output { path: "robots.txt".into(), bytes: feeds.robots().into_bytes() });
-    outputs.push(Output { path: ".nojekyll".into(), bytes: Vec::new() });
+    let mut pages: Vec<String> = site.docs.iter().map(|d| d.url.output_file()).collect();
+    pages.extend(outputs.iter().map(|o| o.path.clone()));
+    pages.sort_unstable();
+    pages.dedup();
+    outputs.push(Output::new("sitemap.xml", feeds.sitemap(&pages)));
+    outputs.push(Output::new("feed.xml", feeds.atom()));
+    outputs.push(Output::new("meetings.ics", feeds.ics()));
+    outputs.push(Output::new("robots.txt", feeds.robots()));
+    outputs.push(Output::new(".nojekyll", Vec::new()));
     Ok(outputs)
 }
 
@@ -223,32 +353,7 @@ fn hashed_name(name: &str, text: &str) -> String {
     }
 }
 
-/// FNV-1a: stable across Rust versions and runs, unlike `DefaultHasher`.
-pub struct Fnv(u64);
-
-impl Fnv {
-    pub fn new() -> Fnv {
-        Fnv(0xcbf2_9ce4_8422_2325)
-    }
-}
-
-impl Default for Fnv {
-    fn default() -> Fnv {
-        Fnv::new()
-    }
-}
-
-impl Hasher for Fnv {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-    fn write(&mut self, bytes: &[u8]) {
-        for b in bytes {
-            self.0 ^= u64::from(*b);
-            self.0 = self.0.wrapping_mul(0x100_0000_01b3);
-        }
-    }
-}
+pub use crate::hash::Fnv;
 
 fn truncate(text: &str, max: usize) -> String {
     let text = text.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -264,7 +369,7 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
     let v = &s.views;
     let site = v.site;
     let doc = v.doc(id);
-    let body = site.bodies[id].as_str();
+    let body: &str = &site.bodies[id];
     match doc.kind {
         Kind::Practice => {
             let card = v.practice_card(id);

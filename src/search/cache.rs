@@ -9,7 +9,7 @@ use std::path::{Path, PathBuf};
 use serde::{Deserialize, Serialize};
 
 use crate::error::{Error, Result};
-use crate::render::Fnv;
+use crate::hash::Fnv;
 
 use super::export::Layout;
 

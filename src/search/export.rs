@@ -1,27 +1,40 @@
-//! The static export of a tantivy index for the browser client.
+//! The static export of the search index for the browser client.
 //!
-//! Layout under `<out>/search/<hash>/` (the hash covers every byte, so two
-//! deploys never mix):
+//! Layout under `<out>/search/`:
 //!
-//! - `manifest.json`: document count, field names, average field lengths,
-//!   tantivy's field-norm table, BM25 constants, stop words, the first word
-//!   of every shard, filter names.
-//! - `t/<n>.json`: shards, contiguous ranges of the sorted surface words.
-//!   Each holds its words (with the stem each maps to) and, for every stem
-//!   those words map to, per field: the boosted BM25 weight
+//! - `manifest.json`, at a fixed URL every page names: the folder of this
+//!   build's files (`base`, a hash of their content, so two deploys never
+//!   mix), document count, field names, average field lengths, tantivy's
+//!   field-norm table, BM25 constants, stop words, the first word of every
+//!   shard, filter names. The client fetches it with `cache: no-cache`, so
+//!   a deploy is seen at once; everything else is immutable.
+//! - `<hash>/t/<n>.json`: shards, contiguous ranges of the sorted surface
+//!   words. Each holds its words (with the stem each maps to) and, for
+//!   every stem those words map to, per field: the boosted BM25 weight
 //!   (`idf * (1 + k1) * boost`, f32, as tantivy computes it) and the
 //!   postings as (doc delta, term frequency, field-norm id) triples. With
 //!   the norm id inline there is no separate norms file to download.
-//! - `filters.json`: document ids by type and by tag.
+//! - `<hash>/filters.json`: document ids by type and by tag.
 //! - `d/<doc>.json`: title, URL, type, tags and plain-text excerpt of one
-//!   document, fetched only for the results shown.
+//!   document, fetched only for the results shown, and revalidated like
+//!   the manifest (so an edit rewrites one small file, not thousands).
 //!
 //! A query costs at most three round trips after the page: the manifest;
 //! its shards (and the filters) in parallel; the top results' documents.
+//!
+//! The manifest's URL never changes, so the pages that carry it do not
+//! change when only the index does: a live preview re-renders the edited
+//! page, not every page.
+//!
+//! The export reads a `Table` (the inverted index in site order, gathered
+//! from tantivy or kept up to date by `search::live`) and `Encoded` (the
+//! JSON of every stem and document, with hashes), so an edit re-encodes
+//! only the stems and documents it touched.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::hash::Hasher as _;
+use std::sync::Arc;
 
 use rayon::prelude::*;
 use tantivy::postings::Postings;
@@ -29,7 +42,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
 
 use crate::error::{Error, Result};
-use crate::link::Site;
+use crate::link::{DocId, Site};
+use crate::hash::{FastMap, Fnv};
 use crate::render::Output;
 use crate::url::UrlPath;
 
@@ -41,17 +55,119 @@ const B: f32 = 0.75;
 pub const SHARD_BYTES: usize = 48 * 1024;
 /// Characters of plain text kept per document for result excerpts.
 pub const EXCERPT_CHARS: usize = 1200;
+/// Where every page finds the index.
+pub const MANIFEST: &str = "search/manifest.json";
 
-/// One field's part of a stem's postings.
-struct FieldPostings {
-    field: usize,
-    weight: f32,
-    /// (doc, tf, fieldnorm id), by doc.
-    postings: Vec<(u32, u32, u8)>,
+/// (site document id, term frequency, field-norm id).
+pub type Posting = (u32, u32, u8);
+
+/// The inverted index in site order: what the export encodes.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Table {
+    pub num_docs: u64,
+    /// Tokens per text field over all documents.
+    pub tokens: [u64; 5],
+    /// Per stem, per text field, the postings by document (so the
+    /// document frequency is their count).
+    pub stems: BTreeMap<String, [Vec<Posting>; 5]>,
+    /// Every surface word (lowercased, not a stop word) and its stem.
+    pub words: BTreeMap<String, String>,
 }
 
-/// One field's document frequency and (site doc, tf, norm id) postings.
-type Gathered = (u64, Vec<(u32, u32, u8)>);
+impl Table {
+    /// Reads a built tantivy index: every segment's term dictionary,
+    /// postings and field norms (the index is not merged: that would cost
+    /// a rewrite).
+    pub fn gather(built: &Built) -> Result<Table> {
+        let err = |e: tantivy::TantivyError| Error::Search { path: "search index".into(), message: e.to_string() };
+        let reader = built.index.reader().map_err(err)?;
+        let searcher = reader.searcher();
+        let mut table = Table { num_docs: searcher.num_docs(), words: built.words.clone(), ..Table::default() };
+        for segment in searcher.segment_readers() {
+            let column = segment.fast_fields().u64("doc").map_err(err)?;
+            let site_doc: Vec<u32> = (0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect();
+            for (field_index, field) in built.fields.text.iter().enumerate() {
+                let inverted = segment.inverted_index(*field).map_err(err)?;
+                let norms = segment.get_fieldnorms_reader(*field).map_err(err)?;
+                table.tokens[field_index] += inverted.total_num_tokens();
+                let mut stream = inverted.terms().stream().map_err(|e| Error::read("search index", e))?;
+                while stream.advance() {
+                    let Ok(stem) = std::str::from_utf8(stream.key()) else { continue };
+                    let info = stream.value().clone();
+                    let entry = match table.stems.get_mut(stem) {
+                        Some(e) => e,
+                        None => table.stems.entry(stem.to_string()).or_default(),
+                    };
+                    let postings = &mut entry[field_index];
+                    postings.reserve(info.doc_freq as usize);
+                    let mut segment_postings = inverted
+                        .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
+                        .map_err(|e| Error::read("search index", e))?;
+                    let mut doc = segment_postings.doc();
+                    while doc != TERMINATED {
+                        postings.push((site_doc[doc as usize], segment_postings.term_freq(), norms.fieldnorm_id(doc)));
+                        doc = segment_postings.advance();
+                    }
+                }
+            }
+        }
+        // The export speaks in site order, whatever order tantivy's
+        // indexing threads gave the documents.
+        table.stems.par_iter_mut().for_each(|(_, fields)| fields.iter_mut().for_each(|p| p.sort_unstable_by_key(|p| p.0)));
+        Ok(table)
+    }
+
+    /// tantivy's average field lengths, over the whole index.
+    fn averages(&self) -> Vec<f32> {
+        self.tokens.iter().map(|&t| t as f32 / self.num_docs.max(1) as f32).collect()
+    }
+}
+
+/// The encoded JSON of every stem and document, with a hash of each, kept
+/// so an export after an edit re-encodes only what the edit touched.
+#[derive(Debug, Clone, Default)]
+pub struct Encoded {
+    blocks: FastMap<String, (String, u64)>,
+    docs: Vec<Arc<Vec<u8>>>,
+}
+
+impl Encoded {
+    /// Encodes every stem of `table` and every document of `site`.
+    pub fn all(table: &Table, site: &Site) -> Encoded {
+        let blocks = table.stems.par_iter().map(|(stem, fields)| (stem.clone(), hashed(stem_block(stem, fields, table.num_docs)))).collect();
+        let docs = (0..site.docs.len()).into_par_iter().map(|id| Arc::new(doc_json(site, id).into_bytes())).collect();
+        Encoded { blocks, docs }
+    }
+
+    /// Encodes again the given stems (dropping those no longer in `table`)
+    /// and documents.
+    pub fn update(&mut self, table: &Table, site: &Site, stems: &[&str], docs: &[DocId]) {
+        let encoded: Vec<(&str, Option<(String, u64)>)> = stems
+            .par_iter()
+            .map(|&stem| (stem, table.stems.get(stem).map(|fields| hashed(stem_block(stem, fields, table.num_docs)))))
+            .collect();
+        for (stem, block) in encoded {
+            match block {
+                Some(block) => {
+                    self.blocks.insert(stem.to_string(), block);
+                }
+                None => {
+                    self.blocks.remove(stem);
+                }
+            }
+        }
+        for &id in docs {
+            self.docs[id] = Arc::new(doc_json(site, id).into_bytes());
+        }
+    }
+}
+
+fn hashed(json: String) -> (String, u64) {
+    let mut h = Fnv::new();
+    h.write(json.as_bytes());
+    let hash = h.finish();
+    (json, hash)
+}
 
 /// What `guild search` and the benchmark need to plan queries like the
 /// browser does.
@@ -80,70 +196,24 @@ pub fn idf(doc_freq: u64, doc_count: u64) -> f32 {
     (1.0 + x).ln()
 }
 
-/// Exports `built` for the browser. `site` supplies titles, URLs and text.
+/// Exports a built tantivy index for the browser. `site` supplies titles,
+/// URLs and text.
 pub fn export(built: &Built, site: &Site) -> Result<Export> {
-    let err = |e: tantivy::TantivyError| Error::Search { path: "search index".into(), message: e.to_string() };
-    let reader = built.index.reader().map_err(err)?;
-    let searcher = reader.searcher();
-    let num_docs = searcher.num_docs();
-    // Per stem, per field: document frequency and postings, gathered over
-    // every segment (the index is not merged: that would cost a rewrite).
-    let mut gathered: BTreeMap<String, [Gathered; 5]> = BTreeMap::new();
-    let mut tokens = [0u64; 5];
-    for segment in searcher.segment_readers() {
-        let column = segment.fast_fields().u64("doc").map_err(err)?;
-        let site_doc: Vec<u32> = (0..segment.max_doc()).map(|d| column.first(d).unwrap_or(0) as u32).collect();
-        for (field_index, field) in built.fields.text.iter().enumerate() {
-            let inverted = segment.inverted_index(*field).map_err(err)?;
-            let norms = segment.get_fieldnorms_reader(*field).map_err(err)?;
-            tokens[field_index] += inverted.total_num_tokens();
-            let mut stream = inverted.terms().stream().map_err(|e| Error::read("search index", e))?;
-            while stream.advance() {
-                let Ok(stem) = std::str::from_utf8(stream.key()) else { continue };
-                let info = stream.value().clone();
-                let entry = match gathered.get_mut(stem) {
-                    Some(e) => e,
-                    None => gathered.entry(stem.to_string()).or_default(),
-                };
-                let (doc_freq, postings) = &mut entry[field_index];
-                *doc_freq += u64::from(info.doc_freq);
-                postings.reserve(info.doc_freq as usize);
-                let mut segment_postings = inverted
-                    .read_postings_from_terminfo(&info, IndexRecordOption::WithFreqs)
-                    .map_err(|e| Error::read("search index", e))?;
-                let mut doc = segment_postings.doc();
-                while doc != TERMINATED {
-                    postings.push((site_doc[doc as usize], segment_postings.term_freq(), norms.fieldnorm_id(doc)));
-                    doc = segment_postings.advance();
-                }
-            }
-        }
-    }
-    // tantivy's BM25 statistics are over the whole index, as here.
-    let averages: Vec<f32> = tokens.iter().map(|&t| t as f32 / num_docs.max(1) as f32).collect();
-    let mut by_stem: BTreeMap<String, Vec<FieldPostings>> = BTreeMap::new();
-    for (stem, fields) in gathered {
-        let mut list = Vec::new();
-        for (field, ((doc_freq, mut postings), (_, boost))) in fields.into_iter().zip(TEXT_FIELDS).enumerate() {
-            if doc_freq == 0 {
-                continue;
-            }
-            // The export speaks in site order, whatever order tantivy's
-            // indexing threads gave the documents.
-            postings.sort_unstable_by_key(|p| p.0);
-            let weight = idf(doc_freq, num_docs) * (1.0 + K1) * boost;
-            list.push(FieldPostings { field, weight, postings });
-        }
-        by_stem.insert(stem, list);
-    }
+    let table = Table::gather(built)?;
+    let encoded = Encoded::all(&table, site);
+    Ok(export_encoded(&table, &encoded, site))
+}
 
-    // Shards over the sorted surface words.
-    let stem_json: HashMap<&str, String> =
-        by_stem.par_iter().map(|(stem, fields)| (stem.as_str(), stem_block(stem, fields))).collect();
+/// Exports from a table and its encoding.
+pub fn export_encoded(table: &Table, encoded: &Encoded, site: &Site) -> Export {
+    // Shards over the sorted surface words. The folder's hash covers every
+    // shard (through the hashes of their parts) and the filters.
+    let mut hash = Fnv::new();
     let mut shards: Vec<(String, String)> = Vec::new(); // (first word, json)
     let mut words_part = String::new();
     let mut stems_part = String::new();
     let mut in_shard: Vec<&str> = Vec::new();
+    let mut shard_index: FastMap<&str, usize> = FastMap::default();
     let mut first = String::new();
     let flush = |first: &str,
                  words: &mut String,
@@ -155,22 +225,25 @@ pub fn export(built: &Built, site: &Site) -> Result<Export> {
         stems.clear();
         in_shard.clear();
     };
-    for (word, stem) in &built.words {
-        let Some(block) = stem_json.get(stem.as_str()) else { continue };
+    for (word, stem) in &table.words {
+        let Some((block, block_hash)) = encoded.blocks.get(stem.as_str()) else { continue };
         if !in_shard.is_empty() && words_part.len() + stems_part.len() > SHARD_BYTES {
             flush(&first, &mut words_part, &mut stems_part, &mut in_shard, &mut shards);
+            shard_index.clear();
+            hash.write_u8(0);
         }
         if in_shard.is_empty() {
             first = word.clone();
         }
-        let index = match in_shard.iter().position(|s| *s == stem) {
-            Some(i) => i,
+        let index = match shard_index.get(stem.as_str()) {
+            Some(&i) => i,
             None => {
                 if !stems_part.is_empty() {
                     stems_part.push(',');
                 }
                 stems_part.push_str(block);
                 in_shard.push(stem);
+                shard_index.insert(stem, in_shard.len() - 1);
                 in_shard.len() - 1
             }
         };
@@ -178,11 +251,13 @@ pub fn export(built: &Built, site: &Site) -> Result<Export> {
             words_part.push(',');
         }
         let _ = write!(words_part, "[{},{index}]", json_string(word));
+        hash.write(word.as_bytes());
+        hash.write_u64(*block_hash);
     }
     if !in_shard.is_empty() {
         flush(&first, &mut words_part, &mut stems_part, &mut in_shard, &mut shards);
     }
-    // Filters and per-document files, by site document id.
+    // Filters, by site document id.
     let mut by_type: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut by_tag: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut tag_names: BTreeMap<&str, &str> = BTreeMap::new();
@@ -193,23 +268,6 @@ pub fn export(built: &Built, site: &Site) -> Result<Export> {
             tag_names.entry(&t.slug).or_insert(&t.name);
         }
     }
-    let doc_json: Vec<String> = site
-        .docs
-        .par_iter()
-        .map(|d| {
-            let tags: Vec<&str> = d.meta.tags().iter().map(|t| t.name.as_str()).collect();
-            let summary = d.practice().and_then(|p| p.summary.as_deref()).unwrap_or("");
-            format!(
-                "{{\"t\":{},\"u\":{},\"k\":{},\"g\":{},\"s\":{},\"x\":{}}}",
-                json_string(&d.title),
-                json_string(&site.urls.href(&d.url)),
-                json_string(d.kind.name()),
-                serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
-                json_string(summary),
-                json_string(&excerpt(&d.plain_text))
-            )
-        })
-        .collect();
     let ids = |list: &[u32]| -> String {
         let mut prev = 0;
         let parts: Vec<String> = list
@@ -228,26 +286,20 @@ pub fn export(built: &Built, site: &Site) -> Result<Export> {
         by_tag.iter().map(|(k, v)| format!("{}:{}", json_string(k), ids(v))).collect::<Vec<_>>().join(",")
     );
 
-    // The hash covers every file, so a new build never reuses a cached one.
-    let mut h = crate::render::Fnv::new();
-    for (_, s) in &shards {
-        h.write(s.as_bytes());
-    }
-    for d in &doc_json {
-        h.write(d.as_bytes());
-    }
-    h.write(filters.as_bytes());
+    hash.write(filters.as_bytes());
+    let averages = table.averages();
     for a in &averages {
-        h.write(&a.to_bits().to_le_bytes());
+        hash.write(&a.to_bits().to_le_bytes());
     }
-    let hash = format!("{:012x}", h.finish() & 0xffff_ffff_ffff);
-    let base = format!("search/{hash}");
+    let folder = format!("{:012x}", hash.finish() & 0xffff_ffff_ffff);
+    let base = format!("search/{folder}");
 
     let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
     let stop: Vec<&str> = STOP_WORDS.to_vec();
     let manifest = serde_json::json!({
-        "v": 1,
-        "docs": num_docs,
+        "v": 2,
+        "base": format!("{folder}/"),
+        "docs": table.num_docs,
         "fields": TEXT_FIELDS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
         "avg": averages,
         "k1": K1,
@@ -259,30 +311,45 @@ pub fn export(built: &Built, site: &Site) -> Result<Export> {
         "types": by_type.iter().map(|(k, v)| serde_json::json!([k, v.len()])).collect::<Vec<_>>(),
         "tags": by_tag.iter().map(|(k, v)| serde_json::json!([k, tag_names.get(k).copied().unwrap_or(k), v.len()])).collect::<Vec<_>>(),
     });
-    let manifest_path = format!("{base}/manifest.json");
-    let mut files = Vec::with_capacity(shards.len() + doc_json.len() + 2);
-    files.push(Output { path: manifest_path.clone(), bytes: manifest.to_string().into_bytes() });
+    let mut files = Vec::with_capacity(shards.len() + encoded.docs.len() + 2);
+    files.push(Output::new(MANIFEST, manifest.to_string()));
     let filters_path = format!("{base}/filters.json");
-    files.push(Output { path: filters_path.clone(), bytes: filters.into_bytes() });
+    files.push(Output::new(filters_path.clone(), filters));
     let mut shard_files = Vec::with_capacity(shards.len());
     let mut firsts = Vec::with_capacity(shards.len());
     for (i, (first, json)) in shards.into_iter().enumerate() {
         let path = format!("{base}/t/{i}.json");
         shard_files.push(path.clone());
         firsts.push(first);
-        files.push(Output { path, bytes: json.into_bytes() });
+        files.push(Output::new(path, json));
     }
-    let mut doc_files = Vec::with_capacity(doc_json.len());
-    for (i, json) in doc_json.into_iter().enumerate() {
-        let path = format!("{base}/d/{i}.json");
+    let mut doc_files = Vec::with_capacity(encoded.docs.len());
+    for (i, json) in encoded.docs.iter().enumerate() {
+        let path = format!("search/d/{i}.json");
         doc_files.push(path.clone());
-        files.push(Output { path, bytes: json.into_bytes() });
+        files.push(Output { path, bytes: json.clone() });
     }
-    Ok(Export {
+    Export {
         files,
-        manifest: UrlPath::file(&manifest_path),
-        layout: Layout { firsts, shard_files, doc_files, manifest: manifest_path, filters: filters_path },
-    })
+        manifest: UrlPath::file(MANIFEST),
+        layout: Layout { firsts, shard_files, doc_files, manifest: MANIFEST.to_string(), filters: filters_path },
+    }
+}
+
+/// One document's result card: title, URL, type, tags, summary, excerpt.
+fn doc_json(site: &Site, id: DocId) -> String {
+    let d = &site.docs[id];
+    let tags: Vec<&str> = d.meta.tags().iter().map(|t| t.name.as_str()).collect();
+    let summary = d.practice().and_then(|p| p.summary.as_deref()).unwrap_or("");
+    format!(
+        "{{\"t\":{},\"u\":{},\"k\":{},\"g\":{},\"s\":{},\"x\":{}}}",
+        json_string(&d.title),
+        json_string(&site.urls.href(&d.url)),
+        json_string(d.kind.name()),
+        serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
+        json_string(summary),
+        json_string(&excerpt(&d.plain_text))
+    )
 }
 
 /// tantivy's English stop words (Lucene's list), which the client needs
@@ -292,22 +359,35 @@ pub const STOP_WORDS: &[&str] = &[
     "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
 ];
 
-fn stem_block(stem: &str, fields: &[FieldPostings]) -> String {
-    let mut out = String::with_capacity(64 + fields.iter().map(|f| f.postings.len() * 8).sum::<usize>());
+/// One stem's JSON: per field with postings, the boosted BM25 weight and
+/// the delta-encoded postings.
+fn stem_block(stem: &str, fields: &[Vec<Posting>; 5], num_docs: u64) -> String {
+    let mut out = String::with_capacity(64 + fields.iter().map(|f| f.len() * 8).sum::<usize>());
     let _ = write!(out, "[{},[", json_string(stem));
-    for (i, f) in fields.iter().enumerate() {
-        if i > 0 {
+    let mut first = true;
+    for (field, (postings, (_, boost))) in fields.iter().zip(TEXT_FIELDS).enumerate() {
+        if postings.is_empty() {
+            continue;
+        }
+        if !first {
             out.push(',');
         }
-        let weight = serde_json::to_string(&f.weight).unwrap_or_else(|_| "0".into());
-        let _ = write!(out, "[{},{weight},[", f.field);
+        first = false;
+        let weight = idf(postings.len() as u64, num_docs) * (1.0 + K1) * boost;
+        let weight = serde_json::to_string(&weight).unwrap_or_else(|_| "0".into());
+        let _ = write!(out, "[{field},{weight},[");
         let mut prev = 0;
-        for (j, (doc, tf, norm)) in f.postings.iter().enumerate() {
+        let mut number = itoa::Buffer::new();
+        for (j, &(doc, tf, norm)) in postings.iter().enumerate() {
             if j > 0 {
                 out.push(',');
             }
-            let _ = write!(out, "{},{tf},{norm}", doc - prev);
-            prev = *doc;
+            out.push_str(number.format(doc - prev));
+            out.push(',');
+            out.push_str(number.format(tf));
+            out.push(',');
+            out.push_str(number.format(norm));
+            prev = doc;
         }
         out.push_str("]]");
     }
@@ -372,7 +452,11 @@ mod tests {
 
     #[test]
     fn stem_blocks_are_delta_encoded() {
-        let f = FieldPostings { field: 4, weight: 1.5, postings: vec![(3, 1, 7), (10, 2, 9)] };
-        assert_eq!(stem_block("deploy", &[f]), "[\"deploy\",[[4,1.5,[3,1,7,7,2,9]]]]");
+        let fields = [vec![], vec![], vec![], vec![], vec![(3, 1, 7), (10, 2, 9)]];
+        let weight = idf(2, 20) * (1.0 + K1);
+        assert_eq!(
+            stem_block("deploy", &fields, 20),
+            format!("[\"deploy\",[[4,{},[3,1,7,7,2,9]]]]", serde_json::to_string(&weight).unwrap())
+        );
     }
 }

@@ -10,6 +10,7 @@
 
 pub mod cache;
 pub mod export;
+pub mod live;
 pub mod query;
 
 use std::collections::{BTreeMap, HashMap};
@@ -116,6 +117,7 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 }
 
 /// The text of one document, split by field.
+#[derive(Debug, PartialEq, Eq)]
 struct DocText {
     fields: [String; 5],
     kind: Kind,
@@ -150,6 +152,39 @@ fn doc_text(site: &Site, id: usize) -> DocText {
         url: site.urls.href(&d.url),
         title: d.title.clone(),
     }
+}
+
+/// One document's text fields as tantivy indexes them: per field, each
+/// stem with its frequency (their sum is the field's token count, which
+/// tantivy's field norm records), and every surface word with its stem.
+#[derive(Debug, Default, PartialEq, Eq)]
+struct Analysis {
+    fields: [BTreeMap<String, u32>; 5],
+    words: BTreeMap<String, String>,
+}
+
+/// Analyses one document's text the way `index` has tantivy do it: the
+/// same tokenizer and filters, then the same stemmer.
+fn analyse(text: &DocText) -> Analysis {
+    let mut analyzer = surface_analyzer();
+    let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+    let mut out = Analysis::default();
+    for (field, value) in out.fields.iter_mut().zip(&text.fields) {
+        let mut stream = analyzer.token_stream(value);
+        while stream.advance() {
+            let surface = &stream.token().text;
+            let stem = match out.words.get(surface) {
+                Some(stem) => stem.clone(),
+                None => {
+                    let stem = stemmer.stem(surface).into_owned();
+                    out.words.insert(surface.clone(), stem.clone());
+                    stem
+                }
+            };
+            *field.entry(stem).or_default() += 1;
+        }
+    }
+    out
 }
 
 /// Bytes of body text kept for `guild search` snippets.

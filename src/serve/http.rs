@@ -293,7 +293,7 @@ mod tests {
         }
         let mut statics = std::collections::HashMap::new();
         statics.insert("images/a.svg".to_string(), PathBuf::from("/c/static/images/a.svg"));
-        SiteFiles { version: 1, base_path: "/sub/".into(), files, statics }
+        SiteFiles { version: 1, base_path: "/sub/".into(), files: std::sync::Arc::new(files), statics }
     }
 
     fn check(path: &str, expected: Resolved) {

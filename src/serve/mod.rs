@@ -45,7 +45,7 @@ pub struct ServeOptions {
 pub struct SiteFiles {
     pub version: u64,
     pub base_path: String,
-    pub files: std::collections::HashMap<String, Arc<Vec<u8>>>,
+    pub files: Arc<crate::render::Files>,
     pub statics: std::collections::HashMap<String, PathBuf>,
 }
 
@@ -98,7 +98,7 @@ fn site_files(version: u64, base_path: &str, built: crate::session::Built) -> Si
     SiteFiles {
         version,
         base_path: base_path.to_string(),
-        files: built.outputs.into_iter().map(|o| (o.path, Arc::new(o.bytes))).collect(),
+        files: built.files,
         statics: built.statics.into_iter().map(|s| (s.output, s.absolute)).collect(),
     }
 }
@@ -113,7 +113,7 @@ pub fn print_report(report: &Report, color: bool) {
 
 /// Runs the preview until the process is stopped.
 pub fn run(options: ServeOptions, color: bool) -> Result<()> {
-    let mut session = Session::open(options.build.clone(), Vec::new())?;
+    let mut session = Session::open_live(options.build.clone(), Vec::new())?;
     let root = session.root().to_path_buf();
     // Watch before the first build, so no edit made meanwhile is missed.
     let watcher = Watcher::new(&root, Vec::new(), options.poll)?;
@@ -175,10 +175,10 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
                 match outcome.site {
                     Some(built) => {
                         // The base path follows community.yaml as it changes.
+                        let unchanged = built.changed.is_empty() && !built.statics_changed;
+                        let changed_files = built.changed.len();
                         let next = site_files(version + 1, &session.base_path(), built);
                         let had_problems = state.problems.read().is_ok_and(|p| !p.is_empty());
-                        let unchanged =
-                            state.site.read().is_ok_and(|s| s.files == next.files && s.statics == next.statics);
                         if let Ok(mut p) = state.problems.write() {
                             p.clear();
                         }
@@ -193,10 +193,12 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
                         }
                         state.broadcast("reload", &version.to_string());
                         eprintln!(
-                            "rebuilt {} in {} ms ({} changed)",
+                            "rebuilt {} in {} ms ({} changed; {} files updated; {})",
                             plural(outcome.report.documents, "document"),
                             started.elapsed().as_millis(),
-                            plural(batch.len(), "path")
+                            plural(batch.len(), "path"),
+                            changed_files,
+                            stages(&outcome.report)
                         );
                     }
                     None => {
@@ -223,6 +225,11 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
     Ok(())
 }
 
+/// "load 1 ms, parse 2 ms, …" for the log.
+fn stages(report: &Report) -> String {
+    report.stages.iter().map(|(name, ms)| format!("{name} {ms} ms")).collect::<Vec<_>>().join(", ")
+}
+
 fn plural(n: usize, word: &str) -> String {
     format!("{n} {word}{}", if n == 1 { "" } else { "s" })
 }
@@ -244,19 +251,28 @@ pub fn watch(options: Options, out: &Path, poll: bool, color: bool) -> Result<()
         None => out.to_path_buf(),
     };
     let _lock = crate::write::lock(&out)?;
-    let mut session = Session::open(options, vec![out.clone()])?;
+    let mut session = Session::open_live(options, vec![out.clone()])?;
     let watcher = Watcher::new(&root, vec![out.clone()], poll)?;
     if let Some(notice) = &watcher.notice {
         eprintln!("note: {notice}");
     }
     let mut changes = Changes::Everything;
+    let mut written = false;
     loop {
         let started = Instant::now();
         let outcome = session.build(&changes, Mode::Build)?;
         print_report(&outcome.report, color);
         match outcome.site {
             Some(built) => {
-                crate::write::site(&out, &built.outputs, &built.statics)?;
+                // The first build and any change to static files replace
+                // the folder in one step; an edit updates the files it
+                // changed.
+                if written && !built.statics_changed {
+                    crate::write::update(&out, &built.files, &built.changed)?;
+                } else {
+                    crate::write::site(&out, &built.files, &built.statics)?;
+                    written = true;
+                }
                 eprintln!(
                     "built {} into {} in {} ms; watching for changes",
                     plural(outcome.report.documents, "document"),

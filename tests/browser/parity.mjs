@@ -10,10 +10,9 @@ import { pathToFileURL } from 'node:url';
 const [siteDir, queriesFile] = process.argv.slice(2);
 const client = readdirSync(join(siteDir, 'assets')).find((f) => /^search\..*\.js$/.test(f));
 const { rank } = await import(pathToFileURL(join(siteDir, 'assets', client)).href);
-const hash = readdirSync(join(siteDir, 'search'))[0];
-const base = join(siteDir, 'search', hash);
+const manifest = JSON.parse(readFileSync(join(siteDir, 'search', 'manifest.json'), 'utf8'));
+const base = join(siteDir, 'search', manifest.base);
 const read = (p) => JSON.parse(readFileSync(join(base, p), 'utf8'));
-const manifest = read('manifest.json');
 const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
 const out = [];
 for (const q of queries) {

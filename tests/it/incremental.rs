@@ -1,7 +1,9 @@
 //! Property test: random sequences of edits, creations, renames and
 //! deletions, applied to a generated community; after each, an
 //! incremental rebuild (a long-lived session told which paths changed)
-//! must equal a fresh build byte for byte, diagnostics included.
+//! must equal a fresh build byte for byte, diagnostics included, and the
+//! paths it reports as changed must be exactly those that differ from the
+//! previous build.
 
 use std::path::{Path, PathBuf};
 
@@ -22,18 +24,39 @@ fn options(root: &Path) -> Options {
     }
 }
 
-/// Everything a build produced: files by path, or the diagnostics.
-fn snapshot(session: &mut Session, changes: &Changes) -> (Vec<(String, Vec<u8>)>, Vec<String>) {
-    let outcome = session.build(changes, Mode::Build).expect("build");
-    let diagnostics = outcome.report.diagnostics.iter().map(guild::diag::render_json).collect();
-    let mut files: Vec<(String, Vec<u8>)> =
-        outcome.site.map(|b| b.outputs.into_iter().map(|o| (o.path, o.bytes)).collect()).unwrap_or_default();
-    files.sort();
-    (files, diagnostics)
+struct Snapshot {
+    /// Files by path (empty when the build had errors).
+    files: Vec<(String, Vec<u8>)>,
+    diagnostics: Vec<String>,
+    /// The paths the build reported as changed, sorted.
+    changed: Vec<String>,
 }
 
-fn practices(root: &Path) -> Vec<PathBuf> {
-    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root.join("practices"))
+/// Everything a build produced.
+fn snapshot(session: &mut Session, changes: &Changes) -> Snapshot {
+    let outcome = session.build(changes, Mode::Build).expect("build");
+    let diagnostics = outcome.report.diagnostics.iter().map(guild::diag::render_json).collect();
+    let (mut files, mut changed) = match outcome.site {
+        Some(b) => (b.files.iter().map(|(p, bytes)| (p.clone(), bytes.to_vec())).collect(), b.changed),
+        None => (Vec::new(), Vec::new()),
+    };
+    files.sort();
+    changed.sort();
+    Snapshot { files, diagnostics, changed }
+}
+
+/// The paths that differ between two sets of files.
+fn differences(old: &[(String, Vec<u8>)], new: &[(String, Vec<u8>)]) -> Vec<String> {
+    let old: std::collections::BTreeMap<&String, &Vec<u8>> = old.iter().map(|(p, b)| (p, b)).collect();
+    let new: std::collections::BTreeMap<&String, &Vec<u8>> = new.iter().map(|(p, b)| (p, b)).collect();
+    let mut paths: Vec<String> = old.keys().chain(new.keys()).filter(|p| old.get(*p) != new.get(*p)).map(|p| p.to_string()).collect();
+    paths.sort();
+    paths.dedup();
+    paths
+}
+
+fn files_in(root: &Path, folder: &str) -> Vec<PathBuf> {
+    let mut out: Vec<PathBuf> = walkdir::WalkDir::new(root.join(folder))
         .into_iter()
         .filter_map(Result::ok)
         .filter(|e| e.file_type().is_file())
@@ -43,16 +66,61 @@ fn practices(root: &Path) -> Vec<PathBuf> {
     out
 }
 
+/// The practices no file names (by file name, as links and `related` do).
+fn unlinked(root: &Path, practices: &[PathBuf]) -> Vec<PathBuf> {
+    let texts: Vec<(PathBuf, String)> = walkdir::WalkDir::new(root)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file() && !e.path().to_string_lossy().contains("/.guild/"))
+        .map(|e| (e.path().to_path_buf(), std::fs::read_to_string(e.path()).unwrap_or_default()))
+        .collect();
+    practices
+        .iter()
+        .filter(|p| {
+            let stem = p.file_stem().unwrap().to_string_lossy().to_string();
+            texts.iter().all(|(path, text)| path == *p || !text.contains(&stem))
+        })
+        .cloned()
+        .collect()
+}
+
+fn edit(path: &Path, change: impl FnOnce(String) -> String) -> Vec<PathBuf> {
+    let text = std::fs::read_to_string(path).unwrap();
+    std::fs::write(path, change(text)).unwrap();
+    vec![path.to_path_buf()]
+}
+
 /// Applies one random change; returns the paths it touched.
 fn mutate(rng: &mut Rng, root: &Path, step: usize) -> Vec<PathBuf> {
-    let files = practices(root);
+    let files = files_in(root, "practices");
+    // The last step's broken edit is fixed in this one, so later steps
+    // compare whole sites again.
+    let mut fixed = Vec::new();
+    for p in &files {
+        let text = std::fs::read_to_string(p).unwrap();
+        if text.contains("@nobody") {
+            let kept: Vec<&str> = text.lines().filter(|l| !l.contains("@nobody")).collect();
+            std::fs::write(p, kept.join("\n") + "\n").unwrap();
+            fixed.push(p.clone());
+        }
+    }
+    let mut touched = change(rng, root, step, &files);
+    touched.extend(fixed);
+    touched
+}
+
+fn change(rng: &mut Rng, root: &Path, step: usize, files: &[PathBuf]) -> Vec<PathBuf> {
     let pick = |rng: &mut Rng| files[rng.below(files.len())].clone();
-    match rng.below(7) {
+    match rng.below(15) {
         0 => {
             let p = pick(rng);
             let text = std::fs::read_to_string(&p).unwrap();
-            std::fs::write(&p, format!("{text}\nAn added paragraph {step} about rollback and canary.\n")).unwrap();
-            vec![p]
+            std::fs::write(&p, format!("{text}\nAn added paragraph {step} about rollback, canary and quokka{step}s.\n")).unwrap();
+            // The same stem in another form stays when the paragraph goes.
+            let member = files_in(root, "members")[0].clone();
+            let mut touched = edit(&member, |text| format!("{text}\nOne quokka{step}.\n"));
+            touched.push(p);
+            touched
         }
         1 => {
             let p = pick(rng);
@@ -75,16 +143,22 @@ fn mutate(rng: &mut Rng, root: &Path, step: usize) -> Vec<PathBuf> {
             .unwrap();
             vec![p]
         }
-        3 => {
-            let from = pick(rng);
-            let to = from.with_file_name(format!("moved-{step}.md"));
-            std::fs::rename(&from, &to).unwrap();
-            vec![from, to]
-        }
-        4 => {
-            let p = pick(rng);
-            std::fs::remove_file(&p).unwrap();
-            vec![p]
+        3 | 4 => {
+            // A practice nothing links to moves or goes (moving a linked
+            // one breaks the build, which later steps would then only
+            // compare diagnostics for).
+            let free = unlinked(root, files);
+            let Some(from) = (!free.is_empty()).then(|| free[rng.below(free.len())].clone()) else {
+                return change(rng, root, step, files);
+            };
+            if step % 2 == 0 {
+                let to = from.with_file_name(format!("moved-{step}.md"));
+                std::fs::rename(&from, &to).unwrap();
+                vec![from, to]
+            } else {
+                std::fs::remove_file(&from).unwrap();
+                vec![from]
+            }
         }
         5 => {
             // A broken edit: an unknown member.
@@ -93,9 +167,75 @@ fn mutate(rng: &mut Rng, root: &Path, step: usize) -> Vec<PathBuf> {
             std::fs::write(&p, format!("{text}\nAsk @nobody-{step}.\n")).unwrap();
             vec![p]
         }
-        _ => {
+        6 => {
             let p = root.join("pages/page-0.md");
             std::fs::write(&p, format!("---\ntitle: Page zero {step}\norder: 0\n---\nEdited {step}.\n")).unwrap();
+            vec![p]
+        }
+        7 => {
+            // Words leave: the body loses its second half.
+            edit(&pick(rng), |text| {
+                let mut cut = text.len() * 2 / 3;
+                while !text.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                format!("{}\n", &text[..cut])
+            })
+        }
+        8 => {
+            // The anchors change; another practice links to the new one.
+            let p = pick(rng);
+            let other = pick(rng);
+            let rel = p.strip_prefix(root.join("practices")).unwrap().to_string_lossy().to_string();
+            let mut touched = edit(&p, |text| format!("{text}\n## Section {step}\n\nMore on canaries.\n"));
+            if other != p {
+                touched.extend(edit(&other, |text| format!("{text}\nSee [[practices/{}#section-{step}]].\n", rel.trim_end_matches(".md"))));
+            }
+            touched
+        }
+        9 => {
+            // A new link: the target's backlinks change.
+            let p = pick(rng);
+            let target = pick(rng);
+            let rel = target.strip_prefix(root.join("practices")).unwrap().to_string_lossy().to_string();
+            edit(&p, |text| format!("{text}\nCompare [[practices/{}]].\n", rel.trim_end_matches(".md")))
+        }
+        10 => {
+            // A member is renamed: mentions, people and cards change.
+            let members = files_in(root, "members");
+            let p = members[rng.below(members.len())].clone();
+            edit(&p, |text| text.replacen("name: ", &format!("name: Renamed{step} "), 1))
+        }
+        11 => {
+            // A meeting gains a decision and an action item.
+            let meetings = files_in(root, "meetings");
+            let p = meetings[rng.below(meetings.len())].clone();
+            let member = files_in(root, "members")[0].file_stem().unwrap().to_string_lossy().to_string();
+            edit(&p, |text| format!("{text}\n## Decisions {step}\n\n- Adopt canaries {step}.\n\n## Action items {step}\n\n- [ ] @{member} write it up {step}\n"))
+        }
+        12 => {
+            // A new tag: cards, listings and tag pages change.
+            edit(&pick(rng), |text| text.replacen("tags: [", &format!("tags: [fresh-{step}, "), 1))
+        }
+        13 => {
+            // Words leave the whole site: every added paragraph goes.
+            let mut touched = Vec::new();
+            for p in files.iter().cloned() {
+                let text = std::fs::read_to_string(&p).unwrap();
+                if text.contains("quokka") {
+                    let kept: Vec<&str> = text.lines().filter(|l| !l.contains("quokka")).collect();
+                    std::fs::write(&p, kept.join("\n") + "\n").unwrap();
+                    touched.push(p);
+                }
+            }
+            touched
+        }
+        _ => {
+            // An edit and its revert in one batch: nothing changes.
+            let p = pick(rng);
+            let text = std::fs::read_to_string(&p).unwrap();
+            std::fs::write(&p, format!("{text}\nTemporary.\n")).unwrap();
+            std::fs::write(&p, &text).unwrap();
             vec![p]
         }
     }
@@ -108,21 +248,23 @@ fn incremental_rebuilds_equal_fresh_builds() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("community");
         corpus::write(&corpus::generate(&corpus::Plan { docs: 60, seed }), &root).unwrap();
-        let mut incremental = Session::open(options(&root), Vec::new()).unwrap();
-        snapshot(&mut incremental, &Changes::Everything);
+        let mut incremental = Session::open_live(options(&root), Vec::new()).unwrap();
+        let mut previous = snapshot(&mut incremental, &Changes::Everything).files;
         let mut rng = Rng::new(seed * 7919);
-        for step in 0..8 {
+        for step in 0..16 {
             let touched = mutate(&mut rng, &root, step);
             let got = snapshot(&mut incremental, &Changes::Paths(touched.clone()));
             let mut fresh = Session::open(options(&root), Vec::new()).unwrap();
             let want = snapshot(&mut fresh, &Changes::Everything);
-            assert_eq!(got.1, want.1, "seed {seed} step {step} ({touched:?}): diagnostics differ");
-            let differing: Vec<&String> =
-                got.0.iter().zip(&want.0).filter(|(a, b)| a != b).map(|(a, _)| &a.0).collect();
-            assert_eq!(got.0.len(), want.0.len(), "seed {seed} step {step}: file count differs");
+            assert_eq!(got.diagnostics, want.diagnostics, "seed {seed} step {step} ({touched:?}): diagnostics differ");
+            let differing = differences(&got.files, &want.files);
             assert!(differing.is_empty(), "seed {seed} step {step} ({touched:?}): {differing:?} differ");
+            if !got.files.is_empty() {
+                assert_eq!(got.changed, differences(&previous, &got.files), "seed {seed} step {step}: changed paths");
+                previous = got.files;
+            }
             steps += 1;
         }
     }
-    assert_eq!(steps, 32);
+    assert_eq!(steps, 64);
 }

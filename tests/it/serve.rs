@@ -145,8 +145,11 @@ fn search_index_is_served_in_the_preview() {
     let (status, body) = get(&url, manifest);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"shards\""), "{body}");
-    let (status, shard) = get(&url, &manifest.replace("manifest.json", "t/0.json"));
+    let folder = body.split("\"base\":\"").nth(1).and_then(|r| r.split('"').next()).expect("the manifest names its folder");
+    let (status, shard) = get(&url, &manifest.replace("manifest.json", &format!("{folder}t/0.json")));
     assert_eq!(status, 200, "{shard}");
+    let (status, card) = get(&url, &manifest.replace("manifest.json", "d/0.json"));
+    assert_eq!(status, 200, "{card}");
     let (status, script) = get(
         &url,
         home.split("src=\"")

@@ -1,15 +1,18 @@
 // guild search client: a dependency-free ES module.
 //
-// The index is tantivy's, exported by `guild build` under search/<hash>/.
+// The index is tantivy's, exported by `guild build` under search/: a
+// manifest at a fixed URL names this build's folder of shards (immutable,
+// cached); the manifest and the per-document cards are revalidated on
+// each fetch (`cache: 'no-cache'`), so a deploy is seen at once.
 // This file only looks up, adds and sorts: words -> stems by lookup in the
 // shard that holds them, BM25 per field with tantivy's f32 arithmetic, sum
 // over stems and fields, best first, ties to the lower document id.
 // Results are built with DOM nodes and textContent, never HTML strings.
 
 const cache = new Map();
-function fetchJson(url) {
+function fetchJson(url, revalidate = false) {
   if (!cache.has(url)) {
-    cache.set(url, fetch(url).then((r) => {
+    cache.set(url, fetch(url, revalidate ? { cache: 'no-cache' } : {}).then((r) => {
       if (!r.ok) throw new Error(`${url}: HTTP ${r.status}`);
       return r.json();
     }));
@@ -162,14 +165,15 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
 
 /** A client bound to one exported index. */
 export function client(manifestUrl) {
-  const base = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
-  const manifest = fetchJson(manifestUrl);
+  const dir = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
+  const manifest = fetchJson(manifestUrl, true);
   return {
     manifest,
     async search(query, filter = {}, limit = 10) {
       const m = await manifest;
+      const base = dir + m.base;
       const result = await rank(query, m, (i) => fetchJson(`${base}t/${i}.json`), () => fetchJson(`${base}filters.json`), filter, limit);
-      const docs = await Promise.all(result.hits.map((h) => fetchJson(`${base}d/${h.doc}.json`)));
+      const docs = await Promise.all(result.hits.map((h) => fetchJson(`${dir}d/${h.doc}.json`, true)));
       result.hits.forEach((h, i) => { h.meta = docs[i]; });
       return result;
     },
