@@ -99,15 +99,23 @@ pub struct Options {
     pub base_url: Option<String>,
 }
 
-/// What one linking pass resolved, kept by a session so the next pass
-/// re-resolves only the bodies an edit can affect.
+/// What one linking pass produced, kept by a session so the next pass
+/// redoes only what an edit can affect.
 #[derive(Debug, Clone, Default)]
 pub struct Memo {
-    docs: Vec<Arc<Document>>,
-    resolved: Vec<Arc<Resolved>>,
+    /// The documents the pass was given (drafts left out, sorted), before
+    /// URL collisions were dropped.
+    inputs: Vec<Arc<Document>>,
     drafts: Vec<SourcePath>,
     statics: Vec<String>,
     base_url: Option<String>,
+    /// Which inputs were kept, and the collisions reported.
+    kept: Vec<usize>,
+    collisions: Vec<Diagnostic>,
+    lookup: Arc<Lookup>,
+    docs: Vec<Arc<Document>>,
+    resolved: Vec<Arc<Resolved>>,
+    shape: Arc<Shape>,
 }
 
 /// What other documents' bodies can see of a document when they link to
@@ -121,29 +129,54 @@ fn anchors(doc: &Document) -> impl Iterator<Item = &str> {
     doc.headings.iter().map(|h| h.id.as_str()).chain(doc.extra_ids.iter().map(String::as_str))
 }
 
+/// How the last pass can be reused for this one.
+enum Reuse {
+    /// Something every document depends on changed: do everything.
+    Nothing,
+    /// Every identity is the same: keep the collisions and lookup tables,
+    /// resolve the `dirty` bodies again, and keep the front matter's
+    /// `Shape` unless `meta_changed`.
+    Some { dirty: Vec<bool>, meta_changed: bool },
+}
+
 impl Memo {
-    /// Which bodies of `docs` must be resolved again; `None` when all must.
-    ///
     /// A body's resolution depends on its own document and on the identity
     /// (path, URL, title, kind, member id) of every document, the anchors
-    /// of the documents it links to, the drafts and the static files. So
-    /// with the same documents in the same order and the same identities,
-    /// only the changed documents and those linking to a document whose
-    /// anchors changed are redone.
-    fn dirty(&self, docs: &[Arc<Document>], drafts: &[SourcePath], statics: &[String], base_url: Option<&str>) -> Option<Vec<bool>> {
-        if self.docs.len() != docs.len() || self.drafts != drafts || self.statics != statics || self.base_url.as_deref() != base_url {
-            return None;
+    /// of the documents it links to, the drafts and the static files; the
+    /// collisions and lookup tables on the identities alone; the `Shape`
+    /// on the identities and every front matter. So with the same inputs
+    /// in the same order and the same identities, only the changed
+    /// documents and those linking to a document whose anchors changed are
+    /// resolved again, and the shape is kept when no front matter changed.
+    fn reuse(
+        &self,
+        inputs: &[Arc<Document>],
+        drafts: &[SourcePath],
+        statics: &[String],
+        base_url: Option<&str>,
+    ) -> Reuse {
+        if self.inputs.len() != inputs.len()
+            || self.drafts != drafts
+            || self.statics != statics
+            || self.base_url.as_deref() != base_url
+        {
+            return Reuse::Nothing;
         }
-        let mut dirty = vec![false; docs.len()];
+        for (old, new) in self.inputs.iter().zip(inputs) {
+            if !Arc::ptr_eq(old, new) && identity(old) != identity(new) {
+                return Reuse::Nothing;
+            }
+        }
+        let mut dirty = vec![false; self.docs.len()];
+        let mut meta_changed = false;
         let mut anchors_changed = Vec::new();
-        for (id, (old, new)) in self.docs.iter().zip(docs).enumerate() {
+        for (id, &input) in self.kept.iter().enumerate() {
+            let (old, new) = (&self.docs[id], &inputs[input]);
             if Arc::ptr_eq(old, new) {
                 continue;
             }
-            if identity(old) != identity(new) {
-                return None;
-            }
             dirty[id] = true;
+            meta_changed |= old.meta != new.meta;
             if !anchors(old).eq(anchors(new)) {
                 anchors_changed.push(id);
             }
@@ -155,15 +188,33 @@ impl Memo {
                 }
             }
         }
-        Some(dirty)
+        Reuse::Some { dirty, meta_changed }
     }
+}
+
+/// What the documents' front matter gives the site, apart from bodies:
+/// per document its front-matter problems, `related` targets and member
+/// connections (all but mentions), and the sorted lists and tags.
+#[derive(Debug, Default)]
+struct Shape {
+    diagnostics: Vec<Diagnostic>,
+    related: Vec<Vec<DocId>>,
+    member_links: Vec<MemberLinks>,
+    practices: Vec<DocId>,
+    members: Vec<DocId>,
+    meetings: Vec<DocId>,
+    pages: Vec<DocId>,
+    decisions: Vec<(DocId, usize)>,
+    actions: Vec<(DocId, usize)>,
+    tags: Vec<TagEntry>,
 }
 
 /// Links parsed documents into a site.
 ///
 /// Documents come shared: `serve` keeps them between rebuilds and re-parses
-/// only the files that changed. With the `memo` of the last pass, only the
-/// bodies the change can affect are resolved again; the result is the same.
+/// only the files that changed. With the `memo` of the last pass, only
+/// what the change can affect is redone (see `Memo::reuse`); the result is
+/// the same.
 pub fn site(
     documents: Vec<Arc<Document>>,
     statics: Vec<StaticFile>,
@@ -171,12 +222,11 @@ pub fn site(
     options: &Options,
     memo: &mut Memo,
 ) -> (Site, Vec<Diagnostic>) {
-    let mut diagnostics = Vec::new();
     let urls = Urls::new(options.base_url.as_deref().or(config.base_url.as_deref()));
 
     // Drafts are left out, but remembered so links to them explain why.
     let mut drafts = HashSet::new();
-    let mut documents: Vec<Arc<Document>> = documents
+    let mut inputs: Vec<Arc<Document>> = documents
         .into_iter()
         .filter(|d| {
             let draft = d.practice().is_some_and(|p| p.status == Status::Draft);
@@ -187,28 +237,41 @@ pub fn site(
             true
         })
         .collect();
-    documents.sort_by(|a, b| a.path.cmp(&b.path));
-    let documents = drop_collisions(documents, &statics, &mut diagnostics);
-    let docs = documents;
-
-    let index = Index::new(&docs, &statics, &drafts);
+    inputs.sort_by(|a, b| a.path.cmp(&b.path));
     let mut draft_list: Vec<SourcePath> = drafts.iter().cloned().collect();
     draft_list.sort();
     let static_list: Vec<String> = statics.iter().map(|s| s.output.clone()).collect();
     let base_url = options.base_url.as_deref().or(config.base_url.as_deref());
-    let dirty = memo.dirty(&docs, &draft_list, &static_list, base_url);
+
+    let reuse = memo.reuse(&inputs, &draft_list, &static_list, base_url);
+    let (kept, collisions, lookup) = match &reuse {
+        Reuse::Some { .. } => (memo.kept.clone(), memo.collisions.clone(), memo.lookup.clone()),
+        Reuse::Nothing => {
+            let mut collisions = Vec::new();
+            let kept = drop_collisions(&inputs, &statics, &mut collisions);
+            let docs: Vec<&Document> = kept.iter().map(|&i| &*inputs[i]).collect();
+            (kept, collisions, Arc::new(Lookup::new(&docs)))
+        }
+    };
+    let docs: Vec<Arc<Document>> = kept.iter().map(|&i| inputs[i].clone()).collect();
+    let index = Index::new(&docs, &lookup, &statics, &drafts);
     let resolved: Vec<Arc<Resolved>> = docs
         .par_iter()
         .enumerate()
-        .map(|(id, doc)| match &dirty {
-            Some(dirty) if !dirty[id] => memo.resolved[id].clone(),
+        .map(|(id, doc)| match &reuse {
+            Reuse::Some { dirty, .. } if !dirty[id] => memo.resolved[id].clone(),
             _ => Arc::new(index.resolve_body(id, doc, &urls)),
         })
         .collect();
+    let shape = match &reuse {
+        Reuse::Some { meta_changed: false, .. } => memo.shape.clone(),
+        _ => Arc::new(shape(&docs, &index)),
+    };
 
+    let mut diagnostics = collisions.clone();
     let mut bodies = Vec::with_capacity(docs.len());
     let mut backlinks: Vec<Vec<DocId>> = vec![Vec::new(); docs.len()];
-    let mut member_links: Vec<MemberLinks> = vec![MemberLinks::default(); docs.len()];
+    let mut member_links = shape.member_links.clone();
     for (from, r) in resolved.iter().enumerate() {
         bodies.push(r.html.clone());
         diagnostics.extend(r.diagnostics.iter().cloned());
@@ -225,14 +288,71 @@ pub fn site(
             }
         }
     }
+    diagnostics.extend(shape.diagnostics.iter().cloned());
 
+    let start_here = config
+        .start_here
+        .iter()
+        .filter_map(|(path, span)| match index.related(&SourcePath::new(""), path) {
+            Ok(id) => Some(id),
+            Err(help) => {
+                diagnostics.push(
+                    Diagnostic::error("broken-start-here", format!("start_here entry `{path}` does not exist"))
+                        .in_file(&Config::source_path())
+                        .at(*span)
+                        .help(help),
+                );
+                None
+            }
+        })
+        .collect();
+
+    let site = Site {
+        member_ids: lookup.members.clone(),
+        docs: docs.clone(),
+        bodies,
+        practices: shape.practices.clone(),
+        members: shape.members.clone(),
+        meetings: shape.meetings.clone(),
+        pages: shape.pages.clone(),
+        tags: shape.tags.clone(),
+        backlinks,
+        related: shape.related.clone(),
+        member_links,
+        decisions: shape.decisions.clone(),
+        actions: shape.actions.clone(),
+        start_here,
+        statics,
+        urls,
+    };
+    *memo = Memo {
+        inputs,
+        drafts: draft_list,
+        statics: static_list,
+        base_url: base_url.map(str::to_string),
+        kept,
+        collisions,
+        lookup,
+        docs,
+        resolved,
+        shape,
+    };
+    (site, diagnostics)
+}
+
+/// Checks every document's front matter against the site and derives what
+/// it gives: related documents, member connections, lists and tags.
+fn shape(docs: &[Arc<Document>], index: &Index<'_>) -> Shape {
+    let mut diagnostics = Vec::new();
+    let mut member_links: Vec<MemberLinks> = vec![MemberLinks::default(); docs.len()];
     let mut related = vec![Vec::new(); docs.len()];
+    let members = &index.lookup.members;
     for (id, doc) in docs.iter().enumerate() {
         index.check_members(doc, &mut diagnostics);
         match &doc.meta {
             Meta::Practice(p) => {
                 for m in &p.maintainers {
-                    if let Some(&mid) = index.members.get(&m.value) {
+                    if let Some(&mid) = members.get(&m.value) {
                         member_links[mid].maintains.push(id);
                     }
                 }
@@ -253,17 +373,17 @@ pub fn site(
             }
             Meta::Meeting(m) => {
                 for a in &m.attendees {
-                    if let Some(&mid) = index.members.get(&a.value) {
+                    if let Some(&mid) = members.get(&a.value) {
                         member_links[mid].attended.push(id);
                     }
                 }
                 if let Some(f) = &m.facilitator
-                    && let Some(&mid) = index.members.get(&f.value)
+                    && let Some(&mid) = members.get(&f.value)
                 {
                     member_links[mid].facilitated.push(id);
                 }
                 for (i, a) in m.actions.iter().enumerate() {
-                    if let Some(&mid) = index.members.get(&a.owner.value) {
+                    if let Some(&mid) = members.get(&a.owner.value) {
                         member_links[mid].actions.push((id, i));
                     }
                 }
@@ -290,23 +410,6 @@ pub fn site(
             Meta::Page(_) => {}
         }
     }
-
-    let start_here = config
-        .start_here
-        .iter()
-        .filter_map(|(path, span)| match index.related(&SourcePath::new(""), path) {
-            Ok(id) => Some(id),
-            Err(help) => {
-                diagnostics.push(
-                    Diagnostic::error("broken-start-here", format!("start_here entry `{path}` does not exist"))
-                        .in_file(&Config::source_path())
-                        .at(*span)
-                        .help(help),
-                );
-                None
-            }
-        })
-        .collect();
 
     let by_kind = |kind: Kind| -> Vec<DocId> { (0..docs.len()).filter(|&i| docs[i].kind == kind).collect() };
     let mut practices = by_kind(Kind::Practice);
@@ -349,40 +452,18 @@ pub fn site(
     }
     let mut tags: Vec<TagEntry> = tag_map.into_values().collect();
     tags.sort_unstable_by(|a, b| a.tag.slug.cmp(&b.tag.slug));
-
-    *memo = Memo {
-        docs: docs.clone(),
-        resolved,
-        drafts: draft_list,
-        statics: static_list,
-        base_url: base_url.map(str::to_string),
-    };
-    let site = Site {
-        member_ids: index.members.clone(),
-        docs: docs.clone(),
-        bodies,
-        practices,
-        members,
-        meetings,
-        pages,
-        tags,
-        backlinks,
-        related,
-        member_links,
-        decisions,
-        actions,
-        start_here,
-        statics,
-        urls,
-    };
-    (site, diagnostics)
+    Shape { diagnostics, related, member_links, practices, members, meetings, pages, decisions, actions, tags }
 }
 
 /// Case- and accent-insensitive sort key for titles and names.
 fn sort_title(title: &str) -> String {
     if title.is_ascii() {
         // Decomposition leaves ASCII alone: skip it.
-        return title.bytes().filter(|b| b.is_ascii_alphanumeric() || b.is_ascii_whitespace()).map(|b| b.to_ascii_lowercase() as char).collect();
+        return title
+            .bytes()
+            .filter(|b| b.is_ascii_alphanumeric() || b.is_ascii_whitespace())
+            .map(|b| b.to_ascii_lowercase() as char)
+            .collect();
     }
     title.nfkd().filter(|c| c.is_alphanumeric() || c.is_whitespace()).flat_map(char::to_lowercase).collect()
 }
@@ -390,10 +471,10 @@ fn sort_title(title: &str) -> String {
 /// Reports documents whose URL another document, a static file or a
 /// generated page already has, and leaves them out.
 fn drop_collisions(
-    documents: Vec<Arc<Document>>,
+    documents: &[Arc<Document>],
     statics: &[StaticFile],
     diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<Arc<Document>> {
+) -> Vec<usize> {
     enum Owner {
         Generated,
         Static(SourcePath),
@@ -410,7 +491,7 @@ fn drop_collisions(
         owners.insert(key, Owner::Static(s.path.clone()));
     }
     let mut kept = Vec::with_capacity(documents.len());
-    for doc in documents {
+    for (i, doc) in documents.iter().enumerate() {
         let key = doc.url.collision_key();
         let clash = match owners.get(&key) {
             None => None,
@@ -427,7 +508,7 @@ fn drop_collisions(
             ),
             None => {
                 owners.insert(key, Owner::Doc(doc.path.clone()));
-                kept.push(doc);
+                kept.push(i);
             }
         }
     }
@@ -442,15 +523,48 @@ struct Resolved {
     diagnostics: Vec<Diagnostic>,
 }
 
-/// Lookup tables for resolving references.
+/// The lookup tables for resolving references. They depend only on the
+/// documents' identities, so a live session keeps them across edits.
+#[derive(Debug, Default)]
+struct Lookup {
+    by_path: FastMap<SourcePath, DocId>,
+    by_stem: FastMap<String, DocId>,
+    by_title: FastMap<String, Vec<DocId>>,
+    by_name: FastMap<String, Vec<DocId>>,
+    by_url: FastMap<String, DocId>,
+    members: HashMap<MemberId, DocId>,
+}
+
+impl Lookup {
+    fn new(docs: &[&Document]) -> Lookup {
+        let n = docs.len();
+        let mut lookup = Lookup {
+            by_path: FastMap::with_capacity_and_hasher(n, Default::default()),
+            by_stem: FastMap::with_capacity_and_hasher(n, Default::default()),
+            by_title: FastMap::default(),
+            by_name: FastMap::default(),
+            by_url: FastMap::with_capacity_and_hasher(n, Default::default()),
+            members: HashMap::new(),
+        };
+        for (i, d) in docs.iter().enumerate() {
+            lookup.by_title.entry(title_key(&d.title)).or_default().push(i);
+            lookup.by_name.entry(d.path.stem().to_string()).or_default().push(i);
+            lookup.by_path.insert(d.path.clone(), i);
+            lookup.by_stem.insert(d.path.without_extension().to_string(), i);
+            lookup.by_url.insert(d.url.as_str().to_string(), i);
+            if let Some(m) = d.member() {
+                lookup.members.insert(m.id.clone(), i);
+            }
+        }
+        lookup
+    }
+}
+
+/// What resolving references needs: the lookup tables, the documents,
+/// the static files and the drafts.
 struct Index<'a> {
     docs: &'a [Arc<Document>],
-    by_path: FastMap<&'a str, DocId>,
-    by_stem: FastMap<&'a str, DocId>,
-    by_title: FastMap<String, Vec<DocId>>,
-    by_name: FastMap<&'a str, Vec<DocId>>,
-    by_url: FastMap<&'a str, DocId>,
-    members: HashMap<MemberId, DocId>,
+    lookup: &'a Lookup,
     statics: FastMap<&'a str, &'a StaticFile>,
     drafts: &'a HashSet<SourcePath>,
 }
@@ -461,26 +575,13 @@ enum Found {
 }
 
 impl<'a> Index<'a> {
-    fn new(docs: &'a [Arc<Document>], statics: &'a [StaticFile], drafts: &'a HashSet<SourcePath>) -> Index<'a> {
-        let mut by_title: FastMap<String, Vec<DocId>> = FastMap::with_capacity_and_hasher(docs.len(), Default::default());
-        for (i, d) in docs.iter().enumerate() {
-            by_title.entry(title_key(&d.title)).or_default().push(i);
-        }
-        let mut by_name: FastMap<&str, Vec<DocId>> = FastMap::with_capacity_and_hasher(docs.len(), Default::default());
-        for (i, d) in docs.iter().enumerate() {
-            by_name.entry(d.path.stem()).or_default().push(i);
-        }
-        Index {
-            docs,
-            by_name,
-            by_path: docs.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect(),
-            by_stem: docs.iter().enumerate().map(|(i, d)| (d.path.without_extension(), i)).collect(),
-            by_title,
-            by_url: docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect(),
-            members: docs.iter().enumerate().filter_map(|(i, d)| d.member().map(|m| (m.id.clone(), i))).collect(),
-            statics: statics.iter().map(|s| (s.output.as_str(), s)).collect(),
-            drafts,
-        }
+    fn new(
+        docs: &'a [Arc<Document>],
+        lookup: &'a Lookup,
+        statics: &'a [StaticFile],
+        drafts: &'a HashSet<SourcePath>,
+    ) -> Index<'a> {
+        Index { docs, lookup, statics: statics.iter().map(|s| (s.output.as_str(), s)).collect(), drafts }
     }
 
     fn static_file(&self, output: &str) -> Option<&StaticFile> {
@@ -488,14 +589,14 @@ impl<'a> Index<'a> {
     }
 
     fn closest_path(&self, wanted: &str) -> String {
-        match closest(wanted, self.by_path.keys().copied()) {
+        match closest(wanted, self.lookup.by_path.keys().map(SourcePath::as_str)) {
             Some(best) => format!("did you mean `{best}`?"),
             None => "check the path; links are relative to the file they are written in".into(),
         }
     }
 
     fn closest_member(&self, id: &MemberId, prefix: &str) -> String {
-        match closest(id.as_str(), self.members.keys().map(MemberId::as_str)) {
+        match closest(id.as_str(), self.lookup.members.keys().map(MemberId::as_str)) {
             Some(best) => {
                 format!("did you mean `{prefix}{best}`? Member ids are the file names in members/")
             }
@@ -508,11 +609,11 @@ impl<'a> Index<'a> {
     fn related(&self, from: &SourcePath, path: &str) -> Result<DocId, String> {
         let clean = path.trim_start_matches('/');
         let with_md = if clean.ends_with(".md") { clean.to_string() } else { format!("{clean}.md") };
-        if let Some(&id) = self.by_path.get(with_md.as_str()) {
+        if let Some(&id) = self.lookup.by_path.get(with_md.as_str()) {
             return Ok(id);
         }
         if let Some(joined) = join(from.parent(), &with_md)
-            && let Some(&id) = self.by_path.get(joined.as_str())
+            && let Some(&id) = self.lookup.by_path.get(joined.as_str())
         {
             return Ok(id);
         }
@@ -524,7 +625,7 @@ impl<'a> Index<'a> {
 
     fn check_members(&self, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
         let mut check = |id: &MemberId, span: Span, role: &str| {
-            if !self.members.contains_key(id) {
+            if !self.lookup.members.contains_key(id) {
                 diagnostics.push(
                     Diagnostic::error("unknown-member", format!("unknown member `{id}` in {role}"))
                         .in_file(&doc.path)
@@ -569,7 +670,7 @@ impl<'a> Index<'a> {
             Diagnostic::error(code, message).in_file(&doc.path).at(span).help(help)
         };
         match kind {
-            RefKind::Mention(member) => match self.members.get(member) {
+            RefKind::Mention(member) => match self.lookup.members.get(member) {
                 Some(&m) => {
                     out.mentions.push(m);
                     let target = &self.docs[m];
@@ -685,18 +786,18 @@ impl<'a> Index<'a> {
     fn wiki(&self, from: &SourcePath, target: &str) -> Result<DocId, String> {
         let t = target.trim().trim_start_matches('/');
         let stem = t.strip_suffix(".md").unwrap_or(t);
-        if let Some(&id) = self.by_stem.get(stem) {
+        if let Some(&id) = self.lookup.by_stem.get(stem) {
             return Ok(id);
         }
         if let Some(joined) = join(from.parent(), stem)
-            && let Some(&id) = self.by_stem.get(joined.as_str())
+            && let Some(&id) = self.lookup.by_stem.get(joined.as_str())
         {
             return Ok(id);
         }
-        if let Some([one]) = self.by_name.get(stem).map(Vec::as_slice) {
+        if let Some([one]) = self.lookup.by_name.get(stem).map(Vec::as_slice) {
             return Ok(*one);
         }
-        match self.by_title.get(&title_key(t)).map(Vec::as_slice) {
+        match self.lookup.by_title.get(&title_key(t)).map(Vec::as_slice) {
             Some([one]) => Ok(*one),
             Some(many) => Err(format!(
                 "several pages have that title ({}); link by path instead, e.g. `[[{}]]`",
@@ -723,7 +824,7 @@ impl<'a> Index<'a> {
             ));
         };
         if joined.ends_with(".md") {
-            return match self.by_path.get(joined.as_str()) {
+            return match self.lookup.by_path.get(joined.as_str()) {
                 Some(&id) => Ok(Found::Doc(id)),
                 None if self.drafts.contains(&SourcePath::new(&joined)) => Err((
                     "link-to-draft",
@@ -752,7 +853,7 @@ impl<'a> Index<'a> {
     fn root(&self, path: &str, urls: &Urls) -> Result<Found, (&'static str, String, String)> {
         let clean = path.trim_start_matches('/');
         if clean.ends_with(".md") {
-            return match self.by_path.get(clean) {
+            return match self.lookup.by_path.get(clean) {
                 Some(&id) => Ok(Found::Doc(id)),
                 None => Err(("broken-link", format!("link target `{path}` does not exist"), self.closest_path(clean))),
             };
@@ -760,7 +861,7 @@ impl<'a> Index<'a> {
         let as_page = if clean.is_empty() || clean.ends_with('/') { clean.to_string() } else { format!("{clean}/") };
         let known = self.static_file(clean).is_some()
             || self.static_file(&format!("{as_page}index.html")).is_some()
-            || self.by_url.contains_key(as_page.as_str())
+            || self.lookup.by_url.contains_key(as_page.as_str())
             || GENERATED.contains(&clean)
             || GENERATED.contains(&as_page.as_str())
             || as_page.starts_with("tags/");

@@ -429,7 +429,9 @@ impl Session {
                         changed.extend(
                             files
                                 .iter()
-                                .filter(|(p, b)| !last.files.get(*p).is_some_and(|old| Arc::ptr_eq(old, b) || old == *b))
+                                .filter(|(p, b)| {
+                                    !last.files.get(*p).is_some_and(|old| Arc::ptr_eq(old, b) || old == *b)
+                                })
                                 .map(|(p, _)| p.clone()),
                         );
                         changed
@@ -502,7 +504,9 @@ fn search_changes(old: &link::Site, new: &link::Site) -> Vec<link::DocId> {
     let members: HashSet<&crate::model::MemberId> =
         new.docs.iter().zip(&changed).filter(|(_, c)| **c).filter_map(|(d, _)| d.member().map(|m| &m.id)).collect();
     (0..new.docs.len())
-        .filter(|&id| changed[id] || (!members.is_empty() && render::named_members(&new.docs[id]).any(|m| members.contains(m))))
+        .filter(|&id| {
+            changed[id] || (!members.is_empty() && render::named_members(&new.docs[id]).any(|m| members.contains(m)))
+        })
         .collect()
 }
 

@@ -38,6 +38,14 @@ impl SourcePath {
     }
 }
 
+/// Lookups by `&str` in maps keyed by `SourcePath` (its hash is the
+/// string's: the derived `Hash` of a one-field struct hashes the field).
+impl std::borrow::Borrow<str> for SourcePath {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for SourcePath {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

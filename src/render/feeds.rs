@@ -12,7 +12,6 @@ use crate::link::Site;
 use crate::source::Kind;
 use crate::url::UrlPath;
 
-
 pub struct Feeds<'a> {
     pub site: &'a Site,
     pub config: &'a Config,

@@ -196,7 +196,8 @@ pub fn affected(old: &Site, new: &Site) -> Scope {
             }
             let links = &new.member_links[id];
             let position = new.start_here.iter().position(|&s| s == id);
-            let neighbours = position.map_or(&[][..], |p| &new.start_here[p.saturating_sub(1)..(p + 2).min(new.start_here.len())]);
+            let neighbours =
+                position.map_or(&[][..], |p| &new.start_here[p.saturating_sub(1)..(p + 2).min(new.start_here.len())]);
             pages[id] = new.backlinks[id].iter().any(shown)
                 || new.related[id].iter().any(shown)
                 || links.maintains.iter().any(shown)

@@ -42,8 +42,8 @@ use tantivy::schema::IndexRecordOption;
 use tantivy::{DocSet, TERMINATED};
 
 use crate::error::{Error, Result};
-use crate::link::{DocId, Site};
 use crate::hash::{FastMap, Fnv};
+use crate::link::{DocId, Site};
 use crate::render::Output;
 use crate::url::UrlPath;
 
@@ -113,7 +113,10 @@ impl Table {
         }
         // The export speaks in site order, whatever order tantivy's
         // indexing threads gave the documents.
-        table.stems.par_iter_mut().for_each(|(_, fields)| fields.iter_mut().for_each(|p| p.sort_unstable_by_key(|p| p.0)));
+        table
+            .stems
+            .par_iter_mut()
+            .for_each(|(_, fields)| fields.iter_mut().for_each(|p| p.sort_unstable_by_key(|p| p.0)));
         Ok(table)
     }
 
@@ -134,7 +137,11 @@ pub struct Encoded {
 impl Encoded {
     /// Encodes every stem of `table` and every document of `site`.
     pub fn all(table: &Table, site: &Site) -> Encoded {
-        let blocks = table.stems.par_iter().map(|(stem, fields)| (stem.clone(), hashed(stem_block(stem, fields, table.num_docs)))).collect();
+        let blocks = table
+            .stems
+            .par_iter()
+            .map(|(stem, fields)| (stem.clone(), hashed(stem_block(stem, fields, table.num_docs))))
+            .collect();
         let docs = (0..site.docs.len()).into_par_iter().map(|id| Arc::new(doc_json(site, id).into_bytes())).collect();
         Encoded { blocks, docs }
     }

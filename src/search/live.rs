@@ -166,8 +166,12 @@ mod tests {
         let mine = analysed(&site);
         assert_eq!(mine.tokens, gathered.tokens);
         assert_eq!(mine.words, gathered.words);
-        let differing: Vec<&String> =
-            gathered.stems.iter().filter(|(stem, fields)| mine.stems.get(*stem) != Some(fields)).map(|(s, _)| s).collect();
+        let differing: Vec<&String> = gathered
+            .stems
+            .iter()
+            .filter(|(stem, fields)| mine.stems.get(*stem) != Some(fields))
+            .map(|(s, _)| s)
+            .collect();
         assert!(differing.is_empty(), "{differing:?}");
         assert_eq!(mine, gathered);
     }
