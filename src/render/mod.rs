@@ -165,11 +165,9 @@ pub fn affected(old: &Site, new: &Site) -> Scope {
             cards_changed[id] = card(a) != card(b);
         }
     }
-    for id in 0..new.docs.len() {
-        if pages[id] {
-            continue;
-        }
-        pages[id] = !Arc::ptr_eq(&old.bodies[id], &new.bodies[id]) && old.bodies[id] != new.bodies[id]
+    for (id, page) in pages.iter_mut().enumerate() {
+        *page = *page
+            || !Arc::ptr_eq(&old.bodies[id], &new.bodies[id]) && old.bodies[id] != new.bodies[id]
             || old.backlinks[id] != new.backlinks[id]
             || old.related[id] != new.related[id]
             || old.member_links[id] != new.member_links[id];
