@@ -167,7 +167,7 @@ fn change(rng: &mut Rng, root: &Path, step: usize, files: &[PathBuf]) -> Vec<Pat
             let Some(from) = (!free.is_empty()).then(|| free[rng.below(free.len())].clone()) else {
                 return change(rng, root, step, files);
             };
-            if step % 2 == 0 {
+            if step.is_multiple_of(2) {
                 let to = from.with_file_name(format!("moved-{step}.md"));
                 std::fs::rename(&from, &to).unwrap();
                 vec![from, to]
