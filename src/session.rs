@@ -526,8 +526,8 @@ pub fn index_and_export(
     let tmp = dir.with_file_name(format!("search-index.tmp-{pid}"));
     let built = search::index(site, &tmp)?;
     let table = search::export::Table::gather(&built)?;
-    let encoded = search::export::Encoded::all(&table, site);
-    let export = search::export::export_encoded(&table, &encoded, site);
+    let mut encoded = search::export::Encoded::all(&table, site);
+    let export = search::export::export_encoded(&table, &mut encoded, site);
     let meta =
         search::cache::Meta { fingerprint: fingerprint.to_string(), layout: export.layout.clone(), words: built.words };
     search::cache::save(&tmp, &meta)?;

@@ -2,19 +2,22 @@
 //!
 //! Layout under `<out>/search/`:
 //!
-//! - `manifest.json`, at a fixed URL every page names: the folder of this
-//!   build's files (`base`, a hash of their content, so two deploys never
-//!   mix), document count, field names, average field lengths, tantivy's
-//!   field-norm table, BM25 constants, stop words, the first word of every
-//!   shard, filter names. The client fetches it with `cache: no-cache`, so
-//!   a deploy is seen at once; everything else is immutable.
-//! - `<hash>/t/<n>.json`: shards, contiguous ranges of the sorted surface
-//!   words. Each holds its words (with the stem each maps to) and, for
-//!   every stem those words map to, per field: the boosted BM25 weight
+//! - `manifest.json`, at a fixed URL every page names: document count,
+//!   field names, average field lengths, tantivy's field-norm table, BM25
+//!   constants, stop words, the first word and the name of every shard,
+//!   the filters' file name. The client fetches it with `cache: no-cache`
+//!   (a cheap revalidation), so a deploy is seen at once; the shards and
+//!   filters it names are immutable.
+//! - `t/<hash>.json`: shards, contiguous ranges of the sorted surface
+//!   words, named by a hash of their content so caches never mix builds.
+//!   Each holds its words (with the stem each maps to) and, for every stem
+//!   those words map to, per field: the boosted BM25 weight
 //!   (`idf * (1 + k1) * boost`, f32, as tantivy computes it) and the
 //!   postings as (doc delta, term frequency, field-norm id) triples. With
 //!   the norm id inline there is no separate norms file to download.
-//! - `<hash>/filters.json`: document ids by type and by tag.
+//!   Boundaries are content-defined (see `SHARD_MIN_BYTES`), so an edit
+//!   renames only the shards whose words it touched.
+//! - `filters.<hash>.json`: document ids by type and by tag.
 //! - `d/<doc>.json`: title, URL, type, tags and plain-text excerpt of one
 //!   document, fetched only for the results shown, and revalidated like
 //!   the manifest (so an edit rewrites one small file, not thousands).
@@ -28,8 +31,9 @@
 //!
 //! The export reads a `Table` (the inverted index in site order, gathered
 //! from tantivy or kept up to date by `search::live`) and `Encoded` (the
-//! JSON of every stem and document, with hashes), so an edit re-encodes
-//! only the stems and documents it touched.
+//! JSON of every stem, in chunks of document ids, and of every document,
+//! with hashes, and the last shards), so an edit re-encodes only the
+//! chunks, documents and shards it touched.
 
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
@@ -126,12 +130,40 @@ impl Table {
     }
 }
 
-/// The encoded JSON of every stem and document, with a hash of each, kept
-/// so an export after an edit re-encodes only what the edit touched.
+/// Postings are encoded in chunks of this many document ids, so an edit
+/// re-encodes the chunk that holds the edited document rather than the
+/// whole list of a stem that thousands of documents share.
+const CHUNK_DOCS: u32 = 256;
+
+/// One chunk of a field's postings: the documents `no * CHUNK_DOCS ..`,
+/// delta-encoded from `prev` (the last document before the chunk).
+#[derive(Debug, Clone)]
+struct Chunk {
+    no: u32,
+    prev: u32,
+    json: String,
+    hash: u64,
+}
+
+/// One stem's encoding: its JSON, a hash of it, and the chunks it is
+/// made of, per field with postings.
+#[derive(Debug, Clone)]
+struct Block {
+    fields: Vec<(usize, Vec<Chunk>)>,
+    json: String,
+    hash: u64,
+}
+
+/// The encoded JSON of every stem and document, and the shards of the
+/// last export, kept so an export after an edit re-encodes only what the
+/// edit touched.
 #[derive(Debug, Clone, Default)]
 pub struct Encoded {
-    blocks: FastMap<String, (String, u64)>,
+    blocks: FastMap<String, Block>,
     docs: Vec<Arc<Vec<u8>>>,
+    /// The last export's shards by signature (a hash of their words and
+    /// blocks), reused when a shard's signature has not changed.
+    shards: FastMap<u64, Arc<Vec<u8>>>,
 }
 
 impl Encoded {
@@ -140,18 +172,26 @@ impl Encoded {
         let blocks = table
             .stems
             .par_iter()
-            .map(|(stem, fields)| (stem.clone(), hashed(stem_block(stem, fields, table.num_docs))))
+            .map(|(stem, fields)| (stem.clone(), encode_block(stem, fields, table.num_docs, None, &[])))
             .collect();
         let docs = (0..site.docs.len()).into_par_iter().map(|id| Arc::new(doc_json(site, id).into_bytes())).collect();
-        Encoded { blocks, docs }
+        Encoded { blocks, docs, shards: FastMap::default() }
     }
 
-    /// Encodes again the given stems (dropping those no longer in `table`)
-    /// and documents.
+    /// Encodes again the given stems (dropping those no longer in `table`),
+    /// reusing every chunk that holds none of the `docs` that changed, and
+    /// those documents' result cards.
     pub fn update(&mut self, table: &Table, site: &Site, stems: &[&str], docs: &[DocId]) {
-        let encoded: Vec<(&str, Option<(String, u64)>)> = stems
+        let mut changed: Vec<u32> = docs.iter().map(|&d| d as u32).collect();
+        changed.sort_unstable();
+        let encoded: Vec<(&str, Option<Block>)> = stems
             .par_iter()
-            .map(|&stem| (stem, table.stems.get(stem).map(|fields| hashed(stem_block(stem, fields, table.num_docs)))))
+            .map(|&stem| {
+                let block = table.stems.get(stem).map(|fields| {
+                    encode_block(stem, fields, table.num_docs, self.blocks.get(stem), &changed)
+                });
+                (stem, block)
+            })
             .collect();
         for (stem, block) in encoded {
             match block {
@@ -169,11 +209,89 @@ impl Encoded {
     }
 }
 
-fn hashed(json: String) -> (String, u64) {
+fn fnv(bytes: &[u8]) -> u64 {
     let mut h = Fnv::new();
-    h.write(json.as_bytes());
-    let hash = h.finish();
-    (json, hash)
+    h.write(bytes);
+    h.finish()
+}
+
+/// One stem's JSON: per field with postings, the boosted BM25 weight and
+/// the delta-encoded postings. Chunks of `previous` that hold none of the
+/// `changed` documents (sorted) and follow the same document are reused.
+fn encode_block(
+    stem: &str,
+    fields: &[Vec<Posting>; 5],
+    num_docs: u64,
+    previous: Option<&Block>,
+    changed: &[u32],
+) -> Block {
+    let mut json = String::with_capacity(previous.map_or(64, |b| b.json.len() + 16));
+    let mut hash = Fnv::new();
+    let _ = write!(json, "[{},[", json_string(stem));
+    let mut encoded_fields = Vec::new();
+    for (field, (postings, (_, boost))) in fields.iter().zip(TEXT_FIELDS).enumerate() {
+        if postings.is_empty() {
+            continue;
+        }
+        if !encoded_fields.is_empty() {
+            json.push(',');
+        }
+        let weight = idf(postings.len() as u64, num_docs) * (1.0 + K1) * boost;
+        let weight = serde_json::to_string(&weight).unwrap_or_else(|_| "0".into());
+        let _ = write!(json, "[{field},{weight},[");
+        hash.write(weight.as_bytes());
+        let old: &[Chunk] = previous
+            .and_then(|b| b.fields.iter().find(|(f, _)| *f == field))
+            .map_or(&[], |(_, chunks)| chunks.as_slice());
+        let mut chunks = Vec::new();
+        let mut prev = 0;
+        let mut start = 0;
+        while start < postings.len() {
+            let no = postings[start].0 / CHUNK_DOCS;
+            let end = start + postings[start..].partition_point(|p| p.0 / CHUNK_DOCS == no);
+            let range = (no * CHUNK_DOCS)..((no + 1) * CHUNK_DOCS);
+            let touched = changed.get(changed.partition_point(|&d| d < range.start)).is_some_and(|d| range.contains(d));
+            let kept = match old.binary_search_by_key(&no, |c| c.no) {
+                Ok(at) if !touched && old[at].prev == prev => Some(old[at].clone()),
+                _ => None,
+            };
+            let chunk = kept.unwrap_or_else(|| {
+                let json = encode_postings(&postings[start..end], prev);
+                Chunk { no, prev, hash: fnv(json.as_bytes()), json }
+            });
+            if !chunks.is_empty() {
+                json.push(',');
+            }
+            json.push_str(&chunk.json);
+            hash.write_u64(chunk.hash);
+            prev = postings[end - 1].0;
+            chunks.push(chunk);
+            start = end;
+        }
+        json.push_str("]]");
+        encoded_fields.push((field, chunks));
+    }
+    json.push_str("]]");
+    hash.write(stem.as_bytes());
+    Block { fields: encoded_fields, json, hash: hash.finish() }
+}
+
+/// `doc delta, tf, norm id` triples, the first delta taken from `prev`.
+fn encode_postings(postings: &[Posting], mut prev: u32) -> String {
+    let mut out = String::with_capacity(postings.len() * 8);
+    let mut number = itoa::Buffer::new();
+    for (j, &(doc, tf, norm)) in postings.iter().enumerate() {
+        if j > 0 {
+            out.push(',');
+        }
+        out.push_str(number.format(doc - prev));
+        out.push(',');
+        out.push_str(number.format(tf));
+        out.push(',');
+        out.push_str(number.format(norm));
+        prev = doc;
+    }
+    out
 }
 
 /// What `guild search` and the benchmark need to plan queries like the
@@ -207,63 +325,102 @@ pub fn idf(doc_freq: u64, doc_count: u64) -> f32 {
 /// URLs and text.
 pub fn export(built: &Built, site: &Site) -> Result<Export> {
     let table = Table::gather(built)?;
-    let encoded = Encoded::all(&table, site);
-    Ok(export_encoded(&table, &encoded, site))
+    let mut encoded = Encoded::all(&table, site);
+    Ok(export_encoded(&table, &mut encoded, site))
 }
 
-/// Exports from a table and its encoding.
-pub fn export_encoded(table: &Table, encoded: &Encoded, site: &Site) -> Export {
-    // Shards over the sorted surface words. The folder's hash covers every
-    // shard (through the hashes of their parts) and the filters.
-    let mut hash = Fnv::new();
-    let mut shards: Vec<(String, String)> = Vec::new(); // (first word, json)
-    let mut words_part = String::new();
-    let mut stems_part = String::new();
-    let mut in_shard: Vec<&str> = Vec::new();
-    let mut shard_index: FastMap<&str, usize> = FastMap::default();
-    let mut first = String::new();
-    let flush = |first: &str,
-                 words: &mut String,
-                 stems: &mut String,
-                 in_shard: &mut Vec<&str>,
-                 shards: &mut Vec<(String, String)>| {
-        shards.push((first.to_string(), format!("{{\"w\":[{words}],\"s\":[{stems}]}}")));
-        words.clear();
-        stems.clear();
-        in_shard.clear();
-    };
-    for (word, stem) in &table.words {
-        let Some((block, block_hash)) = encoded.blocks.get(stem.as_str()) else { continue };
-        if !in_shard.is_empty() && words_part.len() + stems_part.len() > SHARD_BYTES {
-            flush(&first, &mut words_part, &mut stems_part, &mut in_shard, &mut shards);
-            shard_index.clear();
-            hash.write_u8(0);
+/// A shard never grows past this many bytes of JSON, unless one stem's
+/// postings alone are bigger.
+pub const SHARD_MAX_BYTES: usize = 64 * 1024;
+/// A shard ends at the first word past this many bytes whose hash picks
+/// it (one word in `SHARD_PICK`): boundaries depend on the words, not on
+/// byte counts, so an edit that changes a few postings leaves the other
+/// shards' contents, names and cached copies alone.
+pub const SHARD_MIN_BYTES: usize = 32 * 1024;
+const SHARD_PICK: u64 = 8;
+
+/// One shard's place in the sorted words.
+struct Cut {
+    /// Indexes into the words.
+    words: std::ops::Range<usize>,
+    signature: u64,
+}
+
+/// Exports from a table and its encoding (whose shard cache it updates).
+pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Export {
+    // The words that have postings, with their stems' blocks.
+    let words: Vec<(&String, &String, &Block)> = table
+        .words
+        .iter()
+        .filter_map(|(word, stem)| encoded.blocks.get(stem.as_str()).map(|b| (word, stem, b)))
+        .collect();
+
+    // Cut the sorted words into shards.
+    let mut cuts: Vec<Cut> = Vec::new();
+    let mut start = 0;
+    let mut size = 0;
+    let mut signature = Fnv::new();
+    let mut in_shard: FastMap<&str, usize> = FastMap::default();
+    for (i, (word, stem, block)) in words.iter().enumerate() {
+        if i > start
+            && (size >= SHARD_MAX_BYTES || (size >= SHARD_MIN_BYTES && fnv(word.as_bytes()) % SHARD_PICK == 0))
+        {
+            cuts.push(Cut { words: start..i, signature: signature.finish() });
+            start = i;
+            size = 0;
+            signature = Fnv::new();
+            in_shard.clear();
         }
-        if in_shard.is_empty() {
-            first = word.clone();
-        }
-        let index = match shard_index.get(stem.as_str()) {
-            Some(&i) => i,
+        let index = match in_shard.get(stem.as_str()) {
+            Some(&at) => at,
             None => {
-                if !stems_part.is_empty() {
-                    stems_part.push(',');
-                }
-                stems_part.push_str(block);
-                in_shard.push(stem);
-                shard_index.insert(stem, in_shard.len() - 1);
+                size += block.json.len() + 1;
+                in_shard.insert(stem, in_shard.len());
                 in_shard.len() - 1
             }
         };
-        if !words_part.is_empty() {
-            words_part.push(',');
+        size += json_len(word) + 4 + if index < 10 { 1 } else { 4 };
+        signature.write(word.as_bytes());
+        signature.write_u8(0xff);
+        signature.write_u64(block.hash);
+    }
+    if start < words.len() {
+        cuts.push(Cut { words: start..words.len(), signature: signature.finish() });
+    }
+
+    // Each shard's JSON: the words with their stem's index in the shard,
+    // then those stems' blocks; from the last export when unchanged.
+    let shard_json = |cut: &Cut| -> Arc<Vec<u8>> {
+        if let Some(json) = encoded.shards.get(&cut.signature) {
+            return json.clone();
         }
-        let _ = write!(words_part, "[{},{index}]", json_string(word));
-        hash.write(word.as_bytes());
-        hash.write_u64(*block_hash);
-    }
-    if !in_shard.is_empty() {
-        flush(&first, &mut words_part, &mut stems_part, &mut in_shard, &mut shards);
-    }
+        let mut stems: Vec<&Block> = Vec::new();
+        let mut in_shard: FastMap<&str, usize> = FastMap::default();
+        let mut out = String::from("{\"w\":[");
+        for (j, (word, stem, block)) in words[cut.words.clone()].iter().enumerate() {
+            let index = *in_shard.entry(stem.as_str()).or_insert_with(|| {
+                stems.push(block);
+                stems.len() - 1
+            });
+            if j > 0 {
+                out.push(',');
+            }
+            let _ = write!(out, "[{},{index}]", json_string(word));
+        }
+        out.push_str("],\"s\":[");
+        for (j, block) in stems.iter().enumerate() {
+            if j > 0 {
+                out.push(',');
+            }
+            out.push_str(&block.json);
+        }
+        out.push_str("]}");
+        Arc::new(out.into_bytes())
+    };
+    let shards: Vec<Arc<Vec<u8>>> = cuts.par_iter().map(shard_json).collect();
+    let names: Vec<String> = cuts.iter().map(|c| format!("{:012x}", c.signature & 0xffff_ffff_ffff)).collect();
+    encoded.shards = cuts.iter().map(|c| c.signature).zip(shards.iter().cloned()).collect();
+
     // Filters, by site document id.
     let mut by_type: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     let mut by_tag: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
@@ -276,59 +433,53 @@ pub fn export_encoded(table: &Table, encoded: &Encoded, site: &Site) -> Export {
         }
     }
     let ids = |list: &[u32]| -> String {
+        let mut out = String::from("[");
+        let mut number = itoa::Buffer::new();
         let mut prev = 0;
-        let parts: Vec<String> = list
-            .iter()
-            .map(|&d| {
-                let delta = d - prev;
-                prev = d;
-                delta.to_string()
-            })
-            .collect();
-        format!("[{}]", parts.join(","))
+        for (i, &d) in list.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            out.push_str(number.format(d - prev));
+            prev = d;
+        }
+        out.push(']');
+        out
     };
     let filters = format!(
         "{{\"type\":{{{}}},\"tag\":{{{}}}}}",
         by_type.iter().map(|(k, v)| format!("{}:{}", json_string(k), ids(v))).collect::<Vec<_>>().join(","),
         by_tag.iter().map(|(k, v)| format!("{}:{}", json_string(k), ids(v))).collect::<Vec<_>>().join(",")
     );
-
-    hash.write(filters.as_bytes());
-    let averages = table.averages();
-    for a in &averages {
-        hash.write(&a.to_bits().to_le_bytes());
-    }
-    let folder = format!("{:012x}", hash.finish() & 0xffff_ffff_ffff);
-    let base = format!("search/{folder}");
+    let filters_name = format!("filters.{:012x}.json", fnv(filters.as_bytes()) & 0xffff_ffff_ffff);
 
     let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
     let stop: Vec<&str> = STOP_WORDS.to_vec();
     let manifest = serde_json::json!({
         "v": 2,
-        "base": format!("{folder}/"),
         "docs": table.num_docs,
         "fields": TEXT_FIELDS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
-        "avg": averages,
+        "avg": table.averages(),
         "k1": K1,
         "b": B,
         "norms": norms,
         "maxTokenBytes": super::MAX_TOKEN_BYTES,
         "stop": stop,
-        "shards": shards.iter().map(|(f, _)| f.as_str()).collect::<Vec<_>>(),
+        "shards": cuts.iter().map(|c| words[c.words.start].0.as_str()).collect::<Vec<_>>(),
+        "shardIds": names,
+        "filters": filters_name,
         "types": by_type.iter().map(|(k, v)| serde_json::json!([k, v.len()])).collect::<Vec<_>>(),
         "tags": by_tag.iter().map(|(k, v)| serde_json::json!([k, tag_names.get(k).copied().unwrap_or(k), v.len()])).collect::<Vec<_>>(),
     });
     let mut files = Vec::with_capacity(shards.len() + encoded.docs.len() + 2);
     files.push(Output::new(MANIFEST, manifest.to_string()));
-    let filters_path = format!("{base}/filters.json");
+    let filters_path = format!("search/{filters_name}");
     files.push(Output::new(filters_path.clone(), filters));
     let mut shard_files = Vec::with_capacity(shards.len());
-    let mut firsts = Vec::with_capacity(shards.len());
-    for (i, (first, json)) in shards.into_iter().enumerate() {
-        let path = format!("{base}/t/{i}.json");
+    for (name, json) in names.iter().zip(shards) {
+        let path = format!("search/t/{name}.json");
         shard_files.push(path.clone());
-        firsts.push(first);
-        files.push(Output::new(path, json));
+        files.push(Output { path, bytes: json });
     }
     let mut doc_files = Vec::with_capacity(encoded.docs.len());
     for (i, json) in encoded.docs.iter().enumerate() {
@@ -336,11 +487,24 @@ pub fn export_encoded(table: &Table, encoded: &Encoded, site: &Site) -> Export {
         doc_files.push(path.clone());
         files.push(Output { path, bytes: json.clone() });
     }
+    let firsts = cuts.iter().map(|c| words[c.words.start].0.clone()).collect();
     Export {
         files,
         manifest: UrlPath::file(MANIFEST),
         layout: Layout { firsts, shard_files, doc_files, manifest: MANIFEST.to_string(), filters: filters_path },
     }
+}
+
+/// The length of `text` as a JSON string, quotes included.
+fn json_len(text: &str) -> usize {
+    2 + text
+        .chars()
+        .map(|c| match c {
+            '"' | '\\' | '\n' | '\r' | '\t' | '\u{8}' | '\u{c}' => 2,
+            c if (c as u32) < 0x20 => 6,
+            c => c.len_utf8(),
+        })
+        .sum::<usize>()
 }
 
 /// One document's result card: title, URL, type, tags, summary, excerpt.
@@ -365,42 +529,6 @@ pub const STOP_WORDS: &[&str] = &[
     "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
     "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
 ];
-
-/// One stem's JSON: per field with postings, the boosted BM25 weight and
-/// the delta-encoded postings.
-fn stem_block(stem: &str, fields: &[Vec<Posting>; 5], num_docs: u64) -> String {
-    let mut out = String::with_capacity(64 + fields.iter().map(|f| f.len() * 8).sum::<usize>());
-    let _ = write!(out, "[{},[", json_string(stem));
-    let mut first = true;
-    for (field, (postings, (_, boost))) in fields.iter().zip(TEXT_FIELDS).enumerate() {
-        if postings.is_empty() {
-            continue;
-        }
-        if !first {
-            out.push(',');
-        }
-        first = false;
-        let weight = idf(postings.len() as u64, num_docs) * (1.0 + K1) * boost;
-        let weight = serde_json::to_string(&weight).unwrap_or_else(|_| "0".into());
-        let _ = write!(out, "[{field},{weight},[");
-        let mut prev = 0;
-        let mut number = itoa::Buffer::new();
-        for (j, &(doc, tf, norm)) in postings.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            out.push_str(number.format(doc - prev));
-            out.push(',');
-            out.push_str(number.format(tf));
-            out.push(',');
-            out.push_str(number.format(norm));
-            prev = doc;
-        }
-        out.push_str("]]");
-    }
-    out.push_str("]]");
-    out
-}
 
 fn json_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
@@ -462,8 +590,34 @@ mod tests {
         let fields = [vec![], vec![], vec![], vec![], vec![(3, 1, 7), (10, 2, 9)]];
         let weight = idf(2, 20) * (1.0 + K1);
         assert_eq!(
-            stem_block("deploy", &fields, 20),
+            encode_block("deploy", &fields, 20, None, &[]).json,
             format!("[\"deploy\",[[4,{},[3,1,7,7,2,9]]]]", serde_json::to_string(&weight).unwrap())
         );
+    }
+
+    #[test]
+    fn blocks_reuse_untouched_chunks_and_equal_a_fresh_encoding() {
+        let postings: Vec<Posting> = (0..2000).map(|d| (d * 3, 1 + d % 4, (d % 200) as u8)).collect();
+        let mut fields = [vec![], vec![], vec![], vec![], postings];
+        let before = encode_block("servic", &fields, 6000, None, &[]);
+        // Document 1500 changes its frequency; 3001 arrives; 4500 leaves.
+        let body = &mut fields[4];
+        body[500].1 = 9;
+        let at = body.partition_point(|p| p.0 < 3001);
+        body.insert(at, (3001, 2, 5));
+        body.retain(|p| p.0 != 4500);
+        let after = encode_block("servic", &fields, 6000, Some(&before), &[1500, 3001, 4500]);
+        let fresh = encode_block("servic", &fields, 6000, None, &[]);
+        assert_eq!(after.json, fresh.json);
+        assert_eq!(after.hash, fresh.hash);
+        let reused = after.fields[0].1.iter().filter(|c| before.fields[0].1.iter().any(|o| o.no == c.no && o.json == c.json)).count();
+        assert!(reused >= after.fields[0].1.len() - 4, "{reused} of {} chunks reused", after.fields[0].1.len());
+    }
+
+    #[test]
+    fn json_lengths_count_escapes() {
+        for text in ["deploy", "caf\u{e9}", "a\"b", "tab\there", "\u{1}"] {
+            assert_eq!(json_len(text), json_string(text).len(), "{text:?}");
+        }
     }
 }

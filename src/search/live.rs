@@ -108,8 +108,8 @@ impl Live {
     }
 
     /// The export of the current index.
-    pub fn export(&self, site: &Site) -> Export {
-        export_encoded(&self.table, &self.encoded, site)
+    pub fn export(&mut self, site: &Site) -> Export {
+        export_encoded(&self.table, &mut self.encoded, site)
     }
 
     pub fn table(&self) -> &Table {

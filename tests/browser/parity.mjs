@@ -10,14 +10,14 @@ import { pathToFileURL } from 'node:url';
 const [siteDir, queriesFile] = process.argv.slice(2);
 const client = readdirSync(join(siteDir, 'assets')).find((f) => /^search\..*\.js$/.test(f));
 const { rank } = await import(pathToFileURL(join(siteDir, 'assets', client)).href);
-const manifest = JSON.parse(readFileSync(join(siteDir, 'search', 'manifest.json'), 'utf8'));
-const base = join(siteDir, 'search', manifest.base);
+const base = join(siteDir, 'search');
 const read = (p) => JSON.parse(readFileSync(join(base, p), 'utf8'));
+const manifest = read('manifest.json');
 const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
 const out = [];
 for (const q of queries) {
   const started = performance.now();
-  const r = await rank(q.text, manifest, async (i) => read(`t/${i}.json`), async () => read('filters.json'), { type: q.type, tag: q.tag }, 10);
+  const r = await rank(q.text, manifest, async (i) => read(`t/${manifest.shardIds[i]}.json`), async () => read(manifest.filters), { type: q.type, tag: q.tag }, 10);
   out.push({ hits: r.hits.map((h) => ({ doc: h.doc, score: h.score })), ms: performance.now() - started });
 }
 console.log(JSON.stringify(out));

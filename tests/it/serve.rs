@@ -145,9 +145,9 @@ fn search_index_is_served_in_the_preview() {
     let (status, body) = get(&url, manifest);
     assert_eq!(status, 200, "{body}");
     assert!(body.contains("\"shards\""), "{body}");
-    let folder =
-        body.split("\"base\":\"").nth(1).and_then(|r| r.split('"').next()).expect("the manifest names its folder");
-    let (status, shard) = get(&url, &manifest.replace("manifest.json", &format!("{folder}t/0.json")));
+    let shard =
+        body.split("\"shardIds\":[\"").nth(1).and_then(|r| r.split('"').next()).expect("the manifest names its shards");
+    let (status, shard) = get(&url, &manifest.replace("manifest.json", &format!("t/{shard}.json")));
     assert_eq!(status, 200, "{shard}");
     let (status, card) = get(&url, &manifest.replace("manifest.json", "d/0.json"));
     assert_eq!(status, 200, "{card}");

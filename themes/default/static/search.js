@@ -1,9 +1,10 @@
 // guild search client: a dependency-free ES module.
 //
 // The index is tantivy's, exported by `guild build` under search/: a
-// manifest at a fixed URL names this build's folder of shards (immutable,
-// cached); the manifest and the per-document cards are revalidated on
-// each fetch (`cache: 'no-cache'`), so a deploy is seen at once.
+// manifest at a fixed URL names this build's shards and filters (content-
+// hashed, immutable); the manifest and the per-document cards are
+// revalidated on each fetch (`cache: 'no-cache'`), so a deploy is seen at
+// once.
 // This file only looks up, adds and sorts: words -> stems by lookup in the
 // shard that holds them, BM25 per field with tantivy's f32 arithmetic, sum
 // over stems and fields, best first, ties to the lower document id.
@@ -171,8 +172,7 @@ export function client(manifestUrl) {
     manifest,
     async search(query, filter = {}, limit = 10) {
       const m = await manifest;
-      const base = dir + m.base;
-      const result = await rank(query, m, (i) => fetchJson(`${base}t/${i}.json`), () => fetchJson(`${base}filters.json`), filter, limit);
+      const result = await rank(query, m, (i) => fetchJson(`${dir}t/${m.shardIds[i]}.json`), () => fetchJson(dir + m.filters), filter, limit);
       const docs = await Promise.all(result.hits.map((h) => fetchJson(`${dir}d/${h.doc}.json`, true)));
       result.hits.forEach((h, i) => { h.meta = docs[i]; });
       return result;
