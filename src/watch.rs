@@ -23,6 +23,11 @@ use crate::load::is_editor_temp;
 
 /// How long the tree must be quiet before a batch is handed over.
 pub const QUIET: Duration = Duration::from_millis(40);
+/// The same while the batch holds one path: an editor's save (a write, or
+/// a temp file renamed over the original) ends within a few milliseconds,
+/// and the preview should not wait longer than it must. A second path
+/// means a burst (a checkout, a search-and-replace): then `QUIET` holds.
+pub const QUIET_ONE_PATH: Duration = Duration::from_millis(20);
 /// The longest a batch waits for quiet during a long burst.
 pub const MAX_WAIT: Duration = Duration::from_millis(1500);
 
@@ -66,15 +71,13 @@ impl Watcher {
             match notify::recommended_watcher(tx).and_then(|mut w| w.watch(&root, RecursiveMode::Recursive).map(|()| w))
             {
                 Ok(w) => Box::new(w),
-                Err(e) if matches!(e.kind, notify::ErrorKind::MaxFilesWatch) => {
-                    notice = Some(
-                        "the system's inotify watch limit is reached (raise fs.inotify.max_user_watches, e.g. \
-                         `sudo sysctl fs.inotify.max_user_watches=524288`); polling for changes instead"
-                            .to_string(),
-                    );
-                    Box::new(poller(&root, tx2).map_err(watch_error)?)
-                }
-                Err(e) => return Err(watch_error(e)),
+                Err(e) => match limit_notice(&e) {
+                    Some(why) => {
+                        notice = Some(why);
+                        Box::new(poller(&root, tx2).map_err(watch_error)?)
+                    }
+                    None => return Err(watch_error(e)),
+                },
             }
         };
         Ok(Watcher { root, ignore, events: rx, _watcher: watcher, notice })
@@ -103,7 +106,8 @@ impl Watcher {
             if left.is_zero() {
                 break;
             }
-            match self.events.recv_timeout(QUIET.min(left)) {
+            let quiet = if batch.len() == 1 { QUIET_ONE_PATH } else { QUIET };
+            match self.events.recv_timeout(quiet.min(left)) {
                 Ok(event) => self.add(event, &mut batch),
                 Err(RecvTimeoutError::Timeout) => break,
                 Err(RecvTimeoutError::Disconnected) => break,
@@ -127,6 +131,31 @@ impl Watcher {
                 batch.insert(self.root.clone());
             }
         }
+    }
+}
+
+/// When the native watcher failed on a system limit, what to tell the
+/// user (the limit, and how to raise it) before polling instead.
+fn limit_notice(e: &notify::Error) -> Option<String> {
+    let os_error = match &e.kind {
+        notify::ErrorKind::MaxFilesWatch => Some(libc::ENOSPC),
+        notify::ErrorKind::Io(io) => io.raw_os_error(),
+        _ => None,
+    };
+    match os_error {
+        // inotify_add_watch: out of watches.
+        Some(libc::ENOSPC) => Some(
+            "the system's inotify watch limit is reached (raise fs.inotify.max_user_watches, e.g. \
+             `sudo sysctl fs.inotify.max_user_watches=524288`); polling for changes instead"
+                .to_string(),
+        ),
+        // inotify_init: out of inotify instances.
+        Some(libc::EMFILE) => Some(
+            "the system's limit of inotify instances is reached (raise fs.inotify.max_user_instances, e.g. \
+             `sudo sysctl fs.inotify.max_user_instances=1024`); polling for changes instead"
+                .to_string(),
+        ),
+        _ => None,
     }
 }
 
@@ -186,6 +215,17 @@ mod tests {
             assert!(relevant(root, &ignore, Path::new(p)), "{p}");
         }
         assert!(!relevant(root, &ignore, Path::new("/elsewhere/a.md")));
+    }
+
+    #[test]
+    fn system_limits_fall_back_to_polling_with_the_setting_named() {
+        let watches = limit_notice(&notify::Error::new(notify::ErrorKind::MaxFilesWatch)).unwrap();
+        assert!(watches.contains("fs.inotify.max_user_watches"), "{watches}");
+        let io = |code| notify::Error::io(std::io::Error::from_raw_os_error(code));
+        assert!(limit_notice(&io(libc::ENOSPC)).unwrap().contains("fs.inotify.max_user_watches"));
+        assert!(limit_notice(&io(libc::EMFILE)).unwrap().contains("fs.inotify.max_user_instances"));
+        assert_eq!(limit_notice(&io(libc::EACCES)), None, "other failures are errors, not a fallback");
+        assert_eq!(limit_notice(&notify::Error::path_not_found()), None);
     }
 
     #[test]

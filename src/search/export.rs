@@ -187,9 +187,10 @@ impl Encoded {
         let encoded: Vec<(&str, Option<Block>)> = stems
             .par_iter()
             .map(|&stem| {
-                let block = table.stems.get(stem).map(|fields| {
-                    encode_block(stem, fields, table.num_docs, self.blocks.get(stem), &changed)
-                });
+                let block = table
+                    .stems
+                    .get(stem)
+                    .map(|fields| encode_block(stem, fields, table.num_docs, self.blocks.get(stem), &changed));
                 (stem, block)
             })
             .collect();
@@ -362,8 +363,7 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
     let mut signature = Fnv::new();
     let mut in_shard: FastMap<&str, usize> = FastMap::default();
     for (i, (word, stem, block)) in words.iter().enumerate() {
-        if i > start
-            && (size >= SHARD_MAX_BYTES || (size >= SHARD_MIN_BYTES && fnv(word.as_bytes()) % SHARD_PICK == 0))
+        if i > start && (size >= SHARD_MAX_BYTES || (size >= SHARD_MIN_BYTES && fnv(word.as_bytes()) % SHARD_PICK == 0))
         {
             cuts.push(Cut { words: start..i, signature: signature.finish() });
             start = i;
@@ -421,22 +421,17 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
     let names: Vec<String> = cuts.iter().map(|c| format!("{:012x}", c.signature & 0xffff_ffff_ffff)).collect();
     encoded.shards = cuts.iter().map(|c| c.signature).zip(shards.iter().cloned()).collect();
 
-    // Filters, by site document id.
+    // Filters, by site document id (the site's tag entries list their
+    // documents in order already).
     let mut by_type: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    let mut by_tag: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
-    let mut tag_names: BTreeMap<&str, &str> = BTreeMap::new();
     for (id, d) in site.docs.iter().enumerate() {
         by_type.entry(d.kind.name()).or_default().push(id as u32);
-        for t in d.meta.tags() {
-            by_tag.entry(&t.slug).or_default().push(id as u32);
-            tag_names.entry(&t.slug).or_insert(&t.name);
-        }
     }
-    let ids = |list: &[u32]| -> String {
-        let mut out = String::from("[");
+    let ids = |out: &mut String, list: &mut dyn Iterator<Item = u32>| {
+        out.push('[');
         let mut number = itoa::Buffer::new();
         let mut prev = 0;
-        for (i, &d) in list.iter().enumerate() {
+        for (i, d) in list.enumerate() {
             if i > 0 {
                 out.push(',');
             }
@@ -444,13 +439,24 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
             prev = d;
         }
         out.push(']');
-        out
     };
-    let filters = format!(
-        "{{\"type\":{{{}}},\"tag\":{{{}}}}}",
-        by_type.iter().map(|(k, v)| format!("{}:{}", json_string(k), ids(v))).collect::<Vec<_>>().join(","),
-        by_tag.iter().map(|(k, v)| format!("{}:{}", json_string(k), ids(v))).collect::<Vec<_>>().join(",")
-    );
+    let mut filters = String::from("{\"type\":{");
+    for (i, (kind, list)) in by_type.iter().enumerate() {
+        if i > 0 {
+            filters.push(',');
+        }
+        let _ = write!(filters, "{}:", json_string(kind));
+        ids(&mut filters, &mut list.iter().copied());
+    }
+    filters.push_str("},\"tag\":{");
+    for (i, entry) in site.tags.iter().enumerate() {
+        if i > 0 {
+            filters.push(',');
+        }
+        let _ = write!(filters, "{}:", json_string(&entry.tag.slug));
+        ids(&mut filters, &mut entry.docs.iter().map(|&d| d as u32));
+    }
+    filters.push_str("}}");
     let filters_name = format!("filters.{:012x}.json", fnv(filters.as_bytes()) & 0xffff_ffff_ffff);
 
     let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
@@ -469,7 +475,7 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
         "shardIds": names,
         "filters": filters_name,
         "types": by_type.iter().map(|(k, v)| serde_json::json!([k, v.len()])).collect::<Vec<_>>(),
-        "tags": by_tag.iter().map(|(k, v)| serde_json::json!([k, tag_names.get(k).copied().unwrap_or(k), v.len()])).collect::<Vec<_>>(),
+        "tags": site.tags.iter().map(|t| serde_json::json!([t.tag.slug, t.tag.name, t.docs.len()])).collect::<Vec<_>>(),
     });
     let mut files = Vec::with_capacity(shards.len() + encoded.docs.len() + 2);
     files.push(Output::new(MANIFEST, manifest.to_string()));
@@ -610,7 +616,11 @@ mod tests {
         let fresh = encode_block("servic", &fields, 6000, None, &[]);
         assert_eq!(after.json, fresh.json);
         assert_eq!(after.hash, fresh.hash);
-        let reused = after.fields[0].1.iter().filter(|c| before.fields[0].1.iter().any(|o| o.no == c.no && o.json == c.json)).count();
+        let reused = after.fields[0]
+            .1
+            .iter()
+            .filter(|c| before.fields[0].1.iter().any(|o| o.no == c.no && o.json == c.json))
+            .count();
         assert!(reused >= after.fields[0].1.len() - 4, "{reused} of {} chunks reused", after.fields[0].1.len());
     }
 

@@ -62,24 +62,30 @@ impl Live {
             let (before, after) = (analyse(&before), analyse(&after));
             let doc = id as u32;
             for field in 0..before.fields.len() {
-                let removed: u32 = before.fields[field].values().sum();
-                self.table.tokens[field] -= u64::from(removed);
-                for stem in before.fields[field].keys() {
-                    if let Some(postings) = self.table.stems.get_mut(stem).map(|f| &mut f[field])
-                        && let Ok(at) = postings.binary_search_by_key(&doc, |p| p.0)
-                    {
-                        postings.remove(at);
+                let (old, new) = (&before.fields[field], &after.fields[field]);
+                let old_tokens: u32 = old.values().sum();
+                let new_tokens: u32 = new.values().sum();
+                self.table.tokens[field] = self.table.tokens[field] - u64::from(old_tokens) + u64::from(new_tokens);
+                let (old_norm, new_norm) =
+                    (FieldNormReader::fieldnorm_to_id(old_tokens), FieldNormReader::fieldnorm_to_id(new_tokens));
+                // Only the stems whose posting for this document differs:
+                // a small edit often keeps the field-norm id, and with it
+                // most postings.
+                for stem in old.keys().chain(new.keys().filter(|s| !old.contains_key(*s))) {
+                    let was = old.get(stem).map(|&tf| (doc, tf, old_norm));
+                    let is = new.get(stem).map(|&tf| (doc, tf, new_norm));
+                    if was == is {
+                        continue;
                     }
-                    stems.insert(stem.clone());
-                }
-                let added: u32 = after.fields[field].values().sum();
-                self.table.tokens[field] += u64::from(added);
-                let norm = FieldNormReader::fieldnorm_to_id(added);
-                for (stem, &tf) in &after.fields[field] {
                     let postings = &mut self.table.stems.entry(stem.clone()).or_default()[field];
-                    match postings.binary_search_by_key(&doc, |p| p.0) {
-                        Ok(at) => postings[at] = (doc, tf, norm),
-                        Err(at) => postings.insert(at, (doc, tf, norm)),
+                    let at = postings.binary_search_by_key(&doc, |p| p.0);
+                    match (at, is) {
+                        (Ok(at), Some(p)) => postings[at] = p,
+                        (Ok(at), None) => {
+                            postings.remove(at);
+                        }
+                        (Err(at), Some(p)) => postings.insert(at, p),
+                        (Err(_), None) => {}
                     }
                     stems.insert(stem.clone());
                 }

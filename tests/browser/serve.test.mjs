@@ -60,3 +60,33 @@ test('an open page updates when its file is saved, and shows then clears an erro
   assert.deepEqual(problems, []);
   await page.close();
 });
+
+test('after many saves in a row the page still reloads to the last one and search answers', async () => {
+  const problems = [];
+  const failed = [];
+  const page = await browser.newPage();
+  page.on('pageerror', (e) => problems.push(e.message));
+  page.on('requestfailed', (r) => failed.push(`${r.url()}: ${r.failure()?.errorText}`));
+  await page.goto(`${url}practices/oncall/basics/`);
+  const file = join(root, 'practices', 'oncall', 'basics.md');
+  const original = readFileSync(file, 'utf8');
+  try {
+    // Each save reloads the tab; every reload opens a new event stream and
+    // leaves the old one behind, which must not use up the connections.
+    for (let i = 1; i <= 12; i++) {
+      writeFileSync(file, original.replace('summary: What it means', `summary: Save ${i}, what it means`));
+      await page.waitForFunction((n) => document.querySelector('.lede')?.textContent.startsWith(`Save ${n},`), i, { timeout: 20000 });
+    }
+    await page.locator('#site-search').fill('rollback');
+    await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title'), null, { timeout: 10000 });
+    const status = await page.locator('#site-search-results .search-status').textContent();
+    assert.match(status, /\d+ results?/);
+  } finally {
+    writeFileSync(file, original);
+  }
+  assert.deepEqual(problems, []);
+  // A reload aborts what the old page was still fetching (its event
+  // stream, a favicon): that is not a failure; anything else is.
+  assert.deepEqual(failed.filter((f) => !f.endsWith('net::ERR_ABORTED')), []);
+  await page.close();
+});

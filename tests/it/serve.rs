@@ -334,6 +334,23 @@ fn watch_reacts_to_every_kind_of_edit_like_a_clean_build() {
         &mut builds,
     );
     step(
+        "a static file added",
+        &|| {
+            std::fs::create_dir_all(root.join("static")).unwrap();
+            std::fs::write(root.join("static/notes.txt"), "one").unwrap();
+        },
+        &mut builds,
+    );
+    step("a static file changed", &|| std::fs::write(root.join("static/notes.txt"), "two").unwrap(), &mut builds);
+    step(
+        "a template override",
+        &|| {
+            std::fs::create_dir_all(root.join("templates/partials")).unwrap();
+            std::fs::write(root.join("templates/partials/footer.html"), "<footer>Our own footer</footer>\n").unwrap();
+        },
+        &mut builds,
+    );
+    step(
         "a burst of 300 files",
         &|| {
             for i in 0..300 {
