@@ -363,7 +363,8 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
     let mut signature = Fnv::new();
     let mut in_shard: FastMap<&str, usize> = FastMap::default();
     for (i, (word, stem, block)) in words.iter().enumerate() {
-        if i > start && (size >= SHARD_MAX_BYTES || (size >= SHARD_MIN_BYTES && fnv(word.as_bytes()) % SHARD_PICK == 0))
+        if i > start
+            && (size >= SHARD_MAX_BYTES || (size >= SHARD_MIN_BYTES && fnv(word.as_bytes()).is_multiple_of(SHARD_PICK)))
         {
             cuts.push(Cut { words: start..i, signature: signature.finish() });
             start = i;
