@@ -351,9 +351,9 @@ fn watch_reacts_to_every_kind_of_edit_like_a_clean_build() {
         &mut builds,
     );
     step(
-        "a burst of 300 files",
+        "a burst of 2,000 files (a checkout)",
         &|| {
-            for i in 0..300 {
+            for i in 0..2000 {
                 std::fs::write(
                     root.join(format!("practices/burst-{i}.md")),
                     format!("---\ntitle: Burst {i}\n---\nText {i}.\n"),
