@@ -316,6 +316,9 @@ fn documents(n: usize) -> String {
 }
 
 fn print(report: &Report, format: Format, color: bool) {
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     let lookup = |path: &guild::source::SourcePath| report.texts.get(path).cloned();
     match format {
         Format::Json => {

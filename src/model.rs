@@ -105,6 +105,9 @@ pub struct PracticeMeta {
     pub maintainers: Vec<Located<MemberId>>,
     pub status: Status,
     pub reviewed: Option<Date>,
+    /// Where `reviewed` is written (the front matter's start without it),
+    /// for the review reminder.
+    pub review_span: Span,
     pub related: Vec<Located<String>>,
 }
 

@@ -39,6 +39,9 @@ pub struct Report {
     pub elapsed_ms: u128,
     /// Milliseconds spent in each stage, in order.
     pub stages: Vec<(&'static str, u128)>,
+    /// What the build could not know (no git history), said once; not
+    /// problems with the content.
+    pub notes: Vec<String>,
 }
 
 impl Report {

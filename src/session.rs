@@ -26,6 +26,8 @@ use crate::load::{self, FileState, StaticFile};
 use crate::model::Document;
 use crate::pipeline::{Options, Report, find_root};
 use crate::render::{self, Files, Scope};
+use crate::git::{self, History};
+use crate::lifecycle;
 use crate::search::{self, live::Live};
 use crate::source::{Source, SourcePath};
 use crate::{link, parse};
@@ -106,6 +108,8 @@ pub struct Session {
     last: Option<Last>,
     search: Option<Live>,
     statics_changed: bool,
+    /// The repository's history, read once per session.
+    history: Option<Arc<History>>,
 }
 
 impl Session {
@@ -129,6 +133,7 @@ impl Session {
             last: None,
             search: None,
             statics_changed: true,
+            history: None,
         })
     }
 
@@ -360,10 +365,20 @@ impl Session {
             self.theme = Some(render::theme::load(config, &templates)?);
             self.theme_generation += 1;
         }
+        if self.history.is_none() {
+            let history = git::history(&self.root);
+            // Said once per session, not on every rebuild.
+            report.notes.extend(history.notice());
+            self.history = Some(Arc::new(history));
+        }
+        let history = self.history.clone().expect("history read above");
         let theme = self.theme.as_ref().expect("theme loaded above");
         let today = self.options.today;
         if mode == Mode::Check {
-            render::site(&site, config, theme, &render::Options { today, search: None }, &Scope::All)?;
+            let options = render::Options { today, search: None, history: &history };
+            render::site(&site, config, theme, &options, &Scope::All)?;
+            report.diagnostics.extend(lifecycle::due_warnings(&site, &history, config, today));
+            diag::sort(&mut report.diagnostics);
             report.elapsed_ms = started.elapsed().as_millis();
             return Ok(Outcome { report, site: None });
         }
@@ -397,7 +412,8 @@ impl Session {
             _ => Scope::All,
         };
         let search_ui = render::SearchUi { manifest: site.urls.href(&export.manifest) };
-        let outputs = render::site(&site, config, theme, &render::Options { today, search: Some(search_ui) }, &scope)?;
+        let options = render::Options { today, search: Some(search_ui), history: &history };
+        let outputs = render::site(&site, config, theme, &options, &scope)?;
         report.stages.push(("render", stage.elapsed().as_millis()));
 
         let search_paths: Vec<String> = export.files.iter().map(|o| o.path.clone()).collect();
@@ -493,6 +509,7 @@ fn report(
         files_written: 0,
         elapsed_ms: started.elapsed().as_millis(),
         stages,
+        notes: Vec::new(),
     }
 }
 

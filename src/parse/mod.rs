@@ -137,9 +137,10 @@ fn practice(fields: &mut Fields) -> PracticeMeta {
             Status::Adopted
         }),
     };
+    let review_span = fields.span_of("reviewed");
     let reviewed = fields.date("reviewed");
     let related = fields.text_list("related").into_iter().map(|(value, span)| Located { value, span }).collect();
-    PracticeMeta { summary, tags, maintainers, status, reviewed, related }
+    PracticeMeta { summary, tags, maintainers, status, reviewed, review_span, related }
 }
 
 fn member(fields: &mut Fields, file: &SourcePath, diagnostics: &mut Vec<Diagnostic>) -> MemberMeta {

@@ -8,7 +8,7 @@ pub mod feeds;
 pub mod theme;
 pub mod views;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -18,6 +18,7 @@ use serde::Serialize;
 use crate::config::Config;
 use crate::date::Date;
 use crate::error::{Error, Result};
+use crate::git::History;
 use crate::link::{DocId, Site};
 use crate::model::{Document, MemberId, Meta, Status};
 use crate::source::{Kind, SourcePath};
@@ -46,10 +47,12 @@ impl Output {
 pub type Files = std::collections::HashMap<String, Arc<Vec<u8>>>;
 
 /// What `render` needs besides the site.
-pub struct Options {
+pub struct Options<'a> {
     pub today: Date,
     /// The exported search index, when there is one (`build`, not `check`).
     pub search: Option<SearchUi>,
+    /// The repository's history (empty outside git).
+    pub history: &'a History,
 }
 
 /// Where the browser finds the search index.
@@ -75,6 +78,9 @@ struct Shared<'a> {
     views: Views<'a>,
     css_url: String,
     search_script: Option<String>,
+    directory_script: Option<String>,
+    /// Documents by source path, for git's file lists.
+    by_path: HashMap<&'a str, DocId>,
     favicon_url: Option<String>,
     headers: BTreeMap<&'static str, String>,
     footer: String,
@@ -104,6 +110,11 @@ impl Shared<'_> {
             home_url: urls.href(&UrlPath::root()),
             css_url: &self.css_url,
             search_script: self.search_script.as_deref(),
+            page_script: if matches!(template, "members.html" | "practices.html") {
+                self.directory_script.as_deref()
+            } else {
+                None
+            },
             favicon_url: self.favicon_url.as_deref(),
             feed_url: urls.href(&UrlPath::file("feed.xml")),
             header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
@@ -240,12 +251,17 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scop
         .find(|s| s.output == "favicon.svg" || s.output == "favicon.ico")
         .map(|s| urls.rebase(&s.output));
 
+    let authors = crate::git::members_as_authors(options.history, site.members.iter().map(|&m| (m, &*site.docs[m])));
+    let members_by_author = authors.iter().flat_map(|(&doc, list)| list.iter().map(move |&a| (a, doc))).collect();
     let views = Views {
         site,
         today: options.today,
         review_after_days: config.review_after_days,
         repository: config.repository.as_deref(),
         branch: &config.branch,
+        history: options.history,
+        authors,
+        members_by_author,
     };
     let manifest = options.search.as_ref().map(|s| s.manifest.as_str());
     let mut headers = BTreeMap::new();
@@ -260,6 +276,12 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scop
         views,
         css_url: asset_urls.get("style.css").cloned().unwrap_or_default(),
         search_script: options.search.as_ref().and(asset_urls.get("search.js").cloned()),
+        directory_script: asset_urls.get("directory.js").cloned(),
+        by_path: if options.history.authors.is_empty() {
+            HashMap::new()
+        } else {
+            site.docs.iter().enumerate().map(|(i, d)| (d.path.as_str(), i)).collect()
+        },
         favicon_url,
         headers,
         footer,
@@ -383,6 +405,7 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
                 history_url: v.history_url(doc),
                 source_path: doc.path.as_str(),
                 steps: v.steps(id),
+                history: v.file_history(id),
             };
             s.page("practice.html", "practices", &doc.url, &doc.title, &description, view)
         }
@@ -417,6 +440,7 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
                 open_actions: actions,
                 done_actions,
                 mentioned_in: links_of.mentioned_in.iter().map(|&d| v.doc_link(d)).collect(),
+                contributions: v.contributions(id, &s.by_path),
             };
             let description =
                 format!("{}{}", doc.title, m.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default());
@@ -563,7 +587,8 @@ fn practices(s: &Shared<'_>) -> Result<Output> {
             (n > 0).then(|| v.tag_link(&t.tag, n))
         })
         .collect();
-    let view = PracticesView { total: site.practices.len(), groups, tags };
+    let sortable = site.practices.iter().any(|&p| v.history.file(site.docs[p].path.as_str()).is_some());
+    let view = PracticesView { total: site.practices.len(), sortable, groups, tags };
     s.page(
         "practices.html",
         "practices",
@@ -586,7 +611,25 @@ fn members(s: &Shared<'_>) -> Result<Output> {
             (!members.is_empty()).then(|| ExpertiseGroup { tag: v.tag_link(&t.tag, members.len()), members })
         })
         .collect();
-    let view = MembersView { members: site.members.iter().map(|&m| v.member_card(m)).collect(), by_expertise };
+    let group = |key: &dyn Fn(&'_ crate::model::MemberMeta) -> Vec<&'_ str>| -> Vec<NamedGroup<'_>> {
+        let mut groups: BTreeMap<&str, Vec<PersonLink>> = BTreeMap::new();
+        for &m in &site.members {
+            if let Some(meta) = site.docs[m].member() {
+                for name in key(meta) {
+                    groups.entry(name).or_default().push(v.person_of(m));
+                }
+            }
+        }
+        groups.into_iter().map(|(name, members)| NamedGroup { name, members }).collect()
+    };
+    let by_location = group(&|m| m.location.as_deref().into_iter().collect());
+    let by_availability = group(&|m| m.available_for.iter().map(String::as_str).collect());
+    let view = MembersView {
+        members: site.members.iter().map(|&m| v.member_card(m)).collect(),
+        by_expertise,
+        by_location,
+        by_availability,
+    };
     s.page(
         "members.html",
         "members",
@@ -693,11 +736,9 @@ fn review(s: &Shared<'_>) -> Result<Output> {
         .practices
         .iter()
         .copied()
-        .filter(|&p| {
-            site.docs[p].practice().is_some_and(|pp| pp.status != Status::Deprecated && v.review_due(pp.reviewed))
-        })
+        .filter(|&p| v.review(p).due)
         .collect();
-    due.sort_by_key(|&p| site.docs[p].practice().and_then(|pp| pp.reviewed));
+    due.sort_by_key(|&p| v.review(p).last.map(|(d, _)| d));
     let view =
         ReviewView { review_after_days: v.review_after_days, due: due.iter().map(|&p| v.practice_card(p)).collect() };
     s.page(

@@ -37,6 +37,7 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
 const BUILTIN_ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
     ("search.js", include_str!("../../themes/default/static/search.js")),
+    ("directory.js", include_str!("../../themes/default/static/directory.js")),
 ];
 
 /// A stylesheet or script the theme ships, written under `assets/` with a

@@ -4,9 +4,13 @@
 //! (built by `url::Urls`), formatted dates and escaped-once HTML bodies.
 //! Templates never build URLs or dig into the model.
 
+use std::collections::HashMap;
+
 use serde::Serialize;
 
 use crate::date::Date;
+use crate::git::History;
+use crate::lifecycle;
 use crate::link::{DocId, Site};
 use crate::model::{ActionItem, Document, MemberId, Status, Tag};
 use crate::url::UrlPath;
@@ -21,6 +25,9 @@ pub struct Layout<'a> {
     pub home_url: String,
     pub css_url: &'a str,
     pub search_script: Option<&'a str>,
+    /// The directory script (filters and sorting), on the pages that have
+    /// directories.
+    pub page_script: Option<&'a str>,
     pub favicon_url: Option<&'a str>,
     pub feed_url: String,
     pub header: &'a str,
@@ -65,6 +72,7 @@ pub struct DocLink<'a> {
 #[derive(Debug, Clone, Serialize)]
 pub struct TagLink<'a> {
     pub name: &'a str,
+    pub slug: &'a str,
     pub url: String,
     pub count: usize,
 }
@@ -112,6 +120,36 @@ pub struct PracticeCard<'a> {
     pub maintainers: Vec<PersonLink<'a>>,
     pub reviewed: Option<DateView>,
     pub review_due: bool,
+    /// The last change in git, when known.
+    pub updated: Option<DateView>,
+}
+
+/// A file's story in git, for its page.
+#[derive(Debug, Serialize)]
+pub struct HistoryView<'a> {
+    pub created: DateView,
+    pub updated: DateView,
+    pub updated_by: &'a str,
+    pub commits: u32,
+    pub contributors: Vec<ContributorView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct ContributorView<'a> {
+    pub name: &'a str,
+    /// Their profile, when the author is a member.
+    pub url: Option<String>,
+    pub commits: u32,
+}
+
+/// What a member changed in the repository.
+#[derive(Debug, Serialize)]
+pub struct ContributionsView<'a> {
+    pub commits: u32,
+    pub files: usize,
+    pub latest: DateView,
+    /// The documents they changed, most recently updated first (at most 8).
+    pub recent: Vec<DocLink<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -140,6 +178,7 @@ pub struct PracticeView<'a> {
     pub history_url: Option<String>,
     pub source_path: &'a str,
     pub steps: Option<StepNav<'a>>,
+    pub history: Option<HistoryView<'a>>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -193,6 +232,7 @@ pub struct MemberView<'a> {
     pub open_actions: Vec<ActionView<'a>>,
     pub done_actions: usize,
     pub mentioned_in: Vec<DocLink<'a>>,
+    pub contributions: Option<ContributionsView<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -205,6 +245,16 @@ pub struct ExpertiseGroup<'a> {
 pub struct MembersView<'a> {
     pub members: Vec<MemberCard<'a>>,
     pub by_expertise: Vec<ExpertiseGroup<'a>>,
+    /// Members by location and by what they are available for, for
+    /// readers without JavaScript (the filters do this with it).
+    pub by_location: Vec<NamedGroup<'a>>,
+    pub by_availability: Vec<NamedGroup<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct NamedGroup<'a> {
+    pub name: &'a str,
+    pub members: Vec<PersonLink<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -258,6 +308,8 @@ pub struct StatusGroup<'a> {
 #[derive(Debug, Serialize)]
 pub struct PracticesView<'a> {
     pub total: usize,
+    /// Whether cards carry last-update dates to sort by.
+    pub sortable: bool,
     pub groups: Vec<StatusGroup<'a>>,
     pub tags: Vec<TagLink<'a>>,
 }
@@ -368,6 +420,11 @@ pub struct Views<'a> {
     pub review_after_days: u32,
     pub repository: Option<&'a str>,
     pub branch: &'a str,
+    pub history: &'a History,
+    /// Members who are git authors: member -> indexes into `history.authors`.
+    pub authors: HashMap<DocId, Vec<usize>>,
+    /// The other way: author index -> member.
+    pub members_by_author: HashMap<usize, DocId>,
 }
 
 impl<'a> Views<'a> {
@@ -385,7 +442,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn tag_link(&self, tag: &'a Tag, count: usize) -> TagLink<'a> {
-        TagLink { name: &tag.name, url: self.href(&UrlPath::page(&["tags", &tag.slug])), count }
+        TagLink { name: &tag.name, slug: &tag.slug, url: self.href(&UrlPath::page(&["tags", &tag.slug])), count }
     }
 
     pub fn tag_links(&self, tags: &'a [Tag]) -> Vec<TagLink<'a>> {
@@ -413,11 +470,52 @@ impl<'a> Views<'a> {
         }
     }
 
-    pub fn review_due(&self, reviewed: Option<Date>) -> bool {
-        match reviewed {
-            Some(d) => self.today.days() - d.days() > i64::from(self.review_after_days),
-            None => true,
-        }
+    /// The practice's review state, from `reviewed` or its last change.
+    pub fn review(&self, id: DocId) -> lifecycle::Review {
+        let d = self.doc(id);
+        let p = d.practice().expect("review is only asked of practices");
+        let changed = self.history.file(d.path.as_str()).map(|h| h.updated);
+        lifecycle::review(p, changed, self.today, self.review_after_days)
+    }
+
+    pub fn file_history(&self, id: DocId) -> Option<HistoryView<'a>> {
+        let h = self.history.file(self.doc(id).path.as_str())?;
+        let member_url = |name: &str| {
+            let author = self.history.authors.iter().position(|a| a.name == name)?;
+            self.members_by_author.get(&author).map(|&doc| self.href(&self.doc(doc).url))
+        };
+        Some(HistoryView {
+            created: h.created.into(),
+            updated: h.updated.into(),
+            updated_by: &h.updated_by,
+            commits: h.commits,
+            contributors: h
+                .contributors
+                .iter()
+                .map(|c| ContributorView { name: &c.name, url: member_url(&c.name), commits: c.commits })
+                .collect(),
+        })
+    }
+
+    /// What member `id` changed, when they are a git author. `by_path`
+    /// finds the documents among the files.
+    pub fn contributions(&self, id: DocId, by_path: &HashMap<&str, DocId>) -> Option<ContributionsView<'a>> {
+        let authors: Vec<&crate::git::Author> =
+            self.authors.get(&id)?.iter().map(|&a| &self.history.authors[a]).collect();
+        let mut files: Vec<&str> = authors.iter().flat_map(|a| a.files.iter().map(String::as_str)).collect();
+        files.sort_unstable();
+        files.dedup();
+        let mut docs: Vec<DocId> = files.iter().filter_map(|f| by_path.get(f).copied()).collect();
+        docs.sort_by_key(|&d| {
+            let updated = self.history.file(self.doc(d).path.as_str()).map(|h| h.updated);
+            (std::cmp::Reverse(updated), d)
+        });
+        Some(ContributionsView {
+            commits: authors.iter().map(|a| a.commits).sum(),
+            files: files.len(),
+            latest: authors.iter().map(|a| a.latest).max()?.into(),
+            recent: docs.iter().take(8).map(|&d| self.doc_link(d)).collect(),
+        })
     }
 
     pub fn practice_card(&self, id: DocId) -> PracticeCard<'a> {
@@ -431,7 +529,8 @@ impl<'a> Views<'a> {
             tags: self.tag_links(&p.tags),
             maintainers: p.maintainers.iter().map(|m| self.person(&m.value)).collect(),
             reviewed: p.reviewed.map(DateView::from),
-            review_due: self.review_due(p.reviewed),
+            review_due: self.review(id).due,
+            updated: self.history.file(d.path.as_str()).map(|h| h.updated.into()),
         }
     }
 

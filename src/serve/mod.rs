@@ -105,6 +105,9 @@ fn site_files(version: u64, base_path: &str, built: crate::session::Built) -> Si
 
 /// Prints a build's diagnostics the way `guild build` does.
 pub fn print_report(report: &Report, color: bool) {
+    for note in &report.notes {
+        eprintln!("note: {note}");
+    }
     let lookup = |path: &crate::source::SourcePath| report.texts.get(path).cloned();
     for d in &report.diagnostics {
         eprintln!("{}\n", diag::render_human(d, &lookup, color));

@@ -134,8 +134,11 @@ fn scripts_handlers_and_javascript_urls_never_reach_the_output() {
         // Payloads may appear as escaped text; they must never be markup.
         for tag in crate::support::tags_in(&text) {
             let name: String = tag.chars().skip(1).take_while(|c| c.is_ascii_alphanumeric()).collect();
-            // The only script is guild's own search client, loaded from assets/.
-            let own_client = name == "script" && tag.starts_with("<script type=\"module\" src=\"/assets/search.");
+            // The only scripts are guild's own (search, directory), from assets/.
+            let own_client = name == "script"
+                && ["search.", "directory."]
+                    .iter()
+                    .any(|s| tag.starts_with(&format!("<script type=\"module\" src=\"/assets/{s}")));
             assert!(
                 own_client || !["script", "iframe", "object", "embed"].contains(&name.as_str()),
                 "{path} has a <{name}> tag: {tag}"

@@ -8,6 +8,7 @@ mod corpus;
 
 mod build;
 mod diagnostics;
+mod git;
 mod golden;
 mod incremental;
 mod links;
