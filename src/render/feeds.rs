@@ -126,7 +126,11 @@ impl Feeds<'_> {
             if !description.is_empty() {
                 lines.push(format!("DESCRIPTION:{}", ics_text(description.trim_end())));
             }
-            lines.push(format!("URL:{}", site.urls.absolute(&d.url)));
+            // URL takes an absolute URI: without an origin in `base_url`
+            // there is none to give.
+            if site.urls.has_origin() {
+                lines.push(format!("URL:{}", site.urls.absolute(&d.url)));
+            }
             lines.push("END:VEVENT".into());
         }
         lines.push("END:VCALENDAR".into());

@@ -1,7 +1,7 @@
 //! `guild build` and `guild check` end to end: exit codes, atomic output,
 //! stale files, safety of the output folder, hostile content.
 
-use crate::support::{SiteTest, run_in, tree};
+use crate::support::{SiteTest, TODAY, example_community, run_in, tree};
 
 fn practice(title: &str, body: &str) -> String {
     format!("---\ntitle: {title}\n---\n{body}\n")
@@ -294,4 +294,54 @@ fn bom_and_crlf_are_handled() {
         .file("practices/w.md", "\u{feff}---\r\ntitle: Windows\r\ntags: [a]\r\n---\r\n# Heading\r\n\r\nText.\r\n");
     site.build().expect_code(0);
     assert!(site.read("practices/w/index.html").contains("<h1>Windows</h1>"));
+}
+
+#[test]
+fn meetings_ics_parses_as_icalendar_with_one_event_per_meeting() {
+    let out = tempfile::tempdir().unwrap();
+    let target = out.path().join("site");
+    run_in(&example_community(), &["build", "-o", target.to_str().unwrap(), "--now", TODAY]).expect_code(0);
+    let bytes = std::fs::read(target.join("meetings.ics")).unwrap();
+    let text = String::from_utf8(bytes.clone()).unwrap();
+    // RFC 5545: CRLF line ends, lines of at most 75 octets.
+    assert!(text.ends_with("\r\n") && !text.replace("\r\n", "").contains('\n'), "CRLF only");
+    for line in text.split("\r\n") {
+        assert!(line.len() <= 75, "line over 75 octets: {line:?}");
+    }
+    let mut calendars = ical::IcalParser::new(std::io::BufReader::new(&bytes[..]));
+    let calendar = calendars.next().expect("one calendar").expect("it parses");
+    assert!(calendars.next().is_none());
+    let prop = |props: &[ical::property::Property], name: &str| {
+        props.iter().find(|p| p.name == name).and_then(|p| p.value.clone())
+    };
+    assert_eq!(prop(&calendar.properties, "VERSION").as_deref(), Some("2.0"));
+    let mut uids = std::collections::HashSet::new();
+    let mut total = 0;
+    for event in &calendar.events {
+        total += 1;
+        let uid = prop(&event.properties, "UID").expect("UID");
+        assert!(uids.insert(uid.clone()), "UID {uid} is unique");
+        let start = prop(&event.properties, "DTSTART").expect("DTSTART");
+        assert!(start.len() == 8 || (start.len() == 16 && start.ends_with('Z')), "DTSTART {start}");
+        assert!(prop(&event.properties, "DTSTAMP").is_some_and(|s| s.ends_with('Z')), "DTSTAMP in UTC");
+        let summary = prop(&event.properties, "SUMMARY").expect("SUMMARY");
+        assert!(!summary.is_empty());
+        let url = prop(&event.properties, "URL").expect("URL");
+        assert!(url.starts_with("https://") && url.contains("/meetings/"), "absolute URL {url}");
+    }
+    let files = walkdir::WalkDir::new(example_community().join("meetings"))
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+        .count();
+    assert!(files > 0);
+    assert_eq!(total, files, "one event per meeting");
+    // Descriptions unescape back to the decisions' text.
+    let described = calendar
+        .events
+        .iter()
+        .filter_map(|e| prop(&e.properties, "DESCRIPTION"))
+        .find(|d| d.contains("Decision:"))
+        .expect("a meeting with decisions");
+    assert!(!described.contains("\r\n "), "folded lines are unfolded by the parser");
 }
