@@ -57,6 +57,12 @@ impl Collection {
         Ok(Collection { kind, globs, set })
     }
 
+    /// The folder of its first glob (`practices/` for `practices/**/*.md`),
+    /// where new documents of this kind go.
+    pub fn folder(&self) -> &str {
+        self.globs.first().map_or("", |g| glob_base(g))
+    }
+
     /// The path below the collection's folder, without `.md`, if `path`
     /// belongs to this collection.
     pub fn relative(&self, path: &str) -> Option<String> {

@@ -163,6 +163,58 @@ pub fn render_json(d: &Diagnostic) -> String {
     serde_json::to_string(&json).unwrap_or_default()
 }
 
+/// GitHub shows at most this many annotations of each severity per step.
+pub const GITHUB_ANNOTATIONS: usize = 10;
+
+/// A GitHub Actions workflow command that annotates the diagnostic's file,
+/// line and column in a pull request. `prefix` leads the path from the
+/// repository's root to the community's (`""` when they are the same).
+pub fn render_github(d: &Diagnostic, prefix: &str) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let mut properties = Vec::new();
+    if let Some(file) = &d.file {
+        properties.push(format!("file={}", github_property(&format!("{prefix}{file}"))));
+    }
+    if let Some(span) = d.span {
+        properties.push(format!("line={},col={}", span.line, span.column));
+        properties.push(format!("endColumn={}", span.column + span.len.max(1)));
+    }
+    properties.push(format!("title={}", github_property(&format!("guild: {}", d.code))));
+    let message = match &d.help {
+        Some(help) => format!("{}\n{help}", d.message),
+        None => d.message.clone(),
+    };
+    format!("::{level} {}::{}", properties.join(","), github_data(&message))
+}
+
+/// One line for problems past the annotation limit, and for the summary.
+pub fn render_line(d: &Diagnostic, prefix: &str) -> String {
+    let level = match d.severity {
+        Severity::Error => "error",
+        Severity::Warning => "warning",
+    };
+    let place = match (&d.file, d.span) {
+        (Some(f), Some(s)) => format!("{prefix}{f}:{}:{}: ", s.line, s.column),
+        (Some(f), None) => format!("{prefix}{f}: "),
+        _ => String::new(),
+    };
+    let help = d.help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
+    format!("{place}{level}[{}]: {}{help}", d.code, d.message)
+}
+
+/// Escapes a workflow command's message.
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25").replace('\r', "%0D").replace('\n', "%0A")
+}
+
+/// Escapes a workflow command's property value.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
 /// "error: 2 errors and 1 warning" style summary, or `None` when clean.
 pub fn summary(counts: Counts) -> Option<String> {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
@@ -201,6 +253,22 @@ impl LineIndex {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn github_annotations_escape_and_carry_the_place() {
+        let d = Diagnostic::error("broken-link", "link `a,b.md` points 100% nowhere")
+            .in_file(&SourcePath::new("practices/x: y.md"))
+            .at(Span { line: 3, column: 5, len: 4 })
+            .help("did you mean `b.md`?\nor c.md");
+        assert_eq!(
+            render_github(&d, "community/"),
+            "::error file=community/practices/x%3A y.md,line=3,col=5,endColumn=9,title=guild%3A broken-link::\
+             link `a,b.md` points 100%25 nowhere%0Adid you mean `b.md`?%0Aor c.md"
+        );
+        let w = Diagnostic::warning("review-due", "due");
+        assert_eq!(render_github(&w, ""), "::warning title=guild%3A review-due::due");
+    }
+
     use super::*;
 
     #[test]

@@ -31,6 +31,12 @@ pub enum Error {
         "another guild build is writing to {path}; wait for it to finish (or delete {lock} if no build is running)"
     )]
     Locked { path: PathBuf, lock: PathBuf },
+
+    #[error("{}", exists_message(dir, files))]
+    Exists { dir: PathBuf, files: Vec<String> },
+
+    #[error("{0}")]
+    Usage(String),
 }
 
 impl Error {
@@ -40,6 +46,19 @@ impl Error {
 
     pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Write { path: path.into(), source }
+    }
+}
+
+fn exists_message(dir: &std::path::Path, files: &[String]) -> String {
+    match files {
+        [one] => format!("{one} already exists in {}; nothing was written", dir.display()),
+        many => format!(
+            "{} of the files `guild init` writes already exist in {} ({}); nothing was written \
+             (use --force to overwrite them)",
+            many.len(),
+            dir.display(),
+            many.join(", ")
+        ),
     }
 }
 

@@ -211,7 +211,11 @@ fn parse_log(out: &[u8]) -> History {
             entry
                 .by_author
                 .entry(commit.name.to_string())
-                .or_insert_with(|| Contributor { name: commit.name.to_string(), email: commit.email.to_string(), commits: 0 })
+                .or_insert_with(|| Contributor {
+                    name: commit.name.to_string(),
+                    email: commit.email.to_string(),
+                    commits: 0,
+                })
                 .commits += 1;
             let (author, touched) = authors.entry(commit.name.to_string()).or_insert_with(|| {
                 (
@@ -313,7 +317,10 @@ fn date(unix: i64) -> Date {
 mod tests {
     use super::*;
 
-    fn log(records: &[(&str, &str, &str, &[(&str, &[&str])])]) -> Vec<u8> {
+    /// (unix time, author name, email, changes as (status, paths)).
+    type Record<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a [&'a str])]);
+
+    fn log(records: &[Record<'_>]) -> Vec<u8> {
         let mut out = Vec::new();
         for (time, name, email, changes) in records {
             out.extend_from_slice(format!("\u{1e}{time}\u{1f}{name}\u{1f}{email}\0\n").as_bytes());

@@ -16,6 +16,7 @@ pub mod model;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod scaffold;
 pub mod search;
 pub mod serve;
 pub mod session;

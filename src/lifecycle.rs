@@ -38,8 +38,8 @@ pub fn review(p: &PracticeMeta, changed: Option<Date>, today: Date, after_days: 
         (None, Some(d)) => Some((d, Basis::Changed)),
         (None, None) => None,
     };
-    let due = p.status != Status::Deprecated
-        && last.is_some_and(|(d, _)| today.days() - d.days() > i64::from(after_days));
+    let due =
+        p.status != Status::Deprecated && last.is_some_and(|(d, _)| today.days() - d.days() > i64::from(after_days));
     Review { last, due }
 }
 
@@ -73,7 +73,10 @@ pub fn due_warnings(site: &Site, history: &History, config: &Config, today: Date
         out.push(
             Diagnostic::warning(
                 "review-due",
-                format!("`{}` is due for review ({when}; reviews are due every {} days)", doc.title, config.review_after_days),
+                format!(
+                    "`{}` is due for review ({when}; reviews are due every {} days)",
+                    doc.title, config.review_after_days
+                ),
             )
             .in_file(&doc.path)
             .at(p.review_span)

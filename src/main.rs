@@ -42,6 +42,15 @@ enum Color {
 enum Format {
     Human,
     Json,
+    /// GitHub Actions annotations (the default when GITHUB_ACTIONS=true)
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
+enum NewKind {
+    Practice,
+    Meeting,
+    Member,
 }
 
 #[derive(clap::Args)]
@@ -124,11 +133,37 @@ enum Command {
     },
     /// Check the community for problems and write nothing
     Check {
-        /// How to print problems
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        /// How to print problems [default: github under GitHub Actions, else human]
+        #[arg(long, value_enum)]
+        format: Option<Format>,
         #[command(flatten)]
         common: Common,
+    },
+    /// Start a new community: config, two practices, a member, a meeting, a
+    /// contributor README and GitHub workflows to publish and check it
+    Init {
+        /// Where to create it
+        #[arg(default_value = ".", value_name = "DIR")]
+        dir: PathBuf,
+        /// Overwrite guild's files if they exist
+        #[arg(long)]
+        force: bool,
+    },
+    /// Add a practice, meeting or member with the right front matter
+    New {
+        #[arg(value_enum)]
+        kind: NewKind,
+        /// The title (or the member's name); the file is named after it
+        #[arg(required = true, num_args = 1..)]
+        title: Vec<String>,
+        /// The meeting's date (YYYY-MM-DD); default: today
+        #[arg(long, value_name = "DATE", value_parser = parse_date)]
+        now: Option<Date>,
+    },
+    /// Print a shell completion script
+    Completions {
+        #[arg(value_enum)]
+        shell: clap_complete::Shell,
     },
 }
 
@@ -163,6 +198,36 @@ fn main() -> ExitCode {
         return search(&options, &query.join(" "), &filter, *limit, *json, color);
     }
     match &cli.command {
+        Command::Init { dir, force } => {
+            let dir = if dir.is_absolute() { dir.clone() } else { cwd.join(dir) };
+            let dir: PathBuf = dir.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
+            return match guild::scaffold::init(&dir, *force, pipeline::today()) {
+                Ok(files) => {
+                    for f in &files {
+                        println!("created {}", f.strip_prefix(&cwd).unwrap_or(f).display());
+                    }
+                    eprintln!(
+                        "a new community is ready: `guild serve{}` to preview it, `guild check` before you commit",
+                        if dir == cwd {
+                            String::new()
+                        } else {
+                            format!(" --root {}", dir.strip_prefix(&cwd).unwrap_or(&dir).display())
+                        }
+                    );
+                    ExitCode::SUCCESS
+                }
+                Err(e) => {
+                    print_error(&e);
+                    ExitCode::from(2)
+                }
+            };
+        }
+        Command::New { kind, title, now } => return new_document(&cli, &cwd, *kind, &title.join(" "), *now),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(*shell, &mut command, "guild", &mut std::io::stdout());
+            return ExitCode::SUCCESS;
+        }
         Command::Serve { port, bind, open, poll, common } => {
             let serve = guild::serve::ServeOptions {
                 build: options(common),
@@ -196,8 +261,20 @@ fn main() -> ExitCode {
             let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
             (pipeline::build(&options(common), &out), Format::Human, common.deny_warnings, Some(output.clone()))
         }
-        Command::Check { format, common } => (pipeline::check(&options(common)), *format, common.deny_warnings, None),
-        Command::Search { .. } | Command::Serve { .. } | Command::Watch { .. } => unreachable!("handled above"),
+        Command::Check { format, common } => {
+            let format = format.unwrap_or(if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
+                Format::Github
+            } else {
+                Format::Human
+            });
+            (pipeline::check(&options(common)), format, common.deny_warnings, None)
+        }
+        Command::Search { .. }
+        | Command::Serve { .. }
+        | Command::Watch { .. }
+        | Command::Init { .. }
+        | Command::New { .. }
+        | Command::Completions { .. } => unreachable!("handled above"),
     };
     let report = match result {
         Ok(r) => r,
@@ -209,7 +286,7 @@ fn main() -> ExitCode {
     print(&report, format, color);
     let counts = report.counts();
     let failed = counts.errors > 0 || (deny_warnings && counts.warnings > 0);
-    if format == Format::Human {
+    if format != Format::Json {
         match (&output, failed) {
             (_, true) => eprintln!(
                 "error: {} found{}",
@@ -332,6 +409,109 @@ fn print(report: &Report, format: Format, color: bool) {
             for d in &report.diagnostics {
                 let _ = writeln!(stderr, "{}\n", diag::render_human(d, &lookup, color));
             }
+        }
+        Format::Github => print_github(report),
+    }
+}
+
+/// Annotations for GitHub Actions: at most `GITHUB_ANNOTATIONS` per
+/// severity (GitHub shows no more), the rest as log lines, and all of them
+/// in the job summary when `GITHUB_STEP_SUMMARY` names a file.
+fn print_github(report: &Report) {
+    let prefix = github_prefix(&report.root);
+    let mut stdout = std::io::stdout().lock();
+    let mut shown = [0usize; 2];
+    let mut rest = Vec::new();
+    for d in &report.diagnostics {
+        let n = &mut shown[usize::from(d.severity == diag::Severity::Warning)];
+        if *n < diag::GITHUB_ANNOTATIONS {
+            *n += 1;
+            let _ = writeln!(stdout, "{}", diag::render_github(d, &prefix));
+        } else {
+            rest.push(d);
+        }
+    }
+    if !rest.is_empty() {
+        let _ = writeln!(
+            stdout,
+            "{} more problem{} (GitHub shows {} annotations of each kind):",
+            rest.len(),
+            if rest.len() == 1 { "" } else { "s" },
+            diag::GITHUB_ANNOTATIONS
+        );
+        for d in &rest {
+            let _ = writeln!(stdout, "  {}", diag::render_line(d, &prefix));
+        }
+    }
+    if let Some(path) = std::env::var_os("GITHUB_STEP_SUMMARY").filter(|p| !p.is_empty()) {
+        let mut summary = String::from("## guild check\n\n");
+        match diag::summary(report.counts()) {
+            None => summary.push_str("No problems found.\n"),
+            Some(s) => {
+                summary.push_str(&format!("{s} found:\n\n| | Where | Problem |\n|---|---|---|\n"));
+                for d in &report.diagnostics {
+                    let line = diag::render_line(d, &prefix);
+                    let (place, problem) = line.split_once(": ").unwrap_or(("", &line));
+                    let icon = if d.severity == diag::Severity::Error { "❌" } else { "⚠️" };
+                    summary.push_str(&format!("| {icon} | `{place}` | {} |\n", problem.replace('|', "\\|")));
+                }
+            }
+        }
+        let written = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(&path)
+            .and_then(|mut f| f.write_all(summary.as_bytes()));
+        if let Err(e) = written {
+            eprintln!("warning: cannot write the job summary to {}: {e}", PathBuf::from(path).display());
+        }
+    }
+}
+
+/// The community's folder relative to the checkout (`GITHUB_WORKSPACE`),
+/// so annotations name files as GitHub knows them.
+fn github_prefix(root: &std::path::Path) -> String {
+    let Some(workspace) = std::env::var_os("GITHUB_WORKSPACE") else { return String::new() };
+    let workspace = PathBuf::from(workspace);
+    let workspace = workspace.canonicalize().unwrap_or(workspace);
+    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    match root.strip_prefix(&workspace) {
+        Ok(rel) if !rel.as_os_str().is_empty() => format!("{}/", rel.to_string_lossy().replace('\\', "/")),
+        _ => String::new(),
+    }
+}
+
+/// `guild new`: writes the file and prints its path.
+fn new_document(cli: &Cli, cwd: &std::path::Path, kind: NewKind, title: &str, now: Option<Date>) -> ExitCode {
+    let options = Options {
+        start: cli.root.clone().unwrap_or_else(|| cwd.to_path_buf()),
+        explicit_root: cli.root.is_some(),
+        base_url: None,
+        drafts: false,
+        today: now.unwrap_or_else(pipeline::today),
+    };
+    let kind = match kind {
+        NewKind::Practice => guild::scaffold::NewKind::Practice,
+        NewKind::Meeting => guild::scaffold::NewKind::Meeting,
+        NewKind::Member => guild::scaffold::NewKind::Member,
+    };
+    let result = pipeline::find_root(&options).and_then(|root| {
+        let text = guild::load::config_text(&root)?;
+        let (config, _) = guild::config::parse(&root, &text);
+        let config = config.ok_or_else(|| {
+            guild::error::Error::Usage("community.yaml has errors; run `guild check` and fix them first".into())
+        })?;
+        let (path, text) = guild::scaffold::new_document(&config, kind, title, options.today)?;
+        guild::scaffold::write_new(&root, &path, &text)
+    });
+    match result {
+        Ok(path) => {
+            println!("{}", path.strip_prefix(cwd).unwrap_or(&path).display());
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            print_error(&e);
+            ExitCode::from(2)
         }
     }
 }

@@ -732,12 +732,7 @@ fn actions(s: &Shared<'_>) -> Result<Output> {
 fn review(s: &Shared<'_>) -> Result<Output> {
     let v = &s.views;
     let site = v.site;
-    let mut due: Vec<DocId> = site
-        .practices
-        .iter()
-        .copied()
-        .filter(|&p| v.review(p).due)
-        .collect();
+    let mut due: Vec<DocId> = site.practices.iter().copied().filter(|&p| v.review(p).due).collect();
     due.sort_by_key(|&p| v.review(p).last.map(|(d, _)| d));
     let view =
         ReviewView { review_after_days: v.review_after_days, due: due.iter().map(|&p| v.practice_card(p)).collect() };

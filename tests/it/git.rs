@@ -85,7 +85,10 @@ fn practice_pages_show_the_last_update_and_the_contributors() {
         "the mailmapped author is one person{a}"
     );
     assert!(a.contains("Written since <time datetime=\"2025-01-10\">10 Jan 2025</time>, 2 changes."), "{a}");
-    assert!(a.contains("<a href=\"/guild/members/grace/\">Grace Hopper</a> <span class=\"count\">2 commits</span>"), "{a}");
+    assert!(
+        a.contains("<a href=\"/guild/members/grace/\">Grace Hopper</a> <span class=\"count\">2 commits</span>"),
+        "{a}"
+    );
     assert!(a.contains("https://github.com/example/guild/commits/main/practices/a.md"), "history link{a}");
     // The renamed file keeps its history: created by Grace, moved by Ada,
     // last changed through GitHub under another name.
@@ -106,7 +109,10 @@ fn member_profiles_show_their_contributions_under_every_identity() {
     let grace = site.read("members/grace/index.html");
     // Grace committed as herself, under a mailmapped old address, and from
     // GitHub's web editor as `ghopper` (matched through her GitHub link).
-    assert!(grace.contains("3 commits to 7 files, the latest on <time datetime=\"2025-07-01\">1 Jul 2025</time>."), "{grace}");
+    assert!(
+        grace.contains("3 commits to 7 files, the latest on <time datetime=\"2025-07-01\">1 Jul 2025</time>."),
+        "{grace}"
+    );
     let recent = grace.split("id=\"contributions\"").nth(1).unwrap();
     let gamma = recent.find(">Gamma<").expect("d.md is among her changes");
     let alpha = recent.find(">Alpha<").expect("a.md is among her changes");

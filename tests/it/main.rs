@@ -7,6 +7,7 @@
 mod corpus;
 
 mod build;
+mod cli;
 mod diagnostics;
 mod git;
 mod golden;

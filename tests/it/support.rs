@@ -97,14 +97,20 @@ impl SiteTest {
 }
 
 pub fn run_in(dir: &Path, args: &[&str]) -> Run {
+    run_with_env(dir, args, &[])
+}
+
+/// Runs the binary with only these of the variables that change its output
+/// (`NO_COLOR`, `SOURCE_DATE_EPOCH`, GitHub Actions' own) set.
+pub fn run_with_env(dir: &Path, args: &[&str], env: &[(&str, &str)]) -> Run {
     let bin = env!("CARGO_BIN_EXE_guild");
-    let output = Command::new(bin)
-        .args(args)
-        .current_dir(dir)
-        .env_remove("NO_COLOR")
-        .env_remove("SOURCE_DATE_EPOCH")
-        .output()
-        .expect("run guild");
+    let mut command = Command::new(bin);
+    command.args(args).current_dir(dir);
+    for var in ["NO_COLOR", "SOURCE_DATE_EPOCH", "GITHUB_ACTIONS", "GITHUB_STEP_SUMMARY", "GITHUB_WORKSPACE"] {
+        command.env_remove(var);
+    }
+    command.envs(env.iter().copied());
+    let output = command.output().expect("run guild");
     Run {
         command: format!("cd {} && guild {}", dir.display(), args.join(" ")),
         code: output.status.code().unwrap_or(-1),
