@@ -345,7 +345,21 @@ impl Session {
     /// every output file, in memory.
     pub fn build(&mut self, changes: &Changes, mode: Mode) -> Result<Outcome> {
         let started = Instant::now();
+        // git runs in its own process: read the history while loading,
+        // parsing and linking go on here.
+        let history = self.history.is_none().then(|| {
+            let root = self.root.clone();
+            std::thread::spawn(move || {
+                let started = Instant::now();
+                (git::history(&root), started.elapsed().as_millis())
+            })
+        });
         let linked = self.link(changes, started)?;
+        let history_ms = history.map(|h| {
+            let (history, ms) = h.join().unwrap_or_else(|_| (History::none("reading it failed"), 0));
+            self.history = Some(Arc::new(history));
+            ms
+        });
         let mut report = linked.report;
         let (Some(site), Some(config)) = (linked.site, &self.config) else {
             return Ok(Outcome { report, site: None });
@@ -365,13 +379,12 @@ impl Session {
             self.theme = Some(render::theme::load(config, &templates)?);
             self.theme_generation += 1;
         }
-        if self.history.is_none() {
-            let history = git::history(&self.root);
+        let history = self.history.clone().expect("history read above");
+        if let Some(ms) = history_ms {
             // Said once per session, not on every rebuild.
             report.notes.extend(history.notice());
-            self.history = Some(Arc::new(history));
+            report.stages.push(("git", ms));
         }
-        let history = self.history.clone().expect("history read above");
         let theme = self.theme.as_ref().expect("theme loaded above");
         let today = self.options.today;
         if mode == Mode::Check {

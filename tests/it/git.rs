@@ -169,3 +169,27 @@ fn a_folder_without_git_builds_without_dates() {
     assert!(!a.contains("Last updated"), "{a}");
     assert!(!site.read("practices/index.html").contains("data-sort hidden"), "nothing to sort by");
 }
+
+#[test]
+fn a_generated_community_with_history_builds_clean_with_dates_everywhere() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    let corpus = crate::corpus::generate(&crate::corpus::Plan { docs: 60, seed: 3 });
+    crate::corpus::write_with_history(&corpus, &root, 300, 3).unwrap();
+    let log = Command::new("git").args(["rev-list", "--count", "HEAD"]).current_dir(&root).output().unwrap();
+    assert_eq!(String::from_utf8_lossy(&log.stdout).trim(), "300");
+    for (path, text) in &corpus.files {
+        assert_eq!(&std::fs::read_to_string(root.join(path)).unwrap(), text, "{path} is checked out as generated");
+    }
+    let run = run_in(&root, &["build", "-o", "public", "--now", TODAY, "--color", "never"]);
+    run.expect_code(0);
+    assert!(!run.stderr.contains("note:"), "{run:?}");
+    let practices: Vec<_> = crate::support::tree(&root.join("public"))
+        .into_iter()
+        .filter(|(p, _)| p.starts_with("practices/") && p.ends_with("/index.html") && p != "practices/index.html")
+        .collect();
+    assert!(!practices.is_empty());
+    for (path, bytes) in practices {
+        assert!(String::from_utf8_lossy(&bytes).contains("Last updated"), "{path} has a date");
+    }
+}

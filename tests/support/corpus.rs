@@ -597,3 +597,113 @@ pub fn write(corpus: &Corpus, dir: &Path) -> std::io::Result<()> {
     }
     Ok(())
 }
+
+/// The authors of a generated history (one of them under two addresses).
+const AUTHORS: &[(&str, &str)] = &[
+    ("Grace Okafor", "grace@example.org"),
+    ("Jonas Lindqvist", "jonas@example.org"),
+    ("Amara Nwosu", "amara@example.org"),
+    ("Diego Martins", "diego@example.org"),
+    ("Priya Raghunathan", "priya@example.org"),
+    ("Sam Taylor", "sam@example.org"),
+    ("Li Wei", "li.wei@example.org"),
+    ("Oskar Wiśniewski", "oskar@example.org"),
+    ("Hana Sato", "hana@example.org"),
+    ("Tomás Herrera", "tomas@example.org"),
+    ("Fatima Haddad", "fatima@example.org"),
+    ("Grace Okafor", "1234+graceokafor@users.noreply.github.com"),
+];
+
+/// A history for the corpus as a `git fast-import` stream: `commits`
+/// commits by a dozen authors over three years from 2023, each touching a
+/// few files. Every touch of a file writes a longer part of its final text
+/// (cut at a line), the last one all of it, so the checkout is the corpus;
+/// files no commit picks are added, whole, by the first.
+pub fn git_history(corpus: &Corpus, commits: usize, seed: u64) -> Vec<u8> {
+    let mut rng = Rng::new(seed ^ 0x617);
+    let commits = commits.max(1);
+    let n = corpus.files.len();
+    // Which files each commit touches.
+    let plan: Vec<Vec<usize>> = (0..commits).map(|_| (0..rng.range(1, 3)).map(|_| rng.below(n)).collect()).collect();
+    let mut touches = vec![0usize; n];
+    for files in &plan {
+        for &f in files {
+            touches[f] += 1;
+        }
+    }
+    let mut seen = vec![0usize; n];
+    let start: u64 = 1_672_531_200; // 2023-01-01
+    let span: u64 = 3 * 365 * 86_400;
+    let mut out = Vec::new();
+    for (i, files) in plan.iter().enumerate() {
+        let (name, email) = AUTHORS[rng.below(AUTHORS.len())];
+        let when = start + span * i as u64 / commits as u64;
+        let message = format!("Update {}", corpus.files[files[0]].0);
+        let _ = write!(
+            Bytes(&mut out),
+            "commit refs/heads/main\nauthor {name} <{email}> {when} +0000\ncommitter {name} <{email}> {when} +0000\ndata {}\n{message}\n",
+            message.len() + 1
+        );
+        let mut written: Vec<usize> = Vec::new();
+        let mut files = files.clone();
+        if i == 0 {
+            files.extend((0..n).filter(|&f| touches[f] == 0));
+        }
+        for f in files {
+            if written.contains(&f) {
+                continue;
+            }
+            written.push(f);
+            let (path, text) = &corpus.files[f];
+            seen[f] += 1;
+            let total = touches[f].max(1);
+            let content = if seen[f] >= total {
+                text.as_str()
+            } else {
+                let want = text.len() * seen[f] / total;
+                let cut = text[..want].rfind('\n').map_or(text.len().min(want), |at| at + 1);
+                &text[..cut]
+            };
+            let _ = write!(Bytes(&mut out), "M 100644 inline {path}\ndata {}\n", content.len());
+            out.extend_from_slice(content.as_bytes());
+            out.push(b'\n');
+        }
+        out.push(b'\n');
+    }
+    out
+}
+
+/// `fmt::Write` into bytes.
+struct Bytes<'a>(&'a mut Vec<u8>);
+
+impl std::fmt::Write for Bytes<'_> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        self.0.extend_from_slice(s.as_bytes());
+        Ok(())
+    }
+}
+
+/// Writes the corpus as a git repository with `commits` commits of
+/// history (see `git_history`), checked out.
+pub fn write_with_history(corpus: &Corpus, dir: &Path, commits: usize, seed: u64) -> std::io::Result<()> {
+    use std::io::Write as _;
+    use std::process::{Command, Stdio};
+    std::fs::create_dir_all(dir)?;
+    let git = |args: &[&str]| -> std::io::Result<()> {
+        let status = Command::new("git").args(args).current_dir(dir).stdout(Stdio::null()).status()?;
+        if status.success() { Ok(()) } else { Err(std::io::Error::other(format!("git {args:?} failed"))) }
+    };
+    git(&["-c", "init.defaultBranch=main", "init", "-q"])?;
+    let mut import =
+        Command::new("git").args(["fast-import", "--quiet"]).current_dir(dir).stdin(Stdio::piped()).spawn()?;
+    import.stdin.take().expect("stdin").write_all(&git_history(corpus, commits, seed))?;
+    if !import.wait()?.success() {
+        return Err(std::io::Error::other("git fast-import failed"));
+    }
+    git(&["checkout", "-q", "-f", "main"])?;
+    // A mailmap joins the author who also commits from GitHub's editor.
+    std::fs::write(
+        dir.join(".mailmap"),
+        "Grace Okafor <grace@example.org> <1234+graceokafor@users.noreply.github.com>\n",
+    )
+}
