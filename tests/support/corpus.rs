@@ -624,7 +624,14 @@ pub fn git_history(corpus: &Corpus, commits: usize, seed: u64) -> Vec<u8> {
     let commits = commits.max(1);
     let n = corpus.files.len();
     // Which files each commit touches.
-    let plan: Vec<Vec<usize>> = (0..commits).map(|_| (0..rng.range(1, 3)).map(|_| rng.below(n)).collect()).collect();
+    let plan: Vec<Vec<usize>> = (0..commits)
+        .map(|_| {
+            let mut files: Vec<usize> = (0..rng.range(1, 3)).map(|_| rng.below(n)).collect();
+            files.sort_unstable();
+            files.dedup();
+            files
+        })
+        .collect();
     let mut touches = vec![0usize; n];
     for files in &plan {
         for &f in files {
