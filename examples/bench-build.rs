@@ -68,6 +68,9 @@ struct Measured {
     stderr: String,
 }
 
+// The child is reaped by `wait4` (for its resource usage), which clippy
+// cannot see.
+#[allow(clippy::zombie_processes)]
 fn measure(command: &mut Command) -> Measured {
     use std::os::unix::process::ExitStatusExt;
     let started = Instant::now();
