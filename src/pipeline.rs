@@ -98,13 +98,25 @@ pub fn build(options: &Options, out: &Path) -> Result<Report> {
         // Two builds of the same output must not interleave.
         let _lock = write::lock(&out)?;
         let mut session = Session::open(options.clone(), vec![out.clone()])?;
+        // Pages go into the staging folder as they are rendered; it is
+        // swapped in only when the build succeeds, removed otherwise.
+        let staging = std::sync::Arc::new(write::Staging::new(&out)?);
+        let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+        let (sink_staging, sink_written) = (staging.clone(), written.clone());
+        session.stream_to(Box::new(move |o| {
+            sink_written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+            sink_staging.put(&o.path, &o.bytes)
+        }));
         let outcome = session.build(&Changes::Everything, Mode::Build)?;
+        drop(session);
         let mut report = outcome.report;
         if let Some(built) = outcome.site {
             let stage = Instant::now();
-            write::site(&out, &built.files, &built.statics)?;
-            report.stages.push(("write", stage.elapsed().as_millis()));
-            report.files_written = built.files.len() + built.statics.len();
+            let staging = std::sync::Arc::try_unwrap(staging)
+                .map_err(|_| Error::write(&out, std::io::Error::other("the staging folder is still in use")))?;
+            staging.finish(&built.statics)?;
+            report.stages.push(("swap", stage.elapsed().as_millis()));
+            report.files_written = written.load(std::sync::atomic::Ordering::Relaxed) + built.statics.len();
         }
         report.elapsed_ms = started.elapsed().as_millis();
         return Ok(report);

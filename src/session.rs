@@ -27,7 +27,7 @@ use crate::lifecycle;
 use crate::load::{self, FileState, StaticFile};
 use crate::model::Document;
 use crate::pipeline::{Options, Report, find_root};
-use crate::render::{self, Files, Scope};
+use crate::render::{self, Files, Output, Scope};
 use crate::search::{self, live::Live};
 use crate::source::{Source, SourcePath};
 use crate::{link, parse};
@@ -110,7 +110,12 @@ pub struct Session {
     statics_changed: bool,
     /// The repository's history, read once per session.
     history: Option<Arc<History>>,
+    /// Where a streaming build sends its files (`guild build`).
+    sink: Option<Sink>,
 }
+
+/// Takes each output file as it is made, from any thread.
+pub type Sink = Box<dyn Fn(Output) -> Result<()> + Send + Sync>;
 
 impl Session {
     /// Finds the community; reads nothing else until the first build.
@@ -134,7 +139,14 @@ impl Session {
             search: None,
             statics_changed: true,
             history: None,
+            sink: None,
         })
+    }
+
+    /// Sends every output file of a build to `sink` as it is made rather
+    /// than returning them: a one-shot build that writes as it renders.
+    pub fn stream_to(&mut self, sink: Sink) {
+        self.sink = Some(sink);
     }
 
     /// A session that keeps its last build, for `serve` and `watch`: the
@@ -426,6 +438,17 @@ impl Session {
         };
         let search_ui = render::SearchUi { manifest: site.urls.href(&export.manifest) };
         let options = render::Options { today, search: Some(search_ui), history: &history };
+        if let Some(sink) = &self.sink {
+            // Streamed: every file goes out as it is made; none is kept.
+            let emit = |o: Output| sink(o);
+            export.files.into_par_iter().try_for_each(&emit)?;
+            render::site_streamed(&site, config, theme, &options, &scope, &emit)?;
+            report.stages.push(("render+write", stage.elapsed().as_millis()));
+            report.elapsed_ms = started.elapsed().as_millis();
+            let statics_changed = std::mem::replace(&mut self.statics_changed, false);
+            let built = Built { files: Arc::default(), changed: Vec::new(), statics: site.statics, statics_changed };
+            return Ok(Outcome { report, site: Some(built) });
+        }
         let outputs = render::site(&site, config, theme, &options, &scope)?;
         report.stages.push(("render", stage.elapsed().as_millis()));
 

@@ -126,6 +126,66 @@ pub fn lock(out: &Path) -> Result<Lock> {
     Err(Error::Locked { path: out.to_path_buf(), lock: path })
 }
 
+/// A site being written file by file into a temporary folder beside the
+/// output, swapped in by `finish`. Dropped unfinished (an error, content
+/// problems), it removes the temporary folder and the output is untouched.
+/// `guild build` streams pages into it as they are rendered, so a large
+/// site is never held in memory whole.
+pub struct Staging {
+    out: PathBuf,
+    tmp: PathBuf,
+    dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
+    finished: bool,
+}
+
+impl Staging {
+    pub fn new(out: &Path) -> Result<Staging> {
+        clean_leftovers(out)?;
+        let tmp = sibling(out, &format!("tmp-{}", std::process::id()));
+        if tmp.exists() {
+            fs::remove_dir_all(&tmp).map_err(|e| Error::write(&tmp, e))?;
+        }
+        fs::create_dir_all(&tmp).map_err(|e| Error::write(&tmp, e))?;
+        Ok(Staging { out: out.to_path_buf(), tmp, dirs: Default::default(), finished: false })
+    }
+
+    /// Writes one file (from any thread).
+    pub fn put(&self, path: &str, bytes: &[u8]) -> Result<()> {
+        let to = self.tmp.join(path);
+        if let Some(dir) = to.parent() {
+            let known = self.dirs.lock().map(|d| d.contains(dir)).unwrap_or(false);
+            if !known {
+                fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+                if let Ok(mut d) = self.dirs.lock() {
+                    d.insert(dir.to_path_buf());
+                }
+            }
+        }
+        fs::write(&to, bytes).map_err(|e| Error::write(&to, e))
+    }
+
+    /// Copies the static files and swaps the new site into place.
+    pub fn finish(mut self, statics: &[StaticFile]) -> Result<()> {
+        statics.par_iter().try_for_each(|s| {
+            let to = self.tmp.join(&s.output);
+            if let Some(dir) = to.parent() {
+                fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+            }
+            fs::copy(&s.absolute, &to).map(|_| ()).map_err(|e| Error::write(&to, e))
+        })?;
+        self.finished = true;
+        swap(&self.out, &self.tmp)
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.finished {
+            let _ = fs::remove_dir_all(&self.tmp);
+        }
+    }
+}
+
 /// Writes the site to `out`, replacing what was there in one step.
 pub fn site(out: &Path, outputs: &Files, statics: &[StaticFile]) -> Result<()> {
     clean_leftovers(out)?;
@@ -339,6 +399,26 @@ mod tests {
             fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
         names.sort();
         assert_eq!(names, ["a", "c", "index.html"], "no temp files are left behind");
+    }
+
+    #[test]
+    fn staging_swaps_in_when_finished_and_leaves_no_trace_when_dropped() {
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        site(&out, &files(&[("index.html", "old")]), &[]).unwrap();
+        let staging = Staging::new(&out).unwrap();
+        staging.put("a/b/index.html", b"new page").unwrap();
+        drop(staging);
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "old", "an unfinished build changes nothing");
+        let names: Vec<String> =
+            fs::read_dir(dir.path()).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
+        assert_eq!(names, ["public"], "and leaves no temp folder");
+        let staging = Staging::new(&out).unwrap();
+        staging.put("index.html", b"new").unwrap();
+        staging.put("a/b/index.html", b"page").unwrap();
+        staging.finish(&[]).unwrap();
+        assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
+        assert_eq!(fs::read_to_string(out.join("a/b/index.html")).unwrap(), "page");
     }
 
     #[test]

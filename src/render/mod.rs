@@ -232,9 +232,36 @@ pub fn named_members(doc: &Document) -> Box<dyn Iterator<Item = &MemberId> + '_>
     }
 }
 
+/// Where rendered files go, as they are made (from several threads).
+pub type Emit<'a> = dyn Fn(Output) -> Result<()> + Sync + 'a;
+
 /// Renders the pages, feeds and assets of the site that `scope` names.
 pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scope: &Scope) -> Result<Vec<Output>> {
+    let collected = std::sync::Mutex::new(Vec::new());
+    let emit = |o: Output| {
+        collected
+            .lock()
+            .map_err(|_| Error::Template { name: "render".into(), message: "a thread failed".into() })?
+            .push(o);
+        Ok(())
+    };
+    site_streamed(site, config, theme, options, scope, &emit)?;
+    Ok(collected.into_inner().unwrap_or_default())
+}
+
+/// Renders like `site`, handing each file to `emit` as soon as it is made,
+/// so a large site never sits in memory whole (`guild build` writes them
+/// straight into the output's staging folder).
+pub fn site_streamed(
+    site: &Site,
+    config: &Config,
+    theme: &Theme,
+    options: &Options,
+    scope: &Scope,
+    emit: &Emit<'_>,
+) -> Result<()> {
     let urls = &site.urls;
+    // The pages that are not a document's, kept for the sitemap.
     let mut outputs = Vec::new();
 
     let mut asset_urls = BTreeMap::new();
@@ -242,7 +269,7 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scop
         let path = hashed_name(&asset.name, &asset.text);
         asset_urls.insert(asset.name.clone(), urls.href(&UrlPath::file(&path)));
         if *scope == Scope::All {
-            outputs.push(Output::new(path, asset.text.clone()));
+            emit(Output::new(path, asset.text.clone()))?;
         }
     }
     let favicon_url = site
@@ -292,15 +319,12 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scop
         Scope::All => (None, true),
         Scope::Some { docs, listings } => (Some(docs), *listings),
     };
-    let docs: Vec<Result<Output>> = match ids {
-        None => (0..site.docs.len()).into_par_iter().map(|id| document_page(&shared, id)).collect(),
-        Some(ids) => ids.par_iter().map(|&id| document_page(&shared, id)).collect(),
-    };
-    for d in docs {
-        outputs.push(d?);
+    match ids {
+        None => (0..site.docs.len()).into_par_iter().try_for_each(|id| emit(document_page(&shared, id)?))?,
+        Some(ids) => ids.par_iter().try_for_each(|&id| emit(document_page(&shared, id)?))?,
     }
     if !listings {
-        return Ok(outputs);
+        return Ok(());
     }
     outputs.push(home(&shared)?);
     outputs.push(practices(&shared)?);
@@ -327,12 +351,15 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scop
     pages.extend(outputs.iter().map(|o| o.path.clone()));
     pages.sort_unstable();
     pages.dedup();
-    outputs.push(Output::new("sitemap.xml", feeds.sitemap(&pages)));
-    outputs.push(Output::new("feed.xml", feeds.atom()));
-    outputs.push(Output::new("meetings.ics", feeds.ics()));
-    outputs.push(Output::new("robots.txt", feeds.robots()));
-    outputs.push(Output::new(".nojekyll", Vec::new()));
-    Ok(outputs)
+    for o in outputs {
+        emit(o)?;
+    }
+    emit(Output::new("sitemap.xml", feeds.sitemap(&pages)))?;
+    emit(Output::new("feed.xml", feeds.atom()))?;
+    emit(Output::new("meetings.ics", feeds.ics()))?;
+    emit(Output::new("robots.txt", feeds.robots()))?;
+    emit(Output::new(".nojekyll", Vec::new()))?;
+    Ok(())
 }
 
 fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str, manifest: Option<&'a str>) -> Chrome<'a> {
