@@ -441,7 +441,7 @@ impl Session {
         if let Some(sink) = &self.sink {
             // Streamed: every file goes out as it is made; none is kept.
             let emit = |o: Output| sink(o);
-            export.files.into_par_iter().try_for_each(&emit)?;
+            export.files.into_par_iter().try_for_each(emit)?;
             render::site_streamed(&site, config, theme, &options, &scope, &emit)?;
             report.stages.push(("render+write", stage.elapsed().as_millis()));
             report.elapsed_ms = started.elapsed().as_millis();
