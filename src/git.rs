@@ -18,6 +18,7 @@ use std::path::Path;
 use std::process::Command;
 
 use crate::date::Date;
+use crate::hash::{FastMap, FastSet};
 
 /// One author's part in a file's history.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -162,12 +163,20 @@ fn parse_records(text: &str) -> Vec<Commit<'_>> {
 
 /// Folds the log (newest first) into per-file and per-author history.
 fn parse_log(out: &[u8]) -> History {
-    struct Building {
+    /// One file's history as it is gathered, borrowing from the log.
+    struct Building<'a> {
         created: i64,
         updated: i64,
-        updated_by: String,
+        updated_by: &'a str,
         commits: u32,
-        by_author: HashMap<String, Contributor>,
+        /// (author, email, commits), in order of first appearance.
+        by_author: Vec<(&'a str, &'a str, u32)>,
+    }
+    struct Gathering<'a> {
+        emails: Vec<&'a str>,
+        commits: u32,
+        latest: i64,
+        touched: Vec<&'a str>,
     }
     // The log is ASCII framing around UTF-8 names and paths; a path that is
     // not UTF-8 cannot be a community file, so lossy decoding loses nothing.
@@ -175,98 +184,98 @@ fn parse_log(out: &[u8]) -> History {
     let commits = parse_records(&text);
     // Walking back in time, a renamed file's old name is followed under its
     // current one: `current[old] = new`.
-    let mut current: HashMap<String, String> = HashMap::new();
-    let mut files: HashMap<String, Building> = HashMap::new();
+    let mut current: FastMap<&str, &str> = FastMap::default();
+    let mut files: FastMap<&str, Building> = FastMap::default();
     // Paths deleted at some point: their history before that belongs to
     // an earlier file of the same name, which does not count.
-    let mut sealed: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut authors: HashMap<String, (Author, std::collections::HashSet<String>)> = HashMap::new();
+    let mut sealed: FastSet<&str> = FastSet::default();
+    let mut authors: FastMap<&str, Gathering> = FastMap::default();
     for commit in &commits {
+        let mut counted = false;
         for (letter, paths) in &commit.changes {
             let (path, old) = match (letter, paths.as_slice()) {
                 (b'R', [old, new]) => (*new, Some(*old)),
                 (_, [.., last]) => (*last, None),
                 _ => continue,
             };
-            let name = current.get(path).cloned().unwrap_or_else(|| path.to_string());
+            let name = current.get(path).copied().unwrap_or(path);
             if *letter == b'D' {
                 sealed.insert(name);
                 continue;
             }
-            if sealed.contains(&name) {
+            if sealed.contains(name) {
                 continue;
             }
             if let Some(old) = old {
-                current.insert(old.to_string(), name.clone());
+                current.insert(old, name);
             }
-            let entry = files.entry(name.clone()).or_insert_with(|| Building {
+            let entry = files.entry(name).or_insert_with(|| Building {
                 created: commit.time,
                 updated: commit.time,
-                updated_by: commit.name.to_string(),
+                updated_by: commit.name,
                 commits: 0,
-                by_author: HashMap::new(),
+                by_author: Vec::new(),
             });
             entry.created = commit.time;
             entry.commits += 1;
-            entry
-                .by_author
-                .entry(commit.name.to_string())
-                .or_insert_with(|| Contributor {
-                    name: commit.name.to_string(),
-                    email: commit.email.to_string(),
-                    commits: 0,
-                })
-                .commits += 1;
-            let (author, touched) = authors.entry(commit.name.to_string()).or_insert_with(|| {
-                (
-                    Author {
-                        name: commit.name.to_string(),
-                        emails: Vec::new(),
-                        commits: 0,
-                        files: Vec::new(),
-                        latest: date(commit.time),
-                    },
-                    std::collections::HashSet::new(),
-                )
+            match entry.by_author.iter_mut().find(|(n, _, _)| *n == commit.name) {
+                Some((_, _, n)) => *n += 1,
+                None => entry.by_author.push((commit.name, commit.email, 1)),
+            }
+            let author = authors.entry(commit.name).or_insert_with(|| Gathering {
+                emails: Vec::new(),
+                commits: 0,
+                latest: commit.time,
+                touched: Vec::new(),
             });
-            touched.insert(name);
-            if !author.emails.iter().any(|e| e == commit.email) {
-                author.emails.push(commit.email.to_string());
+            author.touched.push(name);
+            if !author.emails.contains(&commit.email) {
+                author.emails.push(commit.email);
+            }
+            if !counted {
+                // Commits count once per author, whatever they touched.
+                author.commits += 1;
+                counted = true;
             }
         }
-        // Commits count once per author, whatever they touched.
-        if !commit.changes.is_empty()
-            && let Some((author, _)) = authors.get_mut(commit.name)
-        {
-            author.commits += 1;
-        }
     }
-    let files: HashMap<String, FileHistory> = files
-        .into_iter()
+    let files_out: HashMap<String, FileHistory> = files
+        .iter()
         .map(|(path, b)| {
-            let mut contributors: Vec<Contributor> = b.by_author.into_values().collect();
+            let mut contributors: Vec<Contributor> = b
+                .by_author
+                .iter()
+                .map(|(name, email, commits)| Contributor {
+                    name: name.to_string(),
+                    email: email.to_string(),
+                    commits: *commits,
+                })
+                .collect();
             contributors.sort_by(|a, b| b.commits.cmp(&a.commits).then_with(|| a.name.cmp(&b.name)));
             let history = FileHistory {
                 created: date(b.created),
                 updated: date(b.updated),
-                updated_by: b.updated_by,
+                updated_by: b.updated_by.to_string(),
                 commits: b.commits,
                 contributors,
             };
-            (path, history)
+            (path.to_string(), history)
         })
         .collect();
     let mut authors: Vec<Author> = authors
-        .into_values()
-        .map(|(mut author, touched)| {
-            author.files = touched.into_iter().filter(|f| files.contains_key(f)).collect();
-            author.files.sort();
-            author.emails.sort();
-            author
+        .into_iter()
+        .map(|(name, g)| {
+            let mut files: Vec<String> =
+                g.touched.iter().filter(|f| files_out.contains_key(**f)).map(|f| f.to_string()).collect();
+            files.sort();
+            files.dedup();
+            let mut emails: Vec<String> = g.emails.iter().map(|e| e.to_string()).collect();
+            emails.sort();
+            Author { name: name.to_string(), emails, commits: g.commits, files, latest: date(g.latest) }
         })
         .collect();
     authors.sort_by(|a, b| b.commits.cmp(&a.commits).then_with(|| a.name.cmp(&b.name)));
-    History { files, authors, completeness: Completeness::Complete }
+    History { files: files_out, authors, completeness: Completeness::Complete }
 }
 
 /// Which authors each member is: by name (after `.mailmap`, ignoring case

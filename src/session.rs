@@ -401,7 +401,8 @@ impl Session {
         let today = self.options.today;
         if mode == Mode::Check {
             let options = render::Options { today, search: None, history: &history };
-            render::site(&site, config, theme, &options, &Scope::All)?;
+            // Every page is rendered to prove the templates work; none is kept.
+            render::site_streamed(&site, config, theme, &options, &Scope::All, &|_| Ok(()))?;
             report.diagnostics.extend(lifecycle::due_warnings(&site, &history, config, today));
             diag::sort(&mut report.diagnostics);
             report.elapsed_ms = started.elapsed().as_millis();
