@@ -258,7 +258,9 @@ pub fn update(out: &Path, outputs: &Files, changed: &[String]) -> Result<()> {
 
 /// Entries of an old output that belong to someone else and must survive.
 fn preserved(name: &str) -> bool {
-    (name.starts_with('.') && name != ".nojekyll") || name == "CNAME"
+    // `.x.guild-<pid>` is a file `update` was writing when it was stopped:
+    // guild's own leftover, not someone else's.
+    (name.starts_with('.') && name != ".nojekyll" && !name.contains(".guild-")) || name == "CNAME"
 }
 
 fn swap(out: &Path, tmp: &Path) -> Result<()> {
@@ -419,6 +421,14 @@ mod tests {
         staging.finish(&[]).unwrap();
         assert_eq!(fs::read_to_string(out.join("index.html")).unwrap(), "new");
         assert_eq!(fs::read_to_string(out.join("a/b/index.html")).unwrap(), "page");
+    }
+
+    #[test]
+    fn only_other_peoples_entries_are_carried_over() {
+        assert!(preserved(".git") && preserved(".well-known") && preserved("CNAME"));
+        assert!(!preserved(".nojekyll"), "guild writes its own");
+        assert!(!preserved(".index.html.guild-4242"), "a file `update` left half-written");
+        assert!(!preserved("index.html"));
     }
 
     #[test]
