@@ -454,46 +454,8 @@ impl Session {
         report.stages.push(("render", stage.elapsed().as_millis()));
 
         let search_paths: Vec<String> = export.files.iter().map(|o| o.path.clone()).collect();
-        let (files, changed) = match last {
-            Some(last) if scope != Scope::All => {
-                let mut files = Arc::try_unwrap(last.files).unwrap_or_else(|shared| (*shared).clone());
-                let mut changed = Vec::new();
-                let fresh: HashSet<&str> = search_paths.iter().map(String::as_str).collect();
-                for path in last.search_paths {
-                    if !fresh.contains(path.as_str()) {
-                        files.remove(&path);
-                        changed.push(path);
-                    }
-                }
-                for o in outputs.into_iter().chain(export.files) {
-                    match files.insert(o.path.clone(), o.bytes.clone()) {
-                        Some(old) if Arc::ptr_eq(&old, &o.bytes) || old == o.bytes => {}
-                        _ => changed.push(o.path),
-                    }
-                }
-                (files, changed)
-            }
-            last => {
-                let files: Files = outputs.into_iter().chain(export.files).map(|o| (o.path, o.bytes)).collect();
-                let changed = match last {
-                    Some(last) => {
-                        let mut changed: Vec<String> =
-                            last.files.keys().filter(|p| !files.contains_key(*p)).cloned().collect();
-                        changed.extend(
-                            files
-                                .iter()
-                                .filter(|(p, b)| {
-                                    !last.files.get(*p).is_some_and(|old| Arc::ptr_eq(old, b) || old == *b)
-                                })
-                                .map(|(p, _)| p.clone()),
-                        );
-                        changed
-                    }
-                    None => files.keys().cloned().collect(),
-                };
-                (files, changed)
-            }
-        };
+        let previous = last.map(|l| (l.files, l.search_paths));
+        let (files, changed) = assemble(previous, scope == Scope::All, outputs, export.files, &search_paths);
         let files = Arc::new(files);
         if self.live {
             self.last = Some(Last {
@@ -547,6 +509,54 @@ fn report(
         elapsed_ms: started.elapsed().as_millis(),
         stages,
         notes: Vec::new(),
+    }
+}
+
+/// The site's files after a build, and the paths that differ from the
+/// previous build's (`previous`: its files and search files). After a
+/// partial render the previous files are updated in place (the search
+/// export is replaced whole); after a full one the new files are compared
+/// with them.
+fn assemble(
+    previous: Option<(Arc<Files>, Vec<String>)>,
+    rendered_all: bool,
+    outputs: Vec<Output>,
+    export: Vec<Output>,
+    search_paths: &[String],
+) -> (Files, Vec<String>) {
+    let same = |old: &Arc<Vec<u8>>, new: &Arc<Vec<u8>>| Arc::ptr_eq(old, new) || old == new;
+    match previous {
+        Some((files, old_search)) if !rendered_all => {
+            let mut files = Arc::try_unwrap(files).unwrap_or_else(|shared| (*shared).clone());
+            let mut changed = Vec::new();
+            let fresh: HashSet<&str> = search_paths.iter().map(String::as_str).collect();
+            for path in old_search {
+                if !fresh.contains(path.as_str()) {
+                    files.remove(&path);
+                    changed.push(path);
+                }
+            }
+            for o in outputs.into_iter().chain(export) {
+                match files.insert(o.path.clone(), o.bytes.clone()) {
+                    Some(old) if same(&old, &o.bytes) => {}
+                    _ => changed.push(o.path),
+                }
+            }
+            (files, changed)
+        }
+        previous => {
+            let files: Files = outputs.into_iter().chain(export).map(|o| (o.path, o.bytes)).collect();
+            let changed = match previous {
+                Some((old, _)) => old
+                    .keys()
+                    .filter(|p| !files.contains_key(*p))
+                    .chain(files.iter().filter(|(p, b)| !old.get(*p).is_some_and(|o| same(o, b))).map(|(p, _)| p))
+                    .cloned()
+                    .collect(),
+                None => files.keys().cloned().collect(),
+            };
+            (files, changed)
+        }
     }
 }
 
