@@ -126,10 +126,19 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
         return out;
     }
     for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
-        let entry = entry.unwrap();
+        // A folder `guild watch` just removed is no longer there to read.
+        let Ok(entry) = entry else { continue };
         if entry.file_type().is_file() {
             let rel = entry.path().strip_prefix(dir).unwrap().to_string_lossy().replace('\\', "/");
-            out.insert(rel, std::fs::read(entry.path()).unwrap());
+            match std::fs::read(entry.path()) {
+                Ok(bytes) => {
+                    out.insert(rel, bytes);
+                }
+                // `guild watch` replaces files while a test looks: a file
+                // it just renamed over is gone, and the test looks again.
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+                Err(e) => panic!("{}: {e}", entry.path().display()),
+            }
         }
     }
     out
