@@ -98,7 +98,13 @@ struct HeadingBuf<'a> {
 }
 
 struct ItemBuf {
-    text: String,
+    /// Where the item's text starts in `Renderer::item_text`, when it is
+    /// gathered: for action items (task items) and decisions (top level
+    /// under `## Decisions`), and the items inside those. Nested items
+    /// append to the same buffer, so no text is copied into each ancestor
+    /// (which would be quadratic in the nesting depth).
+    start: usize,
+    collect: bool,
     task: Option<bool>,
     offset: usize,
     depth: usize,
@@ -120,6 +126,8 @@ struct Renderer<'a> {
     blocks_seen: usize,
     list_depth: usize,
     items: Vec<ItemBuf>,
+    /// The text of the open items that gather it (see `ItemBuf`).
+    item_text: String,
     decisions_level: Option<u8>,
     /// For meetings: the open `## Decisions` or `## Action items` section,
     /// left out of the body when everything in it became a decision or an
@@ -181,6 +189,7 @@ pub fn render_with(
         blocks_seen: 0,
         list_depth: 0,
         items: Vec::new(),
+        item_text: String::new(),
         decisions_level: None,
         folding: None,
         fold_outcomes,
@@ -269,8 +278,8 @@ impl<'a> Renderer<'a> {
         if let Some(h) = &mut self.heading {
             h.text.push_str(text);
         }
-        if let Some(item) = self.items.last_mut() {
-            item.text.push_str(text);
+        if self.items.last().is_some_and(|i| i.collect) {
+            self.item_text.push_str(text);
         }
         if self.in_paragraph {
             self.paragraph_text.push_str(text);
@@ -311,6 +320,11 @@ impl<'a> Renderer<'a> {
             Event::TaskListMarker(done) => {
                 if let Some(item) = self.items.last_mut() {
                     item.task = Some(done);
+                    // The marker comes before the item's text.
+                    if !item.collect {
+                        item.collect = true;
+                        item.start = self.item_text.len();
+                    }
                 }
                 let html = if done {
                     "<input type=\"checkbox\" disabled checked aria-label=\"Done\"> "
@@ -388,8 +402,14 @@ impl<'a> Renderer<'a> {
                 self.list_depth += 1;
             }
             Tag::Item => {
+                let collect = self.items.last().is_some_and(|parent| parent.collect)
+                    || (self.decisions_level.is_some() && self.list_depth == 1);
+                if collect {
+                    self.item_text.push(' ');
+                }
                 self.items.push(ItemBuf {
-                    text: String::new(),
+                    start: self.item_text.len(),
+                    collect,
                     task: None,
                     offset: range.start,
                     depth: self.list_depth,
@@ -518,11 +538,18 @@ impl<'a> Renderer<'a> {
 
     fn end_item(&mut self) {
         let Some(item) = self.items.pop() else { return };
-        if let Some(parent) = self.items.last_mut() {
-            parent.text.push(' ');
-            parent.text.push_str(&item.text);
+        let wanted = item.task.is_some() || (self.decisions_level.is_some() && item.depth == 1);
+        let text = if item.collect && wanted { item_text(&self.item_text[item.start..]) } else { String::new() };
+        if !self.items.last().is_some_and(|p| p.collect) {
+            // The outermost gathering item is done with the buffer.
+            self.item_text.truncate(item.start.saturating_sub(1));
         }
-        let text = item.text.split_whitespace().collect::<Vec<_>>().join(" ");
+        if !wanted {
+            if item.depth == 1 {
+                self.not_extracted();
+            }
+            return;
+        }
         if let Some(done) = item.task
             && let Some(action) = self.action(&text, done, item.offset)
         {
@@ -685,6 +712,23 @@ impl<'a> Renderer<'a> {
 
 fn is_actions_heading(text: &str) -> bool {
     matches!(text.trim().to_lowercase().as_str(), "action items" | "actions" | "action points" | "next steps")
+}
+
+/// Longest text kept for one decision or action item.
+const ITEM_TEXT_BYTES: usize = 4096;
+
+/// An item's text with whitespace collapsed, at most `ITEM_TEXT_BYTES`
+/// (a decision that long is a paragraph, not a decision).
+fn item_text(raw: &str) -> String {
+    let mut end = raw.len().min(ITEM_TEXT_BYTES);
+    while !raw.is_char_boundary(end) {
+        end -= 1;
+    }
+    let mut text = raw[..end].split_whitespace().collect::<Vec<_>>().join(" ");
+    if end < raw.len() {
+        text.push('…');
+    }
+    text
 }
 
 fn is_decisions_heading(text: &str) -> bool {

@@ -13,6 +13,7 @@ mod git;
 mod golden;
 mod incremental;
 mod links;
+mod pathological;
 mod search;
 mod serve;
 mod support;
