@@ -345,3 +345,49 @@ fn meetings_ics_parses_as_icalendar_with_one_event_per_meeting() {
         .expect("a meeting with decisions");
     assert!(!described.contains("\r\n "), "folded lines are unfolded by the parser");
 }
+
+#[test]
+fn a_build_killed_midway_leaves_the_previous_output_and_the_next_cleans_up() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    crate::corpus::write(&crate::corpus::generate(&crate::corpus::Plan { docs: 400, seed: 9 }), &root).unwrap();
+    run_in(&root, &["build", "-o", "public", "--now", TODAY]).expect_code(0);
+    let clean = tree(&root.join("public"));
+    let mut before = clean.clone();
+    let leftovers = || -> Vec<String> {
+        std::fs::read_dir(&root)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+            .filter(|n| n.contains(".guild-tmp") || n.contains(".guild-old"))
+            .collect()
+    };
+    // Kill builds at different points: while parsing, indexing, writing.
+    for delay_ms in [30, 120, 300, 600] {
+        std::fs::write(root.join("practices/changed.md"), format!("---\ntitle: Changed {delay_ms}\n---\nNew.\n"))
+            .unwrap();
+        let expected = dir.path().join(format!("expected-{delay_ms}"));
+        run_in(&root, &["build", "-o", expected.to_str().unwrap(), "--now", TODAY]).expect_code(0);
+        let after = tree(&expected);
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_guild"))
+            .args(["build", "-o", "public", "--now", TODAY])
+            .current_dir(&root)
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let finished = child.try_wait().unwrap().is_some();
+        let _ = child.kill();
+        let _ = child.wait();
+        let now = tree(&root.join("public"));
+        if !finished {
+            // Either the old site or, if the swap had happened, the whole new one.
+            assert!(now == before || now == after, "killed after {delay_ms} ms: the output is half old, half new");
+        }
+        before = now;
+    }
+    // The next build cleans up whatever a killed one left beside the output.
+    std::fs::remove_file(root.join("practices/changed.md")).unwrap();
+    run_in(&root, &["build", "-o", "public", "--now", TODAY]).expect_code(0);
+    assert_eq!(leftovers(), Vec::<String>::new(), "temporary folders are gone");
+    assert_eq!(tree(&root.join("public")), clean, "and the output is the clean build's");
+}
