@@ -13,8 +13,12 @@
 //! is a slow disk, and file creation would dominate). It records the git
 //! commit and the machine, so figures can be compared across commits.
 
+#[path = "../tests/support/bench.rs"]
+mod bench;
 #[path = "../tests/support/corpus.rs"]
 mod corpus;
+
+use bench::{guild_binary, walk};
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
@@ -48,16 +52,6 @@ fn args() -> Args {
         }
     }
     a
-}
-
-fn guild_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let bin = exe.parent().and_then(Path::parent).map(|d| d.join("guild")).expect("target dir");
-    if !bin.exists() {
-        eprintln!("{} is missing: run `cargo build --release` first", bin.display());
-        std::process::exit(2);
-    }
-    bin
 }
 
 /// One timed run of a command: wall time, and the peak RSS of the child
@@ -102,15 +96,6 @@ fn measure(command: &mut Command) -> Measured {
 fn median(mut v: Vec<f64>) -> (f64, f64, f64) {
     v.sort_by(f64::total_cmp);
     (v[v.len() / 2], v[0], v[v.len() - 1])
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
-    }
-    out
 }
 
 fn size_of(dir: &Path) -> (usize, u64) {

@@ -9,11 +9,15 @@
 //! the top 10 documents) and the sequential round trips after the page.
 //! With Node.js installed it also times the client's ranking in Node.
 
+#[path = "../tests/support/bench.rs"]
+mod bench;
 #[path = "../tests/support/corpus.rs"]
 mod corpus;
 
+use bench::walk;
+
 use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
 use guild::pipeline::{self, Options};
@@ -38,21 +42,6 @@ fn gzip_len(bytes: &[u8]) -> usize {
 
 fn size_of_dir(dir: &Path) -> u64 {
     walk(dir).iter().map(|p| std::fs::metadata(p).map_or(0, |m| m.len())).sum()
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    if let Ok(entries) = std::fs::read_dir(dir) {
-        for e in entries.flatten() {
-            let p = e.path();
-            if p.is_dir() {
-                out.extend(walk(&p));
-            } else {
-                out.push(p);
-            }
-        }
-    }
-    out
 }
 
 fn main() {

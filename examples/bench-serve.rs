@@ -7,24 +7,18 @@
 //! With no size it measures example-community; with sizes, generated
 //! communities of those many documents.
 
+#[path = "../tests/support/bench.rs"]
+mod bench;
 #[path = "../tests/support/corpus.rs"]
 mod corpus;
 
+use bench::{guild_binary, walk};
+
 use std::io::{BufRead, BufReader, Write};
 use std::net::TcpStream;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn guild_binary() -> PathBuf {
-    let exe = std::env::current_exe().expect("current exe");
-    let bin = exe.parent().and_then(Path::parent).map(|d| d.join("guild")).expect("target dir");
-    if !bin.exists() {
-        eprintln!("{} is missing: run `cargo build --release` first", bin.display());
-        std::process::exit(2);
-    }
-    bin
-}
 
 fn copy_dir(from: &Path, to: &Path) {
     for entry in walk(from) {
@@ -36,15 +30,6 @@ fn copy_dir(from: &Path, to: &Path) {
         std::fs::create_dir_all(target.parent().expect("parent")).expect("mkdir");
         std::fs::copy(&entry, &target).expect("copy");
     }
-}
-
-fn walk(dir: &Path) -> Vec<PathBuf> {
-    let mut out = Vec::new();
-    for e in std::fs::read_dir(dir).into_iter().flatten().flatten() {
-        let p = e.path();
-        if p.is_dir() { out.extend(walk(&p)) } else { out.push(p) }
-    }
-    out
 }
 
 fn measure(label: &str, root: &Path, practice: &Path) {
