@@ -501,6 +501,12 @@ fn syntax_error(file: &SourcePath, what: &str, yaml: &str, first_line: usize, e:
         ("yaml-too-deep", "front matter nests too deeply; flatten it".to_string())
     } else if message.contains("repetition limit") {
         ("yaml-alias-bomb", "remove the YAML aliases (`*name`) that expand this document".to_string())
+    } else if e
+        .location()
+        .and_then(|l| yaml.lines().nth(l.line().saturating_sub(1)))
+        .is_some_and(|l| l.starts_with('\t'))
+    {
+        ("yaml-tab", "YAML does not allow tabs for indentation; indent with spaces".to_string())
     } else {
         (
             "yaml-syntax",

@@ -6,6 +6,7 @@
 #[path = "../support/corpus.rs"]
 mod corpus;
 
+mod bad_input;
 mod build;
 mod cli;
 mod diagnostics;

@@ -1,0 +1,66 @@
+//! The bad-input suite: one community per case, each with a single bad
+//! file; `guild check` must exit with the expected code, print exactly the
+//! golden diagnostics (file:line:col, message, hint), and change nothing in
+//! the community's folder.
+
+use crate::support::{SiteTest, tree};
+
+const MEMBER: &str = "---\nname: Grace Okafor\n---\nGrace.\n";
+
+/// (name, path, bytes, expected exit code)
+type Case = (&'static str, &'static str, &'static [u8], i32);
+
+const CASES: &[Case] = &[
+    // YAML 1.2 (serde_yaml): `yes` and `NO` are strings, not booleans.
+    ("yes_is_a_string_in_yaml_1_2", "practices/a.md", b"---\ntitle: yes\n---\nBody.\n", 0),
+    ("norway_is_a_string_in_yaml_1_2", "members/nils.md", b"---\nname: Nils\nlocation: NO\n---\nHi.\n", 0),
+    ("leading_zeros_in_order", "pages/a.md", b"---\ntitle: A\norder: 007\n---\nBody.\n", 1),
+    ("duplicate_typed_key", "practices/a.md", b"---\ntitle: A\ntitle: B\n---\nBody.\n", 1),
+    ("duplicate_free_form_key", "members/nils.md", b"---\nname: Nils\nlinks:\n  github: https://github.com/a\n  github: https://github.com/b\n---\nHi.\n", 1),
+    ("self_referencing_alias", "practices/a.md", b"---\ntitle: &a [*a]\n---\nBody.\n", 1),
+    ("deep_nesting", "practices/a.md", b"---\ntitle: A\ntags: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[x]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]]\n---\nBody.\n", 1),
+    ("tab_indentation", "members/nils.md", b"---\nname: Nils\nlinks:\n\tgithub: https://github.com/a\n---\nHi.\n", 1),
+    ("bom_and_crlf_are_fine", "practices/a.md", b"\xEF\xBB\xBF---\r\ntitle: A\r\n---\r\nBody.\r\n", 0),
+    ("mixed_line_endings_are_fine", "practices/a.md", b"---\r\ntitle: A\n---\r\nBody.\rMore.\n", 0),
+    // `...` ends a YAML document, so the front matter; what follows is body.
+    ("three_dots_end_the_front_matter", "practices/a.md", b"---\ntitle: A\n...\nsummary: B\n---\nBody.\n", 0),
+    ("empty_title", "practices/a.md", b"---\ntitle:\n---\nBody.\n", 1),
+    ("null_title", "practices/a.md", b"---\ntitle: null\n---\nBody.\n", 1),
+    ("non_string_key", "practices/a.md", b"---\ntitle: A\n1: x\n---\nBody.\n", 1),
+    ("unknown_yaml_tag", "practices/a.md", b"---\ntitle: !secret A\n---\nBody.\n", 1),
+    ("merge_key", "practices/a.md", b"---\n<<: {title: A}\n---\nBody.\n", 1),
+    ("invalid_utf8_in_front_matter", "practices/a.md", b"---\ntitle: Caf\xe9\n---\nBody.\n", 1),
+    ("related_path_escaping_the_repo", "practices/a.md", b"---\ntitle: A\nrelated: [../../etc/passwd]\n---\nBody.\n", 1),
+    ("related_absolute_path", "practices/a.md", b"---\ntitle: A\nrelated: [/etc/passwd.md]\n---\nBody.\n", 1),
+    ("link_escaping_the_repo", "practices/a.md", b"---\ntitle: A\n---\nSee [x](../../../etc/passwd.md).\n", 1),
+    ("percent_encoded_dot_dot_link", "practices/a.md", b"---\ntitle: A\n---\nSee [x](%2e%2e/%2e%2e/secret.md).\n", 1),
+    ("backslash_link", "practices/a.md", b"---\ntitle: A\n---\nSee [x](..\\\\..\\\\secret.md).\n", 1),
+    ("javascript_link_mixed_case", "practices/a.md", b"---\ntitle: A\n---\nSee [x](JaVaScRiPt:alert(1)).\n", 0),
+    ("javascript_member_website", "members/nils.md", b"---\nname: Nils\nlinks:\n  website: javascript:alert(1)\n---\nHi.\n", 1),
+    ("very_long_title", "practices/a.md", b"---\ntitle: Aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa\n---\nBody.\n", 0),
+    ("unknown_status", "practices/a.md", b"---\ntitle: A\nstatus: adoptd\n---\nBody.\n", 1),
+    ("member_id_with_uppercase", "members/Nils.md", b"---\nname: Nils\n---\nHi.\n", 1),
+    ("meeting_without_a_date", "meetings/kickoff.md", b"---\ntitle: Kickoff\n---\nNotes.\n", 1),
+    ("action_with_impossible_due_date", "meetings/2026-01-15-sync.md", b"---\ntitle: Sync\ndate: 2026-01-15\n---\n## Action items\n\n- [ ] @grace do it (due 2026-02-30)\n", 1),
+    ("mention_of_unknown_member_in_action", "meetings/2026-01-15-sync.md", b"---\ntitle: Sync\ndate: 2026-01-15\n---\n## Action items\n\n- [ ] @nobody do it\n", 1),
+];
+
+#[test]
+fn every_bad_input_gets_its_exact_diagnostic_and_changes_nothing() {
+    let mut failures = Vec::new();
+    for (name, path, bytes, code) in CASES {
+        let site = SiteTest::new().file("members/grace.md", MEMBER).bytes(path, bytes);
+        let before = tree(site.root());
+        let run = site.check();
+        if run.code != *code {
+            failures.push(format!("{name}: exit code {} (expected {code}){run:?}", run.code));
+            continue;
+        }
+        assert!(!run.stderr.contains("panicked"), "{name}{run:?}");
+        assert_eq!(tree(site.root()), before, "{name}: check changed the community's folder");
+        let mut settings = insta::Settings::clone_current();
+        settings.set_snapshot_suffix(*name);
+        settings.bind(|| insta::assert_snapshot!("bad_input", run.stderr));
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
