@@ -50,6 +50,32 @@ pub fn all(sources: &[Source], raw_html: RawHtml) -> (Vec<Document>, Vec<Diagnos
 
 /// Parses one source file.
 pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
+    let mut parsed = document_only(source, raw_html);
+    parsed.diagnostics.extend(windows_name(&source.path));
+    parsed
+}
+
+/// Names Windows cannot check out (`con.md`, `aux/x.md`, `a:b.md`): a
+/// contributor there could not clone the repository.
+fn windows_name(path: &SourcePath) -> Option<Diagnostic> {
+    const RESERVED: &[&str] = &[
+        "con", "prn", "aux", "nul", "com1", "com2", "com3", "com4", "com5", "com6", "com7", "com8", "com9", "lpt1",
+        "lpt2", "lpt3", "lpt4", "lpt5", "lpt6", "lpt7", "lpt8", "lpt9",
+    ];
+    let bad = path.as_str().split('/').find(|part| {
+        let stem = part.split('.').next().unwrap_or(part).to_ascii_lowercase();
+        RESERVED.contains(&stem.trim_end())
+            || part.contains(['<', '>', ':', '"', '|', '?', '*', '\\'])
+            || part.ends_with(['.', ' '])
+    })?;
+    Some(
+        Diagnostic::warning("windows-name", format!("`{bad}` cannot be a file or folder name on Windows"))
+            .in_file(path)
+            .help("rename it, so contributors on Windows can check out the repository"),
+    )
+}
+
+fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
     let file = &source.path;
     let split = match yaml::split(file, &source.text) {
         Ok(s) => s,

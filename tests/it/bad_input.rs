@@ -42,6 +42,9 @@ const CASES: &[Case] = &[
     ("member_id_with_uppercase", "members/Nils.md", b"---\nname: Nils\n---\nHi.\n", 1),
     ("meeting_without_a_date", "meetings/kickoff.md", b"---\ntitle: Kickoff\n---\nNotes.\n", 1),
     ("action_with_impossible_due_date", "meetings/2026-01-15-sync.md", b"---\ntitle: Sync\ndate: 2026-01-15\n---\n## Action items\n\n- [ ] @grace do it (due 2026-02-30)\n", 1),
+    ("windows_reserved_name", "practices/con.md", b"---\ntitle: Con\n---\nBody.\n", 0),
+    ("windows_reserved_folder", "practices/aux/a.md", b"---\ntitle: A\n---\nBody.\n", 0),
+    ("colon_in_a_file_name", "practices/a:b.md", b"---\ntitle: A\n---\nBody.\n", 0),
     ("mention_of_unknown_member_in_action", "meetings/2026-01-15-sync.md", b"---\ntitle: Sync\ndate: 2026-01-15\n---\n## Action items\n\n- [ ] @nobody do it\n", 1),
 ];
 
@@ -63,4 +66,15 @@ fn every_bad_input_gets_its_exact_diagnostic_and_changes_nothing() {
         settings.bind(|| insta::assert_snapshot!("bad_input", run.stderr));
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn nfc_and_nfd_twins_are_one_url_and_reported() {
+    let site = SiteTest::new()
+        .file("practices/caf\u{e9}.md", "---\ntitle: A\n---\nx\n")
+        .file("practices/cafe\u{301}.md", "---\ntitle: B\n---\ny\n");
+    let run = site.check();
+    run.expect_code(1);
+    assert!(run.stderr.contains("error[duplicate-url]"), "{run:?}");
+    assert!(run.stderr.contains("URLs ignore case and Unicode normalisation"), "{run:?}");
 }
