@@ -375,6 +375,18 @@ fn humanise(stem: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn names_windows_cannot_check_out_are_flagged() {
+        let flagged = |p: &str| windows_name(&SourcePath::new(p)).is_some();
+        for bad in ["practices/con.md", "practices/AUX/a.md", "practices/com1.txt.md", "a:b.md", "x?.md", "dot./a.md"] {
+            assert!(flagged(bad), "{bad}");
+        }
+        for good in ["practices/console.md", "practices/conduct/a.md", "pages/about.md", "meetings/2026/a-b.md"] {
+            assert!(!flagged(good), "{good}");
+        }
+    }
+
     use super::*;
 
     fn source(path: &str, kind: Kind, rel: &str, text: &str) -> Source {
