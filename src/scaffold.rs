@@ -150,9 +150,15 @@ pub fn community_files(title: &str, today: Date) -> Vec<(String, String)> {
     ]
 }
 
-fn install_steps(version: &str) -> String {
+/// The steps both workflows start with: the whole history (pages show
+/// when they changed and who changed them), then guild, cached.
+fn setup_steps(version: &str) -> String {
     format!(
-        "      - name: Cache guild\n        \
+        "      - uses: actions/checkout@v4\n        \
+         with:\n          \
+         # The whole history: pages show when they changed and who changed them.\n          \
+         fetch-depth: 0\n      \
+         - name: Cache guild\n        \
          uses: actions/cache@v4\n        \
          with:\n          \
          path: ~/.cargo/bin/guild\n          \
@@ -181,14 +187,10 @@ fn pages_workflow(version: &str) -> String {
          jobs:\n  \
          build:\n    \
          runs-on: ubuntu-latest\n    \
-         steps:\n      \
-         - uses: actions/checkout@v4\n        \
-         with:\n          \
-         # The whole history: pages show when they changed and who changed them.\n          \
-         fetch-depth: 0\n      \
+         steps:\n\
+         {setup}      \
          - id: pages\n        \
-         uses: actions/configure-pages@v5\n\
-         {install}      \
+         uses: actions/configure-pages@v5\n      \
          - name: Build\n        \
          env:\n          \
          BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}\n        \
@@ -206,7 +208,7 @@ fn pages_workflow(version: &str) -> String {
          steps:\n      \
          - id: deployment\n        \
          uses: actions/deploy-pages@v4\n",
-        install = install_steps(version)
+        setup = setup_steps(version)
     )
 }
 
@@ -222,14 +224,11 @@ fn check_workflow(version: &str) -> String {
          jobs:\n  \
          check:\n    \
          runs-on: ubuntu-latest\n    \
-         steps:\n      \
-         - uses: actions/checkout@v4\n        \
-         with:\n          \
-         fetch-depth: 0\n\
-         {install}      \
+         steps:\n\
+         {setup}      \
          - name: Check\n        \
          run: guild check\n",
-        install = install_steps(version)
+        setup = setup_steps(version)
     )
 }
 
