@@ -3,7 +3,7 @@
 
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname } from 'node:path';
 import { repoRoot, basePath, buildSite, serve, launch } from './harness.mjs';
@@ -118,4 +118,30 @@ test('hostile titles, tags, bodies and queries render as text and run nothing', 
   assert.equal(await page.evaluate(() => window.__pwned), undefined);
   assert.deepEqual(problems.filter((p) => !p.includes('404')), []);
   await page.close();
+});
+
+test('an open page still searches after the index was replaced under it (a deploy)', async () => {
+  const community = mkdtempSync(join(tmpdir(), 'guild-deploy-'));
+  const write = (path, text) => {
+    mkdirSync(dirname(join(community, path)), { recursive: true });
+    writeFileSync(join(community, path), text);
+  };
+  write('community.yaml', 'title: Deploys\n');
+  write('practices/rollback.md', '---\ntitle: Rollback first\n---\nRoll back before you debug.\n');
+  const site = buildSite(community);
+  const server = await serve(site);
+  const problems = [];
+  const page = await open(server, '', problems);
+  await page.waitForLoadState('load');
+  // The page has the old manifest; a deploy renames every shard.
+  write('practices/canary.md', '---\ntitle: Canary releases\n---\nRoll out to a few first, then roll back if needed.\n');
+  const next = buildSite(community);
+  rmSync(join(site, 'search'), { recursive: true });
+  cpSync(join(next, 'search'), join(site, 'search'), { recursive: true });
+  await page.locator('#site-search').fill('roll');
+  await page.waitForFunction(() => document.querySelectorAll('#site-search-results .search-result-title').length === 2, null, { timeout: 10000 });
+  const titles = await page.$$eval('#site-search-results .search-result-title', (els) => els.map((e) => e.textContent).sort());
+  assert.deepEqual(titles, ['Canary releases', 'Rollback first']);
+  await page.close();
+  await server.close();
 });

@@ -167,17 +167,28 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
 /** A client bound to one exported index. */
 export function client(manifestUrl) {
   const dir = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
-  const manifest = fetchJson(manifestUrl, true);
-  return {
-    manifest,
+  const api = {
+    manifest: fetchJson(manifestUrl, true),
     async search(query, filter = {}, limit = 10) {
-      const m = await manifest;
-      const result = await rank(query, m, (i) => fetchJson(`${dir}t/${m.shardIds[i]}.json`), () => fetchJson(dir + m.filters), filter, limit);
-      const docs = await Promise.all(result.hits.map((h) => fetchJson(`${dir}d/${h.doc}.json`, true)));
-      result.hits.forEach((h, i) => { h.meta = docs[i]; });
-      return result;
+      try {
+        return await run(await api.manifest, query, filter, limit);
+      } catch (e) {
+        // The index changed since this page loaded it (a deploy, a live
+        // preview rebuild): its shards are gone. Load the new manifest and
+        // try once more.
+        cache.clear();
+        api.manifest = fetchJson(manifestUrl, true);
+        return run(await api.manifest, query, filter, limit);
+      }
     },
   };
+  async function run(m, query, filter, limit) {
+    const result = await rank(query, m, (i) => fetchJson(`${dir}t/${m.shardIds[i]}.json`), () => fetchJson(dir + m.filters), filter, limit);
+    const docs = await Promise.all(result.hits.map((h) => fetchJson(`${dir}d/${h.doc}.json`, true)));
+    result.hits.forEach((h, i) => { h.meta = docs[i]; });
+    return result;
+  }
+  return api;
 }
 
 /** Appends `text` to `parent`, wrapping matched words in <mark>. */
