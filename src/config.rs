@@ -125,6 +125,15 @@ pub fn find_root(start: &Path) -> Option<PathBuf> {
     start.ancestors().find(|dir| dir.join(FILE_NAME).is_file()).map(Path::to_path_buf)
 }
 
+/// A `base_url` guild can put in front of every href: an http(s) URL or a
+/// path, with nothing that would end an attribute, start a query or climb
+/// out of the path (spaces, quotes, `?`, `#`, `..`).
+pub fn is_valid_base_url(url: &str) -> bool {
+    (url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+        && !url.chars().any(|c| c.is_whitespace() || c.is_control() || "\"<>\\^`{|}?#".contains(c))
+        && !url.split('/').any(|segment| segment == "." || segment == "..")
+}
+
 /// Validates the text of `community.yaml`. Problems come back as
 /// diagnostics; a `Config` comes back whenever one can be made.
 pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
@@ -138,12 +147,15 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let domain = fields.text("domain");
     let base_url = fields.text("base_url");
     if let Some(url) = &base_url
-        && !(url.starts_with("https://") || url.starts_with("http://") || url.starts_with('/'))
+        && !is_valid_base_url(url)
     {
         fields.problem(
             "base_url",
             "bad-base-url",
-            format!("`base_url` must be an http(s) URL or a path, found `{url}`"),
+            format!(
+                "`base_url` must be an http(s) URL or a path without spaces, quotes, `?`, `#` or `..`, found `{}`",
+                crate::diag::visible(url)
+            ),
             "write it like `base_url: https://org.github.io/repo/`",
         );
     }

@@ -176,7 +176,7 @@ pub fn render_github(d: &Diagnostic, prefix: &str) -> String {
     };
     let mut properties = Vec::new();
     if let Some(file) = &d.file {
-        properties.push(format!("file={}", github_property(&format!("{prefix}{file}"))));
+        properties.push(format!("file={}", github_property(&visible(&format!("{prefix}{file}")))));
     }
     if let Some(span) = d.span {
         properties.push(format!("line={},col={}", span.line, span.column));
@@ -184,8 +184,8 @@ pub fn render_github(d: &Diagnostic, prefix: &str) -> String {
     }
     properties.push(format!("title={}", github_property(&format!("guild: {}", d.code))));
     let message = match &d.help {
-        Some(help) => format!("{}\n{help}", d.message),
-        None => d.message.clone(),
+        Some(help) => format!("{}\n{}", visible(&d.message), visible(help)),
+        None => visible(&d.message).into_owned(),
     };
     format!("::{level} {}::{}", properties.join(","), github_data(&message))
 }
@@ -202,7 +202,25 @@ pub fn render_line(d: &Diagnostic, prefix: &str) -> String {
         _ => String::new(),
     };
     let help = d.help.as_deref().map(|h| format!(" ({h})")).unwrap_or_default();
-    format!("{place}{level}[{}]: {}{help}", d.code, d.message)
+    // One line whatever the message holds: in a CI log, a line of its own
+    // starting `::` would be read as a workflow command.
+    visible(&format!("{place}{level}[{}]: {}{help}", d.code, d.message)).replace('\n', " ")
+}
+
+/// Shows control characters other than line breaks and tabs as their
+/// Unicode pictures (`␀`, `␛`): messages quote contributors' text, and a
+/// raw escape there could restyle or rewrite a terminal.
+pub fn visible(text: &str) -> std::borrow::Cow<'_, str> {
+    let hidden = |c: char| c.is_control() && c != '\n' && c != '\t';
+    if !text.chars().any(hidden) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let picture = |c: char| match c as u32 {
+        n @ 0..=0x1f => char::from_u32(0x2400 + n).unwrap_or('\u{fffd}'),
+        0x7f => '\u{2421}',
+        _ => '\u{fffd}',
+    };
+    text.chars().map(|c| if hidden(c) { picture(c) } else { c }).collect()
 }
 
 /// Escapes a workflow command's message.
@@ -270,6 +288,19 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn control_characters_never_reach_a_terminal_or_log() {
+        let d = Diagnostic::error("bad-date", "`2025\u{1b}[2J` is not a date\n::error::forged")
+            .in_file(&SourcePath::new("a\u{7}.md"))
+            .at(Span { line: 1, column: 1, len: 1 });
+        let line = render_line(&d, "");
+        assert_eq!(line, "a\u{2407}.md:1:1: error[bad-date]: `2025\u{241b}[2J` is not a date ::error::forged");
+        let github = render_github(&d, "");
+        assert!(!github.chars().any(char::is_control), "{github}");
+        assert!(github.ends_with("is not a date%0A::error::forged"), "{github}");
+        assert_eq!(visible("tab\tand\nline"), "tab\tand\nline");
+    }
 
     #[test]
     fn line_index_counts_characters_not_bytes() {

@@ -65,7 +65,7 @@ struct Common {
     #[arg(long, value_name = "DATE", value_parser = parse_date)]
     now: Option<Date>,
     /// Override `base_url` from community.yaml
-    #[arg(long, value_name = "URL")]
+    #[arg(long, value_name = "URL", value_parser = parse_base_url)]
     base_url: Option<String>,
 }
 
@@ -169,6 +169,16 @@ enum Command {
 
 fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text)
+}
+
+fn parse_base_url(text: &str) -> Result<String, String> {
+    if guild::config::is_valid_base_url(text) {
+        Ok(text.to_string())
+    } else {
+        Err("expected an http(s) URL or a path without spaces, quotes, `?`, `#` or `..`, \
+             like https://org.github.io/repo/"
+            .into())
+    }
 }
 
 fn main() -> ExitCode {

@@ -7,7 +7,8 @@
 
 use std::fmt;
 
-use unicode_normalization::UnicodeNormalization;
+use unicode_normalization::char::is_combining_mark;
+use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// A path below the site root: no leading slash; pages end with `/`,
 /// files (`feed.xml`) do not. The home page is the empty path.
@@ -170,12 +171,19 @@ pub fn slugify(text: &str) -> String {
             }
             dash = false;
             out.extend(c.to_lowercase());
+        } else if is_combining_mark(c) && !dash && !out.is_empty() {
+            // Vowel signs and accents belong to the letter before them
+            // (Devanagari, Thai, and `İ`, which lowercases to `i` + dot).
+            out.push(c);
         } else if c != '\'' && c != '’' {
             // Apostrophes join words ("don't" -> "dont"), like GitHub does.
             dash = true;
         }
     }
-    out
+    match is_nfc_quick(out.chars()) {
+        IsNormalized::Yes => out,
+        _ => out.nfc().collect(),
+    }
 }
 
 #[cfg(test)]
@@ -198,11 +206,15 @@ mod tests {
         check_slug("!!!", "");
         // NFD input gives the same slug as NFC.
         check_slug("Cafe\u{301}", "café");
+        // Combining marks stay with their letter (found by fuzzing).
+        check_slug("हिन्दी भाषा", "हिन्दी-भाषा");
+        check_slug("İstanbul", "i\u{307}stanbul");
+        check_slug("- \u{301}x", "x");
     }
 
     #[test]
     fn slugs_are_idempotent() {
-        for text in ["Sev 1: total outage", "Über Größe", "a--b", "-x-"] {
+        for text in ["Sev 1: total outage", "Über Größe", "a--b", "-x-", "J2\0İ", "ภาษาไทย"] {
             let once = slugify(text);
             assert_eq!(slugify(&once), once);
         }

@@ -28,7 +28,7 @@ use crate::pipeline::{Options, Report};
 use crate::session::{Changes, Mode, Session};
 use crate::watch::Watcher;
 
-pub use http::resolve;
+pub use http::{Resolved, resolve};
 
 /// How `guild serve` runs.
 #[derive(Debug, Clone)]

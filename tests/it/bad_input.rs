@@ -45,6 +45,10 @@ const CASES: &[Case] = &[
     ("windows_reserved_name", "practices/con.md", b"---\ntitle: Con\n---\nBody.\n", 0),
     ("windows_reserved_folder", "practices/aux/a.md", b"---\ntitle: A\n---\nBody.\n", 0),
     ("colon_in_a_file_name", "practices/a:b.md", b"---\ntitle: A\n---\nBody.\n", 0),
+    // Found by fuzzing: a base path with a space made hrefs that break.
+    ("base_url_with_a_space", "community.yaml", b"title: Test Guild\nbase_url: https://example.org/my guild/\n", 1),
+    // Found by fuzzing: quoted text reached the terminal raw, escapes and all.
+    ("terminal_escape_in_a_due_date", "meetings/2026-01-15-sync.md", b"---\ntitle: Sync\ndate: 2026-01-15\n---\n## Action items\n\n- [ ] @grace do it (due 2026-0\x1b[2J2-01)\n", 1),
     ("mention_of_unknown_member_in_action", "meetings/2026-01-15-sync.md", b"---\ntitle: Sync\ndate: 2026-01-15\n---\n## Action items\n\n- [ ] @nobody do it\n", 1),
 ];
 
