@@ -220,6 +220,19 @@ mod tests {
         }
     }
 
+    proptest::proptest! {
+        #[test]
+        fn slugs_are_stable_nfc_and_never_paths(text in "\\PC{0,40}|[a-zA-Z .'/-]{0,20}|[\u{300}-\u{36f}İıßﬁ\u{915}-\u{94d} -]{0,12}") {
+            let slug = slugify(&text);
+            proptest::prop_assert_eq!(slugify(&slug), slug.clone(), "not idempotent");
+            proptest::prop_assert_eq!(slug.nfc().collect::<String>(), slug.clone(), "not NFC");
+            proptest::prop_assert!(!slug.contains(['/', '\\', '.']), "{}", slug);
+            proptest::prop_assert!(!slug.starts_with('-') && !slug.ends_with('-'), "{}", slug);
+            let file = UrlPath::page(&[slug.as_str()]).output_file();
+            proptest::prop_assert!(!file.split('/').any(|s| s == ".." || s == "."), "{}", file);
+        }
+    }
+
     #[test]
     fn hrefs_sit_under_the_base_path() {
         let urls = Urls::new(Some("https://org.github.io/guild/"));

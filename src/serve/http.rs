@@ -333,4 +333,55 @@ mod tests {
         // Decoded once: a double-encoded dot is a name, which does not exist.
         check("/sub/%252e%252e/etc/passwd", Resolved::NotFound);
     }
+
+    /// Request paths built from the pieces traversal attacks are made of.
+    fn hostile_path() -> impl proptest::strategy::Strategy<Value = String> {
+        use proptest::prelude::*;
+        let piece = prop_oneof![
+            Just("..".to_string()),
+            Just(".".to_string()),
+            Just("%2e%2e".to_string()),
+            Just("%2E.".to_string()),
+            Just("%2f".to_string()),
+            Just("%5c".to_string()),
+            Just("\\".to_string()),
+            Just("%00".to_string()),
+            Just("%252e".to_string()),
+            Just("sub".to_string()),
+            Just("practices".to_string()),
+            Just("a".to_string()),
+            Just("index.html".to_string()),
+            Just("images".to_string()),
+            Just("a.svg".to_string()),
+            Just("__guild".to_string()),
+            Just("".to_string()),
+            "[a-z%./]{1,6}",
+            any::<String>(),
+        ];
+        (proptest::collection::vec(piece, 0..8), "[?#]?[a-z=&]{0,4}")
+            .prop_map(|(pieces, query)| format!("/{}{query}", pieces.join("/")))
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn no_path_resolves_outside_the_site(path in hostile_path()) {
+            let site = site();
+            match resolve(&site, &path) {
+                Resolved::File(key) => {
+                    proptest::prop_assert!(site.files.contains_key(&key));
+                    proptest::prop_assert!(!key.split('/').any(|s| s == ".." || s == "."));
+                }
+                Resolved::Static(file) => proptest::prop_assert!(site.statics.values().any(|f| *f == file)),
+                Resolved::Redirect(to) => {
+                    proptest::prop_assert!(to.starts_with("/sub/"), "{} -> {}", path, to);
+                    proptest::prop_assert!(!to.contains(['\r', '\n']));
+                }
+                Resolved::ReloadScript | Resolved::Events | Resolved::NotFound | Resolved::BadRequest => {}
+            }
+            let decoded = decode(path.split(['?', '#']).next().unwrap_or(""));
+            if decoded.is_some_and(|d| d.split('/').any(|s| s == "..")) {
+                proptest::prop_assert_eq!(resolve(&site, &path), Resolved::BadRequest);
+            }
+        }
+    }
 }
