@@ -47,6 +47,28 @@ impl Error {
     pub fn write(path: impl Into<PathBuf>, source: std::io::Error) -> Error {
         Error::Write { path: path.into(), source }
     }
+
+    /// How to get past the failure, where the cause is one a person can fix.
+    pub fn help(&self) -> Option<&'static str> {
+        use std::io::ErrorKind;
+        let Error::Write { source, .. } = self else { return None };
+        match source.kind() {
+            ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Some(
+                "the disk is full. The previous site was left as it was: a build writes the new site beside \
+                 it and swaps them only when it is whole, so it needs room for both. Free some space, or \
+                 build to another disk with -o",
+            ),
+            ErrorKind::ReadOnlyFilesystem => Some(
+                "that folder is on a read-only file system, and nothing in it was changed. Build to a \
+                 writable folder with -o",
+            ),
+            ErrorKind::PermissionDenied => Some(
+                "guild may not write there, and nothing in it was changed. Check the folder's owner and \
+                 permissions, or build elsewhere with -o",
+            ),
+            _ => None,
+        }
+    }
 }
 
 fn exists_message(dir: &std::path::Path, files: &[String]) -> String {

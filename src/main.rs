@@ -332,6 +332,9 @@ fn print_error(e: &guild::error::Error) {
         message.push_str(&format!(": {s}"));
         source = s.source();
     }
+    if let Some(help) = e.help() {
+        message.push_str(&format!("\n  = help: {help}"));
+    }
     eprintln!("{message}");
 }
 

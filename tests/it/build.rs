@@ -391,3 +391,65 @@ fn a_build_killed_midway_leaves_the_previous_output_and_the_next_cleans_up() {
     assert_eq!(leftovers(), Vec::<String>::new(), "temporary folders are gone");
     assert_eq!(tree(&root.join("public")), clean, "and the output is the clean build's");
 }
+
+/// A full disk and a read-only one, made with a small tmpfs in a private
+/// mount namespace (`unshare -m`, so nothing outlives the test): the build
+/// fails with exit code 2 and a hint, and the last good site is untouched.
+#[test]
+fn a_full_or_read_only_output_file_system_keeps_the_last_good_site() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    crate::corpus::write(&crate::corpus::generate(&crate::corpus::Plan { docs: 60, seed: 3 }), &root).unwrap();
+    // Size the disk for one site and a half: the first build fits, the
+    // second cannot stage a whole new site beside it.
+    let probe = dir.path().join("probe");
+    run_in(&root, &["build", "-o", probe.to_str().unwrap(), "--now", TODAY]).expect_code(0);
+    let pages: u64 = tree(&probe).values().map(|bytes| (bytes.len() as u64).div_ceil(4096).max(1) * 4).sum();
+    let size_kb = pages * 3 / 2;
+
+    let mount = dir.path().join("disk");
+    std::fs::create_dir(&mount).unwrap();
+    let report = dir.path().join("report");
+    std::fs::create_dir(&report).unwrap();
+    let script = format!(
+        r#"set -u
+mount -t tmpfs -o size={size_kb}k guild-test "$MNT" || exit 90
+build() {{ "$GUILD" --root "$ROOT" build -o "$MNT/public" --now {TODAY}; }}
+build > /dev/null 2>&1; echo $? > "$REPORT/first"
+cp -a "$MNT/public" "$REPORT/good"
+build 2> "$REPORT/full.stderr"; echo $? > "$REPORT/full"
+cp -a "$MNT/public" "$REPORT/after-full"
+ls -A "$MNT" > "$REPORT/leftovers"
+mount -o remount,ro "$MNT" || exit 91
+build 2> "$REPORT/ro.stderr"; echo $? > "$REPORT/ro"
+cp -a "$MNT/public" "$REPORT/after-ro"
+"#
+    );
+    let status = std::process::Command::new("unshare")
+        .args(["--mount", "--map-root-user", "sh", "-c", &script])
+        .env("MNT", &mount)
+        .env("ROOT", &root)
+        .env("REPORT", &report)
+        .env("GUILD", env!("CARGO_BIN_EXE_guild"))
+        .status()
+        .expect("unshare (util-linux) runs");
+    assert!(status.success(), "the mount namespace could not be set up: {status}");
+    let read = |name: &str| std::fs::read_to_string(report.join(name)).unwrap();
+
+    assert_eq!(read("first").trim(), "0", "the first build fits the disk");
+    let good = tree(&report.join("good"));
+    assert_eq!(good, tree(&probe), "and is the whole site");
+
+    assert_eq!(read("full").trim(), "2", "{}", read("full.stderr"));
+    let full = read("full.stderr");
+    assert!(full.contains("No space left on device"), "{full}");
+    assert!(full.contains("help: the disk is full. The previous site was left as it was"), "{full}");
+    assert_eq!(tree(&report.join("after-full")), good, "a full disk leaves the last good site");
+    assert_eq!(read("leftovers").trim(), "public", "and no staging folder behind");
+
+    assert_eq!(read("ro").trim(), "2", "{}", read("ro.stderr"));
+    let ro = read("ro.stderr");
+    assert!(ro.contains("Read-only file system"), "{ro}");
+    assert!(ro.contains("help: that folder is on a read-only file system"), "{ro}");
+    assert_eq!(tree(&report.join("after-ro")), good, "a read-only disk leaves the last good site");
+}
