@@ -1,12 +1,11 @@
 //! The preview's HTTP side: binding, request routing, responses.
 
-use std::io::Write as _;
-use std::net::IpAddr;
+use std::io::{BufRead, BufReader, BufWriter, Write as _};
+use std::net::{IpAddr, TcpListener, TcpStream};
 use std::path::PathBuf;
 use std::sync::Arc;
-use std::time::Duration;
-
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
 
 use crate::error::{Error, Result};
 
@@ -15,7 +14,6 @@ use super::{SiteFiles, State};
 const RELOAD_JS: &str = include_str!("reload.js");
 /// Endpoints of the preview itself, below the base path.
 const PREFIX: &str = "__guild/";
-const WORKERS: usize = 16;
 
 /// What a request path resolves to.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -118,20 +116,16 @@ fn content_type(path: &str) -> &'static str {
     }
 }
 
-fn header(name: &str, value: &str) -> Header {
-    Header::from_bytes(name.as_bytes(), value.as_bytes()).expect("valid header")
-}
-
 /// Binds to `port` on `bind`, or the next free port after it.
-pub fn bind(bind: IpAddr, port: u16) -> Result<(Server, u16)> {
+pub fn bind(bind: IpAddr, port: u16) -> Result<(TcpListener, u16)> {
     let tries = if port == 0 { 1 } else { 20 };
     let mut last = String::new();
     for offset in 0..tries {
         let candidate = port.saturating_add(offset);
-        match Server::http((bind, candidate)) {
-            Ok(server) => {
-                let actual = server.server_addr().to_ip().map_or(candidate, |a| a.port());
-                return Ok((server, actual));
+        match TcpListener::bind((bind, candidate)) {
+            Ok(listener) => {
+                let actual = listener.local_addr().map_or(candidate, |a| a.port());
+                return Ok((listener, actual));
             }
             Err(e) => last = e.to_string(),
         }
@@ -145,83 +139,364 @@ pub fn bind(bind: IpAddr, port: u16) -> Result<(Server, u16)> {
     })
 }
 
-/// Starts the worker threads answering requests.
-pub fn start(server: Server, state: Arc<State>, bind: IpAddr, port: u16) {
-    let server = Arc::new(server);
-    for _ in 0..WORKERS {
-        let server = server.clone();
-        let state = state.clone();
-        std::thread::spawn(move || {
-            while let Ok(request) = server.recv() {
-                handle(request, &state, bind, port);
+/// Starts accepting connections, each answered on its own thread.
+///
+/// The accept loop never gives up: when the process runs out of file
+/// descriptors (`EMFILE`) it waits and tries again, while the open
+/// connections finish. Past `MAX_CONNECTIONS` a new connection gets a 503.
+pub fn start(listener: TcpListener, state: Arc<State>, bind: IpAddr, port: u16) {
+    let open = Arc::new(AtomicUsize::new(0));
+    std::thread::spawn(move || {
+        let mut warned = false;
+        loop {
+            let stream = match listener.accept() {
+                Ok((stream, _)) => stream,
+                Err(e) => {
+                    if !warned && e.raw_os_error().is_some_and(|c| c == libc::EMFILE || c == libc::ENFILE) {
+                        eprintln!("warning: out of file descriptors; new connections wait (raise `ulimit -n`)");
+                        warned = true;
+                    }
+                    std::thread::sleep(Duration::from_millis(20));
+                    continue;
+                }
+            };
+            let connection = Connection { open: open.clone() };
+            if open.fetch_add(1, Ordering::SeqCst) >= MAX_CONNECTIONS {
+                let _ = refuse_busy(stream);
+                drop(connection);
+                continue;
             }
-        });
+            let state = state.clone();
+            let spawned =
+                std::thread::Builder::new().name("guild-http".into()).stack_size(256 * 1024).spawn(move || {
+                    let _connection = connection;
+                    serve_connection(stream, &state, bind, port);
+                });
+            if spawned.is_err() {
+                // No thread to be had; the stream was dropped with the
+                // closure, and the count with it.
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        }
+    });
+}
+
+/// Counts an open connection until it is dropped.
+struct Connection {
+    open: Arc<AtomicUsize>,
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.open.fetch_sub(1, Ordering::SeqCst);
     }
 }
 
-fn handle(request: Request, state: &Arc<State>, bind: IpAddr, port: u16) {
-    if !matches!(request.method(), Method::Get | Method::Head) {
-        let _ = request.respond(Response::empty(StatusCode(405)).with_header(header("Allow", "GET, HEAD")));
+fn refuse_busy(mut stream: TcpStream) -> std::io::Result<()> {
+    stream.set_write_timeout(Some(Duration::from_secs(1)))?;
+    stream.write_all(
+        b"HTTP/1.1 503 Service Unavailable\r\nContent-Length: 0\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+    )
+}
+
+/// Connections open at once before new ones get a 503: each holds a
+/// thread, and a browser opens six.
+const MAX_CONNECTIONS: usize = 1024;
+/// How long a client has to send a whole request head, and how long an
+/// idle keep-alive connection stays open. A client that trickles its
+/// headers (a "slowloris") holds a thread at most this long.
+const HEAD_TIMEOUT: Duration = Duration::from_secs(10);
+/// How long a client may refuse to take the bytes of a response.
+const WRITE_TIMEOUT: Duration = Duration::from_secs(30);
+/// The largest request head accepted; larger ones get a 431.
+const MAX_HEAD: usize = 16 * 1024;
+
+/// One request head.
+#[derive(Debug, PartialEq, Eq)]
+struct Request {
+    method: String,
+    target: String,
+    headers: Vec<(String, String)>,
+    keep_alive: bool,
+    /// The body, if the request announced one (GET and HEAD must not).
+    has_body: bool,
+}
+
+impl Request {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers.iter().find(|(n, _)| n.eq_ignore_ascii_case(name)).map(|(_, v)| v.as_str())
+    }
+}
+
+/// Why a request head could not be read.
+#[derive(Debug, PartialEq, Eq)]
+enum HeadError {
+    /// The connection closed (or went quiet) between requests: no answer.
+    Closed,
+    /// The head was not HTTP/1.x; answered with this status, then closed.
+    Bad(u16),
+}
+
+/// Answers requests on one connection until it closes, goes quiet, or
+/// asks to close.
+fn serve_connection(stream: TcpStream, state: &Arc<State>, bind: IpAddr, port: u16) {
+    let _ = stream.set_nodelay(true);
+    if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
         return;
+    }
+    let Ok(read_half) = stream.try_clone() else { return };
+    let mut reader = BufReader::new(read_half);
+    let mut writer = BufWriter::new(stream);
+    loop {
+        let request = match read_head(&mut reader, HEAD_TIMEOUT) {
+            Ok(r) => r,
+            Err(HeadError::Closed) => return,
+            Err(HeadError::Bad(status)) => {
+                let _ = write_response(&mut writer, status, &[], b"", false, false);
+                return;
+            }
+        };
+        let keep_alive = request.keep_alive && !request.has_body;
+        match answer(&request, state, bind, port) {
+            Answer::Response { status, headers, body } => {
+                let head_only = request.method == "HEAD";
+                if write_response(&mut writer, status, &headers, &body, head_only, keep_alive).is_err() {
+                    return;
+                }
+            }
+            Answer::Events => {
+                let _ = events(writer, state);
+                return;
+            }
+        }
+        if !keep_alive {
+            return;
+        }
+    }
+}
+
+/// Reads one request head within `deadline` in all (not per read, so a
+/// trickle of bytes cannot keep a connection forever).
+fn read_head(reader: &mut BufReader<TcpStream>, deadline: Duration) -> Result<Request, HeadError> {
+    let started = Instant::now();
+    let mut head = Vec::new();
+    loop {
+        let left = deadline.checked_sub(started.elapsed()).filter(|d| !d.is_zero());
+        let Some(left) = left else {
+            return Err(if head.is_empty() { HeadError::Closed } else { HeadError::Bad(408) });
+        };
+        if reader.get_ref().set_read_timeout(Some(left)).is_err() {
+            return Err(HeadError::Closed);
+        }
+        let available = match reader.fill_buf() {
+            Ok([]) => return Err(HeadError::Closed),
+            Ok(bytes) => bytes,
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => continue,
+            Err(e) if matches!(e.kind(), std::io::ErrorKind::WouldBlock | std::io::ErrorKind::TimedOut) => {
+                return Err(if head.is_empty() { HeadError::Closed } else { HeadError::Bad(408) });
+            }
+            Err(_) => return Err(HeadError::Closed),
+        };
+        // Take bytes up to the end of the head, leaving any pipelined
+        // request in the buffer.
+        let before = head.len();
+        head.extend_from_slice(available);
+        let end = find_head_end(&head, before.saturating_sub(3));
+        let used = match end {
+            Some(end) => end - before,
+            None => available.len(),
+        };
+        reader.consume(used);
+        if let Some(end) = end {
+            head.truncate(end);
+            return parse_head(&head);
+        }
+        if head.len() > MAX_HEAD {
+            return Err(HeadError::Bad(431));
+        }
+    }
+}
+
+/// The index just past the blank line ending a head, searching from `from`.
+fn find_head_end(bytes: &[u8], from: usize) -> Option<usize> {
+    let mut i = from;
+    while i < bytes.len() {
+        if bytes[i] == b'\n' {
+            if bytes.get(i + 1) == Some(&b'\n') {
+                return Some(i + 2);
+            }
+            if bytes.get(i + 1) == Some(&b'\r') && bytes.get(i + 2) == Some(&b'\n') {
+                return Some(i + 3);
+            }
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Parses a request head (request line and headers, ending in a blank line).
+fn parse_head(head: &[u8]) -> Result<Request, HeadError> {
+    let text = std::str::from_utf8(head).map_err(|_| HeadError::Bad(400))?;
+    // Browsers and proxies may send empty lines before a request.
+    let mut lines = text.split('\n').map(|l| l.strip_suffix('\r').unwrap_or(l)).skip_while(|l| l.is_empty());
+    let line = lines.next().ok_or(HeadError::Bad(400))?;
+    let mut parts = line.split(' ');
+    let (Some(method), Some(target), Some(version), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return Err(HeadError::Bad(400));
+    };
+    let http11 = match version {
+        "HTTP/1.1" => true,
+        "HTTP/1.0" => false,
+        v if v.starts_with("HTTP/") => return Err(HeadError::Bad(505)),
+        _ => return Err(HeadError::Bad(400)),
+    };
+    if method.is_empty() || !method.bytes().all(|b| b.is_ascii_uppercase()) || !target.starts_with('/') {
+        return Err(HeadError::Bad(400));
+    }
+    let mut headers = Vec::new();
+    for line in lines.take_while(|l| !l.is_empty()) {
+        let (name, value) = line.split_once(':').ok_or(HeadError::Bad(400))?;
+        if name.is_empty() || name.bytes().any(|b| b.is_ascii_whitespace() || b.is_ascii_control()) {
+            return Err(HeadError::Bad(400));
+        }
+        headers.push((name.to_string(), value.trim().to_string()));
+    }
+    let mut request = Request {
+        method: method.to_string(),
+        target: target.to_string(),
+        headers,
+        keep_alive: http11,
+        has_body: false,
+    };
+    if let Some(connection) = request.header("Connection") {
+        let tokens = connection.to_ascii_lowercase();
+        if tokens.split(',').any(|t| t.trim() == "close") {
+            request.keep_alive = false;
+        } else if tokens.split(',').any(|t| t.trim() == "keep-alive") {
+            request.keep_alive = true;
+        }
+    }
+    request.has_body = request.header("Transfer-Encoding").is_some()
+        || request.header("Content-Length").is_some_and(|l| l.trim() != "0");
+    Ok(request)
+}
+
+/// What a request gets.
+enum Answer {
+    Response {
+        status: u16,
+        headers: Vec<(&'static str, String)>,
+        body: Vec<u8>,
+    },
+    /// The live-reload event stream, which takes over the connection.
+    Events,
+}
+
+fn answer(request: &Request, state: &Arc<State>, bind: IpAddr, port: u16) -> Answer {
+    if request.method != "GET" && request.method != "HEAD" {
+        return Answer::Response { status: 405, headers: vec![("Allow", "GET, HEAD".into())], body: Vec::new() };
     }
     let site = match state.site.read() {
         Ok(s) => s.clone(),
-        Err(_) => return,
+        Err(_) => return text(500, "the server is broken; restart guild serve"),
     };
-    let resolved = resolve(&site, request.url());
-    let result = match resolved {
-        Resolved::BadRequest => request.respond(Response::from_string("bad request").with_status_code(400)),
+    match resolve(&site, &request.target) {
+        Resolved::BadRequest => text(400, "bad request"),
         Resolved::Redirect(location) => {
-            request.respond(Response::empty(302).with_header(header("Location", &location)))
+            Answer::Response { status: 302, headers: vec![("Location", location)], body: Vec::new() }
         }
-        Resolved::ReloadScript => request.respond(
-            Response::from_string(RELOAD_JS)
-                .with_header(header("Content-Type", "text/javascript; charset=utf-8"))
-                .with_header(header("Cache-Control", "no-store")),
-        ),
-        Resolved::Events => {
-            if !trusted(&request, bind, port) {
-                let _ = request.respond(Response::from_string("forbidden").with_status_code(403));
-                return;
-            }
-            let state = state.clone();
-            std::thread::spawn(move || events(request, &state));
-            Ok(())
-        }
+        Resolved::ReloadScript => Answer::Response {
+            status: 200,
+            headers: vec![
+                ("Content-Type", "text/javascript; charset=utf-8".into()),
+                ("Cache-Control", "no-store".into()),
+            ],
+            body: RELOAD_JS.as_bytes().to_vec(),
+        },
+        Resolved::Events if trusted(request, bind, port) => Answer::Events,
+        Resolved::Events => text(403, "forbidden"),
         Resolved::File(key) => {
             let bytes = site.files.get(&key).cloned().unwrap_or_default();
-            respond_bytes(request, 200, &key, &bytes, &site)
+            page(200, &key, &bytes, &site)
         }
         Resolved::Static(path) => match std::fs::read(&path) {
-            Ok(bytes) => respond_bytes(request, 200, &path.to_string_lossy(), &bytes, &site),
-            Err(_) => not_found(request, &site),
+            Ok(bytes) => page(200, &path.to_string_lossy(), &bytes, &site),
+            Err(_) => not_found(&site),
         },
-        Resolved::NotFound => not_found(request, &site),
-    };
-    let _ = result;
+        Resolved::NotFound => not_found(&site),
+    }
 }
 
-fn not_found(request: Request, site: &SiteFiles) -> std::io::Result<()> {
+fn text(status: u16, body: &str) -> Answer {
+    Answer::Response {
+        status,
+        headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
+        body: body.as_bytes().to_vec(),
+    }
+}
+
+fn not_found(site: &SiteFiles) -> Answer {
     match site.files.get("404.html") {
-        Some(page) => respond_bytes(request, 404, "404.html", page, site),
+        Some(body) => page(404, "404.html", body, site),
         // Nothing was ever built (the first build failed): a page that
         // carries the overlay, and reloads once the content is fixed.
-        None => respond_bytes(request, 503, "waiting.html", WAITING_PAGE.as_bytes(), site),
+        None => page(503, "waiting.html", WAITING_PAGE.as_bytes(), site),
     }
 }
 
 const WAITING_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>guild serve: no site yet</title></head>\n<body><main><h1>No site yet</h1><p>The first build failed; the problems are listed below and in the terminal. This page reloads when they are fixed.</p></main></body></html>\n";
 
-fn respond_bytes(request: Request, status: u16, name: &str, bytes: &[u8], site: &SiteFiles) -> std::io::Result<()> {
+fn page(status: u16, name: &str, bytes: &[u8], site: &SiteFiles) -> Answer {
     let kind = content_type(name);
     let body = if kind.starts_with("text/html") { inject(bytes, site) } else { bytes.to_vec() };
-    // tiny_http leaves the body out of HEAD responses itself.
-    let response = Response::from_data(body)
-        .with_status_code(status)
-        .with_header(header("Content-Type", kind))
-        .with_header(header("Cache-Control", "no-store"))
-        .with_header(header("X-Content-Type-Options", "nosniff"));
-    request.respond(response)
+    Answer::Response {
+        status,
+        headers: vec![
+            ("Content-Type", kind.into()),
+            ("Cache-Control", "no-store".into()),
+            ("X-Content-Type-Options", "nosniff".into()),
+        ],
+        body,
+    }
+}
+
+fn reason(status: u16) -> &'static str {
+    match status {
+        200 => "OK",
+        302 => "Found",
+        400 => "Bad Request",
+        403 => "Forbidden",
+        404 => "Not Found",
+        405 => "Method Not Allowed",
+        408 => "Request Timeout",
+        431 => "Request Header Fields Too Large",
+        500 => "Internal Server Error",
+        503 => "Service Unavailable",
+        505 => "HTTP Version Not Supported",
+        _ => "",
+    }
+}
+
+fn write_response(
+    writer: &mut BufWriter<TcpStream>,
+    status: u16,
+    headers: &[(&'static str, String)],
+    body: &[u8],
+    head_only: bool,
+    keep_alive: bool,
+) -> std::io::Result<()> {
+    let mut head = format!("HTTP/1.1 {status} {}\r\n", reason(status));
+    for (name, value) in headers {
+        head.push_str(&format!("{name}: {value}\r\n"));
+    }
+    let connection = if keep_alive { "keep-alive" } else { "close" };
+    head.push_str(&format!("Content-Length: {}\r\nConnection: {connection}\r\n\r\n", body.len()));
+    writer.write_all(head.as_bytes())?;
+    if !head_only {
+        writer.write_all(body)?;
+    }
+    writer.flush()
 }
 
 /// Adds the live-reload script to an HTML page, just before `</body>`.
@@ -239,13 +514,7 @@ fn inject(html: &[u8], site: &SiteFiles) -> Vec<u8> {
 /// `Host` names the server, and its `Origin` (when sent) is this server.
 /// Refuses DNS-rebinding pages from other origins.
 fn trusted(request: &Request, bind: IpAddr, port: u16) -> bool {
-    let get = |name: &str| {
-        request
-            .headers()
-            .iter()
-            .find(|h| h.field.as_str().as_str().eq_ignore_ascii_case(name))
-            .map(|h| h.value.as_str().to_ascii_lowercase())
-    };
+    let get = |name: &str| request.header(name).map(str::to_ascii_lowercase);
     let mut hosts = vec![format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")];
     hosts.push(match bind {
         IpAddr::V6(a) => format!("[{a}]:{port}"),
@@ -262,23 +531,22 @@ fn trusted(request: &Request, bind: IpAddr, port: u16) -> bool {
 }
 
 /// Streams server-sent events to one client until it goes away.
-fn events(request: Request, state: &State) {
+fn events(mut writer: BufWriter<TcpStream>, state: &State) -> std::io::Result<()> {
     let receiver = state.subscribe();
-    let mut writer = request.into_writer();
-    let head = "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: keep-alive\r\n\r\n";
+    // No Content-Length: the stream ends when the connection does.
+    let head =
+        "HTTP/1.1 200 OK\r\nContent-Type: text/event-stream\r\nCache-Control: no-store\r\nConnection: close\r\n\r\n";
     let first = format!("{head}retry: 500\nevent: state\ndata: {}\n\n", state.state_json());
-    if writer.write_all(first.as_bytes()).and_then(|()| writer.flush()).is_err() {
-        return;
-    }
+    writer.write_all(first.as_bytes())?;
+    writer.flush()?;
     loop {
         let message = match receiver.recv_timeout(Duration::from_secs(15)) {
             Ok(m) => m,
             Err(std::sync::mpsc::RecvTimeoutError::Timeout) => ": keep-alive\n\n".to_string(),
-            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return,
+            Err(std::sync::mpsc::RecvTimeoutError::Disconnected) => return Ok(()),
         };
-        if writer.write_all(message.as_bytes()).and_then(|()| writer.flush()).is_err() {
-            return;
-        }
+        writer.write_all(message.as_bytes())?;
+        writer.flush()?;
     }
 }
 
@@ -332,6 +600,62 @@ mod tests {
         }
         // Decoded once: a double-encoded dot is a name, which does not exist.
         check("/sub/%252e%252e/etc/passwd", Resolved::NotFound);
+    }
+
+    #[test]
+    fn request_heads_parse_strictly() {
+        let head = |text: &str| parse_head(text.as_bytes());
+        let r = head("GET /a?b HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n").unwrap();
+        assert_eq!((r.method.as_str(), r.target.as_str(), r.keep_alive), ("GET", "/a?b", false));
+        assert_eq!(r.header("host"), Some("x"));
+        assert!(head("GET / HTTP/1.1\n\n").unwrap().keep_alive, "1.1 keeps the connection by default");
+        assert!(!head("GET / HTTP/1.0\r\n\r\n").unwrap().keep_alive, "1.0 closes it by default");
+        assert!(head("\r\nGET / HTTP/1.0\r\nConnection: keep-alive\r\n\r\n").unwrap().keep_alive);
+        assert!(head("GET / HTTP/1.1\r\nContent-Length: 3\r\n\r\n").unwrap().has_body);
+        assert_eq!(head("GET / HTTP/2.0\r\n\r\n"), Err(HeadError::Bad(505)));
+        for bad in ["GET /\r\n\r\n", "GET  / HTTP/1.1\r\n\r\n", "get / HTTP/1.1\r\n\r\n", "GET a HTTP/1.1\r\n\r\n"] {
+            assert_eq!(head(bad), Err(HeadError::Bad(400)), "{bad:?}");
+        }
+        assert_eq!(head("GET / HTTP/1.1\r\nNo colon\r\n\r\n"), Err(HeadError::Bad(400)));
+        assert_eq!(head("GET / HTTP/1.1\r\nBad name: x\r\n\r\n"), Err(HeadError::Bad(400)));
+        assert_eq!(parse_head(b"GET /\xff HTTP/1.1\r\n\r\n"), Err(HeadError::Bad(400)));
+    }
+
+    #[test]
+    fn heads_end_at_the_blank_line_and_leave_pipelined_requests() {
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\n\r\nGET /b", 0), Some(18));
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\n\nX", 0), Some(16));
+        assert_eq!(find_head_end(b"GET / HTTP/1.1\r\nHost: a\r\n", 0), None);
+
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(address).unwrap();
+            s.write_all(b"GET /one HTTP/1.1\r\nHost: a\r\n\r\nGET /two HTTP/1.1\r\n").unwrap();
+            std::thread::sleep(Duration::from_millis(50));
+            s.write_all(b"Host: a\r\n\r\nGET /three HTTP/1.1\r\n").unwrap();
+            std::thread::sleep(Duration::from_millis(400));
+        });
+        let (stream, _) = listener.accept().unwrap();
+        let mut reader = BufReader::new(stream);
+        assert_eq!(read_head(&mut reader, Duration::from_secs(5)).unwrap().target, "/one");
+        assert_eq!(read_head(&mut reader, Duration::from_secs(5)).unwrap().target, "/two");
+        // Half a head when the deadline passes: a 408.
+        assert_eq!(read_head(&mut reader, Duration::from_millis(200)), Err(HeadError::Bad(408)));
+        client.join().unwrap();
+    }
+
+    #[test]
+    fn oversized_heads_are_refused() {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let address = listener.local_addr().unwrap();
+        let client = std::thread::spawn(move || {
+            let mut s = TcpStream::connect(address).unwrap();
+            let _ = s.write_all(format!("GET / HTTP/1.1\r\nX: {}\r\n\r\n", "a".repeat(MAX_HEAD * 2)).as_bytes());
+        });
+        let (stream, _) = listener.accept().unwrap();
+        assert_eq!(read_head(&mut BufReader::new(stream), Duration::from_secs(5)), Err(HeadError::Bad(431)));
+        client.join().unwrap();
     }
 
     /// Request paths built from the pieces traversal attacks are made of.

@@ -2,8 +2,12 @@
 //! base path on loopback, watches the community, rebuilds what changed and
 //! reloads open tabs.
 //!
-//! The HTTP parsing is tiny_http's. This module decides what a request
-//! gets: GET and HEAD only; paths are decoded once and refused with 400
+//! The HTTP/1.1 server is our own (`http`), a thread per connection: a
+//! whole request head must arrive within 10 s and fit in 16 KiB, idle
+//! keep-alive connections close after 10 s, a client that will not read a
+//! response is dropped after 30 s, and running out of file descriptors
+//! makes new connections wait instead of stopping the server (what
+//! tiny_http, used before, did). A request gets: GET and HEAD only; paths are decoded once and refused with 400
 //! when they hold `..`, backslashes, NUL or control characters; files come
 //! from the in-memory site or from the static files `load` vetted (never a
 //! symlink out of the repository); directories get their `index.html`;
@@ -146,7 +150,7 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
         }
     }
 
-    let (server, port) = http::bind(options.bind, options.port)?;
+    let (listener, port) = http::bind(options.bind, options.port)?;
     let host = match options.bind {
         IpAddr::V6(a) => format!("[{a}]"),
         IpAddr::V4(a) => a.to_string(),
@@ -159,7 +163,7 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
         eprintln!("warning: serving on {host}, reachable from other machines; the preview is meant for 127.0.0.1");
     }
     println!("serving {url} (Ctrl-C to stop)");
-    http::start(server, state.clone(), options.bind, port);
+    http::start(listener, state.clone(), options.bind, port);
     if options.open {
         open_browser(&url);
     }

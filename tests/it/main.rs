@@ -17,4 +17,5 @@ mod links;
 mod pathological;
 mod search;
 mod serve;
+mod serve_load;
 mod support;

@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 use crate::support::{SiteTest, TODAY, run_in, tree};
 
 /// A running `guild` that is killed when dropped.
-struct Running {
+pub(crate) struct Running {
     child: Child,
     lines: std::sync::mpsc::Receiver<String>,
 }
@@ -24,7 +24,7 @@ impl Drop for Running {
 }
 
 impl Running {
-    fn start(dir: &Path, args: &[&str]) -> Running {
+    pub(crate) fn start(dir: &Path, args: &[&str]) -> Running {
         let mut child = Command::new(env!("CARGO_BIN_EXE_guild"))
             .args(args)
             .current_dir(dir)
@@ -47,7 +47,7 @@ impl Running {
     }
 
     /// Waits for a line containing `needle`; panics with what was seen.
-    fn wait_for(&self, needle: &str) -> String {
+    pub(crate) fn wait_for(&self, needle: &str) -> String {
         let deadline = Instant::now() + Duration::from_secs(30);
         let mut seen = Vec::new();
         while Instant::now() < deadline {
@@ -61,25 +61,29 @@ impl Running {
         panic!("no line with {needle:?}; saw:\n{}", seen.join("\n"));
     }
 
+    pub(crate) fn pid(&self) -> u32 {
+        self.child.id()
+    }
+
     /// Lines printed so far (without waiting).
     fn drain(&self) -> Vec<String> {
         self.lines.try_iter().collect()
     }
 }
 
-fn serve(site: &SiteTest) -> (Running, String) {
+pub(crate) fn serve(site: &SiteTest) -> (Running, String) {
     let running = Running::start(site.root(), &["serve", "--port", "0", "--now", TODAY, "--color", "never"]);
     let line = running.wait_for("serving http://");
     let url = line.split_whitespace().nth(1).unwrap().to_string();
     (running, url)
 }
 
-fn addr(url: &str) -> String {
+pub(crate) fn addr(url: &str) -> String {
     url.trim_start_matches("http://").split('/').next().unwrap().to_string()
 }
 
 /// Sends a raw request; returns (status, headers and body as text).
-fn raw(url: &str, request: &str) -> (u16, String) {
+pub(crate) fn raw(url: &str, request: &str) -> (u16, String) {
     let mut stream = TcpStream::connect(addr(url)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(5))).unwrap();
     stream.write_all(request.as_bytes()).unwrap();
@@ -90,7 +94,7 @@ fn raw(url: &str, request: &str) -> (u16, String) {
     (status, text)
 }
 
-fn get(url: &str, path: &str) -> (u16, String) {
+pub(crate) fn get(url: &str, path: &str) -> (u16, String) {
     raw(url, &format!("GET {path} HTTP/1.1\r\nHost: {}\r\nConnection: close\r\n\r\n", addr(url)))
 }
 
@@ -195,7 +199,7 @@ fn traversal_probes_get_400_or_404_and_no_file_content() {
 }
 
 /// Opens the event stream; returns a reader positioned after the headers.
-fn events(url: &str, host: &str, origin: Option<&str>) -> (u16, BufReader<TcpStream>) {
+pub(crate) fn events(url: &str, host: &str, origin: Option<&str>) -> (u16, BufReader<TcpStream>) {
     let mut stream = TcpStream::connect(addr(url)).unwrap();
     stream.set_read_timeout(Some(Duration::from_secs(30))).unwrap();
     let origin = origin.map(|o| format!("Origin: {o}\r\n")).unwrap_or_default();
@@ -210,7 +214,7 @@ fn events(url: &str, host: &str, origin: Option<&str>) -> (u16, BufReader<TcpStr
 }
 
 /// Reads events until one named `name`; returns its data.
-fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> String {
+pub(crate) fn next_event(reader: &mut BufReader<TcpStream>, name: &str) -> String {
     let mut current = String::new();
     loop {
         let mut line = String::new();
