@@ -151,7 +151,7 @@ pub fn search(options: &Options, text: &str, filter: &query::Filter, limit: usiz
             let Some(site) = site else {
                 return Ok(SearchReport { hits: Vec::new(), content_errors: errors.max(1), rebuilt: false });
             };
-            session::index_and_export(session.root(), &site, &fingerprint, false)?;
+            session::index_for_search(session.root(), &site, &fingerprint)?;
             let meta = search::cache::load(&dir, &fingerprint).ok_or_else(|| Error::Search {
                 path: dir.clone(),
                 message: "the index was written but cannot be read back".into(),

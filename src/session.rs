@@ -424,8 +424,7 @@ impl Session {
                 live.export(&site)
             }
             _ => {
-                let fingerprint = self.fingerprint();
-                let (export, live) = index_and_export(&self.root, &site, &fingerprint, self.live)?;
+                let (export, live) = export_search(&site, self.live);
                 self.search = live;
                 export
             }
@@ -574,17 +573,22 @@ fn search_changes(old: &link::Site, new: &link::Site) -> Vec<link::DocId> {
         .collect()
 }
 
-/// Indexes the site into the cache and exports it for the browser; with
-/// `live`, also returns the export's state for later updates.
+/// Exports the site's search index for the browser, from guild's own
+/// analysis (no tantivy index is written: `guild search` makes that when
+/// it needs it); with `live`, also returns the state for later updates.
+pub fn export_search(site: &link::Site, live: bool) -> (search::export::Export, Option<Live>) {
+    let (table, word_docs) = search::live::analyse_site(site);
+    let mut encoded = search::export::Encoded::all(&table, site);
+    let export = search::export::export_encoded(&table, &mut encoded, site);
+    let live = live.then(|| Live::new(table, encoded, word_docs));
+    (export, live)
+}
+
+/// Indexes the site with tantivy into the cache `guild search` queries.
 ///
 /// The index is written to a folder of this process's own and swapped into
-/// place, so concurrent builds and searches never see a half-written one.
-pub fn index_and_export(
-    root: &Path,
-    site: &link::Site,
-    fingerprint: &str,
-    live: bool,
-) -> Result<(search::export::Export, Option<Live>)> {
+/// place, so concurrent searches never see a half-written one.
+pub fn index_for_search(root: &Path, site: &link::Site, fingerprint: &str) -> Result<()> {
     let dir = search::cache_dir(root);
     let pid = std::process::id();
     let tmp = dir.with_file_name(format!("search-index.tmp-{pid}"));
@@ -601,10 +605,9 @@ pub fn index_and_export(
         std::fs::rename(&dir, &trash).map_err(|e| Error::write(&dir, e))?;
     }
     if std::fs::rename(&tmp, &dir).is_err() {
-        // Another build put its (equivalent) index in place first.
+        // Another search put its (equivalent) index in place first.
         let _ = std::fs::remove_dir_all(&tmp);
     }
     let _ = std::fs::remove_dir_all(&trash);
-    let live = live.then(|| Live::new(table, encoded, site));
-    Ok((export, live))
+    Ok(())
 }

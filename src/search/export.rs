@@ -322,14 +322,6 @@ pub fn idf(doc_freq: u64, doc_count: u64) -> f32 {
     (1.0 + x).ln()
 }
 
-/// Exports a built tantivy index for the browser. `site` supplies titles,
-/// URLs and text.
-pub fn export(built: &Built, site: &Site) -> Result<Export> {
-    let table = Table::gather(built)?;
-    let mut encoded = Encoded::all(&table, site);
-    Ok(export_encoded(&table, &mut encoded, site))
-}
-
 /// A shard never grows past this many bytes of JSON, unless one stem's
 /// postings alone are bigger.
 pub const SHARD_MAX_BYTES: usize = 64 * 1024;

@@ -1,12 +1,15 @@
-//! The search index kept up to date across edits, for `serve` and `watch`.
+//! The search index from guild's own analysis, and kept up to date across
+//! edits for `serve` and `watch`.
 //!
-//! A clean build indexes with tantivy and exports from what tantivy
-//! wrote. A live session keeps that export's `Table` and `Encoded` in
-//! memory; after an edit it analyses the old and new text of the changed
-//! documents exactly as tantivy does (same tokenizer, filters and stemmer;
-//! a field's norm is its token count), moves their postings, token counts
-//! and surface words, and re-encodes only the stems and documents
-//! involved. The export that follows is the one a clean build makes: the
+//! A build analyses every document exactly as tantivy does (same
+//! tokenizer, filters and stemmer; a field's norm is its token count), in
+//! parallel, into the `Table` the export encodes (`analyse_site`): no
+//! tantivy index is written on the way, which halves the search stage.
+//! `guild search` builds tantivy's own index when it first needs it. A
+//! live session keeps the `Table` and `Encoded` in memory; after an edit it
+//! analyses the old and new text of the changed documents, moves their
+//! postings, token counts and surface words, and re-encodes only the stems
+//! and documents involved. The export that follows is the one a clean build makes: the
 //! incremental property test compares them byte for byte, and a unit test
 //! holds the analysis equal to tantivy's on a whole site.
 
@@ -17,8 +20,9 @@ use tantivy::fieldnorm::FieldNormReader;
 
 use crate::link::{DocId, Site};
 
-use super::export::{Encoded, Export, Table, export_encoded};
+use super::export::{Encoded, Export, Posting, Table, export_encoded};
 use super::{analyse, doc_text};
+use crate::hash::FastMap;
 
 pub struct Live {
     table: Table,
@@ -28,23 +32,153 @@ pub struct Live {
     word_docs: HashMap<String, u32>,
 }
 
+/// Every document of `site` analysed as tantivy would index it: the
+/// inverted table in site order, and in how many documents each surface
+/// word occurs.
+///
+/// Contiguous runs of documents are analysed in parallel, each into a
+/// partial table with its own stem cache; the partial tables are then
+/// joined in order, so every stem's postings come out in document order.
+pub fn analyse_site(site: &Site) -> (Table, WordDocs) {
+    let threads = rayon::current_num_threads().max(1);
+    let chunk = site.docs.len().div_ceil(threads * 4).max(1);
+    let ranges: Vec<std::ops::Range<usize>> =
+        (0..site.docs.len()).step_by(chunk).map(|start| start..(start + chunk).min(site.docs.len())).collect();
+    let parts: Vec<Partial> = ranges.into_par_iter().map(|range| Partial::analyse(site, range)).collect();
+
+    let mut table = Table { num_docs: site.docs.len() as u64, ..Table::default() };
+    let mut stems: FastMap<String, [Vec<Posting>; 5]> = FastMap::default();
+    let mut word_docs = WordDocs::default();
+    for part in parts {
+        for (total, part_total) in table.tokens.iter_mut().zip(part.tokens) {
+            *total += part_total;
+        }
+        for (stem, postings) in part.stems.into_iter().zip(part.postings) {
+            match stems.get_mut(stem.as_str()) {
+                Some(all) => {
+                    for (all, more) in all.iter_mut().zip(postings) {
+                        all.extend(more);
+                    }
+                }
+                None => {
+                    stems.insert(stem, postings);
+                }
+            }
+        }
+        for (word, (stem, docs, _)) in part.surfaces {
+            match word_docs.get_mut(word.as_str()) {
+                Some(n) => *n += docs,
+                None => {
+                    word_docs.insert(word.clone(), docs);
+                    table.words.insert(word, part.stem_names[stem as usize].clone());
+                }
+            }
+        }
+    }
+    table.stems = stems.into_iter().collect();
+    (table, word_docs)
+}
+
+/// The analysis of a run of documents.
+struct Partial {
+    tokens: [u64; 5],
+    /// Stems in order of first appearance, and their postings.
+    stems: Vec<String>,
+    postings: Vec<[Vec<Posting>; 5]>,
+    /// Every stem by id, for `surfaces`.
+    stem_names: Vec<String>,
+    /// Surface word -> (stem id, documents holding it, last document seen).
+    surfaces: FastMap<String, (u32, u32, u32)>,
+    /// Stem id -> index into `stems` and `postings`.
+    slot: Vec<u32>,
+}
+
+impl Partial {
+    fn analyse(site: &Site, range: std::ops::Range<usize>) -> Partial {
+        let mut analyzer = super::surface_analyzer();
+        let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+        let mut stem_ids: FastMap<String, u32> = FastMap::default();
+        let mut part = Partial {
+            tokens: [0; 5],
+            stems: Vec::new(),
+            postings: Vec::new(),
+            stem_names: Vec::new(),
+            surfaces: FastMap::default(),
+            slot: Vec::new(),
+        };
+        // Per stem id: its count in the current field, and the ids touched.
+        let mut counts: Vec<u32> = Vec::new();
+        let mut touched: Vec<u32> = Vec::new();
+        for id in range {
+            let text = doc_text(site, id);
+            for (field, value) in text.fields.iter().enumerate() {
+                let mut stream = analyzer.token_stream(value);
+                let mut field_tokens = 0u32;
+                while stream.advance() {
+                    let surface = stream.token().text.as_str();
+                    let stem = match part.surfaces.get_mut(surface) {
+                        Some((stem, docs, last)) => {
+                            if *last != id as u32 {
+                                *last = id as u32;
+                                *docs += 1;
+                            }
+                            *stem
+                        }
+                        None => {
+                            let name = stemmer.stem(surface);
+                            let stem = match stem_ids.get(name.as_ref()) {
+                                Some(&s) => s,
+                                None => {
+                                    let s = part.stem_names.len() as u32;
+                                    stem_ids.insert(name.to_string(), s);
+                                    part.stem_names.push(name.into_owned());
+                                    counts.push(0);
+                                    s
+                                }
+                            };
+                            part.surfaces.insert(surface.to_string(), (stem, 1, id as u32));
+                            stem
+                        }
+                    };
+                    field_tokens += 1;
+                    if counts[stem as usize] == 0 {
+                        touched.push(stem);
+                    }
+                    counts[stem as usize] += 1;
+                }
+                part.tokens[field] += u64::from(field_tokens);
+                let norm = FieldNormReader::fieldnorm_to_id(field_tokens);
+                for stem in touched.drain(..) {
+                    let tf = std::mem::take(&mut counts[stem as usize]);
+                    part.postings_of(stem)[field].push((id as u32, tf, norm));
+                }
+            }
+        }
+        part
+    }
+
+    /// The postings of a stem id, giving it a slot on first use.
+    fn postings_of(&mut self, stem: u32) -> &mut [Vec<Posting>; 5] {
+        // Slots follow first use, not stem ids; `slot` maps them.
+        let stem = stem as usize;
+        if self.slot.len() <= stem {
+            self.slot.resize(stem + 1, u32::MAX);
+        }
+        if self.slot[stem] == u32::MAX {
+            self.slot[stem] = self.postings.len() as u32;
+            self.stems.push(self.stem_names[stem].clone());
+            self.postings.push(Default::default());
+        }
+        &mut self.postings[self.slot[stem] as usize]
+    }
+}
+
+/// In how many documents each surface word occurs.
+pub type WordDocs = HashMap<String, u32>;
+
 impl Live {
-    /// Starts from a clean build's export of `site`.
-    pub fn new(table: Table, encoded: Encoded, site: &Site) -> Live {
-        let word_docs = (0..site.docs.len())
-            .into_par_iter()
-            .fold(HashMap::new, |mut counts: HashMap<String, u32>, id| {
-                for word in analyse(&doc_text(site, id)).words.into_keys() {
-                    *counts.entry(word).or_default() += 1;
-                }
-                counts
-            })
-            .reduce(HashMap::new, |mut a, b| {
-                for (word, n) in b {
-                    *a.entry(word).or_default() += n;
-                }
-                a
-            });
+    /// Starts from a build's table and export of `site` (`analyse_site`).
+    pub fn new(table: Table, encoded: Encoded, word_docs: WordDocs) -> Live {
         Live { table, encoded, word_docs }
     }
 
@@ -145,31 +279,13 @@ mod tests {
         session.linked_site().unwrap().0.expect("example-community links")
     }
 
-    /// The whole site analysed document by document, as `update` does.
-    fn analysed(site: &Site) -> Table {
-        let mut table = Table { num_docs: site.docs.len() as u64, ..Table::default() };
-        for id in 0..site.docs.len() {
-            let a = analyse(&doc_text(site, id));
-            for (field, stems) in a.fields.iter().enumerate() {
-                let tokens: u32 = stems.values().sum();
-                table.tokens[field] += u64::from(tokens);
-                for (stem, &tf) in stems {
-                    let norm = FieldNormReader::fieldnorm_to_id(tokens);
-                    table.stems.entry(stem.clone()).or_default()[field].push((id as u32, tf, norm));
-                }
-            }
-            table.words.extend(a.words);
-        }
-        table
-    }
-
     #[test]
     fn the_analysis_equals_tantivys_index() {
         let site = example_site();
         let dir = tempfile::tempdir().unwrap();
         let built = crate::search::index(&site, &dir.path().join("index")).unwrap();
         let gathered = Table::gather(&built).unwrap();
-        let mine = analysed(&site);
+        let (mine, _) = analyse_site(&site);
         assert_eq!(mine.tokens, gathered.tokens);
         assert_eq!(mine.words, gathered.words);
         let differing: Vec<&String> = gathered
@@ -185,11 +301,9 @@ mod tests {
     #[test]
     fn an_update_equals_a_fresh_table() {
         let site = example_site();
-        let dir = tempfile::tempdir().unwrap();
-        let built = crate::search::index(&site, &dir.path().join("index")).unwrap();
-        let table = Table::gather(&built).unwrap();
+        let (table, word_docs) = analyse_site(&site);
         let encoded = Encoded::all(&table, &site);
-        let mut live = Live::new(table, encoded, &site);
+        let mut live = Live::new(table, encoded, word_docs);
         // Rewrite one document's text: its words go, others come.
         let mut edited = site.clone();
         let id = edited.docs.iter().position(|d| d.kind == crate::source::Kind::Practice).unwrap();
@@ -198,10 +312,11 @@ mod tests {
         doc.title = "Quokka practice".into();
         edited.docs[id] = std::sync::Arc::new(doc);
         live.update(&site, &edited, &[id]);
-        let want = analysed(&edited);
+        let (want, want_docs) = analyse_site(&edited);
         assert_eq!(live.table().tokens, want.tokens);
         assert_eq!(live.table().stems, want.stems);
         let words: BTreeMap<&String, &String> = live.table().words.iter().collect();
         assert_eq!(words, want.words.iter().collect::<BTreeMap<_, _>>());
+        assert_eq!(live.word_docs, want_docs);
     }
 }

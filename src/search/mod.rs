@@ -1,10 +1,10 @@
-//! Search: a tantivy index of the site, and its static export.
+//! Search: the site's index, exported as static files, and tantivy's.
 //!
-//! `index` builds the tantivy index of a `Site` (in the cache folder, so
-//! `guild search` can reuse it); `export` walks that index's term
-//! dictionary, postings and field norms and writes the files the browser
-//! client reads; `query` runs the same queries against tantivy for
-//! `guild search` and for the parity tests. Tantivy is the source of truth
+//! A build analyses the site as tantivy would (`live::analyse_site`) and
+//! `export` writes the files the browser client reads. `index` builds the
+//! tantivy index of a `Site` (in the cache folder) for `guild search`,
+//! which makes it when it first needs it; `query` runs the same queries
+//! against tantivy for `guild search` and for the parity tests. Tantivy is the source of truth
 //! for tokens, stems, frequencies and norms: the browser only looks up,
 //! adds and sorts. See SEARCH.md in the design notes and ARCHITECTURE.md.
 
@@ -98,7 +98,7 @@ fn analyzer_recording(record: Option<Arc<Mutex<HashMap<String, String>>>>) -> Te
 }
 
 /// The analyzer without the stemmer: the words people type.
-fn surface_analyzer() -> TextAnalyzer {
+pub(crate) fn surface_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)

@@ -152,6 +152,11 @@ fn node_available() -> bool {
 }
 
 fn parity(root: &Path, out: &Path) {
+    // The build exports from guild's own analysis; `guild search` makes
+    // tantivy's index, independently, the first time it runs.
+    assert!(!search::cache_dir(root).exists(), "a build writes no tantivy index");
+    let run = run_in(root, &["search", "practice"]);
+    assert!(run.code == 0 || run.code == 1, "{run:?}");
     let dir = search::cache_dir(root);
     let bytes = std::fs::read(dir.join("guild-search.json")).unwrap();
     let meta: search::cache::Meta = serde_json::from_slice(&bytes).unwrap();
