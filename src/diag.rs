@@ -103,12 +103,15 @@ pub fn render_human(d: &Diagnostic, source: &dyn Fn(&SourcePath) -> Option<Strin
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let title = level.primary_title(&d.message).id(d.code);
+    let message = visible(&d.message);
+    let title = level.primary_title(message.as_ref()).id(d.code);
     let text = d.file.as_ref().and_then(source);
-    let path = d.file.as_ref().map(|f| f.as_str().to_string());
+    let path = d.file.as_ref().map(|f| visible(f.as_str()).into_owned());
     let mut group: Group<'_> = match (&path, d.span, text.as_deref()) {
         (Some(path), Some(span), Some(text)) => {
-            let line_text = text.lines().nth(span.line.saturating_sub(1)).unwrap_or("");
+            // One character for one, so the caret's columns still hold.
+            let line_text = visible(text.lines().nth(span.line.saturating_sub(1)).unwrap_or("")).into_owned();
+            let line_text = line_text.as_str();
             let start = char_to_byte(line_text, span.column.saturating_sub(1));
             let end = char_to_byte(line_text, span.column.saturating_sub(1) + span.len.max(1));
             let end = end.max(start);
@@ -128,8 +131,9 @@ pub fn render_human(d: &Diagnostic, source: &dyn Fn(&SourcePath) -> Option<Strin
         }
         (None, _, _) => Group::with_title(title),
     };
-    if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help));
+    let help = d.help.as_deref().map(visible);
+    if let Some(help) = &help {
+        group = group.element(Level::HELP.message(help.as_ref()));
     }
     let renderer = if color { Renderer::styled() } else { Renderer::plain() };
     renderer.decor_style(DecorStyle::Ascii).render(&[group])
@@ -300,6 +304,17 @@ mod tests {
         assert!(!github.chars().any(char::is_control), "{github}");
         assert!(github.ends_with("is not a date%0A::error::forged"), "{github}");
         assert_eq!(visible("tab\tand\nline"), "tab\tand\nline");
+        // Found by fuzzing: a C1 control (U+008A, or U+009B, which some
+        // terminals read as an escape) in the quoted source line.
+        let text = "---\nname: A\n---\n- [ ] @a x\u{8a}\u{9b}2J (due 202v-10-16)\n";
+        let d = Diagnostic::error("bad-date", "`202v-10-16`\u{9b} is not a date")
+            .in_file(&SourcePath::new("members/a.md"))
+            .at(Span { line: 4, column: 7, len: 3 })
+            .help("write \u{9b}`(due 2026-12-01)`");
+        let human = render_human(&d, &|_| Some(text.to_string()), false);
+        assert!(!human.chars().any(|c| c.is_control() && c != '\n'), "{human:?}");
+        assert!(human.contains("4 | - [ ] @a x\u{fffd}\u{fffd}2J (due"), "{human}");
+        assert!(human.contains("|       ^^^"), "the caret keeps its column: {human}");
     }
 
     #[test]
