@@ -773,17 +773,25 @@ pub fn find_mentions(text: &str) -> Vec<(usize, String)> {
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let mut start = 0;
+    // The special characters are ASCII, so every cut falls on a character
+    // boundary; the runs between them are copied whole.
+    for (i, &b) in bytes.iter().enumerate() {
+        let entity = match b {
+            b'&' => "&amp;",
+            b'<' => "&lt;",
+            b'>' => "&gt;",
+            b'"' => "&quot;",
+            b'\'' => "&#39;",
+            _ => continue,
+        };
+        out.push_str(&text[start..i]);
+        out.push_str(entity);
+        start = i + 1;
     }
+    out.push_str(&text[start..]);
     out
 }
 
@@ -850,6 +858,15 @@ mod tests {
         let text = "---\ntitle: x\n---\nHello\n\nthere @grace\n";
         let r = render(&SourcePath::new("t.md"), text, 17, RawHtml::Sanitize);
         assert_eq!(r.body.refs[0].span, Span { line: 6, column: 7, len: 6 });
+    }
+
+    #[test]
+    fn escape_replaces_the_five_characters_and_keeps_the_rest() {
+        assert_eq!(escape(""), "");
+        assert_eq!(escape("plain"), "plain");
+        assert_eq!(escape("a<b>&\"c'd"), "a&lt;b&gt;&amp;&quot;c&#39;d");
+        assert_eq!(escape("ü<日本>é"), "ü&lt;日本&gt;é");
+        assert_eq!(escape("&&"), "&amp;&amp;");
     }
 
     #[test]

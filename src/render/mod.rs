@@ -314,30 +314,34 @@ pub fn site_streamed(
         footer,
     };
 
-    // Per-document pages, in parallel.
+    // Per-document pages and the listings, all in parallel: the listings
+    // run beside the documents (not after them), so a large library's
+    // listing page is not a serial tail.
     let (ids, listings) = match scope {
         Scope::All => (None, true),
         Scope::Some { docs, listings } => (Some(docs), *listings),
     };
-    match ids {
-        None => (0..site.docs.len()).into_par_iter().try_for_each(|id| emit(document_page(&shared, id)?))?,
-        Some(ids) => ids.par_iter().try_for_each(|&id| emit(document_page(&shared, id)?))?,
-    }
+    let documents = || match ids {
+        None => (0..site.docs.len()).into_par_iter().try_for_each(|id| emit(document_page(&shared, id)?)),
+        Some(ids) => ids.par_iter().try_for_each(|&id| emit(document_page(&shared, id)?)),
+    };
+    let listing_pages = || -> Result<Vec<Output>> {
+        if !listings {
+            return Ok(Vec::new());
+        }
+        // The largest first.
+        let pages: [fn(&Shared<'_>) -> Result<Output>; 9] =
+            [practices, review, tags, members, meetings, decisions, actions, home, search_page];
+        let mut out: Vec<Output> = pages.par_iter().map(|page| page(&shared)).collect::<Result<_>>()?;
+        let tag_pages: Vec<Output> = (0..site.tags.len()).into_par_iter().map(|i| tag(&shared, i)).collect::<Result<_>>()?;
+        out.extend(tag_pages);
+        Ok(out)
+    };
+    let (listed, documents_done) = rayon::join(listing_pages, documents);
+    documents_done?;
+    outputs.extend(listed?);
     if !listings {
         return Ok(());
-    }
-    outputs.push(home(&shared)?);
-    outputs.push(practices(&shared)?);
-    outputs.push(members(&shared)?);
-    outputs.push(meetings(&shared)?);
-    outputs.push(decisions(&shared)?);
-    outputs.push(actions(&shared)?);
-    outputs.push(review(&shared)?);
-    outputs.push(tags(&shared)?);
-    outputs.push(search_page(&shared)?);
-    let tag_pages: Vec<Result<Output>> = (0..site.tags.len()).into_par_iter().map(|i| tag(&shared, i)).collect();
-    for t in tag_pages {
-        outputs.push(t?);
     }
     let nf = NotFoundView {
         home_url: urls.href(&UrlPath::root()),
