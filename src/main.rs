@@ -171,19 +171,6 @@ fn parse_date(text: &str) -> Result<Date, String> {
     Date::parse(text)
 }
 
-/// glibc's malloc gives every block over 128 KiB (pages, listings, index
-/// shards) its own `mmap`, and returns it with `munmap`: a build of 10,000
-/// documents spent more time in the kernel zeroing fresh pages than in
-/// writing files. A fixed 64 MiB threshold keeps such blocks in the heap
-/// for reuse.
-fn tune_allocator() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: mallopt only sets glibc tunables; called before any thread.
-    unsafe {
-        libc::mallopt(libc::M_MMAP_THRESHOLD, 64 << 20);
-    }
-}
-
 fn parse_base_url(text: &str) -> Result<String, String> {
     if guild::config::is_valid_base_url(text) {
         Ok(text.to_string())
@@ -195,7 +182,6 @@ fn parse_base_url(text: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
-    tune_allocator();
     let cli = Cli::parse();
     let color = match cli.color {
         Color::Always => true,

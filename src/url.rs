@@ -165,16 +165,21 @@ pub fn slugify(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
     for c in text.nfc() {
-        if c.is_alphanumeric() {
+        if is_combining_mark(c) {
+            // Vowel signs and accents belong to the letter before them
+            // (Devanagari, Thai, and `İ`, which lowercases to `i` + dot);
+            // after anything else they go, whole runs at a time, so what
+            // stays keeps its canonical order (some marks count as
+            // alphabetic: they must not start a word).
+            if !dash && !out.is_empty() {
+                out.push(c);
+            }
+        } else if c.is_alphanumeric() {
             if dash && !out.is_empty() {
                 out.push('-');
             }
             dash = false;
             out.extend(c.to_lowercase());
-        } else if is_combining_mark(c) && !dash && !out.is_empty() {
-            // Vowel signs and accents belong to the letter before them
-            // (Devanagari, Thai, and `İ`, which lowercases to `i` + dot).
-            out.push(c);
         } else if c != '\'' && c != '’' {
             // Apostrophes join words ("don't" -> "dont"), like GitHub does.
             dash = true;
@@ -210,11 +215,13 @@ mod tests {
         check_slug("हिन्दी भाषा", "हिन्दी-भाषा");
         check_slug("İstanbul", "i\u{307}stanbul");
         check_slug("- \u{301}x", "x");
+        // Found by fuzzing: Syriac marks count as alphabetic.
+        check_slug("?\u{733}\u{733}a\u{737}\u{337}\u{733}", "a\u{337}\u{737}\u{733}");
     }
 
     #[test]
     fn slugs_are_idempotent() {
-        for text in ["Sev 1: total outage", "Über Größe", "a--b", "-x-", "J2\0İ", "ภาษาไทย"] {
+        for text in ["Sev 1: total outage", "Über Größe", "a--b", "-x-", "J2\0İ", "ภาษาไทย", "???+?\u{733}\u{733}?\u{733}\u{73f}'\u{737}\u{733}\u{337}\u{733}\u{737}"] {
             let once = slugify(text);
             assert_eq!(slugify(&once), once);
         }
