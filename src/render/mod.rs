@@ -332,13 +332,12 @@ pub fn site_streamed(
         // The largest first.
         let pages: [fn(&Shared<'_>) -> Result<Output>; 9] =
             [practices, review, tags, members, meetings, decisions, actions, home, search_page];
-        let mut out: Vec<Output> = pages.par_iter().map(|page| { let t = std::time::Instant::now(); let o = page(&shared); if let Ok(o) = &o { eprintln!("TIMING {} {} ms {} bytes", o.path, t.elapsed().as_millis(), o.bytes.len()); } o }).collect::<Result<_>>()?;
+        let mut out: Vec<Output> = pages.par_iter().map(|page| page(&shared)).collect::<Result<_>>()?;
         let tag_pages: Vec<Output> = (0..site.tags.len()).into_par_iter().map(|i| tag(&shared, i)).collect::<Result<_>>()?;
         out.extend(tag_pages);
         Ok(out)
     };
-    let t0 = std::time::Instant::now();
-    let (listed, documents_done) = rayon::join(|| { let r = listing_pages(); eprintln!("TIMING listings done at {} ms", t0.elapsed().as_millis()); r }, || { let r = documents(); eprintln!("TIMING documents done at {} ms", t0.elapsed().as_millis()); r });
+    let (listed, documents_done) = rayon::join(listing_pages, documents);
     documents_done?;
     outputs.extend(listed?);
     if !listings {
@@ -356,11 +355,9 @@ pub fn site_streamed(
     pages.extend(outputs.iter().map(|o| o.path.clone()));
     pages.sort_unstable();
     pages.dedup();
-    let t1 = std::time::Instant::now();
     for o in outputs {
         emit(o)?;
     }
-    eprintln!("TIMING listings emitted in {} ms", t1.elapsed().as_millis());
     emit(Output::new("sitemap.xml", feeds.sitemap(&pages)))?;
     emit(Output::new("feed.xml", feeds.atom()))?;
     emit(Output::new("meetings.ics", feeds.ics()))?;
