@@ -270,6 +270,16 @@ impl Session {
         )
     }
 
+    /// Frees every source's text (a one-shot build never builds again;
+    /// were it to, every file would count as changed and be parsed anew).
+    fn release_texts(&mut self) {
+        for state in self.files.values_mut() {
+            if let FileState::Source(source) = state {
+                source.text = String::new();
+            }
+        }
+    }
+
     /// The texts of the files `diagnostics` point into, to quote them.
     fn texts(&self, diagnostics: &[Diagnostic]) -> HashMap<SourcePath, String> {
         let mut texts = HashMap::new();
@@ -367,6 +377,11 @@ impl Session {
             })
         });
         let linked = self.link(changes, started)?;
+        if self.sink.is_some() && !self.live {
+            // A one-shot build is done with the Markdown once it is parsed
+            // (the report already holds the texts its problems quote).
+            self.release_texts();
+        }
         let history_ms = history.map(|h| {
             let (history, ms) = h.join().unwrap_or_else(|_| (History::none("reading it failed"), 0));
             self.history = Some(Arc::new(history));

@@ -221,7 +221,15 @@ mod tests {
 
     #[test]
     fn slugs_are_idempotent() {
-        for text in ["Sev 1: total outage", "Über Größe", "a--b", "-x-", "J2\0İ", "ภาษาไทย", "???+?\u{733}\u{733}?\u{733}\u{73f}'\u{737}\u{733}\u{337}\u{733}\u{737}"] {
+        for text in [
+            "Sev 1: total outage",
+            "Über Größe",
+            "a--b",
+            "-x-",
+            "J2\0İ",
+            "ภาษาไทย",
+            "???+?\u{733}\u{733}?\u{733}\u{73f}'\u{737}\u{733}\u{337}\u{733}\u{737}",
+        ] {
             let once = slugify(text);
             assert_eq!(slugify(&once), once);
         }

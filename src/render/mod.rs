@@ -333,7 +333,8 @@ pub fn site_streamed(
         let pages: [fn(&Shared<'_>) -> Result<Output>; 9] =
             [practices, review, tags, members, meetings, decisions, actions, home, search_page];
         let mut out: Vec<Output> = pages.par_iter().map(|page| page(&shared)).collect::<Result<_>>()?;
-        let tag_pages: Vec<Output> = (0..site.tags.len()).into_par_iter().map(|i| tag(&shared, i)).collect::<Result<_>>()?;
+        let tag_pages: Vec<Output> =
+            (0..site.tags.len()).into_par_iter().map(|i| tag(&shared, i)).collect::<Result<_>>()?;
         out.extend(tag_pages);
         Ok(out)
     };
