@@ -252,7 +252,7 @@ fn serve_connection(stream: TcpStream, state: &Arc<State>, bind: IpAddr, port: u
             Ok(r) => r,
             Err(HeadError::Closed) => return,
             Err(HeadError::Bad(status)) => {
-                let _ = write_response(&mut writer, status, &[], b"", false, false);
+                let _ = write_response(&mut writer, status, &[], &Body::empty(), false, false);
                 return;
             }
         };
@@ -387,15 +387,64 @@ enum Answer {
     Response {
         status: u16,
         headers: Vec<(&'static str, String)>,
-        body: Vec<u8>,
+        body: Body,
     },
     /// The live-reload event stream, which takes over the connection.
     Events,
 }
 
+/// A response body, sent as kept: a built page goes out from the site's
+/// shared bytes with the reload script written between its two halves,
+/// never copied (28,000 pages a second would otherwise each be copied).
+struct Body {
+    bytes: Bytes,
+    /// Bytes written at this offset: the reload script before `</body>`.
+    insert: Option<(usize, String)>,
+}
+
+enum Bytes {
+    Shared(Arc<Vec<u8>>),
+    Owned(Vec<u8>),
+    Static(&'static [u8]),
+}
+
+impl Body {
+    fn new(bytes: Bytes) -> Body {
+        Body { bytes, insert: None }
+    }
+
+    fn empty() -> Body {
+        Body::new(Bytes::Static(b""))
+    }
+
+    fn bytes(&self) -> &[u8] {
+        match &self.bytes {
+            Bytes::Shared(b) => b,
+            Bytes::Owned(b) => b,
+            Bytes::Static(b) => b,
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.bytes().len() + self.insert.as_ref().map_or(0, |(_, text)| text.len())
+    }
+
+    fn write_to(&self, writer: &mut impl std::io::Write) -> std::io::Result<()> {
+        let bytes = self.bytes();
+        match &self.insert {
+            Some((at, text)) => {
+                writer.write_all(&bytes[..*at])?;
+                writer.write_all(text.as_bytes())?;
+                writer.write_all(&bytes[*at..])
+            }
+            None => writer.write_all(bytes),
+        }
+    }
+}
+
 fn answer(request: &Request, state: &Arc<State>, bind: IpAddr, port: u16) -> Answer {
     if request.method != "GET" && request.method != "HEAD" {
-        return Answer::Response { status: 405, headers: vec![("Allow", "GET, HEAD".into())], body: Vec::new() };
+        return Answer::Response { status: 405, headers: vec![("Allow", "GET, HEAD".into())], body: Body::empty() };
     }
     let site = match state.site.read() {
         Ok(s) => s.clone(),
@@ -404,7 +453,7 @@ fn answer(request: &Request, state: &Arc<State>, bind: IpAddr, port: u16) -> Ans
     match resolve(&site, &request.target) {
         Resolved::BadRequest => text(400, "bad request"),
         Resolved::Redirect(location) => {
-            Answer::Response { status: 302, headers: vec![("Location", location)], body: Vec::new() }
+            Answer::Response { status: 302, headers: vec![("Location", location)], body: Body::empty() }
         }
         Resolved::ReloadScript => Answer::Response {
             status: 200,
@@ -412,16 +461,16 @@ fn answer(request: &Request, state: &Arc<State>, bind: IpAddr, port: u16) -> Ans
                 ("Content-Type", "text/javascript; charset=utf-8".into()),
                 ("Cache-Control", "no-store".into()),
             ],
-            body: RELOAD_JS.as_bytes().to_vec(),
+            body: Body::new(Bytes::Static(RELOAD_JS.as_bytes())),
         },
         Resolved::Events if trusted(request, bind, port) => Answer::Events,
         Resolved::Events => text(403, "forbidden"),
         Resolved::File(key) => {
             let bytes = site.files.get(&key).cloned().unwrap_or_default();
-            page(200, &key, &bytes, &site)
+            page(200, &key, Bytes::Shared(bytes), &site)
         }
         Resolved::Static(path) => match std::fs::read(&path) {
-            Ok(bytes) => page(200, &path.to_string_lossy(), &bytes, &site),
+            Ok(bytes) => page(200, &path.to_string_lossy(), Bytes::Owned(bytes), &site),
             Err(_) => not_found(&site),
         },
         Resolved::NotFound => not_found(&site),
@@ -432,24 +481,27 @@ fn text(status: u16, body: &str) -> Answer {
     Answer::Response {
         status,
         headers: vec![("Content-Type", "text/plain; charset=utf-8".into())],
-        body: body.as_bytes().to_vec(),
+        body: Body::new(Bytes::Owned(body.as_bytes().to_vec())),
     }
 }
 
 fn not_found(site: &SiteFiles) -> Answer {
     match site.files.get("404.html") {
-        Some(body) => page(404, "404.html", body, site),
+        Some(body) => page(404, "404.html", Bytes::Shared(body.clone()), site),
         // Nothing was ever built (the first build failed): a page that
         // carries the overlay, and reloads once the content is fixed.
-        None => page(503, "waiting.html", WAITING_PAGE.as_bytes(), site),
+        None => page(503, "waiting.html", Bytes::Static(WAITING_PAGE.as_bytes()), site),
     }
 }
 
 const WAITING_PAGE: &str = "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\"><title>guild serve: no site yet</title></head>\n<body><main><h1>No site yet</h1><p>The first build failed; the problems are listed below and in the terminal. This page reloads when they are fixed.</p></main></body></html>\n";
 
-fn page(status: u16, name: &str, bytes: &[u8], site: &SiteFiles) -> Answer {
+fn page(status: u16, name: &str, bytes: Bytes, site: &SiteFiles) -> Answer {
     let kind = content_type(name);
-    let body = if kind.starts_with("text/html") { inject(bytes, site) } else { bytes.to_vec() };
+    let mut body = Body::new(bytes);
+    if kind.starts_with("text/html") {
+        body.insert = Some(reload_script(body.bytes(), site));
+    }
     Answer::Response {
         status,
         headers: vec![
@@ -482,7 +534,7 @@ fn write_response(
     writer: &mut BufWriter<TcpStream>,
     status: u16,
     headers: &[(&'static str, String)],
-    body: &[u8],
+    body: &Body,
     head_only: bool,
     keep_alive: bool,
 ) -> std::io::Result<()> {
@@ -494,20 +546,18 @@ fn write_response(
     head.push_str(&format!("Content-Length: {}\r\nConnection: {connection}\r\n\r\n", body.len()));
     writer.write_all(head.as_bytes())?;
     if !head_only {
-        writer.write_all(body)?;
+        body.write_to(writer)?;
     }
     writer.flush()
 }
 
-/// Adds the live-reload script to an HTML page, just before `</body>`.
-fn inject(html: &[u8], site: &SiteFiles) -> Vec<u8> {
+/// Where the live-reload script goes in an HTML page (just before the
+/// last `</body>`, else at the end), and the script tag.
+fn reload_script(html: &[u8], site: &SiteFiles) -> (usize, String) {
     let tag =
         format!("<script type=\"module\" src=\"{}{PREFIX}reload.js?v={}\"></script>\n", site.base_path, site.version);
-    let text = String::from_utf8_lossy(html);
-    match text.rfind("</body>") {
-        Some(at) => format!("{}{tag}{}", &text[..at], &text[at..]).into_bytes(),
-        None => format!("{text}{tag}").into_bytes(),
-    }
+    let at = html.windows(7).rposition(|w| w == b"</body>").unwrap_or(html.len());
+    (at, tag)
 }
 
 /// Whether the events request comes from a page of this server: its
@@ -600,6 +650,33 @@ mod tests {
         }
         // Decoded once: a double-encoded dot is a name, which does not exist.
         check("/sub/%252e%252e/etc/passwd", Resolved::NotFound);
+    }
+
+    #[test]
+    fn pages_get_the_reload_script_before_the_last_body_end_without_a_copy() {
+        let site = site();
+        let html = Arc::new(b"<body>a</body> x </body>\n</html>\n".to_vec());
+        let body = match page(200, "a/index.html", Bytes::Shared(html.clone()), &site) {
+            Answer::Response { body, .. } => body,
+            Answer::Events => unreachable!(),
+        };
+        assert!(matches!(&body.bytes, Bytes::Shared(b) if Arc::ptr_eq(b, &html)), "the site's bytes are sent as kept");
+        let mut out = Vec::new();
+        body.write_to(&mut out).unwrap();
+        let text = String::from_utf8(out.clone()).unwrap();
+        assert_eq!(
+            text,
+            "<body>a</body> x <script type=\"module\" src=\"/sub/__guild/reload.js?v=1\"></script>\n</body>\n</html>\n"
+        );
+        assert_eq!(body.len(), out.len(), "Content-Length counts the script");
+
+        let (at, _) = reload_script(b"no body end", &site);
+        assert_eq!(at, 11, "appended when there is no </body>");
+        let css = match page(200, "style.css", Bytes::Owned(b"a{}".to_vec()), &site) {
+            Answer::Response { body, .. } => body,
+            Answer::Events => unreachable!(),
+        };
+        assert!(css.insert.is_none() && css.len() == 3, "only HTML gets the script");
     }
 
     #[test]
