@@ -607,12 +607,25 @@ impl<'a> Renderer<'a> {
                 let date_text = rest[open + 5..open + close].trim().to_string();
                 match Date::parse(&date_text) {
                     Ok(d) => due = Some(d),
-                    Err(why) => self.result.diagnostics.push(
-                        Diagnostic::error("bad-date", format!("action item due date is not valid: {why}"))
-                            .in_file(self.file)
-                            .at(span)
-                            .help("write `(due 2026-12-01)` at the end of the item"),
-                    ),
+                    Err(why) => {
+                        // Point at the date as written, when the source
+                        // shows it after the mention; else at the mention.
+                        let at_date = source[shift..]
+                            .find("(due ")
+                            .map(|i| shift + i + "(due ".len())
+                            .filter(|&i| source[i..].trim_start().starts_with(&date_text))
+                            .map(|i| i + (source[i..].len() - source[i..].trim_start().len()));
+                        let date_span = match at_date {
+                            Some(i) => self.span(&(offset + i..offset + i), date_text.chars().count().max(1)),
+                            None => span,
+                        };
+                        self.result.diagnostics.push(
+                            Diagnostic::error("bad-date", format!("action item due date is not valid: {why}"))
+                                .in_file(self.file)
+                                .at(date_span)
+                                .help("write `(due 2026-12-01)` at the end of the item"),
+                        );
+                    }
                 }
                 rest.replace_range(open..open + close + 1, "");
             }
