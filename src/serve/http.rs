@@ -463,6 +463,12 @@ fn answer(request: &Request, state: &Arc<State>, bind: IpAddr, port: u16) -> Ans
             ],
             body: Body::new(Bytes::Static(RELOAD_JS.as_bytes())),
         },
+        // A HEAD gets the stream's headers, not a stream.
+        Resolved::Events if trusted(request, bind, port) && request.method == "HEAD" => Answer::Response {
+            status: 200,
+            headers: vec![("Content-Type", "text/event-stream".into()), ("Cache-Control", "no-store".into())],
+            body: Body::empty(),
+        },
         Resolved::Events if trusted(request, bind, port) => Answer::Events,
         Resolved::Events => text(403, "forbidden"),
         Resolved::File(key) => {

@@ -264,6 +264,11 @@ fn events_refuse_foreign_hosts_and_origins() {
     assert_eq!(events(&url, "evil.example:80", None).0, 403);
     assert_eq!(events(&url, &host, Some("http://evil.example")).0, 403);
     assert_eq!(events(&url, &host, None).0, 200);
+    // HEAD gets the headers and an end, not a stream that never closes.
+    let (status, response) =
+        raw(&url, &format!("HEAD /sub/__guild/events HTTP/1.1\r\nHost: {host}\r\nConnection: close\r\n\r\n"));
+    assert_eq!(status, 200, "{response}");
+    assert!(response.contains("Content-Type: text/event-stream") && response.ends_with("\r\n\r\n"), "{response}");
 }
 
 /// Waits until `guild watch` has printed `n` build lines in all.
