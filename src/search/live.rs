@@ -9,9 +9,9 @@
 //! live session keeps the `Table` and `Encoded` in memory; after an edit it
 //! analyses the old and new text of the changed documents, moves their
 //! postings, token counts and surface words, and re-encodes only the stems
-//! and documents involved. The export that follows is the one a clean build makes: the
-//! incremental property test compares them byte for byte, and a unit test
-//! holds the analysis equal to tantivy's on a whole site.
+//! and documents involved. The export that follows is the one a clean
+//! build makes: the incremental property test compares them byte for byte,
+//! and a unit test holds the analysis equal to tantivy's on a whole site.
 
 use std::collections::{BTreeSet, HashMap};
 
@@ -53,7 +53,16 @@ pub fn analyse_site(site: &Site) -> (Table, WordDocs) {
         for (total, part_total) in table.tokens.iter_mut().zip(part.tokens) {
             *total += part_total;
         }
-        for (stem, postings) in part.stems.into_iter().zip(part.postings) {
+        for (word, (stem, docs, _)) in part.surfaces {
+            match word_docs.get_mut(word.as_str()) {
+                Some(n) => *n += docs,
+                None => {
+                    word_docs.insert(word.clone(), docs);
+                    table.words.insert(word, part.stem_names[stem as usize].clone());
+                }
+            }
+        }
+        for (stem, postings) in part.stem_names.into_iter().zip(part.postings) {
             match stems.get_mut(stem.as_str()) {
                 Some(all) => {
                     for (all, more) in all.iter_mut().zip(postings) {
@@ -65,15 +74,6 @@ pub fn analyse_site(site: &Site) -> (Table, WordDocs) {
                 }
             }
         }
-        for (word, (stem, docs, _)) in part.surfaces {
-            match word_docs.get_mut(word.as_str()) {
-                Some(n) => *n += docs,
-                None => {
-                    word_docs.insert(word.clone(), docs);
-                    table.words.insert(word, part.stem_names[stem as usize].clone());
-                }
-            }
-        }
     }
     table.stems = stems.into_iter().collect();
     (table, word_docs)
@@ -82,15 +82,12 @@ pub fn analyse_site(site: &Site) -> (Table, WordDocs) {
 /// The analysis of a run of documents.
 struct Partial {
     tokens: [u64; 5],
-    /// Stems in order of first appearance, and their postings.
-    stems: Vec<String>,
-    postings: Vec<[Vec<Posting>; 5]>,
-    /// Every stem by id, for `surfaces`.
+    /// Stems by id, in order of first appearance, and their postings (a
+    /// stem is only ever made for a token, so none is without postings).
     stem_names: Vec<String>,
+    postings: Vec<[Vec<Posting>; 5]>,
     /// Surface word -> (stem id, documents holding it, last document seen).
     surfaces: FastMap<String, (u32, u32, u32)>,
-    /// Stem id -> index into `stems` and `postings`.
-    slot: Vec<u32>,
 }
 
 impl Partial {
@@ -98,14 +95,8 @@ impl Partial {
         let mut analyzer = super::surface_analyzer();
         let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
         let mut stem_ids: FastMap<String, u32> = FastMap::default();
-        let mut part = Partial {
-            tokens: [0; 5],
-            stems: Vec::new(),
-            postings: Vec::new(),
-            stem_names: Vec::new(),
-            surfaces: FastMap::default(),
-            slot: Vec::new(),
-        };
+        let mut part =
+            Partial { tokens: [0; 5], stem_names: Vec::new(), postings: Vec::new(), surfaces: FastMap::default() };
         // Per stem id: its count in the current field, and the ids touched.
         let mut counts: Vec<u32> = Vec::new();
         let mut touched: Vec<u32> = Vec::new();
@@ -132,6 +123,7 @@ impl Partial {
                                     let s = part.stem_names.len() as u32;
                                     stem_ids.insert(name.to_string(), s);
                                     part.stem_names.push(name.into_owned());
+                                    part.postings.push(Default::default());
                                     counts.push(0);
                                     s
                                 }
@@ -150,26 +142,11 @@ impl Partial {
                 let norm = FieldNormReader::fieldnorm_to_id(field_tokens);
                 for stem in touched.drain(..) {
                     let tf = std::mem::take(&mut counts[stem as usize]);
-                    part.postings_of(stem)[field].push((id as u32, tf, norm));
+                    part.postings[stem as usize][field].push((id as u32, tf, norm));
                 }
             }
         }
         part
-    }
-
-    /// The postings of a stem id, giving it a slot on first use.
-    fn postings_of(&mut self, stem: u32) -> &mut [Vec<Posting>; 5] {
-        // Slots follow first use, not stem ids; `slot` maps them.
-        let stem = stem as usize;
-        if self.slot.len() <= stem {
-            self.slot.resize(stem + 1, u32::MAX);
-        }
-        if self.slot[stem] == u32::MAX {
-            self.slot[stem] = self.postings.len() as u32;
-            self.stems.push(self.stem_names[stem].clone());
-            self.postings.push(Default::default());
-        }
-        &mut self.postings[self.slot[stem] as usize]
     }
 }
 

@@ -4,9 +4,9 @@
 //! `export` writes the files the browser client reads. `index` builds the
 //! tantivy index of a `Site` (in the cache folder) for `guild search`,
 //! which makes it when it first needs it; `query` runs the same queries
-//! against tantivy for `guild search` and for the parity tests. Tantivy is the source of truth
-//! for tokens, stems, frequencies and norms: the browser only looks up,
-//! adds and sorts. See SEARCH.md in the design notes and ARCHITECTURE.md.
+//! against tantivy for `guild search` and for the parity tests. Tantivy is
+//! the source of truth for tokens, stems, frequencies and norms: the
+//! browser only looks up, adds and sorts. See SEARCH.md in the design notes and ARCHITECTURE.md.
 
 pub mod cache;
 pub mod export;
