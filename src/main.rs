@@ -182,6 +182,7 @@ fn parse_base_url(text: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
+    no_huge_pages();
     let cli = Cli::parse();
     let color = match cli.color {
         Color::Always => true,
@@ -268,6 +269,7 @@ fn main() -> ExitCode {
         }
         _ => {}
     }
+    keep_freed_memory();
     let (result, format, deny_warnings, output) = match &cli.command {
         Command::Build { output, common, .. } => {
             let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
@@ -531,8 +533,8 @@ fn new_document(cli: &Cli, cwd: &std::path::Path, kind: NewKind, title: &str, no
     }
 }
 
-/// mimalloc's `purge_delay` option (v2 numbering; `libmimalloc-sys`
-/// does not name it).
+/// mimalloc's `purge_delay` option (15 in both v2 and v3, which
+/// `libmimalloc-sys` 0.1.49 builds; it does not name the option).
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// A long-running `serve` or `watch` hands freed memory back to the system
@@ -544,6 +546,33 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 fn return_memory_promptly() {
     // SAFETY: sets a mimalloc option; any value is valid for this one.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
+}
+
+/// A one-shot `build` or `check` keeps the memory it frees for its own
+/// next allocations instead of handing it back to the system after 10 ms
+/// (mimalloc's default): the render frees and allocates all the time, and
+/// every page handed back is faulted in and zeroed again by the kernel.
+/// On 10,000 generated documents, interleaved clean builds: system time
+/// 1.0–1.2 s -> 0.7 s, wall 2.6–2.75 s -> 2.45–2.5 s, peak memory
+/// 472–485 MB -> 482–484 MB.
+fn keep_freed_memory() {
+    // SAFETY: sets a mimalloc option; -1 means "never purge".
+    unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+}
+
+/// Transparent huge pages off for this process. mimalloc asks for them
+/// (`madvise`), and the kernel then zeroes 2 MiB at every first touch: on
+/// this project's 2-core machine, faulting in 2 GB takes 2.3–2.8 s with
+/// huge pages and 1.3–1.7 s without. On 10,000 generated documents,
+/// interleaved clean builds: peak memory 474–486 MB -> 412–421 MB, system
+/// time 1.1–1.2 s -> 0.85–0.9 s.
+fn no_huge_pages() {
+    #[cfg(target_os = "linux")]
+    // SAFETY: PR_SET_THP_DISABLE takes a flag and touches no memory of ours;
+    // on failure (an old kernel) nothing changes.
+    unsafe {
+        libc::prctl(libc::PR_SET_THP_DISABLE, 1, 0, 0, 0);
+    }
 }
 
 /// mimalloc instead of the system allocator. Measured on 10,000 generated
