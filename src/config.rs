@@ -24,10 +24,15 @@ const KNOWN_KEYS: &[&str] = &[
     "theme",
     "start_here",
     "review_after",
+    "paginate_by",
     "collections",
     "exclude",
     "markdown",
 ];
+
+/// Entries per listing page unless `paginate_by` says otherwise: a page of
+/// 100 practice cards is about 130 KB of HTML.
+pub const DEFAULT_PAGINATE_BY: usize = 100;
 
 /// How raw HTML inside Markdown is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -97,6 +102,9 @@ pub struct Config {
     pub theme: String,
     pub start_here: Vec<(String, Span)>,
     pub review_after_days: u32,
+    /// Entries per page of the long listings (practices, review, meetings,
+    /// decisions); `None` keeps each on one page.
+    pub paginate_by: Option<usize>,
     /// In match order: practices, members, meetings, pages.
     pub collections: Vec<Collection>,
     pub exclude: GlobSet,
@@ -189,6 +197,20 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             }
         },
     };
+    let paginate_by = match fields.integer("paginate_by") {
+        None => Some(DEFAULT_PAGINATE_BY),
+        Some(0) => None,
+        Some(n) if n > 0 => Some(usize::try_from(n).unwrap_or(usize::MAX)),
+        Some(n) => {
+            fields.problem(
+                "paginate_by",
+                "bad-number",
+                format!("`paginate_by` must be a positive number of entries, found {n}"),
+                format!("write `paginate_by: {DEFAULT_PAGINATE_BY}`, or `paginate_by: 0` for one long page"),
+            );
+            Some(DEFAULT_PAGINATE_BY)
+        }
+    };
     let mut globs: Vec<(Kind, Vec<String>)> = Kind::ALL.iter().map(|k| (*k, default_globs(*k))).collect();
     for (name, list, _) in fields.list_map("collections") {
         match Kind::ALL.iter().find(|k| k.collection() == name) {
@@ -260,6 +282,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         theme,
         start_here,
         review_after_days,
+        paginate_by,
         collections,
         exclude,
         raw_html,
@@ -307,11 +330,27 @@ mod tests {
     use super::*;
 
     #[test]
+    fn paginate_by_is_a_positive_count_or_zero_for_one_page() {
+        let (config, diags) = parse(Path::new("/x"), "title: G\npaginate_by: 0\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(config.unwrap().paginate_by, None);
+        let (config, diags) = parse(Path::new("/x"), "title: G\npaginate_by: 25\n");
+        assert!(diags.is_empty(), "{diags:?}");
+        assert_eq!(config.unwrap().paginate_by, Some(25));
+        let (_, diags) = parse(Path::new("/x"), "title: G\npaginate_by: -3\n");
+        assert_eq!(diags[0].code, "bad-number");
+        assert_eq!(diags[0].span.map(|s| (s.line, s.column)), Some((2, 14)));
+        let (_, diags) = parse(Path::new("/x"), "title: G\npaginate_by: many\n");
+        assert_eq!(diags[0].code, "wrong-type");
+    }
+
+    #[test]
     fn defaults_and_classification() {
         let (config, diags) = parse(Path::new("/x"), "title: Guild\n");
         assert!(diags.is_empty(), "{diags:?}");
         let config = config.unwrap();
         assert_eq!(config.review_after_days, 180);
+        assert_eq!(config.paginate_by, Some(DEFAULT_PAGINATE_BY));
         assert_eq!(config.classify("practices/oncall/basics.md"), (Kind::Practice, "oncall/basics".into()));
         assert_eq!(config.classify("members/grace.md"), (Kind::Member, "grace".into()));
         assert_eq!(config.classify("meetings/2026/2026-01-02-sync.md"), (Kind::Meeting, "2026/2026-01-02-sync".into()));

@@ -493,18 +493,26 @@ fn drop_collisions(
     let mut kept = Vec::with_capacity(documents.len());
     for (i, doc) in documents.iter().enumerate() {
         let key = doc.url.collision_key();
+        let rename = "rename one of the files; URLs ignore case and Unicode normalisation";
         let clash = match owners.get(&key) {
+            None if doc.url.is_later_listing_page() => Some((
+                format!("its URL {} is one guild generates for a page of a long listing", doc.url),
+                "rename the file or its folder: guild writes the later pages of its listings at `<listing>/page/<n>/`",
+            )),
             None => None,
-            Some(Owner::Generated) => Some(format!("its URL {} is one guild generates", doc.url)),
-            Some(Owner::Static(p)) => Some(format!("its URL {} is also the static file {p}", doc.url)),
-            Some(Owner::Doc(p)) => Some(format!("its URL {} is also the URL of {p}", doc.url)),
+            Some(Owner::Generated) => Some((
+                format!("its URL {} is one guild generates", doc.url),
+                "rename the file: guild writes its own page at this URL",
+            )),
+            Some(Owner::Static(p)) => Some((format!("its URL {} is also the static file {p}", doc.url), rename)),
+            Some(Owner::Doc(p)) => Some((format!("its URL {} is also the URL of {p}", doc.url), rename)),
         };
         match clash {
-            Some(why) => diagnostics.push(
+            Some((why, help)) => diagnostics.push(
                 Diagnostic::error("duplicate-url", format!("two sources map to the same URL: {why}"))
                     .in_file(&doc.path)
                     .at(Span { line: 1, column: 1, len: 1 })
-                    .help("rename one of the files; URLs ignore case and Unicode normalisation"),
+                    .help(help),
             ),
             None => {
                 owners.insert(key, Owner::Doc(doc.path.clone()));

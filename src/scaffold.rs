@@ -34,7 +34,10 @@ pub fn community_files(title: &str, today: Date) -> Vec<(String, String)> {
                  # repository: https://github.com/example/{slug}\n\
                  branch: main\n\
                  start_here: [pages/start-here.md, practices/writing-a-practice.md]\n\
-                 review_after: 180d\n",
+                 review_after: 180d\n\
+                 # Entries per page of the practice, review, meeting and decision\n\
+                 # listings (0: each on one page).\n\
+                 # paginate_by: 100\n",
                 slug = slugify(title)
             ),
         ),

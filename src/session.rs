@@ -30,6 +30,7 @@ use crate::pipeline::{Options, Report, find_root};
 use crate::render::{self, Files, Output, Scope};
 use crate::search::{self, live::Live};
 use crate::source::{Source, SourcePath};
+use crate::url::UrlPath;
 use crate::{link, parse};
 
 /// What changed since the last build.
@@ -478,7 +479,11 @@ impl Session {
 
         let search_paths: Vec<String> = export.files.iter().map(|o| o.path.clone()).collect();
         let previous = last.map(|l| (l.files, l.search_paths));
-        let (files, changed) = assemble(previous, scope == Scope::All, outputs, export.files, &search_paths);
+        let rendered = match &scope {
+            Scope::All => Rendered::All,
+            Scope::Some { listings, .. } => Rendered::Some { listings: *listings },
+        };
+        let (files, changed) = assemble(previous, rendered, outputs, export.files, &search_paths);
         let files = Arc::new(files);
         if self.live {
             self.last = Some(Last {
@@ -535,6 +540,16 @@ fn report(
     }
 }
 
+/// What a build rendered, for `assemble`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Rendered {
+    All,
+    /// Some documents' pages, and with `listings` every listing page.
+    Some {
+        listings: bool,
+    },
+}
+
 /// The site's files after a build, and the paths that differ from the
 /// previous build's (`previous`: its files and search files). After a
 /// partial render the previous files are updated in place (the search
@@ -542,16 +557,31 @@ fn report(
 /// with them.
 fn assemble(
     previous: Option<(Arc<Files>, Vec<String>)>,
-    rendered_all: bool,
+    rendered: Rendered,
     outputs: Vec<Output>,
     export: Vec<Output>,
     search_paths: &[String],
 ) -> (Files, Vec<String>) {
     let same = |old: &Arc<Vec<u8>>, new: &Arc<Vec<u8>>| Arc::ptr_eq(old, new) || old == new;
     match previous {
-        Some((files, old_search)) if !rendered_all => {
+        Some((files, old_search)) if rendered != Rendered::All => {
             let mut files = Arc::try_unwrap(files).unwrap_or_else(|shared| (*shared).clone());
             let mut changed = Vec::new();
+            if rendered == (Rendered::Some { listings: true }) {
+                // A listing may have fewer pages than before (fewer
+                // practices due for review): its old last pages go.
+                let fresh: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+                let stale: Vec<String> = files
+                    .keys()
+                    .filter(|p| !fresh.contains(p.as_str()))
+                    .filter(|p| p.strip_suffix("index.html").is_some_and(|u| UrlPath::file(u).is_later_listing_page()))
+                    .cloned()
+                    .collect();
+                for path in stale {
+                    files.remove(&path);
+                    changed.push(path);
+                }
+            }
             let fresh: HashSet<&str> = search_paths.iter().map(String::as_str).collect();
             for path in old_search {
                 if !fresh.contains(path.as_str()) {

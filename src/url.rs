@@ -10,6 +10,9 @@ use std::fmt;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
+/// The listings guild splits into pages of `paginate_by` entries.
+pub const PAGED_LISTINGS: &[&str] = &["practices", "review", "meetings", "decisions"];
+
 /// A path below the site root: no leading slash; pages end with `/`,
 /// files (`feed.xml`) do not. The home page is the empty path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -29,6 +32,28 @@ impl UrlPath {
             path.push('/');
         }
         UrlPath(path)
+    }
+
+    /// Page `number` (from 1) of the paged listing at `listing`
+    /// (`practices`): the listing itself first, `practices/page/2/` after.
+    pub fn listing_page(listing: &str, number: usize) -> UrlPath {
+        if number <= 1 { UrlPath::page(&[listing]) } else { UrlPath::page(&[listing, "page", &number.to_string()]) }
+    }
+
+    /// Whether this is a later page of one of the paged listings
+    /// (`practices/page/2/`, any case): guild generates those, so no
+    /// document may have such a URL, however many pages there are today.
+    pub fn is_later_listing_page(&self) -> bool {
+        let mut parts = self.0.split('/');
+        let (Some(listing), Some(page), Some(number), Some(""), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next(), parts.next())
+        else {
+            return false;
+        };
+        PAGED_LISTINGS.iter().any(|l| l.eq_ignore_ascii_case(listing))
+            && page.eq_ignore_ascii_case("page")
+            && !number.is_empty()
+            && number.bytes().all(|b| b.is_ascii_digit())
     }
 
     /// A file such as `feed.xml` or `assets/style.css`.
@@ -194,6 +219,18 @@ pub fn slugify(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn listing_pages_after_the_first_live_below_page() {
+        assert_eq!(UrlPath::listing_page("practices", 1).as_str(), "practices/");
+        assert_eq!(UrlPath::listing_page("practices", 12).as_str(), "practices/page/12/");
+        for later in ["practices/page/2/", "Review/Page/10/", "meetings/page/0/", "decisions/page/3/"] {
+            assert!(UrlPath::file(later).is_later_listing_page(), "{later}");
+        }
+        for other in ["practices/page/", "practices/page/two/", "practices/page/2/x/", "tags/page/2/", "practices/2/"] {
+            assert!(!UrlPath::file(other).is_later_listing_page(), "{other}");
+        }
+    }
 
     fn check_slug(text: &str, expected: &str) {
         assert_eq!(slugify(text), expected, "slugify({text:?})");

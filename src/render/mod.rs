@@ -5,6 +5,7 @@
 //! section, not per page. Never touches the file system: `write` does.
 
 pub mod feeds;
+pub mod paging;
 pub mod theme;
 pub mod views;
 
@@ -130,6 +131,11 @@ impl Shared<'_> {
         Ok(Output::new(url.output_file(), html))
     }
 }
+
+/// A page that is not a document's.
+type Listing = fn(&Shared<'_>) -> Result<Output>;
+/// A listing split into pages (`paging`).
+type PagedListing = fn(&Shared<'_>) -> Result<Vec<Output>>;
 
 /// Which outputs to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -330,9 +336,14 @@ pub fn site_streamed(
             return Ok(Vec::new());
         }
         // The largest first.
-        let pages: [fn(&Shared<'_>) -> Result<Output>; 9] =
-            [practices, review, tags, members, meetings, decisions, actions, home, search_page];
-        let mut out: Vec<Output> = pages.par_iter().map(|page| page(&shared)).collect::<Result<_>>()?;
+        let paged: [PagedListing; 4] = [practices, review, meetings, decisions];
+        let single: [Listing; 5] = [tags, members, actions, home, search_page];
+        let (paged, single) = rayon::join(
+            || paged.par_iter().map(|page| page(&shared)).collect::<Result<Vec<Vec<Output>>>>(),
+            || single.par_iter().map(|page| page(&shared)).collect::<Result<Vec<Output>>>(),
+        );
+        let mut out: Vec<Output> = paged?.into_iter().flatten().collect();
+        out.extend(single?);
         let tag_pages: Vec<Output> =
             (0..site.tags.len()).into_par_iter().map(|i| tag(&shared, i)).collect::<Result<_>>()?;
         out.extend(tag_pages);
@@ -594,41 +605,90 @@ fn paragraphs(text: &str) -> Vec<String> {
     text.split("\n\n").map(|p| p.split_whitespace().collect::<Vec<_>>().join(" ")).filter(|p| !p.is_empty()).collect()
 }
 
-fn practices(s: &Shared<'_>) -> Result<Output> {
+fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let groups = Status::ALL
+    let per_page = s.config.paginate_by;
+    // The library in reading order: by status, then as linked (by title).
+    let entries: Vec<(Status, DocId)> = Status::ALL
         .iter()
-        .map(|&status| StatusGroup {
-            status: status.into(),
-            practices: site
-                .practices
+        .flat_map(|&status| {
+            site.practices
                 .iter()
                 .copied()
-                .filter(|&p| site.docs[p].practice().is_some_and(|pp| pp.status == status))
-                .map(|p| v.practice_card(p))
-                .collect(),
-        })
-        .filter(|g| !g.practices.is_empty())
-        .collect();
-    let tags = site
-        .tags
-        .iter()
-        .filter_map(|t| {
-            let n = t.docs.iter().filter(|&&d| site.docs[d].kind == Kind::Practice).count();
-            (n > 0).then(|| v.tag_link(&t.tag, n))
+                .filter(move |&p| site.docs[p].practice().is_some_and(|pp| pp.status == status))
+                .map(move |p| (status, p))
         })
         .collect();
-    let sortable = site.practices.iter().any(|&p| v.history.file(site.docs[p].path.as_str()).is_some());
-    let view = PracticesView { total: site.practices.len(), sortable, groups, tags };
-    s.page(
-        "practices.html",
-        "practices",
-        &UrlPath::page(&["practices"]),
-        "Practices",
-        "The community's shared body of knowledge.",
-        view,
-    )
+    let ranges = paging::ranges(entries.len(), per_page);
+    let mut starts = Vec::new();
+    for (i, &(status, _)) in entries.iter().enumerate() {
+        if i == 0 || entries[i - 1].0 != status {
+            starts.push((status, i));
+        }
+    }
+    let jump_to = |current: usize| -> Vec<JumpLink> {
+        starts
+            .iter()
+            .enumerate()
+            .map(|(k, &(status, first))| {
+                let end = starts.get(k + 1).map_or(entries.len(), |&(_, next)| next);
+                let view = StatusView::from(status);
+                let group = (view.label.to_string(), format!("status-{}", view.name), first, end - first);
+                paging::jump(&site.urls, "practices", per_page, group, current)
+            })
+            .collect()
+    };
+    let sortable =
+        ranges.len() == 1 && site.practices.iter().any(|&p| v.history.file(site.docs[p].path.as_str()).is_some());
+    let total_pages = ranges.len();
+    ranges
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, range)| {
+            let number = index + 1;
+            let mut groups: Vec<StatusGroup> = Vec::new();
+            for &(status, p) in &entries[range] {
+                match groups.last_mut() {
+                    Some(g) if g.status.name == StatusView::from(status).name => g.practices.push(v.practice_card(p)),
+                    _ => groups.push(StatusGroup { status: status.into(), practices: vec![v.practice_card(p)] }),
+                }
+            }
+            // Topics lead the first page only.
+            let tags = if number > 1 {
+                Vec::new()
+            } else {
+                site.tags
+                    .iter()
+                    .filter_map(|t| {
+                        let n = t.docs.iter().filter(|&&d| site.docs[d].kind == Kind::Practice).count();
+                        (n > 0).then(|| v.tag_link(&t.tag, n))
+                    })
+                    .collect()
+            };
+            let view = PracticesView {
+                total: entries.len(),
+                sortable,
+                groups,
+                jump: jump_to(number),
+                tags,
+                pager: paging::pager(&site.urls, "practices", number, total_pages),
+            };
+            s.page(
+                "practices.html",
+                "practices",
+                &UrlPath::listing_page("practices", number),
+                &page_title("Practices", number, total_pages),
+                "The community's shared body of knowledge.",
+                view,
+            )
+        })
+        .collect()
+}
+
+/// A listing's title, with the page number after the first page.
+fn page_title(title: &str, number: usize, total: usize) -> String {
+    if number <= 1 { title.to_string() } else { format!("{title}, page {number} of {total}") }
 }
 
 fn members(s: &Shared<'_>) -> Result<Output> {
@@ -672,47 +732,111 @@ fn members(s: &Shared<'_>) -> Result<Output> {
     )
 }
 
-fn meetings(s: &Shared<'_>) -> Result<Output> {
+fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let mut years: Vec<YearGroup> = Vec::new();
+    let per_page = s.config.paginate_by;
     let mut upcoming = Vec::new();
+    // Past meetings, newest first, with their year.
+    let mut past: Vec<(i32, DocId)> = Vec::new();
     for &m in &site.meetings {
         let Some(meta) = site.docs[m].meeting() else {
             continue;
         };
         if meta.date >= v.today {
-            upcoming.push(v.meeting_summary(m));
-            continue;
-        }
-        match years.last_mut() {
-            Some(y) if y.year == meta.date.year() => y.meetings.push(v.meeting_summary(m)),
-            _ => years.push(YearGroup { year: meta.date.year(), meetings: vec![v.meeting_summary(m)] }),
+            upcoming.push(m);
+        } else {
+            past.push((meta.date.year(), m));
         }
     }
     upcoming.reverse();
-    let view = MeetingsView { upcoming, years, calendar_url: site.urls.href(&UrlPath::file("meetings.ics")) };
-    s.page("meetings.html", "meetings", &UrlPath::page(&["meetings"]), "Meetings", "Meeting notes, by year.", view)
+    let ranges = paging::ranges(past.len(), per_page);
+    let mut starts: Vec<(i32, usize)> = Vec::new();
+    for (i, &(year, _)) in past.iter().enumerate() {
+        if starts.last().is_none_or(|&(y, _)| y != year) {
+            starts.push((year, i));
+        }
+    }
+    let total_pages = ranges.len();
+    let calendar_url = site.urls.href(&UrlPath::file("meetings.ics"));
+    ranges
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, range)| {
+            let number = index + 1;
+            let mut years: Vec<YearGroup> = Vec::new();
+            for &(year, m) in &past[range] {
+                match years.last_mut() {
+                    Some(y) if y.year == year => y.meetings.push(v.meeting_summary(m)),
+                    _ => years.push(YearGroup { year, meetings: vec![v.meeting_summary(m)] }),
+                }
+            }
+            let jump = starts
+                .iter()
+                .enumerate()
+                .map(|(k, &(year, first))| {
+                    let end = starts.get(k + 1).map_or(past.len(), |&(_, next)| next);
+                    let group = (year.to_string(), format!("year-{year}"), first, end - first);
+                    paging::jump(&site.urls, "meetings", per_page, group, number)
+                })
+                .collect();
+            let view = MeetingsView {
+                upcoming: if number == 1 {
+                    upcoming.iter().map(|&m| v.meeting_summary(m)).collect()
+                } else {
+                    Vec::new()
+                },
+                years,
+                jump,
+                calendar_url: calendar_url.clone(),
+                pager: paging::pager(&site.urls, "meetings", number, total_pages),
+            };
+            s.page(
+                "meetings.html",
+                "meetings",
+                &UrlPath::listing_page("meetings", number),
+                &page_title("Meetings", number, total_pages),
+                "Meeting notes, by year.",
+                view,
+            )
+        })
+        .collect()
 }
 
-fn decisions(s: &Shared<'_>) -> Result<Output> {
+fn decisions(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let decisions = site
-        .decisions
-        .iter()
-        .filter_map(|&(m, i)| {
-            site.docs[m].meeting().map(|mm| DecisionView { text: &mm.decisions[i].text, meeting: v.meeting_link(m) })
+    let ranges = paging::ranges(site.decisions.len(), s.config.paginate_by);
+    let total_pages = ranges.len();
+    ranges
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, range)| {
+            let number = index + 1;
+            let first_number = range.start + 1;
+            let decisions = site.decisions[range]
+                .iter()
+                .filter_map(|&(m, i)| {
+                    site.docs[m]
+                        .meeting()
+                        .map(|mm| DecisionView { text: &mm.decisions[i].text, meeting: v.meeting_link(m) })
+                })
+                .collect();
+            s.page(
+                "decisions.html",
+                "decisions",
+                &UrlPath::listing_page("decisions", number),
+                &page_title("Decisions", number, total_pages),
+                "Every decision the community has made, newest first.",
+                DecisionsView {
+                    total: site.decisions.len(),
+                    first_number,
+                    decisions,
+                    pager: paging::pager(&site.urls, "decisions", number, total_pages),
+                },
+            )
         })
-        .collect();
-    s.page(
-        "decisions.html",
-        "decisions",
-        &UrlPath::page(&["decisions"]),
-        "Decisions",
-        "Every decision the community has made, newest first.",
-        DecisionsView { decisions },
-    )
+        .collect()
 }
 
 fn actions(s: &Shared<'_>) -> Result<Output> {
@@ -761,21 +885,34 @@ fn actions(s: &Shared<'_>) -> Result<Output> {
     )
 }
 
-fn review(s: &Shared<'_>) -> Result<Output> {
+fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
     let mut due: Vec<DocId> = site.practices.iter().copied().filter(|&p| v.review(p).due).collect();
     due.sort_by_key(|&p| v.review(p).last.map(|(d, _)| d));
-    let view =
-        ReviewView { review_after_days: v.review_after_days, due: due.iter().map(|&p| v.practice_card(p)).collect() };
-    s.page(
-        "review.html",
-        "practices",
-        &UrlPath::page(&["review"]),
-        "Due for review",
-        "Practices not reviewed recently.",
-        view,
-    )
+    let ranges = paging::ranges(due.len(), s.config.paginate_by);
+    let total_pages = ranges.len();
+    ranges
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, range)| {
+            let number = index + 1;
+            let view = ReviewView {
+                review_after_days: v.review_after_days,
+                total: due.len(),
+                due: due[range].iter().map(|&p| v.practice_card(p)).collect(),
+                pager: paging::pager(&site.urls, "review", number, total_pages),
+            };
+            s.page(
+                "review.html",
+                "practices",
+                &UrlPath::listing_page("review", number),
+                &page_title("Due for review", number, total_pages),
+                "Practices not reviewed recently.",
+                view,
+            )
+        })
+        .collect()
 }
 
 fn search_page(s: &Shared<'_>) -> Result<Output> {

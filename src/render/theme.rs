@@ -21,6 +21,7 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("partials/tags.html", include_str!("../../themes/default/templates/partials/tags.html")),
     ("partials/people.html", include_str!("../../themes/default/templates/partials/people.html")),
     ("partials/practice_card.html", include_str!("../../themes/default/templates/partials/practice_card.html")),
+    ("partials/pager.html", include_str!("../../themes/default/templates/partials/pager.html")),
     ("home.html", include_str!("../../themes/default/templates/home.html")),
     ("practices.html", include_str!("../../themes/default/templates/practices.html")),
     ("practice.html", include_str!("../../themes/default/templates/practice.html")),

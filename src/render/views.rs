@@ -292,11 +292,46 @@ pub struct MeetingSummary<'a> {
     pub tags: Vec<TagLink<'a>>,
 }
 
+/// The page links of a listing split into pages (`partials/pager.html`).
+#[derive(Debug, Serialize)]
+pub struct Pager {
+    /// From 1.
+    pub current: usize,
+    pub total: usize,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    /// The first and last pages and those around the current one, with a
+    /// gap (no URL) where pages are left out.
+    pub links: Vec<PagerLink>,
+}
+
+#[derive(Debug, Serialize, PartialEq, Eq)]
+pub struct PagerLink {
+    pub number: usize,
+    /// `None` for a gap.
+    pub url: Option<String>,
+    pub current: bool,
+}
+
+/// A jump to a group (a status, a year) of a paged listing: to its heading
+/// on whichever page the group starts.
+#[derive(Debug, Serialize)]
+pub struct JumpLink {
+    pub label: String,
+    pub url: String,
+    pub count: usize,
+}
+
 #[derive(Debug, Serialize)]
 pub struct MeetingsView<'a> {
+    /// On the first page only.
     pub upcoming: Vec<MeetingSummary<'a>>,
+    /// The years on this page.
     pub years: Vec<YearGroup<'a>>,
+    /// Every year, on whichever page it starts.
+    pub jump: Vec<JumpLink>,
     pub calendar_url: String,
+    pub pager: Option<Pager>,
 }
 
 #[derive(Debug, Serialize)]
@@ -308,15 +343,24 @@ pub struct StatusGroup<'a> {
 #[derive(Debug, Serialize)]
 pub struct PracticesView<'a> {
     pub total: usize,
-    /// Whether cards carry last-update dates to sort by.
+    /// Whether cards carry last-update dates to sort by: only when the
+    /// whole library is on one page, since sorting reorders one page.
     pub sortable: bool,
+    /// The statuses on this page, with their cards.
     pub groups: Vec<StatusGroup<'a>>,
+    /// Every status, on whichever page it starts.
+    pub jump: Vec<JumpLink>,
     pub tags: Vec<TagLink<'a>>,
+    pub pager: Option<Pager>,
 }
 
 #[derive(Debug, Serialize)]
 pub struct DecisionsView<'a> {
+    pub total: usize,
+    /// The list number of this page's first decision.
+    pub first_number: usize,
     pub decisions: Vec<DecisionView<'a>>,
+    pub pager: Option<Pager>,
 }
 
 #[derive(Debug, Serialize)]
@@ -354,7 +398,9 @@ pub struct TagView<'a> {
 #[derive(Debug, Serialize)]
 pub struct ReviewView<'a> {
     pub review_after_days: u32,
+    pub total: usize,
     pub due: Vec<PracticeCard<'a>>,
+    pub pager: Option<Pager>,
 }
 
 #[derive(Debug, Serialize)]

@@ -49,6 +49,9 @@ const CASES: &[Case] = &[
     ("base_url_with_a_space", "community.yaml", b"title: Test Guild\nbase_url: https://example.org/my guild/\n", 1),
     // Found by fuzzing: quoted text reached the terminal raw, escapes and all.
     ("terminal_escape_in_a_due_date", "meetings/2026-01-15-sync.md", b"---\ntitle: Sync\ndate: 2026-01-15\n---\n## Action items\n\n- [ ] @grace do it (due 2026-0\x1b[2J2-01)\n", 1),
+    // Later pages of the long listings are generated: `practices/page/2/`.
+    ("practice_at_a_listing_page_url", "practices/page/2.md", b"---\ntitle: Two\n---\nBody.\n", 1),
+    ("negative_paginate_by", "community.yaml", b"title: Test Guild\npaginate_by: -10\n", 1),
     ("mention_of_unknown_member_in_action", "meetings/2026-01-15-sync.md", b"---\ntitle: Sync\ndate: 2026-01-15\n---\n## Action items\n\n- [ ] @nobody do it\n", 1),
 ];
 

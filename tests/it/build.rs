@@ -453,3 +453,44 @@ cp -a "$MNT/public" "$REPORT/after-ro"
     assert!(ro.contains("help: that folder is on a read-only file system"), "{ro}");
     assert_eq!(tree(&report.join("after-ro")), good, "a read-only disk leaves the last good site");
 }
+
+#[test]
+fn long_listings_are_split_into_linked_pages() {
+    let mut site = SiteTest::new().file("community.yaml", "title: Test Guild\npaginate_by: 2\n");
+    for (i, status) in ["adopted", "adopted", "adopted", "proposed", "deprecated"].iter().enumerate() {
+        site = site
+            .file(&format!("practices/p{i}.md"), &format!("---\ntitle: Practice {i}\nstatus: {status}\n---\nBody.\n"));
+    }
+    site.build().expect_code(0);
+    let pages = [
+        site.read("practices/index.html"),
+        site.read("practices/page/2/index.html"),
+        site.read("practices/page/3/index.html"),
+    ];
+    assert!(!site.out().join("practices/page/4").exists());
+    assert!(!site.out().join("practices/page/1").exists(), "page 1 is the listing itself");
+    // Every practice is on exactly one page, in order.
+    for i in 0..5 {
+        let on: Vec<usize> = (0..3).filter(|&p| pages[p].contains(&format!("Practice {i}</a>"))).collect();
+        assert_eq!(on, vec![i / 2], "practice {i}");
+    }
+    assert!(pages[0].contains("<title>Practices · Test Guild</title>"), "{}", pages[0]);
+    assert!(pages[2].contains("<title>Practices, page 3 of 3 · Test Guild</title>"));
+    assert!(pages[1].contains(r#"<link rel="canonical" href="/practices/page/2/">"#));
+    // The pager: previous and next where they exist, the current page marked.
+    assert!(pages[0].contains(r#"<a href="/practices/page/2/" rel="next">"#), "{}", pages[0]);
+    assert!(!pages[0].contains(r#"rel="prev""#));
+    assert!(pages[2].contains(r#"<a href="/practices/page/2/" rel="prev">"#));
+    assert!(!pages[2].contains(r#"rel="next""#));
+    assert!(pages[1].contains(r#"<a href="/practices/page/2/" aria-current="page">"#));
+    // Status jumps lead to the page each status starts on.
+    assert!(pages[0].contains(r##"<a href="/practices/page/2/#status-proposed">"##), "{}", pages[0]);
+    assert!(pages[2].contains(r##"<a href="#status-deprecated">"##));
+    assert!(site.read("sitemap.xml").contains("/practices/page/3/"));
+
+    // One long page when asked.
+    site.write("community.yaml", "title: Test Guild\npaginate_by: 0\n");
+    site.build().expect_code(0);
+    assert!(!site.out().join("practices/page").exists());
+    assert!((0..5).all(|i| site.read("practices/index.html").contains(&format!("Practice {i}</a>"))));
+}

@@ -100,6 +100,13 @@ fn practice_pages_show_the_last_update_and_the_contributors() {
     assert!(library.contains("data-updated=\"2025-07-01\""), "{library}");
     assert!(library.contains("Updated <time datetime=\"2025-06-01\">1 Jun 2025</time>"), "{library}");
     assert!(library.contains("data-sort hidden"), "the sort control is there for the script{library}");
+    // Sorting reorders one page, so a library split into pages offers none.
+    let config = std::fs::read_to_string(site.root().join("community.yaml")).unwrap();
+    site.write("community.yaml", &format!("{config}paginate_by: 2\n"));
+    site.build().expect_code(0);
+    let library = site.read("practices/index.html");
+    assert!(library.contains("rel=\"next\""), "{library}");
+    assert!(!library.contains("data-sort hidden"), "{library}");
 }
 
 #[test]

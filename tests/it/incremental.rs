@@ -123,7 +123,7 @@ const PENDING: &str = ".pending-heading";
 
 fn change(rng: &mut Rng, root: &Path, step: usize, files: &[PathBuf]) -> Vec<PathBuf> {
     let pick = |rng: &mut Rng| files[rng.below(files.len())].clone();
-    match rng.below(15) {
+    match rng.below(16) {
         0 => {
             let p = pick(rng);
             let text = std::fs::read_to_string(&p).unwrap();
@@ -249,6 +249,16 @@ fn change(rng: &mut Rng, root: &Path, step: usize, files: &[PathBuf]) -> Vec<Pat
             }
             touched
         }
+        14 => {
+            // A practice is reviewed today and leaves the review queue, or
+            // falls behind and joins it: the queue's last page may go or
+            // come (the listings are paged by 4 here).
+            let date = if step.is_multiple_of(2) { "2026-11-26" } else { "2025-01-01" };
+            edit(&pick(rng), |text| {
+                let start = text.find("reviewed: ").expect("generated practices have a review date");
+                format!("{}reviewed: {date}{}", &text[..start], &text[start + "reviewed: 2026-01-01".len()..])
+            })
+        }
         _ => {
             // An edit and its revert in one batch: nothing changes.
             let p = pick(rng);
@@ -267,6 +277,9 @@ fn incremental_rebuilds_equal_fresh_builds() {
         let dir = tempfile::tempdir().unwrap();
         let root = dir.path().join("community");
         corpus::write(&corpus::generate(&corpus::Plan { docs: 60, seed }), &root).unwrap();
+        // Short pages, so that edits move entries across page boundaries.
+        let config = std::fs::read_to_string(root.join("community.yaml")).unwrap();
+        std::fs::write(root.join("community.yaml"), format!("{config}paginate_by: 4\n")).unwrap();
         let mut incremental = Session::open_live(options(&root), Vec::new()).unwrap();
         let mut previous = snapshot(&mut incremental, &Changes::Everything).files;
         let mut rng = Rng::new(seed * 7919);
@@ -286,4 +299,37 @@ fn incremental_rebuilds_equal_fresh_builds() {
         }
     }
     assert_eq!(steps, 64);
+}
+
+#[test]
+fn a_listing_that_loses_pages_loses_them_in_a_live_session_too() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    corpus::write(&corpus::generate(&corpus::Plan { docs: 60, seed: 3 }), &root).unwrap();
+    let config = std::fs::read_to_string(root.join("community.yaml")).unwrap();
+    std::fs::write(root.join("community.yaml"), format!("{config}paginate_by: 2\n")).unwrap();
+    let mut live = Session::open_live(options(&root), Vec::new()).unwrap();
+    let before = snapshot(&mut live, &Changes::Everything);
+    let review_pages = |files: &[(String, Vec<u8>)]| files.iter().filter(|(p, _)| p.starts_with("review/")).count();
+    let pages = review_pages(&before.files);
+    assert!(pages >= 3, "the generated queue should fill at least three pages, got {pages}");
+
+    // Most practices due for review are reviewed today: the queue shrinks.
+    let mut reviewed = Vec::new();
+    for p in files_in(&root, "practices") {
+        let text = std::fs::read_to_string(&p).unwrap();
+        let start = text.find("reviewed: 2026-").unwrap() + "reviewed: ".len();
+        if &text[start..start + 10] < "2026-04-01" {
+            std::fs::write(&p, format!("{}2026-11-26{}", &text[..start], &text[start + 10..])).unwrap();
+            reviewed.push(p);
+        }
+    }
+    let after = snapshot(&mut live, &Changes::Paths(reviewed));
+    let fresh = snapshot(&mut Session::open(options(&root), Vec::new()).unwrap(), &Changes::Everything);
+    assert_eq!(differences(&after.files, &fresh.files), Vec::<String>::new());
+    let left = review_pages(&after.files);
+    assert!(left < pages, "{left} of {pages} review pages left");
+    for gone in left + 1..=pages {
+        assert!(after.changed.contains(&format!("review/page/{gone}/index.html")), "{gone}: {:?}", after.changed);
+    }
 }
