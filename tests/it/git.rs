@@ -200,3 +200,53 @@ fn a_generated_community_with_history_builds_clean_with_dates_everywhere() {
         assert!(String::from_utf8_lossy(&bytes).contains("Last updated"), "{path} has a date");
     }
 }
+
+#[test]
+fn the_history_read_at_a_commit_is_kept_until_head_or_the_mailmap_changes() {
+    let site = community();
+    site.build().expect_code(0);
+    let kept = site.root().join(".guild/git-log");
+    let head = Command::new("git").args(["rev-parse", "HEAD"]).current_dir(site.root()).output().unwrap();
+    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
+    let bytes = std::fs::read(&kept).expect("the log is kept");
+    assert!(bytes.starts_with(format!("guild-git-log v1 {head} shallow=false").as_bytes()));
+    assert!(!site.out().join(".guild").exists() && !site.read("sitemap.xml").contains(".guild"));
+
+    // At the same commit the kept log is read, not git's: a name changed
+    // in it shows (even with uncommitted edits, which git log cannot see).
+    let tamper = |text: String| {
+        let (header, log) = text.split_once('\n').unwrap();
+        let log = log.replace("Grace Hopper", "Grace Kept");
+        let (key, _) = header.rsplit_once(" bytes=").unwrap();
+        format!("{key} bytes={}\n{log}", log.len())
+    };
+    std::fs::write(&kept, tamper(String::from_utf8(bytes).unwrap())).unwrap();
+    site.write("practices/b.md", "---\ntitle: Beta\nmaintainers: [ada]\n---\nSecond, edited, not committed.\n");
+    site.build().expect_code(0);
+    assert!(site.read("practices/a/index.html").contains("by Grace Kept"), "the kept log is used");
+
+    // A changed mailmap is a different history: git is asked again.
+    std::fs::write(site.root().join(".mailmap"), "Grace Hopper <grace@example.org> G. Hopper <gh@old.example.org>\n\n")
+        .unwrap();
+    site.build().expect_code(0);
+    assert!(site.read("practices/a/index.html").contains("by Grace Hopper"));
+
+    // So is a new commit.
+    std::fs::write(&kept, tamper(std::fs::read_to_string(&kept).unwrap())).unwrap();
+    git(site.root(), ADA, "2025-10-01", &["commit", "-q", "-am", "Edit beta"]);
+    site.build().expect_code(0);
+    let a = site.read("practices/a/index.html");
+    assert!(a.contains("by Grace Hopper") && !a.contains("Grace Kept"), "{a}");
+    assert!(
+        site.read("practices/b/index.html").contains("<time datetime=\"2025-10-01\">1 Oct 2025</time> by Ada Lovelace")
+    );
+
+    // A kept log cut short is not used.
+    let whole = tamper(std::fs::read_to_string(&kept).unwrap());
+    std::fs::write(&kept, &whole[..whole.len() - 10]).unwrap();
+    site.build().expect_code(0);
+    assert!(site.read("practices/a/index.html").contains("by Grace Hopper"));
+    std::fs::write(&kept, whole).unwrap();
+    site.build().expect_code(0);
+    assert!(site.read("practices/a/index.html").contains("by Grace Kept"), "the whole one is");
+}
