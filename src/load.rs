@@ -55,7 +55,7 @@ enum Found {
 pub fn config_text(root: &Path) -> Result<String> {
     let path = root.join(config::FILE_NAME);
     let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
-    Ok(normalise(&String::from_utf8_lossy(&bytes)))
+    Ok(normalise_owned(String::from_utf8_lossy(&bytes).into_owned()))
 }
 
 /// Walks the community root and reads every file the site is made of.
@@ -281,14 +281,24 @@ fn read_markdown(
             .in_file(path)
             .help("write some content, or delete the file")));
     }
-    Ok(Some(normalise(&text)))
+    Ok(Some(normalise_owned(text)))
 }
 
 /// Strips a byte-order mark, turns CRLF and lone CR into LF, and puts the
 /// text in Unicode NFC so equal-looking text compares equal.
 pub fn normalise(text: &str) -> String {
-    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
-    let text = if text.contains('\r') { text.replace("\r\n", "\n").replace('\r', "\n") } else { text.to_string() };
+    normalise_owned(text.to_string())
+}
+
+/// `normalise`, keeping the text as it is (no copy) when it already is
+/// normal, as almost every file is.
+fn normalise_owned(mut text: String) -> String {
+    if text.starts_with('\u{feff}') {
+        text.drain(..'\u{feff}'.len_utf8());
+    }
+    if text.contains('\r') {
+        text = text.replace("\r\n", "\n").replace('\r', "\n");
+    }
     match is_nfc_quick(text.chars()) {
         unicode_normalization::IsNormalized::Yes => text,
         _ => text.nfc().collect(),
