@@ -102,8 +102,8 @@ pub struct Config {
     pub theme: String,
     pub start_here: Vec<(String, Span)>,
     pub review_after_days: u32,
-    /// Entries per page of the long listings (practices, review, meetings,
-    /// decisions); `None` keeps each on one page.
+    /// Entries per page of the long listings (practices, review, actions,
+    /// meetings, decisions); `None` keeps each on one page.
     pub paginate_by: Option<usize>,
     /// In match order: practices, members, meetings, pages.
     pub collections: Vec<Collection>,

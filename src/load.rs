@@ -299,6 +299,11 @@ fn normalise_owned(mut text: String) -> String {
     if text.contains('\r') {
         text = text.replace("\r\n", "\n").replace('\r', "\n");
     }
+    // ASCII is NFC, and most files are ASCII: a fast scan skips the
+    // per-character check.
+    if text.is_ascii() {
+        return text;
+    }
     match is_nfc_quick(text.chars()) {
         unicode_normalization::IsNormalized::Yes => text,
         _ => text.nfc().collect(),

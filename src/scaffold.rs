@@ -35,7 +35,7 @@ pub fn community_files(title: &str, today: Date) -> Vec<(String, String)> {
                  branch: main\n\
                  start_here: [pages/start-here.md, practices/writing-a-practice.md]\n\
                  review_after: 180d\n\
-                 # Entries per page of the practice, review, meeting and decision\n\
+                 # Entries per page of the practice, review, action, meeting and decision\n\
                  # listings (0: each on one page).\n\
                  # paginate_by: 100\n",
                 slug = slugify(title)

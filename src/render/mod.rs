@@ -336,8 +336,8 @@ pub fn site_streamed(
             return Ok(Vec::new());
         }
         // The largest first.
-        let paged: [PagedListing; 4] = [practices, review, meetings, decisions];
-        let single: [Listing; 5] = [tags, members, actions, home, search_page];
+        let paged: [PagedListing; 5] = [practices, review, actions, meetings, decisions];
+        let single: [Listing; 4] = [tags, members, home, search_page];
         let (paged, single) = rayon::join(
             || paged.par_iter().map(|page| page(&shared)).collect::<Result<Vec<Vec<Output>>>>(),
             || single.par_iter().map(|page| page(&shared)).collect::<Result<Vec<Output>>>(),
@@ -736,24 +736,28 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
     let per_page = s.config.paginate_by;
-    let mut upcoming = Vec::new();
-    // Past meetings, newest first, with their year.
-    let mut past: Vec<(i32, DocId)> = Vec::new();
+    // One sequence to page through: the meetings to come, soonest first,
+    // then the past ones, newest first, by year (`None`: to come).
+    let mut upcoming: Vec<(Option<i32>, DocId)> = Vec::new();
+    let mut past: Vec<(Option<i32>, DocId)> = Vec::new();
     for &m in &site.meetings {
         let Some(meta) = site.docs[m].meeting() else {
             continue;
         };
         if meta.date >= v.today {
-            upcoming.push(m);
+            upcoming.push((None, m));
         } else {
-            past.push((meta.date.year(), m));
+            past.push((Some(meta.date.year()), m));
         }
     }
     upcoming.reverse();
-    let ranges = paging::ranges(past.len(), per_page);
+    let entries: Vec<(Option<i32>, DocId)> = upcoming.into_iter().chain(past).collect();
+    let ranges = paging::ranges(entries.len(), per_page);
     let mut starts: Vec<(i32, usize)> = Vec::new();
-    for (i, &(year, _)) in past.iter().enumerate() {
-        if starts.last().is_none_or(|&(y, _)| y != year) {
+    for (i, &(year, _)) in entries.iter().enumerate() {
+        if let Some(year) = year
+            && starts.last().is_none_or(|&(y, _)| y != year)
+        {
             starts.push((year, i));
         }
     }
@@ -764,28 +768,26 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
         .enumerate()
         .map(|(index, range)| {
             let number = index + 1;
+            let mut upcoming = Vec::new();
             let mut years: Vec<YearGroup> = Vec::new();
-            for &(year, m) in &past[range] {
-                match years.last_mut() {
-                    Some(y) if y.year == year => y.meetings.push(v.meeting_summary(m)),
-                    _ => years.push(YearGroup { year, meetings: vec![v.meeting_summary(m)] }),
+            for &(year, m) in &entries[range] {
+                match (year, years.last_mut()) {
+                    (None, _) => upcoming.push(v.meeting_summary(m)),
+                    (Some(year), Some(y)) if y.year == year => y.meetings.push(v.meeting_summary(m)),
+                    (Some(year), _) => years.push(YearGroup { year, meetings: vec![v.meeting_summary(m)] }),
                 }
             }
             let jump = starts
                 .iter()
                 .enumerate()
                 .map(|(k, &(year, first))| {
-                    let end = starts.get(k + 1).map_or(past.len(), |&(_, next)| next);
+                    let end = starts.get(k + 1).map_or(entries.len(), |&(_, next)| next);
                     let group = (year.to_string(), format!("year-{year}"), first, end - first);
                     paging::jump(&site.urls, "meetings", per_page, group, number)
                 })
                 .collect();
             let view = MeetingsView {
-                upcoming: if number == 1 {
-                    upcoming.iter().map(|&m| v.meeting_summary(m)).collect()
-                } else {
-                    Vec::new()
-                },
+                upcoming,
                 years,
                 jump,
                 calendar_url: calendar_url.clone(),
@@ -839,11 +841,10 @@ fn decisions(s: &Shared<'_>) -> Result<Vec<Output>> {
         .collect()
 }
 
-fn actions(s: &Shared<'_>) -> Result<Output> {
+fn actions(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let mut by_owner: BTreeMap<String, OwnerGroup> = BTreeMap::new();
-    let mut open = 0;
+    let mut by_owner: BTreeMap<String, (PersonLink, Vec<ActionView>)> = BTreeMap::new();
     let mut overdue = 0;
     for &(m, i) in &site.actions {
         let Some(meta) = site.docs[m].meeting() else {
@@ -854,35 +855,64 @@ fn actions(s: &Shared<'_>) -> Result<Output> {
             continue;
         }
         let view = v.action(m, action);
-        open += 1;
         overdue += usize::from(view.overdue);
         let owner = v.person(&action.owner.value);
-        by_owner
-            .entry(owner.name.to_lowercase())
-            .or_insert_with(|| OwnerGroup { owner, actions: Vec::new() })
-            .actions
-            .push(view);
+        by_owner.entry(owner.name.to_lowercase()).or_insert_with(|| (owner, Vec::new())).1.push(view);
     }
-    let owners: Vec<OwnerGroup> = by_owner
+    // Owners by name, each one's actions by due date (undated last); the
+    // pages split this sequence, an owner's heading repeated on each page
+    // their actions reach.
+    let owners: Vec<(PersonLink, Vec<ActionView>)> = by_owner
         .into_values()
-        .map(|mut g| {
-            g.actions.sort_by(|a, b| match (&a.due, &b.due) {
+        .map(|(owner, mut actions)| {
+            actions.sort_by(|a, b| match (&a.due, &b.due) {
                 (Some(x), Some(y)) => x.iso.cmp(&y.iso),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
             });
-            g
+            (owner, actions)
         })
         .collect();
-    s.page(
-        "actions.html",
-        "actions",
-        &UrlPath::page(&["actions"]),
-        "Open actions",
-        "Every open action item, by owner and due date.",
-        ActionsView { open, overdue, owners },
-    )
+    let entries: Vec<(usize, usize)> =
+        owners.iter().enumerate().flat_map(|(o, (_, actions))| (0..actions.len()).map(move |a| (o, a))).collect();
+    let ranges = paging::ranges(entries.len(), s.config.paginate_by);
+    let total_pages = ranges.len();
+    ranges
+        .into_par_iter()
+        .enumerate()
+        .map(|(index, range)| {
+            let number = index + 1;
+            let mut groups: Vec<OwnerGroup> = Vec::new();
+            for &(o, a) in &entries[range] {
+                let (owner, actions) = &owners[o];
+                if groups.last().is_none_or(|g| g.index != o) {
+                    groups.push(OwnerGroup {
+                        index: o,
+                        owner: owner.clone(),
+                        total: actions.len(),
+                        actions: Vec::new(),
+                    });
+                }
+                if let Some(g) = groups.last_mut() {
+                    g.actions.push(actions[a].clone());
+                }
+            }
+            s.page(
+                "actions.html",
+                "actions",
+                &UrlPath::listing_page("actions", number),
+                &page_title("Open actions", number, total_pages),
+                "Every open action item, by owner and due date.",
+                ActionsView {
+                    open: entries.len(),
+                    overdue,
+                    owners: groups,
+                    pager: paging::pager(&site.urls, "actions", number, total_pages),
+                },
+            )
+        })
+        .collect()
 }
 
 fn review(s: &Shared<'_>) -> Result<Vec<Output>> {

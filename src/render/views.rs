@@ -365,7 +365,12 @@ pub struct DecisionsView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct OwnerGroup<'a> {
+    /// The owner's place among all owners (stable across pages).
+    pub index: usize,
     pub owner: PersonLink<'a>,
+    /// All the owner's open actions, on this page or not.
+    pub total: usize,
+    /// Those on this page.
     pub actions: Vec<ActionView<'a>>,
 }
 
@@ -374,6 +379,7 @@ pub struct ActionsView<'a> {
     pub open: usize,
     pub overdue: usize,
     pub owners: Vec<OwnerGroup<'a>>,
+    pub pager: Option<Pager>,
 }
 
 #[derive(Debug, Serialize)]

@@ -494,3 +494,43 @@ fn long_listings_are_split_into_linked_pages() {
     assert!(!site.out().join("practices/page").exists());
     assert!((0..5).all(|i| site.read("practices/index.html").contains(&format!("Practice {i}</a>"))));
 }
+
+#[test]
+fn meetings_and_actions_page_through_what_is_coming_then_what_was() {
+    let meeting =
+        |date: &str, actions: &str| format!("---\ntitle: Sync {date}\ndate: {date}\n---\n## Action items\n\n{actions}");
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Test Guild\npaginate_by: 2\n")
+        .file("members/grace.md", "---\nname: Grace Hopper\n---\nHi.\n")
+        .file("members/ada.md", "---\nname: Ada Lovelace\n---\nHi.\n")
+        .file("meetings/2027-02-01-sync.md", &meeting("2027-02-01", ""))
+        .file("meetings/2026-12-01-sync.md", &meeting("2026-12-01", ""))
+        .file(
+            "meetings/2025-05-01-sync.md",
+            &meeting(
+                "2025-05-01",
+                "- [ ] @grace first (due 2025-06-01)\n- [ ] @grace second (due 2025-07-01)\n- [ ] @grace third\n- [ ] @ada fourth\n",
+            ),
+        );
+    site.build().expect_code(0);
+    // Page 1: the two to come, soonest first; page 2: the past, by year.
+    let first = site.read("meetings/index.html");
+    let soon = first.find("Sync 2026-12-01").expect("the next meeting is on page 1");
+    assert!(soon < first.find("Sync 2027-02-01").expect("so is the one after"));
+    assert!(!first.contains("Sync 2025-05-01"));
+    let second = site.read("meetings/page/2/index.html");
+    assert!(second.contains("Sync 2025-05-01") && second.contains(r#"id="year-2025""#), "{second}");
+    assert!(!second.contains("Coming up"));
+    // Actions by owner (by name), each owner's by due date: Ada's one and
+    // Grace's first on page 1, Grace's other two on page 2 under her
+    // heading again, which counts all three on both pages.
+    let first = site.read("actions/index.html");
+    let second = site.read("actions/page/2/index.html");
+    assert!(first.find("fourth").unwrap() < first.find(">first<").unwrap(), "{first}");
+    assert!(!first.contains(">second<") && !second.contains(">first<"), "{second}");
+    assert!(second.find(">second<").unwrap() < second.find(">third<").unwrap(), "{second}");
+    let grace = "Grace Hopper</span></a> <span class=\"count\">3</span>";
+    assert!(first.contains(grace) && second.contains(grace), "{second}");
+    assert!(first.contains(r#"id="owner-2""#) && second.contains(r#"id="owner-2""#), "stable anchors");
+    assert!(second.contains("4 open action items"), "{second}");
+}
