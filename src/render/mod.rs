@@ -137,6 +137,58 @@ type Listing = fn(&Shared<'_>) -> Result<Output>;
 /// A listing split into pages (`paging`).
 type PagedListing = fn(&Shared<'_>) -> Result<Vec<Output>>;
 
+/// Where a paged listing lives and what its pages are called.
+struct Paged {
+    /// The URL segment (`practices`), one of `url::PAGED_LISTINGS`.
+    listing: &'static str,
+    template: &'static str,
+    /// The header section it belongs to.
+    section: &'static str,
+    title: &'static str,
+    description: &'static str,
+}
+
+impl Shared<'_> {
+    /// Renders a listing of `len` entries in pages of `paginate_by`, in
+    /// parallel; `view` makes each page's context.
+    fn paged<T: Serialize>(
+        &self,
+        paged: &Paged,
+        len: usize,
+        view: impl Fn(paging::PageOf) -> T + Sync,
+    ) -> Result<Vec<Output>> {
+        let ranges = paging::ranges(len, self.config.paginate_by);
+        let total = ranges.len();
+        ranges
+            .into_par_iter()
+            .enumerate()
+            .map(|(index, range)| {
+                let number = index + 1;
+                let pager = paging::pager(&self.views.site.urls, paged.listing, number, total);
+                let title = if number == 1 {
+                    paged.title.to_string()
+                } else {
+                    format!("{}, page {number} of {total}", paged.title)
+                };
+                self.page(
+                    paged.template,
+                    paged.section,
+                    &UrlPath::listing_page(paged.listing, number),
+                    &title,
+                    paged.description,
+                    view(paging::PageOf { number, range, pager }),
+                )
+            })
+            .collect()
+    }
+
+    /// The jumps to a paged listing's groups from page `current`.
+    fn jumps(&self, listing: &str, groups: &[(String, String, usize, usize)], current: usize) -> Vec<JumpLink> {
+        let (urls, per_page) = (&self.views.site.urls, self.config.paginate_by);
+        groups.iter().map(|g| paging::jump(urls, listing, per_page, g.clone(), current)).collect()
+    }
+}
+
 /// Which outputs to render.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
@@ -608,7 +660,6 @@ fn paragraphs(text: &str) -> Vec<String> {
 fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let per_page = s.config.paginate_by;
     // The library in reading order: by status, then as linked (by title).
     let entries: Vec<(Status, DocId)> = Status::ALL
         .iter()
@@ -620,75 +671,52 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
                 .map(move |p| (status, p))
         })
         .collect();
-    let ranges = paging::ranges(entries.len(), per_page);
-    let mut starts = Vec::new();
-    for (i, &(status, _)) in entries.iter().enumerate() {
-        if i == 0 || entries[i - 1].0 != status {
-            starts.push((status, i));
-        }
-    }
-    let jump_to = |current: usize| -> Vec<JumpLink> {
-        starts
-            .iter()
-            .enumerate()
-            .map(|(k, &(status, first))| {
-                let end = starts.get(k + 1).map_or(entries.len(), |&(_, next)| next);
-                let view = StatusView::from(status);
-                let group = (view.label.to_string(), format!("status-{}", view.name), first, end - first);
-                paging::jump(&site.urls, "practices", per_page, group, current)
-            })
-            .collect()
-    };
-    let sortable =
-        ranges.len() == 1 && site.practices.iter().any(|&p| v.history.file(site.docs[p].path.as_str()).is_some());
-    let total_pages = ranges.len();
-    ranges
-        .into_par_iter()
-        .enumerate()
-        .map(|(index, range)| {
-            let number = index + 1;
-            let mut groups: Vec<StatusGroup> = Vec::new();
-            for &(status, p) in &entries[range] {
-                match groups.last_mut() {
-                    Some(g) if g.status.name == StatusView::from(status).name => g.practices.push(v.practice_card(p)),
-                    _ => groups.push(StatusGroup { status: status.into(), practices: vec![v.practice_card(p)] }),
-                }
-            }
-            // Topics lead the first page only.
-            let tags = if number > 1 {
-                Vec::new()
-            } else {
-                site.tags
-                    .iter()
-                    .filter_map(|t| {
-                        let n = t.docs.iter().filter(|&&d| site.docs[d].kind == Kind::Practice).count();
-                        (n > 0).then(|| v.tag_link(&t.tag, n))
-                    })
-                    .collect()
-            };
-            let view = PracticesView {
-                total: entries.len(),
-                sortable,
-                groups,
-                jump: jump_to(number),
-                tags,
-                pager: paging::pager(&site.urls, "practices", number, total_pages),
-            };
-            s.page(
-                "practices.html",
-                "practices",
-                &UrlPath::listing_page("practices", number),
-                &page_title("Practices", number, total_pages),
-                "The community's shared body of knowledge.",
-                view,
-            )
+    let groups: Vec<(String, String, usize, usize)> = paging::runs(entries.iter().map(|e| e.0))
+        .into_iter()
+        .map(|(status, first, count)| {
+            let view = StatusView::from(status);
+            (view.label.to_string(), format!("status-{}", view.name), first, count)
         })
-        .collect()
-}
-
-/// A listing's title, with the page number after the first page.
-fn page_title(title: &str, number: usize, total: usize) -> String {
-    if number <= 1 { title.to_string() } else { format!("{title}, page {number} of {total}") }
+        .collect();
+    let one_page = paging::ranges(entries.len(), s.config.paginate_by).len() == 1;
+    let sortable = one_page && site.practices.iter().any(|&p| v.history.file(site.docs[p].path.as_str()).is_some());
+    let listing = Paged {
+        listing: "practices",
+        template: "practices.html",
+        section: "practices",
+        title: "Practices",
+        description: "The community's shared body of knowledge.",
+    };
+    s.paged(&listing, entries.len(), |page| {
+        let entries = &entries[page.range];
+        let groups_here = paging::runs(entries.iter().map(|e| e.0))
+            .into_iter()
+            .map(|(status, first, count)| StatusGroup {
+                status: status.into(),
+                practices: entries[first..first + count].iter().map(|&(_, p)| v.practice_card(p)).collect(),
+            })
+            .collect();
+        // Topics lead the first page only.
+        let tags = if page.number > 1 {
+            Vec::new()
+        } else {
+            site.tags
+                .iter()
+                .filter_map(|t| {
+                    let n = t.docs.iter().filter(|&&d| site.docs[d].kind == Kind::Practice).count();
+                    (n > 0).then(|| v.tag_link(&t.tag, n))
+                })
+                .collect()
+        };
+        PracticesView {
+            total: site.practices.len(),
+            sortable,
+            groups: groups_here,
+            jump: s.jumps(listing.listing, &groups, page.number),
+            tags,
+            pager: page.pager,
+        }
+    })
 }
 
 fn members(s: &Shared<'_>) -> Result<Output> {
@@ -735,7 +763,6 @@ fn members(s: &Shared<'_>) -> Result<Output> {
 fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let per_page = s.config.paginate_by;
     // One sequence to page through: the meetings to come, soonest first,
     // then the past ones, newest first, by year (`None`: to come).
     let mut upcoming: Vec<(Option<i32>, DocId)> = Vec::new();
@@ -752,93 +779,62 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
     }
     upcoming.reverse();
     let entries: Vec<(Option<i32>, DocId)> = upcoming.into_iter().chain(past).collect();
-    let ranges = paging::ranges(entries.len(), per_page);
-    let mut starts: Vec<(i32, usize)> = Vec::new();
-    for (i, &(year, _)) in entries.iter().enumerate() {
-        if let Some(year) = year
-            && starts.last().is_none_or(|&(y, _)| y != year)
-        {
-            starts.push((year, i));
-        }
-    }
-    let total_pages = ranges.len();
+    let years: Vec<(String, String, usize, usize)> = paging::runs(entries.iter().map(|e| e.0))
+        .into_iter()
+        .filter_map(|(year, first, count)| year.map(|y| (y.to_string(), format!("year-{y}"), first, count)))
+        .collect();
     let calendar_url = site.urls.href(&UrlPath::file("meetings.ics"));
-    ranges
-        .into_par_iter()
-        .enumerate()
-        .map(|(index, range)| {
-            let number = index + 1;
-            let mut upcoming = Vec::new();
-            let mut years: Vec<YearGroup> = Vec::new();
-            for &(year, m) in &entries[range] {
-                match (year, years.last_mut()) {
-                    (None, _) => upcoming.push(v.meeting_summary(m)),
-                    (Some(year), Some(y)) if y.year == year => y.meetings.push(v.meeting_summary(m)),
-                    (Some(year), _) => years.push(YearGroup { year, meetings: vec![v.meeting_summary(m)] }),
-                }
+    let listing = Paged {
+        listing: "meetings",
+        template: "meetings.html",
+        section: "meetings",
+        title: "Meetings",
+        description: "Meeting notes, by year.",
+    };
+    s.paged(&listing, entries.len(), |page| {
+        let entries = &entries[page.range];
+        let mut upcoming = Vec::new();
+        let mut groups = Vec::new();
+        for (year, first, count) in paging::runs(entries.iter().map(|e| e.0)) {
+            let meetings = entries[first..first + count].iter().map(|&(_, m)| v.meeting_summary(m)).collect();
+            match year {
+                None => upcoming = meetings,
+                Some(year) => groups.push(YearGroup { year, meetings }),
             }
-            let jump = starts
-                .iter()
-                .enumerate()
-                .map(|(k, &(year, first))| {
-                    let end = starts.get(k + 1).map_or(entries.len(), |&(_, next)| next);
-                    let group = (year.to_string(), format!("year-{year}"), first, end - first);
-                    paging::jump(&site.urls, "meetings", per_page, group, number)
-                })
-                .collect();
-            let view = MeetingsView {
-                upcoming,
-                years,
-                jump,
-                calendar_url: calendar_url.clone(),
-                pager: paging::pager(&site.urls, "meetings", number, total_pages),
-            };
-            s.page(
-                "meetings.html",
-                "meetings",
-                &UrlPath::listing_page("meetings", number),
-                &page_title("Meetings", number, total_pages),
-                "Meeting notes, by year.",
-                view,
-            )
-        })
-        .collect()
+        }
+        MeetingsView {
+            upcoming,
+            years: groups,
+            jump: s.jumps(listing.listing, &years, page.number),
+            calendar_url: calendar_url.clone(),
+            pager: page.pager,
+        }
+    })
 }
 
 fn decisions(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let ranges = paging::ranges(site.decisions.len(), s.config.paginate_by);
-    let total_pages = ranges.len();
-    ranges
-        .into_par_iter()
-        .enumerate()
-        .map(|(index, range)| {
-            let number = index + 1;
-            let first_number = range.start + 1;
-            let decisions = site.decisions[range]
-                .iter()
-                .filter_map(|&(m, i)| {
-                    site.docs[m]
-                        .meeting()
-                        .map(|mm| DecisionView { text: &mm.decisions[i].text, meeting: v.meeting_link(m) })
-                })
-                .collect();
-            s.page(
-                "decisions.html",
-                "decisions",
-                &UrlPath::listing_page("decisions", number),
-                &page_title("Decisions", number, total_pages),
-                "Every decision the community has made, newest first.",
-                DecisionsView {
-                    total: site.decisions.len(),
-                    first_number,
-                    decisions,
-                    pager: paging::pager(&site.urls, "decisions", number, total_pages),
-                },
-            )
-        })
-        .collect()
+    let listing = Paged {
+        listing: "decisions",
+        template: "decisions.html",
+        section: "decisions",
+        title: "Decisions",
+        description: "Every decision the community has made, newest first.",
+    };
+    s.paged(&listing, site.decisions.len(), |page| DecisionsView {
+        total: site.decisions.len(),
+        first_number: page.range.start + 1,
+        decisions: site.decisions[page.range]
+            .iter()
+            .filter_map(|&(m, i)| {
+                site.docs[m]
+                    .meeting()
+                    .map(|mm| DecisionView { text: &mm.decisions[i].text, meeting: v.meeting_link(m) })
+            })
+            .collect(),
+        pager: page.pager,
+    })
 }
 
 fn actions(s: &Shared<'_>) -> Result<Vec<Output>> {
@@ -876,43 +872,30 @@ fn actions(s: &Shared<'_>) -> Result<Vec<Output>> {
         .collect();
     let entries: Vec<(usize, usize)> =
         owners.iter().enumerate().flat_map(|(o, (_, actions))| (0..actions.len()).map(move |a| (o, a))).collect();
-    let ranges = paging::ranges(entries.len(), s.config.paginate_by);
-    let total_pages = ranges.len();
-    ranges
-        .into_par_iter()
-        .enumerate()
-        .map(|(index, range)| {
-            let number = index + 1;
-            let mut groups: Vec<OwnerGroup> = Vec::new();
-            for &(o, a) in &entries[range] {
+    let open = entries.len();
+    let listing = Paged {
+        listing: "actions",
+        template: "actions.html",
+        section: "actions",
+        title: "Open actions",
+        description: "Every open action item, by owner and due date.",
+    };
+    s.paged(&listing, entries.len(), |page| {
+        let entries = &entries[page.range];
+        let groups = paging::runs(entries.iter().map(|e| e.0))
+            .into_iter()
+            .map(|(o, first, count)| {
                 let (owner, actions) = &owners[o];
-                if groups.last().is_none_or(|g| g.index != o) {
-                    groups.push(OwnerGroup {
-                        index: o,
-                        owner: owner.clone(),
-                        total: actions.len(),
-                        actions: Vec::new(),
-                    });
+                OwnerGroup {
+                    index: o,
+                    owner: owner.clone(),
+                    total: actions.len(),
+                    actions: entries[first..first + count].iter().map(|&(_, a)| actions[a].clone()).collect(),
                 }
-                if let Some(g) = groups.last_mut() {
-                    g.actions.push(actions[a].clone());
-                }
-            }
-            s.page(
-                "actions.html",
-                "actions",
-                &UrlPath::listing_page("actions", number),
-                &page_title("Open actions", number, total_pages),
-                "Every open action item, by owner and due date.",
-                ActionsView {
-                    open: entries.len(),
-                    overdue,
-                    owners: groups,
-                    pager: paging::pager(&site.urls, "actions", number, total_pages),
-                },
-            )
-        })
-        .collect()
+            })
+            .collect();
+        ActionsView { open, overdue, owners: groups, pager: page.pager }
+    })
 }
 
 fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
@@ -920,29 +903,19 @@ fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
     let site = v.site;
     let mut due: Vec<DocId> = site.practices.iter().copied().filter(|&p| v.review(p).due).collect();
     due.sort_by_key(|&p| v.review(p).last.map(|(d, _)| d));
-    let ranges = paging::ranges(due.len(), s.config.paginate_by);
-    let total_pages = ranges.len();
-    ranges
-        .into_par_iter()
-        .enumerate()
-        .map(|(index, range)| {
-            let number = index + 1;
-            let view = ReviewView {
-                review_after_days: v.review_after_days,
-                total: due.len(),
-                due: due[range].iter().map(|&p| v.practice_card(p)).collect(),
-                pager: paging::pager(&site.urls, "review", number, total_pages),
-            };
-            s.page(
-                "review.html",
-                "practices",
-                &UrlPath::listing_page("review", number),
-                &page_title("Due for review", number, total_pages),
-                "Practices not reviewed recently.",
-                view,
-            )
-        })
-        .collect()
+    let listing = Paged {
+        listing: "review",
+        template: "review.html",
+        section: "practices",
+        title: "Due for review",
+        description: "Practices not reviewed recently.",
+    };
+    s.paged(&listing, due.len(), |page| ReviewView {
+        review_after_days: v.review_after_days,
+        total: due.len(),
+        due: due[page.range].iter().map(|&p| v.practice_card(p)).collect(),
+        pager: page.pager,
+    })
 }
 
 fn search_page(s: &Shared<'_>) -> Result<Output> {

@@ -21,6 +21,28 @@ pub fn ranges(len: usize, per_page: Option<usize>) -> Vec<Range<usize>> {
     }
 }
 
+/// A page of a paged listing, as the listing's view is made for it.
+pub struct PageOf {
+    /// From 1.
+    pub number: usize,
+    /// Its entries, as indexes into the listing's sequence.
+    pub range: Range<usize>,
+    pub pager: Option<Pager>,
+}
+
+/// The runs of equal keys in a sequence (its groups: statuses, years):
+/// each key with the index its run starts at and the run's length.
+pub fn runs<K: PartialEq>(keys: impl IntoIterator<Item = K>) -> Vec<(K, usize, usize)> {
+    let mut runs: Vec<(K, usize, usize)> = Vec::new();
+    for (i, key) in keys.into_iter().enumerate() {
+        match runs.last_mut() {
+            Some((last, _, len)) if *last == key => *len += 1,
+            _ => runs.push((key, i, 1)),
+        }
+    }
+    runs
+}
+
 /// The page (from 1) that holds entry `index`.
 pub fn page_of(index: usize, per_page: Option<usize>) -> usize {
     match per_page {
@@ -108,6 +130,12 @@ mod tests {
         assert_eq!(first.prev_url, None);
         assert_eq!(first.links[0].url.as_deref(), Some("/guild/practices/"));
         assert!(first.links.iter().all(|l| l.url.is_some()));
+    }
+
+    #[test]
+    fn runs_are_the_groups_of_equal_neighbours() {
+        assert_eq!(runs(["a", "a", "b", "a"]), vec![("a", 0, 2), ("b", 2, 1), ("a", 3, 1)]);
+        assert_eq!(runs(Vec::<u8>::new()), vec![]);
     }
 
     #[test]
