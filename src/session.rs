@@ -644,6 +644,7 @@ pub fn export_search(site: &link::Site, live: bool) -> (search::export::Export, 
 /// place, so concurrent searches never see a half-written one.
 pub fn index_for_search(root: &Path, site: &link::Site, fingerprint: &str) -> Result<()> {
     let dir = search::cache_dir(root);
+    crate::write::cache_folder(root).map_err(|e| Error::write(root.join(".guild"), e))?;
     let pid = std::process::id();
     let tmp = dir.with_file_name(format!("search-index.tmp-{pid}"));
     let built = search::index(site, &tmp)?;

@@ -18,6 +18,19 @@ use crate::error::{Error, Result};
 use crate::load::StaticFile;
 use crate::render::Files;
 
+/// The community's cache folder, `.guild/` below its root (made if missing),
+/// with a `.gitignore` of `*` inside: git never offers what guild keeps
+/// there (the history it read, the search index) for a commit.
+pub fn cache_folder(root: &Path) -> std::io::Result<PathBuf> {
+    let dir = root.join(".guild");
+    fs::create_dir_all(&dir)?;
+    let ignore = dir.join(".gitignore");
+    if !ignore.exists() {
+        fs::write(&ignore, "# guild's caches: never committed, never deployed\n*\n")?;
+    }
+    Ok(dir)
+}
+
 /// Refuses output folders whose replacement would destroy content.
 pub fn check_output_dir(config: &Config, out: &Path) -> Result<PathBuf> {
     let out = absolute(out)?;
