@@ -105,8 +105,8 @@ impl History {
 /// commit at `HEAD`, whether the clone is shallow, and the mailmap in force
 /// (the work tree's `.mailmap` and any `mailmap.*` setting). A build at the
 /// same commit reads the kept log instead of asking git again: edits that
-/// are not committed yet do not change the history, and `guild check`
-/// followed by `guild build` (as CI runs them) or a restarted `guild serve`
+/// are not committed yet do not change the history, so a second build,
+/// `guild check` followed by `guild build`, or a restarted `guild serve`
 /// pay for the walk once. At 100,000 documents and 15,000 commits the walk
 /// alone takes 12 s (git diffs each commit's trees, whose size grows with
 /// the folders they list).
@@ -165,11 +165,24 @@ fn cache_key(root: &Path, shallow: bool, top: Option<&Path>) -> Option<String> {
     let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
     // Exit code 1 means no such setting: an empty list.
     let settings = git(&["config", "--get-regexp", r"^mailmap\."]).map(|o| o.stdout).unwrap_or_default();
-    let mailmap = top.and_then(|t| std::fs::read(t.join(".mailmap")).ok()).unwrap_or_default();
     let mut hash = crate::hash::Fnv::new();
     hash.write(&settings);
-    hash.write(&[0]);
-    hash.write(&mailmap);
+    // The mailmap files' contents: the work tree's, and one `mailmap.file`
+    // names (`~/` is the home folder; a relative path is from the top).
+    let named = String::from_utf8_lossy(&settings)
+        .lines()
+        .filter_map(|l| l.strip_prefix("mailmap.file ").map(str::to_string))
+        .collect::<Vec<_>>();
+    let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
+    for file in std::iter::once(".mailmap".to_string()).chain(named) {
+        let path = match (file.strip_prefix("~/"), &home, top) {
+            (Some(rest), Some(home), _) => home.join(rest),
+            (None, _, Some(top)) => top.join(&file),
+            _ => std::path::PathBuf::from(&file),
+        };
+        hash.write(&[0]);
+        hash.write(&std::fs::read(path).unwrap_or_default());
+    }
     hash.write(LOG_ARGS.join(" ").as_bytes());
     Some(format!("guild-git-log v1 {head} shallow={shallow} mailmap={:016x}", hash.finish()))
 }

@@ -244,6 +244,18 @@ fn the_history_read_at_a_commit_is_kept_until_head_or_the_mailmap_changes() {
         site.read("practices/b/index.html").contains("<time datetime=\"2025-10-01\">1 Oct 2025</time> by Ada Lovelace")
     );
 
+    // A mailmap file a setting names counts by its contents too.
+    std::fs::write(site.root().join("more.mailmap"), "Ada Lovelace <ada@example.org>\n").unwrap();
+    git(site.root(), ADA, "2025-10-01", &["config", "mailmap.file", "more.mailmap"]);
+    site.build().expect_code(0);
+    std::fs::write(&kept, tamper(std::fs::read_to_string(&kept).unwrap())).unwrap();
+    site.build().expect_code(0);
+    assert!(site.read("practices/a/index.html").contains("by Grace Kept"), "still the same history");
+    std::fs::write(site.root().join("more.mailmap"), "Ada King <ada@example.org>\n").unwrap();
+    site.build().expect_code(0);
+    let b = site.read("practices/b/index.html");
+    assert!(b.contains("by Ada King") && !site.read("practices/a/index.html").contains("Grace Kept"), "{b}");
+
     // A kept log cut short is not used.
     let whole = tamper(std::fs::read_to_string(&kept).unwrap());
     std::fs::write(&kept, &whole[..whole.len() - 10]).unwrap();
