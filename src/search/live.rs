@@ -92,7 +92,7 @@ struct Partial {
 
 impl Partial {
     fn analyse(site: &Site, range: std::ops::Range<usize>) -> Partial {
-        let mut analyzer = super::surface_analyzer();
+        let mut surfaces = super::Surfaces::default();
         let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
         let mut stem_ids: FastMap<String, u32> = FastMap::default();
         let mut part =
@@ -103,10 +103,8 @@ impl Partial {
         for id in range {
             let text = doc_text(site, id);
             for (field, value) in text.fields.iter().enumerate() {
-                let mut stream = analyzer.token_stream(value);
                 let mut field_tokens = 0u32;
-                while stream.advance() {
-                    let surface = stream.token().text.as_str();
+                surfaces.each(value, |surface| {
                     let stem = match part.surfaces.get_mut(surface) {
                         Some((stem, docs, last)) => {
                             if *last != id as u32 {
@@ -137,7 +135,7 @@ impl Partial {
                         touched.push(stem);
                     }
                     counts[stem as usize] += 1;
-                }
+                });
                 part.tokens[field] += u64::from(field_tokens);
                 let norm = FieldNormReader::fieldnorm_to_id(field_tokens);
                 for stem in touched.drain(..) {
