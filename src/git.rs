@@ -102,8 +102,8 @@ impl History {
 /// Reads the history of the files below `root`.
 ///
 /// The log is kept in `.guild/git-log` with what it was read for: the
-/// commit at `HEAD`, whether the clone is shallow, and the mailmap in force
-/// (the work tree's `.mailmap` and any `mailmap.*` setting). A build at the
+/// commit at `HEAD`, the shallow boundary, the repository's settings and
+/// replacement refs, and the mailmap files' contents. A build at the
 /// same commit reads the kept log instead of asking git again: edits that
 /// are not committed yet do not change the history, so a second build,
 /// `guild check` followed by `guild build`, or a restarted `guild serve`
@@ -121,12 +121,18 @@ pub fn history(root: &Path) -> History {
     let mut lines = inside.lines().skip(1);
     let shallow = lines.next() == Some("true");
     let top = lines.next().map(Path::new);
-    let key = cache_key(root, shallow, top);
+    let head = git(&["rev-parse", "--verify", "-q", "HEAD^{commit}"])
+        .ok()
+        .filter(|o| o.status.success())
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
+    let key = head.as_deref().map(|head| cache_key(root, head, shallow, top));
     let kept = key.as_deref().and_then(|key| read_kept(root, key));
     let out = match kept {
         Some(out) => out,
         None => {
-            let log = git(&LOG_ARGS);
+            // The commit the key names, not `HEAD` again: a commit made
+            // meanwhile must not be kept under the older one.
+            let log = git(&[&LOG_ARGS[..], &[head.as_deref().unwrap_or("HEAD")]].concat());
             match log {
                 Ok(out) if out.status.success() => {
                     if let Some(key) = &key {
@@ -156,22 +162,29 @@ pub fn kept_log(root: &Path) -> std::path::PathBuf {
     root.join(".guild").join("git-log")
 }
 
-/// What the log depends on besides the folder: `None` when `HEAD` names
-/// no commit (nothing to keep).
-fn cache_key(root: &Path, shallow: bool, top: Option<&Path>) -> Option<String> {
+/// What the log read at commit `head` depends on besides the folder: the
+/// repository's settings (mailmap, rename detection, encodings), its
+/// replacement refs, the shallow boundary, and the mailmap files' contents.
+fn cache_key(root: &Path, head: &str, shallow: bool, top: Option<&Path>) -> String {
     use std::hash::Hasher;
-    let git = |args: &[&str]| Command::new("git").arg("-C").arg(root).args(args).output().ok();
-    let head = git(&["rev-parse", "--verify", "-q", "HEAD"]).filter(|o| o.status.success())?;
-    let head = String::from_utf8_lossy(&head.stdout).trim().to_string();
-    // Exit code 1 means no such setting: an empty list.
-    let settings = git(&["config", "--get-regexp", r"^mailmap\."]).map(|o| o.stdout).unwrap_or_default();
+    let git = |args: &[&str]| {
+        Command::new("git").arg("-C").arg(root).args(args).output().map(|o| o.stdout).unwrap_or_default()
+    };
+    let settings = git(&["config", "--list", "-z"]);
     let mut hash = crate::hash::Fnv::new();
     hash.write(&settings);
+    hash.write(&[0]);
+    hash.write(&git(&["for-each-ref", "refs/replace"]));
+    // A deepened shallow clone keeps its HEAD: the boundary file changes.
+    let shallow_file = String::from_utf8_lossy(&git(&["rev-parse", "--git-path", "shallow"])).trim().to_string();
+    hash.write(&[0]);
+    hash.write(&std::fs::read(root.join(&shallow_file)).unwrap_or_default());
     // The mailmap files' contents: the work tree's, and one `mailmap.file`
     // names (`~/` is the home folder; a relative path is from the top).
-    let named = String::from_utf8_lossy(&settings)
-        .lines()
-        .filter_map(|l| l.strip_prefix("mailmap.file ").map(str::to_string))
+    let named = settings
+        .split(|&b| b == 0)
+        .filter_map(|entry| entry.strip_prefix(b"mailmap.file\n"))
+        .map(|path| String::from_utf8_lossy(path).into_owned())
         .collect::<Vec<_>>();
     let home = std::env::var_os("HOME").map(std::path::PathBuf::from);
     for file in std::iter::once(".mailmap".to_string()).chain(named) {
@@ -184,7 +197,7 @@ fn cache_key(root: &Path, shallow: bool, top: Option<&Path>) -> Option<String> {
         hash.write(&std::fs::read(path).unwrap_or_default());
     }
     hash.write(LOG_ARGS.join(" ").as_bytes());
-    Some(format!("guild-git-log v1 {head} shallow={shallow} mailmap={:016x}", hash.finish()))
+    format!("guild-git-log v2 {head} shallow={shallow} settings={:016x}", hash.finish())
 }
 
 /// The kept log, if it was read for `key` and is whole. Its first line is

@@ -494,22 +494,23 @@ fn drop_collisions(
     for (i, doc) in documents.iter().enumerate() {
         let key = doc.url.collision_key();
         let rename = "rename one of the files; URLs ignore case and Unicode normalisation";
+        let two = |why: String| format!("two sources map to the same URL: {why}");
         let clash = match owners.get(&key) {
             None if doc.url.is_later_listing_page() => Some((
-                format!("its URL {} is one guild generates for a page of a long listing", doc.url),
+                format!("the URL {} is where guild writes a later page of a listing", doc.url),
                 "rename the file or its folder: guild writes the later pages of its listings at `<listing>/page/<n>/`",
             )),
             None => None,
             Some(Owner::Generated) => Some((
-                format!("its URL {} is one guild generates", doc.url),
+                format!("the URL {} is a page guild generates", doc.url),
                 "rename the file: guild writes its own page at this URL",
             )),
-            Some(Owner::Static(p)) => Some((format!("its URL {} is also the static file {p}", doc.url), rename)),
-            Some(Owner::Doc(p)) => Some((format!("its URL {} is also the URL of {p}", doc.url), rename)),
+            Some(Owner::Static(p)) => Some((two(format!("its URL {} is also the static file {p}", doc.url)), rename)),
+            Some(Owner::Doc(p)) => Some((two(format!("its URL {} is also the URL of {p}", doc.url)), rename)),
         };
         match clash {
-            Some((why, help)) => diagnostics.push(
-                Diagnostic::error("duplicate-url", format!("two sources map to the same URL: {why}"))
+            Some((message, help)) => diagnostics.push(
+                Diagnostic::error("duplicate-url", message)
                     .in_file(&doc.path)
                     .at(Span { line: 1, column: 1, len: 1 })
                     .help(help),
@@ -872,6 +873,7 @@ impl<'a> Index<'a> {
             || self.lookup.by_url.contains_key(as_page.as_str())
             || GENERATED.contains(&clean)
             || GENERATED.contains(&as_page.as_str())
+            || UrlPath::file(&as_page).is_later_listing_page()
             || as_page.starts_with("tags/");
         if known {
             Ok(Found::Url(urls.rebase(clean)))

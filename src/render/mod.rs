@@ -157,7 +157,7 @@ impl Shared<'_> {
         len: usize,
         view: impl Fn(paging::PageOf) -> T + Sync,
     ) -> Result<Vec<Output>> {
-        let ranges = paging::ranges(len, self.config.paginate_by);
+        let ranges = paging::ranges(len, self.per_page(paged.template));
         let total = ranges.len();
         ranges
             .into_par_iter()
@@ -182,10 +182,16 @@ impl Shared<'_> {
             .collect()
     }
 
+    /// Entries per page of the listing `template` shows: `paginate_by`,
+    /// unless the theme's template has no pager to reach later pages with.
+    fn per_page(&self, template: &str) -> Option<usize> {
+        if self.theme.unpaged.iter().any(|t| t == template) { None } else { self.config.paginate_by }
+    }
+
     /// The jumps to a paged listing's groups from page `current`.
-    fn jumps(&self, listing: &str, groups: &[(String, String, usize, usize)], current: usize) -> Vec<JumpLink> {
-        let (urls, per_page) = (&self.views.site.urls, self.config.paginate_by);
-        groups.iter().map(|g| paging::jump(urls, listing, per_page, g.clone(), current)).collect()
+    fn jumps(&self, paged: &Paged, groups: &[(String, String, usize, usize)], current: usize) -> Vec<JumpLink> {
+        let (urls, per_page) = (&self.views.site.urls, self.per_page(paged.template));
+        groups.iter().map(|g| paging::jump(urls, paged.listing, per_page, g.clone(), current)).collect()
     }
 }
 
@@ -678,7 +684,7 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
             (view.label.to_string(), format!("status-{}", view.name), first, count)
         })
         .collect();
-    let one_page = paging::ranges(entries.len(), s.config.paginate_by).len() == 1;
+    let one_page = paging::ranges(entries.len(), s.per_page("practices.html")).len() == 1;
     let sortable = one_page && site.practices.iter().any(|&p| v.history.file(site.docs[p].path.as_str()).is_some());
     let listing = Paged {
         listing: "practices",
@@ -712,7 +718,7 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
             total: site.practices.len(),
             sortable,
             groups: groups_here,
-            jump: s.jumps(listing.listing, &groups, page.number),
+            jump: s.jumps(&listing, &groups, page.number),
             tags,
             pager: page.pager,
         }
@@ -805,7 +811,7 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
         MeetingsView {
             upcoming,
             years: groups,
-            jump: s.jumps(listing.listing, &years, page.number),
+            jump: s.jumps(&listing, &years, page.number),
             calendar_url: calendar_url.clone(),
             pager: page.pager,
         }

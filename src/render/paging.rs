@@ -1,7 +1,6 @@
 //! Long listings split into pages of `paginate_by` entries: page 1 at the
 //! listing's own URL, later ones at `<listing>/page/<n>/`. A page of a
-//! 100,000-document library is as small as one of a 1,000-document one,
-//! and no page's work grows with the size of the site.
+//! 100,000-document library is as small as one of a 1,000-document one.
 
 use std::ops::Range;
 
@@ -57,14 +56,17 @@ pub fn pager(urls: &Urls, listing: &str, current: usize, total: usize) -> Option
         return None;
     }
     let href = |n: usize| urls.href(&UrlPath::listing_page(listing, n));
+    // The pages shown, in order: the ends and those around the current one.
+    let mut shown: Vec<usize> = vec![1, total];
+    shown.extend(current.saturating_sub(AROUND).max(1)..=(current + AROUND).min(total));
+    shown.sort_unstable();
+    shown.dedup();
     let mut links: Vec<PagerLink> = Vec::new();
-    for number in 1..=total {
-        let shown = number == 1 || number == total || number.abs_diff(current) <= AROUND;
-        if shown {
-            links.push(PagerLink { number, url: Some(href(number)), current: number == current });
-        } else if links.last().is_some_and(|l| l.url.is_some()) {
-            links.push(PagerLink { number, url: None, current: false });
+    for number in shown {
+        if links.last().is_some_and(|l| l.number + 1 < number) {
+            links.push(PagerLink { number: number - 1, url: None, current: false });
         }
+        links.push(PagerLink { number, url: Some(href(number)), current: number == current });
     }
     Some(Pager {
         current,

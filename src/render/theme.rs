@@ -56,7 +56,15 @@ pub struct Asset {
 pub struct Theme {
     pub tera: Tera,
     pub assets: Vec<Asset>,
+    /// Listing templates overridden by a version that has no pager (one
+    /// written before listings came in pages): those listings stay on one
+    /// page, so no entry goes missing from them.
+    pub unpaged: Vec<String>,
 }
+
+/// The templates of the listings `paginate_by` splits into pages.
+pub const PAGED_TEMPLATES: &[&str] =
+    &["practices.html", "review.html", "actions.html", "meetings.html", "decisions.html"];
 
 /// Loads the theme named in `community.yaml`, with the community's overrides.
 pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
@@ -91,6 +99,11 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
             None => templates.push((name.clone(), text.clone())),
         }
     }
+    let unpaged = templates
+        .iter()
+        .filter(|(name, text)| PAGED_TEMPLATES.contains(&name.as_str()) && !text.contains("pager"))
+        .map(|(name, _)| name.clone())
+        .collect();
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which is valid but makes every URL
@@ -98,7 +111,7 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
     tera.set_escape_fn(escape_html);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| Error::Template { name: "theme".into(), message: error_chain(&e) })?;
-    Ok(Theme { tera, assets })
+    Ok(Theme { tera, assets, unpaged })
 }
 
 fn escape_html(text: &str) -> String {

@@ -324,7 +324,8 @@ pub struct JumpLink {
 
 #[derive(Debug, Serialize)]
 pub struct MeetingsView<'a> {
-    /// On the first page only.
+    /// The meetings to come on this page: they lead the listing, so they
+    /// fill the first page (and more, if there are many).
     pub upcoming: Vec<MeetingSummary<'a>>,
     /// The years on this page.
     pub years: Vec<YearGroup<'a>>,

@@ -458,8 +458,10 @@ cp -a "$MNT/public" "$REPORT/after-ro"
 fn long_listings_are_split_into_linked_pages() {
     let mut site = SiteTest::new().file("community.yaml", "title: Test Guild\npaginate_by: 2\n");
     for (i, status) in ["adopted", "adopted", "adopted", "proposed", "deprecated"].iter().enumerate() {
-        site = site
-            .file(&format!("practices/p{i}.md"), &format!("---\ntitle: Practice {i}\nstatus: {status}\n---\nBody.\n"));
+        // A later page is a page like any other to link to.
+        let body = if i == 0 { "See [page 2](/practices/page/2/)." } else { "Body." };
+        let text = format!("---\ntitle: Practice {i}\nstatus: {status}\n---\n{body}\n");
+        site = site.file(&format!("practices/p{i}.md"), &text);
     }
     site.build().expect_code(0);
     let pages = [
@@ -487,6 +489,9 @@ fn long_listings_are_split_into_linked_pages() {
     assert!(pages[0].contains(r##"<a href="/practices/page/2/#status-proposed">"##), "{}", pages[0]);
     assert!(pages[2].contains(r##"<a href="#status-deprecated">"##));
     assert!(site.read("sitemap.xml").contains("/practices/page/3/"));
+    assert!(site.read("practices/p0/index.html").contains(r#"<a href="/practices/page/2/">page 2</a>"#));
+    let nav = &pages[1][pages[1].find(r#"<nav class="pager""#).unwrap()..];
+    insta::assert_snapshot!("pager_on_page_2_of_3", &nav[..nav.find("</nav>").unwrap() + 6]);
 
     // One long page when asked.
     site.write("community.yaml", "title: Test Guild\npaginate_by: 0\n");
@@ -533,4 +538,24 @@ fn meetings_and_actions_page_through_what_is_coming_then_what_was() {
     assert!(first.contains(grace) && second.contains(grace), "{second}");
     assert!(first.contains(r#"id="owner-2""#) && second.contains(r#"id="owner-2""#), "stable anchors");
     assert!(second.contains("4 open action items"), "{second}");
+}
+
+#[test]
+fn a_listing_template_overridden_without_a_pager_keeps_its_listing_on_one_page() {
+    let meeting = "---\ntitle: Sync\ndate: 2026-01-15\n---\n## Decisions\n\n- One.\n- Two.\n- Three.\n";
+    // A template written before listings came in pages.
+    let old = "{% extends \"base.html\" %}{% block content %}<ol>{% for d in page.decisions %}<li>{{ d.text }}</li>{% endfor %}</ol>{% endblock content %}";
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Test Guild\npaginate_by: 1\n")
+        .file("meetings/2026-01-15-sync.md", meeting)
+        .file("templates/decisions.html", old);
+    site.build().expect_code(0);
+    let decisions = site.read("decisions/index.html");
+    assert!(["One.", "Two.", "Three."].iter().all(|d| decisions.contains(d)), "{decisions}");
+    assert!(!site.out().join("decisions/page").exists());
+    // The other listings, with the built-in templates, are paged.
+    assert!(site.out().join("meetings/index.html").exists());
+    site.write("meetings/2026-02-15-sync.md", "---\ntitle: Sync 2\ndate: 2026-02-15\n---\nNotes.\n");
+    site.build().expect_code(0);
+    assert!(site.out().join("meetings/page/2/index.html").exists());
 }

@@ -254,9 +254,12 @@ fn change(rng: &mut Rng, root: &Path, step: usize, files: &[PathBuf]) -> Vec<Pat
             // falls behind and joins it: the queue's last page may go or
             // come (the listings are paged by 4 here).
             let date = if step.is_multiple_of(2) { "2026-11-26" } else { "2025-01-01" };
-            edit(&pick(rng), |text| {
-                let start = text.find("reviewed: ").expect("generated practices have a review date");
-                format!("{}reviewed: {date}{}", &text[..start], &text[start + "reviewed: 2026-01-01".len()..])
+            edit(&pick(rng), |text| match text.find("reviewed: ") {
+                Some(start) => {
+                    format!("{}reviewed: {date}{}", &text[..start], &text[start + "reviewed: 2026-01-01".len()..])
+                }
+                // A practice an earlier step wrote, without a review date.
+                None => text.replacen("---\n", &format!("---\nreviewed: {date}\n"), 1),
             })
         }
         _ => {
