@@ -478,6 +478,8 @@ fn long_listings_are_split_into_linked_pages() {
     }
     assert!(pages[0].contains("<title>Practices · Test Guild</title>"), "{}", pages[0]);
     assert!(pages[2].contains("<title>Practices, page 3 of 3 · Test Guild</title>"));
+    assert!(pages[2].contains("<p class=\"kicker\">Page 3 of 3</p>\n  <h1>Practices</h1>"), "{}", pages[2]);
+    assert!(!pages[0].contains("Page 1 of 3</p>\n  <h1>"));
     assert!(pages[1].contains(r#"<link rel="canonical" href="/practices/page/2/">"#));
     // The pager: previous and next where they exist, the current page marked.
     assert!(pages[0].contains(r#"<a href="/practices/page/2/" rel="next">"#), "{}", pages[0]);
