@@ -159,6 +159,7 @@ impl Shared<'_> {
     ) -> Result<Vec<Output>> {
         let ranges = paging::ranges(len, self.per_page(paged.template));
         let total = ranges.len();
+        let redirect = (total > 1).then(|| self.redirect(paged.listing, paged.title));
         ranges
             .into_par_iter()
             .enumerate()
@@ -179,7 +180,25 @@ impl Shared<'_> {
                     view(paging::PageOf { number, range, pager }),
                 )
             })
+            .chain(redirect.into_par_iter().map(Ok))
             .collect()
+    }
+
+    /// `<listing>/page/1/`, which Hugo and Zola sites have: a redirect to
+    /// the listing itself, left out of the sitemap.
+    fn redirect(&self, listing: &str, title: &str) -> Output {
+        let urls = &self.views.site.urls;
+        let target = UrlPath::listing_page(listing, 1);
+        let escape = crate::parse::markdown::escape;
+        let (href, canonical) = (escape(&urls.href(&target)), escape(&urls.absolute(&target)));
+        let title = escape(title);
+        let html = format!(
+            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+             <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+             <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n\
+             <body>\n<p><a href=\"{href}\">{title}</a></p>\n</body>\n</html>\n"
+        );
+        Output::new(format!("{listing}/page/1/index.html"), html)
     }
 
     /// Entries per page of the listing `template` shows: `paginate_by`,
@@ -422,7 +441,8 @@ pub fn site_streamed(
 
     let feeds = feeds::Feeds { site, config, today: options.today };
     let mut pages: Vec<String> = site.docs.iter().map(|d| d.url.output_file()).collect();
-    pages.extend(outputs.iter().map(|o| o.path.clone()));
+    // Not the redirects from `<listing>/page/1/`.
+    pages.extend(outputs.iter().map(|o| o.path.clone()).filter(|p| !p.ends_with("/page/1/index.html")));
     pages.sort_unstable();
     pages.dedup();
     for o in outputs {

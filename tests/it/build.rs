@@ -470,7 +470,10 @@ fn long_listings_are_split_into_linked_pages() {
         site.read("practices/page/3/index.html"),
     ];
     assert!(!site.out().join("practices/page/4").exists());
-    assert!(!site.out().join("practices/page/1").exists(), "page 1 is the listing itself");
+    // Page 1 is the listing itself; `page/1/` sends readers there.
+    let one = site.read("practices/page/1/index.html");
+    assert!(one.contains(r#"<meta http-equiv="refresh" content="0; url=/practices/">"#), "{one}");
+    assert!(!site.read("sitemap.xml").contains("/page/1/"));
     // Every practice is on exactly one page, in order.
     for i in 0..5 {
         let on: Vec<usize> = (0..3).filter(|&p| pages[p].contains(&format!("Practice {i}</a>"))).collect();
@@ -498,7 +501,7 @@ fn long_listings_are_split_into_linked_pages() {
     // One long page when asked.
     site.write("community.yaml", "title: Test Guild\npaginate_by: 0\n");
     site.build().expect_code(0);
-    assert!(!site.out().join("practices/page").exists());
+    assert!(!site.out().join("practices/page").exists(), "no pages, no redirect");
     assert!((0..5).all(|i| site.read("practices/index.html").contains(&format!("Practice {i}</a>"))));
 }
 
