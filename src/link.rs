@@ -35,6 +35,7 @@ pub const GENERATED: &[&str] = &[
     "actions/",
     "tags/",
     "review/",
+    "updated/",
     "search/",
     "404.html",
     "sitemap.xml",

@@ -11,7 +11,7 @@ use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
 /// The listings guild splits into pages of `paginate_by` entries.
-pub const PAGED_LISTINGS: &[&str] = &["practices", "review", "actions", "meetings", "decisions"];
+pub const PAGED_LISTINGS: &[&str] = &["practices", "updated", "review", "actions", "meetings", "decisions"];
 
 /// A path below the site root: no leading slash; pages end with `/`,
 /// files (`feed.xml`) do not. The home page is the empty path.

@@ -413,7 +413,7 @@ pub fn site_streamed(
             return Ok(Vec::new());
         }
         // The largest first.
-        let paged: [PagedListing; 5] = [practices, review, actions, meetings, decisions];
+        let paged: [PagedListing; 6] = [practices, updated, review, actions, meetings, decisions];
         let single: [Listing; 4] = [tags, members, home, search_page];
         let (paged, single) = rayon::join(
             || paged.par_iter().map(|page| page(&shared)).collect::<Result<Vec<Vec<Output>>>>(),
@@ -704,8 +704,11 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
             (view.label.to_string(), format!("status-{}", view.name), first, count)
         })
         .collect();
-    let one_page = paging::ranges(entries.len(), s.per_page("practices.html")).len() == 1;
-    let sortable = one_page && site.practices.iter().any(|&p| v.history.file(site.docs[p].path.as_str()).is_some());
+    // Sorting reorders one page: a library on several pages links to its
+    // pages by last change instead.
+    let (one_page, dated) = library_shape(s);
+    let sortable = one_page && dated;
+    let updated_url = (!one_page && dated).then(|| site.urls.href(&UrlPath::page(&["updated"])));
     let listing = Paged {
         listing: "practices",
         template: "practices.html",
@@ -741,7 +744,50 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
             jump: s.jumps(&listing, &groups, page.number),
             tags,
             pager: page.pager,
+            updated_url: updated_url.clone(),
         }
+    })
+}
+
+/// Whether the library fits on one page, and whether git dates any of its
+/// practices.
+fn library_shape(s: &Shared<'_>) -> (bool, bool) {
+    let site = s.views.site;
+    let one_page = paging::ranges(site.practices.len(), s.per_page("practices.html")).len() == 1;
+    let dated = site.practices.iter().any(|&p| s.views.history.file(site.docs[p].path.as_str()).is_some());
+    (one_page, dated)
+}
+
+/// The library by last change in git, most recent first (`/updated/`):
+/// what a library on several pages offers instead of sorting one page.
+/// Only practices git knows are listed.
+fn updated(s: &Shared<'_>) -> Result<Vec<Output>> {
+    let v = &s.views;
+    let site = v.site;
+    if library_shape(s) != (false, true) {
+        return Ok(Vec::new());
+    }
+    let mut dated: Vec<(Date, usize, DocId)> = site
+        .practices
+        .iter()
+        .enumerate()
+        .filter_map(|(i, &p)| v.history.file(site.docs[p].path.as_str()).map(|h| (h.updated, i, p)))
+        .collect();
+    // Newest first; in the library's order among equal dates.
+    dated.sort_by_key(|&(date, i, _)| (std::cmp::Reverse(date), i));
+    let listing = Paged {
+        listing: "updated",
+        template: "updated.html",
+        section: "practices",
+        title: "Recently updated",
+        description: "The community's practices, the most recently changed first.",
+    };
+    let library_url = site.urls.href(&UrlPath::page(&["practices"]));
+    s.paged(&listing, dated.len(), |page| UpdatedView {
+        total: dated.len(),
+        practices: dated[page.range].iter().map(|&(_, _, p)| v.practice_card(p)).collect(),
+        library_url: library_url.clone(),
+        pager: page.pager,
     })
 }
 

@@ -34,6 +34,7 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("tags.html", include_str!("../../themes/default/templates/tags.html")),
     ("tag.html", include_str!("../../themes/default/templates/tag.html")),
     ("review.html", include_str!("../../themes/default/templates/review.html")),
+    ("updated.html", include_str!("../../themes/default/templates/updated.html")),
     ("page.html", include_str!("../../themes/default/templates/page.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
     ("search.html", include_str!("../../themes/default/templates/search.html")),
@@ -64,7 +65,7 @@ pub struct Theme {
 
 /// The templates of the listings `paginate_by` splits into pages.
 pub const PAGED_TEMPLATES: &[&str] =
-    &["practices.html", "review.html", "actions.html", "meetings.html", "decisions.html"];
+    &["practices.html", "updated.html", "review.html", "actions.html", "meetings.html", "decisions.html"];
 
 /// Loads the theme named in `community.yaml`, with the community's overrides.
 pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {

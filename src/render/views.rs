@@ -353,6 +353,9 @@ pub struct PracticesView<'a> {
     pub jump: Vec<JumpLink>,
     pub tags: Vec<TagLink<'a>>,
     pub pager: Option<Pager>,
+    /// The library by last change (`/updated/`), when it is split into
+    /// pages and git knows when practices changed.
+    pub updated_url: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -400,6 +403,15 @@ pub struct TagView<'a> {
     pub total: usize,
     pub groups: Vec<KindGroup<'a>>,
     pub all_tags_url: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct UpdatedView<'a> {
+    pub total: usize,
+    /// Most recently changed first.
+    pub practices: Vec<PracticeCard<'a>>,
+    pub library_url: String,
+    pub pager: Option<Pager>,
 }
 
 #[derive(Debug, Serialize)]

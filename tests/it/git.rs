@@ -107,6 +107,19 @@ fn practice_pages_show_the_last_update_and_the_contributors() {
     let library = site.read("practices/index.html");
     assert!(library.contains("rel=\"next\""), "{library}");
     assert!(!library.contains("data-sort hidden"), "{library}");
+    // It links to itself by last change instead, most recent first.
+    assert!(library.contains(r#"<a href="/guild/updated/">Recently updated practices</a>"#), "{library}");
+    let updated = site.read("updated/index.html");
+    let (gamma, beta) = (updated.find(">Gamma</a>").unwrap(), updated.find(">Beta</a>").unwrap());
+    assert!(gamma < beta && !updated.contains(">Alpha</a>"), "{updated}");
+    assert!(site.read("updated/page/2/index.html").contains(">Alpha</a>"));
+    // Without history there is nothing to order by, and no such page.
+    let plain = SiteTest::new()
+        .file("community.yaml", "title: Test Guild\npaginate_by: 1\n")
+        .file("practices/a.md", "---\ntitle: A\n---\nA.\n")
+        .file("practices/b.md", "---\ntitle: B\n---\nB.\n");
+    plain.build().expect_code(0);
+    assert!(!plain.out().join("updated").exists() && !plain.read("practices/index.html").contains("/updated/"));
 }
 
 #[test]
