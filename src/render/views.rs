@@ -122,6 +122,17 @@ pub struct PracticeCard<'a> {
     pub review_due: bool,
     /// The last change in git, when known.
     pub updated: Option<DateView>,
+    /// The card as `partials/practice_card.html` renders it, for listings
+    /// to place as is (rendered once per build, however many listings show
+    /// it); `None` while that partial renders it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<&'a str>,
+}
+
+/// What `partials/practice_card.html` is rendered with on its own.
+#[derive(Debug, Serialize)]
+pub struct CardFragment<'a> {
+    pub c: &'a PracticeCard<'a>,
 }
 
 /// A file's story in git, for its page.
@@ -596,6 +607,7 @@ impl<'a> Views<'a> {
             reviewed: p.reviewed.map(DateView::from),
             review_due: self.review(id).due,
             updated: self.history.file(d.path.as_str()).map(|h| h.updated.into()),
+            html: None,
         }
     }
 

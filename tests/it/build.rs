@@ -186,6 +186,19 @@ fn broken_template_override_is_an_io_class_failure() {
 }
 
 #[test]
+fn a_card_partial_that_fails_to_render_names_itself() {
+    // Cards are rendered once and placed in every listing: the error still
+    // names the partial, and nothing is written.
+    let site = SiteTest::new()
+        .file("practices/a.md", &practice("Alpha", "Hello."))
+        .file("templates/partials/practice_card.html", "<article>{{ c.title | no_such_filter }}</article>");
+    let run = site.build();
+    run.expect_code(2);
+    assert!(run.stderr.contains("partials/practice_card.html"), "{run:?}");
+    assert!(!site.out().exists());
+}
+
+#[test]
 fn json_format_prints_one_object_per_diagnostic() {
     let site = SiteTest::new().file("practices/a.md", "---\ntitel: A\nmaintainers: [ghost]\n---\n");
     let run = site.run(&["check", "--format", "json"]);

@@ -38,10 +38,15 @@ if (filters) {
 const sorter = document.querySelector('[data-sort]');
 if (sorter) {
   const buttons = [...sorter.querySelectorAll('button[data-key]')];
+  // The library's own order (A–Z within each status), to come back to.
+  const initial = new Map();
+  for (const grid of document.querySelectorAll('[data-sortable]')) {
+    [...grid.children].forEach((card, i) => initial.set(card, i));
+  }
   const sort = (key) => {
     for (const grid of document.querySelectorAll('[data-sortable]')) {
       const cards = [...grid.children];
-      const order = (c) => Number(c.dataset.order);
+      const order = (c) => initial.get(c);
       cards.sort((a, b) => (key === 'updated'
         ? (b.dataset.updated || '').localeCompare(a.dataset.updated || '') || order(a) - order(b)
         : order(a) - order(b)));
