@@ -247,6 +247,7 @@ fn main() -> ExitCode {
                 open: *open,
             };
             return_memory_promptly();
+            no_huge_pages();
             return match guild::serve::run(serve, color) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -258,6 +259,7 @@ fn main() -> ExitCode {
         Command::Watch { output, poll, common } => {
             let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
             return_memory_promptly();
+            no_huge_pages();
             return match guild::serve::watch(options(common), &out, *poll, color) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
@@ -560,9 +562,10 @@ fn keep_freed_memory() {
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
 }
 
-/// Transparent huge pages off for a one-shot `build` or `check` (not for
-/// `serve`, whose `--open` browser would inherit the setting). mimalloc asks for them
-/// (`madvise`), and the kernel then zeroes 2 MiB at every first touch: on
+/// Transparent huge pages off (for `build`, `check`, `serve` and `watch`;
+/// `serve --open` turns them back on for the browser it starts). mimalloc
+/// asks for them (`madvise`), and the kernel then zeroes 2 MiB at every
+/// first touch: on
 /// this project's 2-core machine, faulting in 2 GB takes 2.3–2.8 s with
 /// huge pages and 1.3–1.7 s without. On 10,000 generated documents,
 /// interleaved clean builds: peak memory 474–486 MB -> 412–421 MB, system

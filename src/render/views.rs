@@ -84,6 +84,32 @@ pub struct PersonLink<'a> {
     pub url: Option<String>,
     pub avatar: Option<String>,
     pub role: Option<&'a str>,
+    /// A member as `partials/person.html` renders them (once per build,
+    /// however many pages name them); `None` for a name that is no member's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub html: Option<&'a str>,
+}
+
+/// What `partials/person.html` is rendered with on its own.
+#[derive(Debug, Serialize)]
+pub struct PersonFragment<'a> {
+    pub p: &'a PersonLink<'a>,
+}
+
+/// A member's link, without its rendered HTML (`Views::person_of` adds it).
+pub fn member_link<'a>(site: &'a Site, doc: DocId) -> PersonLink<'a> {
+    let d = &site.docs[doc];
+    let m = d.member();
+    PersonLink {
+        id: m.map_or("", |m| m.id.as_str()),
+        name: &d.title,
+        url: Some(site.urls.href(&d.url)),
+        avatar: m
+            .and_then(|m| m.avatar.as_ref())
+            .map(|a| if a.value.starts_with("https://") { a.value.clone() } else { site.urls.rebase(&a.value) }),
+        role: m.and_then(|m| m.role.as_deref()),
+        html: None,
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -501,6 +527,9 @@ pub struct Views<'a> {
     pub authors: HashMap<DocId, Vec<usize>>,
     /// The other way: author index -> member.
     pub members_by_author: HashMap<usize, DocId>,
+    /// Members as `partials/person.html` renders them, by document (empty
+    /// for other documents).
+    pub people_html: &'a [String],
 }
 
 impl<'a> Views<'a> {
@@ -528,22 +557,14 @@ impl<'a> Views<'a> {
     pub fn person(&self, id: &'a MemberId) -> PersonLink<'a> {
         match self.site.member_ids.get(id) {
             Some(&doc) => self.person_of(doc),
-            None => PersonLink { id: id.as_str(), name: id.as_str(), url: None, avatar: None, role: None },
+            None => PersonLink { id: id.as_str(), name: id.as_str(), url: None, avatar: None, role: None, html: None },
         }
     }
 
     pub fn person_of(&self, doc: DocId) -> PersonLink<'a> {
-        let d = self.doc(doc);
-        let m = d.member();
-        PersonLink {
-            id: m.map_or("", |m| m.id.as_str()),
-            name: &d.title,
-            url: Some(self.href(&d.url)),
-            avatar: m.and_then(|m| m.avatar.as_ref()).map(|a| {
-                if a.value.starts_with("https://") { a.value.clone() } else { self.site.urls.rebase(&a.value) }
-            }),
-            role: m.and_then(|m| m.role.as_deref()),
-        }
+        let mut link = member_link(self.site, doc);
+        link.html = self.people_html.get(doc).filter(|h| !h.is_empty()).map(String::as_str);
+        link
     }
 
     /// The practice's review state, from `reviewed` or its last change.

@@ -243,7 +243,21 @@ fn plural(n: usize, word: &str) -> String {
 
 fn open_browser(url: &str) {
     let opener = if cfg!(target_os = "macos") { "open" } else { "xdg-open" };
-    if std::process::Command::new(opener).arg(url).spawn().is_err() {
+    let mut command = std::process::Command::new(opener);
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::unix::process::CommandExt;
+        // guild runs without transparent huge pages (see `main`); the
+        // browser should not inherit that.
+        // SAFETY: prctl is async-signal-safe and touches no memory of ours.
+        unsafe {
+            command.pre_exec(|| {
+                libc::prctl(libc::PR_SET_THP_DISABLE, 0, 0, 0, 0);
+                Ok(())
+            });
+        }
+    }
+    if command.arg(url).spawn().is_err() {
         eprintln!("could not start a browser; open {url}");
     }
 }
