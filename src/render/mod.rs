@@ -183,6 +183,50 @@ struct Paged {
     description: &'static str,
 }
 
+/// The paged listings, in `url::PAGED_LISTINGS` order.
+const LIBRARY: Paged = Paged {
+    listing: "practices",
+    template: "practices.html",
+    section: "practices",
+    title: "Practices",
+    description: "The community's shared body of knowledge.",
+};
+const UPDATED: Paged = Paged {
+    listing: "updated",
+    template: "updated.html",
+    section: "practices",
+    title: "Recently updated",
+    description: "The community's practices, the most recently changed first.",
+};
+const REVIEW: Paged = Paged {
+    listing: "review",
+    template: "review.html",
+    section: "practices",
+    title: "Due for review",
+    description: "Practices not reviewed recently.",
+};
+const ACTIONS: Paged = Paged {
+    listing: "actions",
+    template: "actions.html",
+    section: "actions",
+    title: "Open actions",
+    description: "Every open action item, by owner and due date.",
+};
+const MEETINGS: Paged = Paged {
+    listing: "meetings",
+    template: "meetings.html",
+    section: "meetings",
+    title: "Meetings",
+    description: "Meeting notes, by year.",
+};
+const DECISIONS: Paged = Paged {
+    listing: "decisions",
+    template: "decisions.html",
+    section: "decisions",
+    title: "Decisions",
+    description: "Every decision the community has made, newest first.",
+};
+
 impl Shared<'_> {
     /// Renders a listing of `len` entries in pages of `paginate_by`, in
     /// parallel; `view` makes each page's context.
@@ -758,14 +802,8 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
     let (one_page, dated) = library_shape(s);
     let sortable = one_page && dated;
     let updated_url = (!one_page && dated).then(|| site.urls.href(&UrlPath::page(&["updated"])));
-    let listing = Paged {
-        listing: "practices",
-        template: "practices.html",
-        section: "practices",
-        title: "Practices",
-        description: "The community's shared body of knowledge.",
-    };
-    s.paged(&listing, entries.len(), |page| {
+    let listing = &LIBRARY;
+    s.paged(listing, entries.len(), |page| {
         let entries = &entries[page.range];
         let groups_here = paging::runs(entries.iter().map(|e| e.0))
             .into_iter()
@@ -790,7 +828,7 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
             total: site.practices.len(),
             sortable,
             groups: groups_here,
-            jump: s.jumps(&listing, &groups, page.number),
+            jump: s.jumps(listing, &groups, page.number),
             tags,
             pager: page.pager,
             updated_url: updated_url.clone(),
@@ -824,15 +862,9 @@ fn updated(s: &Shared<'_>) -> Result<Vec<Output>> {
         .collect();
     // Newest first; in the library's order among equal dates.
     dated.sort_by_key(|&(date, i, _)| (std::cmp::Reverse(date), i));
-    let listing = Paged {
-        listing: "updated",
-        template: "updated.html",
-        section: "practices",
-        title: "Recently updated",
-        description: "The community's practices, the most recently changed first.",
-    };
+    let listing = &UPDATED;
     let library_url = site.urls.href(&UrlPath::page(&["practices"]));
-    s.paged(&listing, dated.len(), |page| {
+    s.paged(listing, dated.len(), |page| {
         Ok(UpdatedView {
             total: dated.len(),
             practices: s.cards(dated[page.range].iter().map(|(_, _, p)| p))?,
@@ -907,14 +939,8 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
         .filter_map(|(year, first, count)| year.map(|y| (y.to_string(), format!("year-{y}"), first, count)))
         .collect();
     let calendar_url = site.urls.href(&UrlPath::file("meetings.ics"));
-    let listing = Paged {
-        listing: "meetings",
-        template: "meetings.html",
-        section: "meetings",
-        title: "Meetings",
-        description: "Meeting notes, by year.",
-    };
-    s.paged(&listing, entries.len(), |page| {
+    let listing = &MEETINGS;
+    s.paged(listing, entries.len(), |page| {
         let entries = &entries[page.range];
         let mut upcoming = Vec::new();
         let mut groups = Vec::new();
@@ -928,7 +954,7 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
         Ok(MeetingsView {
             upcoming,
             years: groups,
-            jump: s.jumps(&listing, &years, page.number),
+            jump: s.jumps(listing, &years, page.number),
             calendar_url: calendar_url.clone(),
             pager: page.pager,
         })
@@ -938,14 +964,8 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
 fn decisions(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let listing = Paged {
-        listing: "decisions",
-        template: "decisions.html",
-        section: "decisions",
-        title: "Decisions",
-        description: "Every decision the community has made, newest first.",
-    };
-    s.paged(&listing, site.decisions.len(), |page| {
+    let listing = &DECISIONS;
+    s.paged(listing, site.decisions.len(), |page| {
         Ok(DecisionsView {
             total: site.decisions.len(),
             first_number: page.range.start + 1,
@@ -998,14 +1018,8 @@ fn actions(s: &Shared<'_>) -> Result<Vec<Output>> {
     let entries: Vec<(usize, usize)> =
         owners.iter().enumerate().flat_map(|(o, (_, actions))| (0..actions.len()).map(move |a| (o, a))).collect();
     let open = entries.len();
-    let listing = Paged {
-        listing: "actions",
-        template: "actions.html",
-        section: "actions",
-        title: "Open actions",
-        description: "Every open action item, by owner and due date.",
-    };
-    s.paged(&listing, entries.len(), |page| {
+    let listing = &ACTIONS;
+    s.paged(listing, entries.len(), |page| {
         let entries = &entries[page.range];
         let groups = paging::runs(entries.iter().map(|e| e.0))
             .into_iter()
@@ -1028,14 +1042,8 @@ fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
     let site = v.site;
     let mut due: Vec<DocId> = site.practices.iter().copied().filter(|&p| v.review(p).due).collect();
     due.sort_by_key(|&p| v.review(p).last.map(|(d, _)| d));
-    let listing = Paged {
-        listing: "review",
-        template: "review.html",
-        section: "practices",
-        title: "Due for review",
-        description: "Practices not reviewed recently.",
-    };
-    s.paged(&listing, due.len(), |page| {
+    let listing = &REVIEW;
+    s.paged(listing, due.len(), |page| {
         Ok(ReviewView {
             review_after_days: v.review_after_days,
             total: due.len(),
@@ -1099,6 +1107,15 @@ fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_paged_listings_agree_on_their_urls_and_templates() {
+        let all = [&LIBRARY, &UPDATED, &REVIEW, &ACTIONS, &MEETINGS, &DECISIONS];
+        let listings: Vec<&str> = all.iter().map(|p| p.listing).collect();
+        assert_eq!(listings, crate::url::PAGED_LISTINGS, "link reserves the URLs of these");
+        let templates: Vec<&str> = all.iter().map(|p| p.template).collect();
+        assert_eq!(templates, theme::PAGED_TEMPLATES, "the theme checks overrides of these for a pager");
+    }
 
     #[test]
     fn asset_names_carry_a_stable_hash() {
