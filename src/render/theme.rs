@@ -63,10 +63,6 @@ pub struct Theme {
     pub unpaged: Vec<String>,
 }
 
-/// The templates of the listings `paginate_by` splits into pages.
-pub const PAGED_TEMPLATES: &[&str] =
-    &["practices.html", "updated.html", "review.html", "actions.html", "meetings.html", "decisions.html"];
-
 /// Loads the theme named in `community.yaml`, with the community's overrides.
 pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
     let mut templates: Vec<(String, String)> =
@@ -102,7 +98,7 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
     }
     let unpaged = templates
         .iter()
-        .filter(|(name, text)| PAGED_TEMPLATES.contains(&name.as_str()) && !text.contains("pager"))
+        .filter(|(name, text)| super::PAGED.iter().any(|p| p.template == name) && !text.contains("pager"))
         .map(|(name, _)| name.clone())
         .collect();
     let mut tera = Tera::default();
