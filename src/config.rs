@@ -15,19 +15,8 @@ use crate::yaml::Fields;
 pub const FILE_NAME: &str = "community.yaml";
 
 const KNOWN_KEYS: &[&str] = &[
-    "title",
-    "tagline",
-    "domain",
-    "base_url",
-    "repository",
-    "branch",
-    "theme",
-    "start_here",
-    "review_after",
-    "paginate_by",
-    "collections",
-    "exclude",
-    "markdown",
+    "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
+    "paginate_by", "collections", "exclude", "markdown",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of

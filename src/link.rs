@@ -27,22 +27,8 @@ pub type DocId = usize;
 
 /// URLs the site generates itself; content may not take them.
 pub const GENERATED: &[&str] = &[
-    "",
-    "practices/",
-    "members/",
-    "meetings/",
-    "decisions/",
-    "actions/",
-    "tags/",
-    "review/",
-    "updated/",
-    "search/",
-    "404.html",
-    "sitemap.xml",
-    "feed.xml",
-    "meetings.ics",
-    "robots.txt",
-    ".nojekyll",
+    "", "practices/", "members/", "meetings/", "decisions/", "actions/", "tags/", "review/", "updated/", "search/",
+    "404.html", "sitemap.xml", "feed.xml", "meetings.ics", "robots.txt", ".nojekyll",
 ];
 
 /// What a member is connected to across the site.

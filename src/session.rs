@@ -392,18 +392,48 @@ impl Session {
         if self.sink.is_some() && !self.live {
             self.release_inputs(&mut linked.site);
         }
+        let mut report = linked.report;
+        let site = linked.site.filter(|_| !(report.has_errors() && mode == Mode::Build));
+
+        // The last build is a base for this one when the configuration is
+        // the same; with the same documents in the same order, the search
+        // index and the pages can be updated rather than redone.
+        // It is taken only by a build that goes on to render.
+        let mut last = None;
+        // The search export needs no history: it runs while git may still.
+        let export = match &site {
+            Some(site) if mode == Mode::Build => {
+                last = self.last.take().filter(|l| l.config_text == self.config_text);
+                let same_documents = last.as_ref().is_some_and(|l| {
+                    l.site.docs.len() == site.docs.len()
+                        && l.site.docs.iter().zip(&site.docs).all(|(a, b)| a.path == b.path)
+                });
+                let stage = Instant::now();
+                let export = match (&last, self.search.as_mut()) {
+                    (Some(last), Some(live)) if same_documents => {
+                        live.update(&last.site, site, &search_changes(&last.site, site));
+                        live.export(site)
+                    }
+                    _ => {
+                        let (export, live) = export_search(site, self.live);
+                        self.search = live;
+                        export
+                    }
+                };
+                report.stages.push(("search", stage.elapsed().as_millis()));
+                Some(export)
+            }
+            _ => None,
+        };
+
         let history_ms = history.map(|h| {
             let (history, ms) = h.join().unwrap_or_else(|_| (History::none("reading it failed"), 0));
             self.history = Some(Arc::new(history));
             ms
         });
-        let mut report = linked.report;
-        let (Some(site), Some(config)) = (linked.site, &self.config) else {
+        let (Some(site), Some(config)) = (site, &self.config) else {
             return Ok(Outcome { report, site: None });
         };
-        if report.has_errors() && mode == Mode::Build {
-            return Ok(Outcome { report, site: None });
-        }
         if self.theme.is_none() {
             let templates: Vec<(String, String)> = self
                 .files
@@ -434,28 +464,7 @@ impl Session {
             return Ok(Outcome { report, site: None });
         }
 
-        // The last build is a base for this one when the configuration is
-        // the same; with the same documents in the same order, the search
-        // index and the pages can be updated rather than redone.
-        let last = self.last.take().filter(|l| l.config_text == self.config_text);
-        let same_documents = last.as_ref().is_some_and(|l| {
-            l.site.docs.len() == site.docs.len() && l.site.docs.iter().zip(&site.docs).all(|(a, b)| a.path == b.path)
-        });
-
-        let stage = Instant::now();
-        let export = match (&last, self.search.as_mut()) {
-            (Some(last), Some(live)) if same_documents => {
-                live.update(&last.site, &site, &search_changes(&last.site, &site));
-                live.export(&site)
-            }
-            _ => {
-                let (export, live) = export_search(&site, self.live);
-                self.search = live;
-                export
-            }
-        };
-        report.stages.push(("search", stage.elapsed().as_millis()));
-
+        let export = export.expect("the search export is made for every build");
         let stage = Instant::now();
         let scope = match &last {
             Some(last) if last.theme_generation == self.theme_generation => render::affected(&last.site, &site),

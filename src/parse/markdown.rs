@@ -223,15 +223,7 @@ fn sanitize(html: &str) -> String {
     let cleaner = CLEANER.get_or_init(|| {
         let mut b = ammonia::Builder::default();
         b.add_generic_attributes([
-            "id",
-            "class",
-            "title",
-            "lang",
-            "dir",
-            "role",
-            "aria-label",
-            "aria-hidden",
-            "tabindex",
+            "id", "class", "title", "lang", "dir", "role", "aria-label", "aria-hidden", "tabindex",
         ])
         .add_tags(["details", "summary", "figure", "figcaption", "mark", "kbd", "abbr", "input", "section", "nav"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])

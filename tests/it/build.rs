@@ -15,15 +15,8 @@ fn clean_site_builds_with_exit_code_zero() {
     assert!(run.stderr.contains("built 1 document into public"), "{run:?}");
     assert!(site.read("practices/a/index.html").contains("<h1>Alpha</h1>"));
     for file in [
-        "index.html",
-        "404.html",
-        "sitemap.xml",
-        "feed.xml",
-        "meetings.ics",
-        "robots.txt",
-        ".nojekyll",
-        "tags/index.html",
-        "review/index.html",
+        "index.html", "404.html", "sitemap.xml", "feed.xml", "meetings.ics", "robots.txt", ".nojekyll",
+        "tags/index.html", "review/index.html",
     ] {
         assert!(site.out().join(file).exists(), "{file} is missing");
     }
