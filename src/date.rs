@@ -80,12 +80,52 @@ impl Date {
 
     /// "12 Mar 2026": unambiguous for readers anywhere.
     pub fn human(self) -> String {
-        format!("{} {} {}", self.day, MONTHS[self.month as usize - 1], self.year)
+        let mut out = String::with_capacity(11);
+        if self.day >= 10 {
+            out.push(char::from(b'0' + self.day / 10));
+        }
+        out.push(char::from(b'0' + self.day % 10));
+        out.push(' ');
+        out.push_str(MONTHS[self.month as usize - 1]);
+        out.push(' ');
+        if (1000..10_000).contains(&self.year) {
+            push_year(&mut out, self.year);
+        } else {
+            use std::fmt::Write;
+            let _ = write!(out, "{}", self.year);
+        }
+        out
+    }
+
+    /// "2026-03-12", as `Display` writes it, without the formatting
+    /// machinery: listings make thousands of these.
+    pub fn iso(self) -> String {
+        let mut out = String::with_capacity(10);
+        push_year(&mut out, self.year);
+        for part in [self.month, self.day] {
+            out.push('-');
+            out.push(char::from(b'0' + part / 10));
+            out.push(char::from(b'0' + part % 10));
+        }
+        out
     }
 
     /// "20260312", the compact form iCalendar wants.
     pub fn compact(self) -> String {
         format!("{:04}{:02}{:02}", self.year, self.month, self.day)
+    }
+}
+
+/// A year as `{:04}` writes it.
+fn push_year(out: &mut String, year: i32) {
+    if (0..10_000).contains(&year) {
+        let y = year as u32;
+        for div in [1000, 100, 10, 1] {
+            out.push(char::from(b'0' + (y / div % 10) as u8));
+        }
+    } else {
+        use std::fmt::Write;
+        let _ = write!(out, "{year:04}");
     }
 }
 
@@ -158,6 +198,20 @@ pub fn parse_minutes(text: &str) -> Result<u32, String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn iso_and_human_match_the_formatting_machinery() {
+        // Days across every year a date may have, in steps that vary the
+        // digits, and days beyond them that only arithmetic reaches.
+        let mut days = Date::new(1, 1, 1).unwrap().days() - 800;
+        let last = Date::new(9999, 12, 31).unwrap().days() + 800;
+        while days <= last {
+            let d = Date::from_days(days);
+            assert_eq!(d.iso(), d.to_string());
+            assert_eq!(d.human(), format!("{} {} {}", d.day, MONTHS[d.month as usize - 1], d.year));
+            days += 37;
+        }
+    }
+
     use super::*;
 
     fn check(text: &str, expected: Result<&str, &str>) {

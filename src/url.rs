@@ -124,7 +124,11 @@ impl Urls {
 
     /// A root-relative href: `/sub/practices/oncall/`.
     pub fn href(&self, path: &UrlPath) -> String {
-        format!("{}{}", self.base_path, percent_encode_path(path.as_str()))
+        let path = path.as_str();
+        let mut out = String::with_capacity(self.base_path.len() + path.len());
+        out.push_str(&self.base_path);
+        push_percent_encoded(&mut out, path);
+        out
     }
 
     /// An absolute URL for feeds and sitemaps; falls back to the
@@ -150,15 +154,25 @@ impl Urls {
 /// Percent-encodes what may not appear raw in a path; keeps `/` and
 /// unreserved characters, and keeps non-ASCII letters readable by encoding
 /// them as UTF-8 bytes (what browsers send anyway).
-fn percent_encode_path(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    for byte in path.bytes() {
-        match byte {
-            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => out.push(byte as char),
-            _ => out.push_str(&format!("%{byte:02X}")),
+fn push_percent_encoded(out: &mut String, path: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let bytes = path.as_bytes();
+    let mut kept = 0;
+    for (i, &byte) in bytes.iter().enumerate() {
+        if matches!(byte, b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/') {
+            continue;
         }
+        // A run of kept bytes is ASCII, so it starts and ends on
+        // characters; an escaped character's later bytes make no run.
+        if kept < i {
+            out.push_str(&path[kept..i]);
+        }
+        out.push('%');
+        out.push(char::from(HEX[usize::from(byte >> 4)]));
+        out.push(char::from(HEX[usize::from(byte & 15)]));
+        kept = i + 1;
     }
-    out
+    out.push_str(&path[kept..]);
 }
 
 /// Decodes `%XX` escapes (invalid ones are kept as written).
@@ -300,6 +314,21 @@ mod tests {
     }
 
     proptest::proptest! {
+        #[test]
+        fn percent_encoding_escapes_exactly_the_reserved_bytes(path in "\\PC{0,30}") {
+            let mut want = String::new();
+            for byte in path.bytes() {
+                match byte {
+                    b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' | b'/' => want.push(byte as char),
+                    _ => want.push_str(&format!("%{byte:02X}")),
+                }
+            }
+            let mut got = String::new();
+            push_percent_encoded(&mut got, &path);
+            proptest::prop_assert_eq!(percent_decode(&got), path);
+            proptest::prop_assert_eq!(got, want);
+        }
+
         #[test]
         fn ascii_slugs_match_the_unicode_path(text in "[ -~]{0,40}") {
             proptest::prop_assert_eq!(slugify_ascii(&text), slugify_unicode(&text));

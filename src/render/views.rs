@@ -132,7 +132,7 @@ pub struct DateView {
 
 impl From<Date> for DateView {
     fn from(d: Date) -> DateView {
-        DateView { iso: d.to_string(), human: d.human() }
+        DateView { iso: d.iso(), human: d.human() }
     }
 }
 
