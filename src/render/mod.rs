@@ -97,28 +97,46 @@ impl<'a> Shared<'a> {
     /// Practice `id`'s card, with its rendered HTML.
     fn card<'s>(&'s self, id: DocId) -> Result<PracticeCard<'s>> {
         let mut card: PracticeCard<'s> = self.views.practice_card(id);
+        let html = self.card_html(id, Some(&card))?;
+        card.html = Some(html);
+        Ok(card)
+    }
+
+    /// Practice `id`'s card as `partials/practice_card.html` renders it,
+    /// rendered on first use (from `card` when given, else built here).
+    fn card_html<'s>(&'s self, id: DocId, card: Option<&PracticeCard<'_>>) -> Result<&'s str> {
         let html = self.cards[id].get_or_init(|| {
-            render_fragment(self.theme, "partials/practice_card.html", &CardFragment { c: &card }).map_err(
-                |e| match e {
-                    Error::Template { message, .. } => message,
-                    other => other.to_string(),
-                },
-            )
+            let built;
+            let card = match card {
+                Some(card) => card,
+                None => {
+                    built = self.views.practice_card(id);
+                    &built
+                }
+            };
+            render_fragment(self.theme, "partials/practice_card.html", &CardFragment { c: card }).map_err(|e| match e {
+                Error::Template { message, .. } => message,
+                other => other.to_string(),
+            })
         });
         match html {
-            Ok(html) => {
-                card.html = Some(html);
-                Ok(card)
-            }
+            Ok(html) => Ok(html),
             Err(message) => {
                 Err(Error::Template { name: "partials/practice_card.html".into(), message: message.clone() })
             }
         }
     }
 
-    /// Several practices' cards.
-    fn cards<'s>(&'s self, ids: impl IntoIterator<Item = &'s DocId>) -> Result<Vec<PracticeCard<'s>>> {
-        ids.into_iter().map(|&id| self.card(id)).collect()
+    /// Several practices' cards, for `template` to list. The theme's own
+    /// listing templates place each card's HTML and read nothing else, so
+    /// they get just that; a template the community or its theme replaced
+    /// gets whole cards, whatever it reads of them.
+    fn cards<'s>(&'s self, template: &str, ids: impl IntoIterator<Item = &'s DocId>) -> Result<Vec<ListedCard<'s>>> {
+        if self.theme.is_stock(template) {
+            ids.into_iter().map(|&id| Ok(ListedCard::Placed { html: self.card_html(id, None)? })).collect()
+        } else {
+            ids.into_iter().map(|&id| Ok(ListedCard::Whole(self.card(id)?))).collect()
+        }
     }
 }
 
@@ -650,7 +668,7 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
                 body,
                 joined: m.joined.map(DateView::from),
                 links: m.links.iter().map(|(kind, url)| ProfileLink { label: link_label(kind), url }).collect(),
-                maintains: s.cards(&maintains)?,
+                maintains: s.cards("member.html", &maintains)?,
                 attended: attended.iter().map(|&a| v.meeting_link(a)).collect(),
                 facilitated_count: links_of.facilitated.len(),
                 open_actions: actions,
@@ -761,7 +779,7 @@ fn home(s: &Shared<'_>) -> Result<Output> {
             .collect(),
         upcoming: upcoming.iter().rev().take(3).map(|&m| v.meeting_summary(m)).collect(),
         recent_meetings: past.iter().take(4).map(|&m| v.meeting_summary(m)).collect(),
-        recent_practices: s.cards(recent_practices.iter().take(6))?,
+        recent_practices: s.cards("home.html", recent_practices.iter().take(6))?,
         recent_decisions: decisions,
         tags,
         members_url: urls.href(&UrlPath::page(&["members"])),
@@ -810,7 +828,7 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
         let groups_here = paging::runs(entries.iter().map(|e| e.0))
             .into_iter()
             .map(|(status, first, count)| {
-                let practices = s.cards(entries[first..first + count].iter().map(|(_, p)| p))?;
+                let practices = s.cards(listing.template, entries[first..first + count].iter().map(|(_, p)| p))?;
                 Ok(StatusGroup { status: status.into(), practices })
             })
             .collect::<Result<_>>()?;
@@ -869,7 +887,7 @@ fn updated(s: &Shared<'_>) -> Result<Vec<Output>> {
     s.paged(listing, dated.len(), |page| {
         Ok(UpdatedView {
             total: dated.len(),
-            practices: s.cards(dated[page.range].iter().map(|(_, _, p)| p))?,
+            practices: s.cards(listing.template, dated[page.range].iter().map(|(_, _, p)| p))?,
             library_url: library_url.clone(),
             pager: page.pager,
         })
@@ -1049,7 +1067,7 @@ fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
         Ok(ReviewView {
             review_after_days: v.review_after_days,
             total: due.len(),
-            due: s.cards(&due[page.range])?,
+            due: s.cards(listing.template, &due[page.range])?,
             pager: page.pager,
         })
     })

@@ -61,6 +61,16 @@ pub struct Theme {
     /// written before listings came in pages): those listings stay on one
     /// page, so no entry goes missing from them.
     pub unpaged: Vec<String>,
+    /// Templates left as guild ships them (neither the theme nor the
+    /// community replaced them).
+    stock: Vec<&'static str>,
+}
+
+impl Theme {
+    /// Whether `template` is the one guild ships.
+    pub fn is_stock(&self, template: &str) -> bool {
+        self.stock.contains(&template)
+    }
 }
 
 /// Loads the theme named in `community.yaml`, with the community's overrides.
@@ -101,6 +111,11 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
         .filter(|(name, text)| super::PAGED.iter().any(|p| p.template == name) && !text.contains("pager"))
         .map(|(name, _)| name.clone())
         .collect();
+    let stock = BUILTIN_TEMPLATES
+        .iter()
+        .filter(|(name, text)| templates.iter().any(|(n, t)| n == name && t == text))
+        .map(|(name, _)| *name)
+        .collect();
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which is valid but makes every URL
@@ -108,7 +123,7 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
     tera.set_escape_fn(escape_html);
     tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
         .map_err(|e| Error::Template { name: "theme".into(), message: error_chain(&e) })?;
-    Ok(Theme { tera, assets, unpaged })
+    Ok(Theme { tera, assets, unpaged, stock })
 }
 
 fn escape_html(text: &str) -> String {

@@ -155,6 +155,16 @@ pub struct PracticeCard<'a> {
     pub html: Option<&'a str>,
 }
 
+/// A practice card in a listing: its HTML alone for the theme's own
+/// listing templates, which read nothing else of it; the whole card for a
+/// template someone replaced.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum ListedCard<'a> {
+    Placed { html: &'a str },
+    Whole(PracticeCard<'a>),
+}
+
 /// What `partials/practice_card.html` is rendered with on its own.
 #[derive(Debug, Serialize)]
 pub struct CardFragment<'a> {
@@ -263,7 +273,7 @@ pub struct MemberView<'a> {
     pub body: &'a str,
     pub joined: Option<DateView>,
     pub links: Vec<ProfileLink<'a>>,
-    pub maintains: Vec<PracticeCard<'a>>,
+    pub maintains: Vec<ListedCard<'a>>,
     pub attended: Vec<MeetingLink<'a>>,
     pub facilitated_count: usize,
     pub open_actions: Vec<ActionView<'a>>,
@@ -375,7 +385,7 @@ pub struct MeetingsView<'a> {
 #[derive(Debug, Serialize)]
 pub struct StatusGroup<'a> {
     pub status: StatusView,
-    pub practices: Vec<PracticeCard<'a>>,
+    pub practices: Vec<ListedCard<'a>>,
 }
 
 #[derive(Debug, Serialize)]
@@ -446,7 +456,7 @@ pub struct TagView<'a> {
 pub struct UpdatedView<'a> {
     pub total: usize,
     /// Most recently changed first.
-    pub practices: Vec<PracticeCard<'a>>,
+    pub practices: Vec<ListedCard<'a>>,
     pub library_url: String,
     pub pager: Option<Pager>,
 }
@@ -455,7 +465,7 @@ pub struct UpdatedView<'a> {
 pub struct ReviewView<'a> {
     pub review_after_days: u32,
     pub total: usize,
-    pub due: Vec<PracticeCard<'a>>,
+    pub due: Vec<ListedCard<'a>>,
     pub pager: Option<Pager>,
 }
 
@@ -484,7 +494,7 @@ pub struct HomeView<'a> {
     pub start_here: Vec<StartStep<'a>>,
     pub upcoming: Vec<MeetingSummary<'a>>,
     pub recent_meetings: Vec<MeetingSummary<'a>>,
-    pub recent_practices: Vec<PracticeCard<'a>>,
+    pub recent_practices: Vec<ListedCard<'a>>,
     pub recent_decisions: Vec<DecisionView<'a>>,
     pub tags: Vec<TagLink<'a>>,
     pub members_url: String,

@@ -570,3 +570,21 @@ fn a_listing_template_overridden_without_a_pager_keeps_its_listing_on_one_page()
     site.build().expect_code(0);
     assert!(site.out().join("meetings/page/2/index.html").exists());
 }
+
+#[test]
+fn a_replaced_listing_template_reads_whole_cards() {
+    // The theme's own listings place each card's HTML and get nothing
+    // else of it; a listing someone replaced gets every field.
+    let listing = "{% extends \"base.html\" %}{% block content %}{% for g in page.groups %}{% for c in g.practices %}\
+<p class=\"mine\">{{ c.title }} / {{ c.status.label }} / {% for t in c.tags %}{{ t.name }}{% endfor %} / {{ c.summary }}</p>\
+{{ c.html | safe }}{% endfor %}{% endfor %}{% endblock content %}";
+    let site = SiteTest::new()
+        .file("practices/a.md", "---\ntitle: Alpha\nsummary: First of all.\ntags: [oncall]\n---\nBody.\n")
+        .file("templates/practices.html", listing);
+    site.build().expect_code(0);
+    let library = site.read("practices/index.html");
+    assert!(library.contains("<p class=\"mine\">Alpha / Adopted / oncall / First of all.</p>"), "{library}");
+    assert!(library.contains("class=\"card practice-card\""), "the card's HTML is there too: {library}");
+    // The built-in review queue and home page still place the card.
+    assert!(site.read("index.html").contains("class=\"card practice-card\""));
+}
