@@ -135,7 +135,7 @@ impl<'a> Shared<'a> {
         if self.theme.is_stock(template) {
             ids.into_iter().map(|&id| Ok(ListedCard::Placed { html: self.card_html(id, None)? })).collect()
         } else {
-            ids.into_iter().map(|&id| Ok(ListedCard::Whole(self.card(id)?))).collect()
+            ids.into_iter().map(|&id| Ok(ListedCard::Whole(Box::new(self.card(id)?)))).collect()
         }
     }
 }

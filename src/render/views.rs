@@ -162,7 +162,7 @@ pub struct PracticeCard<'a> {
 #[serde(untagged)]
 pub enum ListedCard<'a> {
     Placed { html: &'a str },
-    Whole(PracticeCard<'a>),
+    Whole(Box<PracticeCard<'a>>),
 }
 
 /// What `partials/practice_card.html` is rendered with on its own.
