@@ -148,32 +148,39 @@ impl Surfaces {
     /// Calls `each` with every surface word of `text`, in order.
     pub fn each(&mut self, text: &str, mut each: impl FnMut(&str)) {
         let bytes = text.as_bytes();
-        // The character at `i`, its length, and whether it is alphanumeric.
-        let at = |i: usize| -> (bool, usize, bool) {
-            let b = bytes[i];
-            if b.is_ascii() {
-                (b.is_ascii_alphanumeric(), 1, true)
-            } else {
-                let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
-                (c.is_alphanumeric(), c.len_utf8(), false)
-            }
-        };
+        let n = bytes.len();
         let mut i = 0;
-        while i < bytes.len() {
-            let (word_char, len, _) = at(i);
-            if !word_char {
-                i += len;
-                continue;
+        while i < n {
+            // Separators: a table lookup a byte for ASCII; other
+            // characters by their Unicode class.
+            while i < n && BYTE_CLASS[usize::from(bytes[i])] == SEPARATOR {
+                i += 1;
+            }
+            if i == n {
+                break;
+            }
+            if bytes[i] >= 0x80 {
+                let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+                if !c.is_alphanumeric() {
+                    i += c.len_utf8();
+                    continue;
+                }
             }
             let start = i;
             let mut ascii = true;
-            while i < bytes.len() {
-                let (word_char, len, is_ascii) = at(i);
-                if !word_char {
-                    break;
+            loop {
+                while i < n && BYTE_CLASS[usize::from(bytes[i])] == ASCII_WORD {
+                    i += 1;
                 }
-                ascii &= is_ascii;
-                i += len;
+                if i < n && bytes[i] >= 0x80 {
+                    let c = text[i..].chars().next().unwrap_or(char::REPLACEMENT_CHARACTER);
+                    if c.is_alphanumeric() {
+                        ascii = false;
+                        i += c.len_utf8();
+                        continue;
+                    }
+                }
+                break;
             }
             let token = &text[start..i];
             if token.len() >= MAX_TOKEN_BYTES {
@@ -192,6 +199,29 @@ impl Surfaces {
         }
     }
 }
+
+const SEPARATOR: u8 = 0;
+const ASCII_WORD: u8 = 1;
+const NOT_ASCII: u8 = 2;
+
+/// Each byte's part in a word: ASCII letters and digits make words, other
+/// ASCII bytes separate them, and bytes of other characters need their
+/// character looked at.
+static BYTE_CLASS: [u8; 256] = {
+    let mut table = [SEPARATOR; 256];
+    let mut b = 0;
+    while b < 256 {
+        table[b] = if b >= 0x80 {
+            NOT_ASCII
+        } else if (b as u8).is_ascii_alphanumeric() {
+            ASCII_WORD
+        } else {
+            SEPARATOR
+        };
+        b += 1;
+    }
+    table
+};
 
 /// Every token `analyzer` makes of `text`.
 pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
