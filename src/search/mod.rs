@@ -168,8 +168,15 @@ impl Surfaces {
             }
             let start = i;
             let mut ascii = true;
+            // Bit 1 set: the word holds an ASCII capital.
+            let mut classes = 0;
             loop {
-                while i < n && BYTE_CLASS[usize::from(bytes[i])] == ASCII_WORD {
+                while i < n {
+                    let class = BYTE_CLASS[usize::from(bytes[i])];
+                    if class & 1 == 0 {
+                        break;
+                    }
+                    classes |= class;
                     i += 1;
                 }
                 if i < n && bytes[i] >= 0x80 {
@@ -186,33 +193,43 @@ impl Surfaces {
             if token.len() >= MAX_TOKEN_BYTES {
                 continue;
             }
-            self.word.clear();
-            if ascii {
-                self.word.push_str(token);
-                self.word.make_ascii_lowercase();
+            // Most words are lowercase ASCII already, and go as they are.
+            let word = if ascii && classes & 2 == 0 {
+                token
             } else {
-                self.word.extend(token.chars().flat_map(char::to_lowercase));
-            }
-            if !is_stop_word(&self.word) {
-                each(&self.word);
+                self.word.clear();
+                if ascii {
+                    self.word.push_str(token);
+                    self.word.make_ascii_lowercase();
+                } else {
+                    self.word.extend(token.chars().flat_map(char::to_lowercase));
+                }
+                self.word.as_str()
+            };
+            if !is_stop_word(word) {
+                each(word);
             }
         }
     }
 }
 
+/// A byte's part in a word (bit 0: it makes words; bit 1: it is an ASCII
+/// capital): ASCII letters and digits make words, other ASCII bytes
+/// separate them, and bytes of other characters need their character
+/// looked at.
 const SEPARATOR: u8 = 0;
 const ASCII_WORD: u8 = 1;
 const NOT_ASCII: u8 = 2;
+const ASCII_CAPITAL: u8 = 3;
 
-/// Each byte's part in a word: ASCII letters and digits make words, other
-/// ASCII bytes separate them, and bytes of other characters need their
-/// character looked at.
 static BYTE_CLASS: [u8; 256] = {
     let mut table = [SEPARATOR; 256];
     let mut b = 0;
     while b < 256 {
         table[b] = if b >= 0x80 {
             NOT_ASCII
+        } else if (b as u8).is_ascii_uppercase() {
+            ASCII_CAPITAL
         } else if (b as u8).is_ascii_alphanumeric() {
             ASCII_WORD
         } else {
