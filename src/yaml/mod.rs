@@ -1,10 +1,13 @@
 //! All YAML handling: front-matter splitting and located field access.
 //!
-//! serde_yaml parses the text; this module adds what serde derive cannot
+//! serde_yaml parses the text (`simple` reads the plainest front matter
+//! itself, exactly as serde_yaml would); this module adds what serde derive cannot
 //! give a contributor: the line and column of every top-level key, every
 //! problem at once (not just the first), "did you mean" for unknown keys,
 //! and no silent coercions (`title: ~` is an error, never the string "~";
 //! `title: 1.10` asks to be quoted rather than becoming "1.1").
+
+pub mod simple;
 
 use serde_yaml::Value;
 
@@ -85,9 +88,13 @@ impl Fields {
     /// mapping. `what` names the document in messages ("practice front matter").
     pub fn parse(file: &SourcePath, what: &'static str, yaml: &str, first_line: usize) -> Result<Fields, Diagnostic> {
         let fallback = Span { line: first_line.saturating_sub(1).max(1), column: 1, len: 3 };
-        let value: Value = match serde_yaml::from_str(yaml) {
-            Ok(v) => v,
-            Err(e) => return Err(syntax_error(file, what, yaml, first_line, &e)),
+        // Simple front matter is read directly; the rest by serde_yaml.
+        let value: Value = match simple::mapping(yaml) {
+            Some(mapping) => Value::Mapping(mapping),
+            None => match serde_yaml::from_str(yaml) {
+                Ok(v) => v,
+                Err(e) => return Err(syntax_error(file, what, yaml, first_line, &e)),
+            },
         };
         let mapping = match value {
             Value::Mapping(m) => m,
