@@ -536,6 +536,46 @@ fn json_string(text: &str) -> String {
 /// The first `EXCERPT_CHARS` characters of the text, whitespace collapsed,
 /// cut at a word boundary. Reads only as far as it needs.
 fn excerpt(text: &str) -> String {
+    excerpt_ascii(text).unwrap_or_else(|| excerpt_unicode(text))
+}
+
+/// `excerpt` for text that is ASCII as far as the excerpt reads (where a
+/// character is a byte), or `None` at the first byte that is not.
+fn excerpt_ascii(text: &str) -> Option<String> {
+    // `char::is_whitespace` for ASCII: tab to carriage return, and space.
+    let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
+    let bytes = text.as_bytes();
+    let mut out = String::with_capacity(EXCERPT_CHARS + 16);
+    let mut i = 0;
+    loop {
+        while i < bytes.len() && space(bytes[i]) {
+            i += 1;
+        }
+        if i == bytes.len() {
+            return Some(out);
+        }
+        let start = i;
+        while i < bytes.len() && !space(bytes[i]) {
+            if !bytes[i].is_ascii() {
+                return None;
+            }
+            i += 1;
+        }
+        let (chars, len) = (out.len(), i - start);
+        if chars + len + usize::from(chars > 0) > EXCERPT_CHARS {
+            if chars == 0 {
+                out.push_str(&text[start..start + EXCERPT_CHARS]);
+            }
+            return Some(out);
+        }
+        if chars > 0 {
+            out.push(' ');
+        }
+        out.push_str(&text[start..i]);
+    }
+}
+
+fn excerpt_unicode(text: &str) -> String {
     let mut out = String::with_capacity(EXCERPT_CHARS + 16);
     let mut chars = 0;
     for word in text.split_whitespace() {
@@ -559,6 +599,15 @@ fn excerpt(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    proptest::proptest! {
+        #[test]
+        fn ascii_excerpts_match_the_unicode_path(text in "([a-z]{1,9}[ \t\n\x0b\x0c\r]{1,2}){0,300}|[ -~é\n]{0,1500}|x{1190,1300}") {
+            if let Some(ascii) = excerpt_ascii(&text) {
+                proptest::prop_assert_eq!(ascii, excerpt_unicode(&text));
+            }
+        }
+    }
 
     #[test]
     fn idf_matches_the_bm25_formula() {
