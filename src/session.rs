@@ -394,11 +394,35 @@ impl Session {
         }
         let mut report = linked.report;
         let site = linked.site.filter(|_| !(report.has_errors() && mode == Mode::Build));
+        // The theme loads before anything of the last build is taken, so a
+        // broken template leaves the session as it was.
+        if let (Some(_), Some(config), None) = (&site, &self.config, &self.theme) {
+            let templates: Vec<(String, String)> = self
+                .files
+                .values()
+                .filter_map(|f| match f {
+                    FileState::Template(name, text) => Some((name.clone(), text.clone())),
+                    _ => None,
+                })
+                .collect();
+            match render::theme::load(config, &templates) {
+                Ok(theme) => self.theme = Some(theme),
+                Err(e) => {
+                    // Keep the history being read for the next build.
+                    if let Some(h) = history {
+                        self.history = h.join().ok().map(|(history, _)| Arc::new(history));
+                    }
+                    return Err(e);
+                }
+            }
+            self.theme_generation += 1;
+        }
 
         // The last build is a base for this one when the configuration is
         // the same; with the same documents in the same order, the search
         // index and the pages can be updated rather than redone.
-        // It is taken only by a build that goes on to render.
+        // It is taken only once the content and the theme have loaded
+        // without errors.
         let mut last = None;
         // The search export needs no history: it runs while git may still.
         let export = match &site {
@@ -434,18 +458,6 @@ impl Session {
         let (Some(site), Some(config)) = (site, &self.config) else {
             return Ok(Outcome { report, site: None });
         };
-        if self.theme.is_none() {
-            let templates: Vec<(String, String)> = self
-                .files
-                .values()
-                .filter_map(|f| match f {
-                    FileState::Template(name, text) => Some((name.clone(), text.clone())),
-                    _ => None,
-                })
-                .collect();
-            self.theme = Some(render::theme::load(config, &templates)?);
-            self.theme_generation += 1;
-        }
         let history = self.history.clone().expect("history read above");
         if let Some(ms) = history_ms {
             // Said once per session, not on every rebuild.

@@ -67,9 +67,18 @@ pub struct Theme {
 }
 
 impl Theme {
-    /// Whether `template` is the one guild ships.
+    /// Whether `template` renders as guild ships it: it and every template
+    /// that can see its context (the base layout, the macros, the partials
+    /// other than the practice card and person, which are rendered on their
+    /// own) are unreplaced.
     pub fn is_stock(&self, template: &str) -> bool {
+        let sees_context = |name: &str| {
+            matches!(name, "base.html" | "macros.html")
+                || (name.starts_with("partials/")
+                    && !matches!(name, "partials/practice_card.html" | "partials/person.html"))
+        };
         self.stock.contains(&template)
+            && BUILTIN_TEMPLATES.iter().all(|(name, _)| !sees_context(name) || self.stock.contains(name))
     }
 }
 

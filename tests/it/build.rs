@@ -588,3 +588,21 @@ fn a_replaced_listing_template_reads_whole_cards() {
     // The built-in review queue and home page still place the card.
     assert!(site.read("index.html").contains("class=\"card practice-card\""));
 }
+
+#[test]
+fn a_replaced_base_layout_still_sees_whole_cards() {
+    // base.html sees every page's context; replaced, it may read cards.
+    let base = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("themes/default/templates/base.html"),
+    )
+    .unwrap()
+    .replace(
+        "</head>",
+        "{% if page.recent_practices %}{% for c in page.recent_practices %}<link rel=\"prefetch\" href=\"{{ c.url }}\">{% endfor %}{% endif %}</head>",
+    );
+    let site = SiteTest::new().file("practices/a.md", &practice("Alpha", "Hello.")).file("templates/base.html", &base);
+    site.build().expect_code(0);
+    let home = site.read("index.html");
+    assert!(home.contains("<link rel=\"prefetch\" href=\"/"), "{home}");
+    assert!(home.contains("class=\"card practice-card\""), "{home}");
+}

@@ -339,3 +339,24 @@ fn a_listing_that_loses_pages_loses_them_in_a_live_session_too() {
         assert!(after.changed.contains(&format!("review/page/{gone}/index.html")), "{gone}: {:?}", after.changed);
     }
 }
+
+#[test]
+fn a_broken_template_in_a_live_session_loses_nothing_of_the_last_build() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    corpus::write(&corpus::generate(&corpus::Plan { docs: 20, seed: 3 }), &root).unwrap();
+    let mut live = Session::open_live(options(&root), Vec::new()).unwrap();
+    let before = snapshot(&mut live, &Changes::Everything);
+    assert!(!before.files.is_empty());
+
+    let template = root.join("templates/404.html");
+    std::fs::create_dir_all(template.parent().unwrap()).unwrap();
+    std::fs::write(&template, "{% if %}").unwrap();
+    assert!(live.build(&Changes::Paths(vec![template.clone()]), Mode::Build).is_err(), "the template is broken");
+
+    std::fs::remove_file(&template).unwrap();
+    let after = snapshot(&mut live, &Changes::Paths(vec![template]));
+    assert_eq!(after.files, before.files);
+    // Measured against the last good build, nothing changed.
+    assert_eq!(after.changed, Vec::<String>::new());
+}
