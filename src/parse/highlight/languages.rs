@@ -248,6 +248,7 @@ pub static JAVA: Language = Language {
     constants: &["false", "null", "true"],
     type_definers: &["class", "enum", "interface", "record"],
     decorators: true,
+    triple_quotes: true,
     ..C_COMMENTS
 };
 
@@ -263,6 +264,7 @@ pub static KOTLIN: Language = Language {
     function_definers: &["fun"],
     type_definers: &["class", "interface", "object"],
     decorators: true,
+    triple_quotes: true,
     ..C_COMMENTS
 };
 
@@ -280,6 +282,7 @@ pub static CSHARP: Language = Language {
     ],
     constants: &["false", "null", "true"],
     type_definers: &["class", "enum", "interface", "record", "struct"],
+    triple_quotes: true,
     ..C_COMMENTS
 };
 
@@ -365,6 +368,7 @@ pub static TOML: Language = Language {
     flavour: Flavour::Ini,
     line_comments: &["#", ";"],
     triple_quotes: true,
+    raw_quotes: b"'",
     multiline_quotes: b"",
     constants: &["false", "inf", "nan", "true"],
     word_bytes: b"-",

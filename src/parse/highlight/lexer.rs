@@ -163,7 +163,7 @@ impl<'a> Scanner<'a> {
                 i = end;
                 continue;
             }
-            if let Some(end) = self.string(i, i) {
+            if let Some(end) = self.string(i) {
                 let token =
                     if lang.flavour == Flavour::Json && self.next_is(end, b':') { Token::Key } else { Token::String };
                 self.emit(html, token, i, end);
@@ -202,7 +202,9 @@ impl<'a> Scanner<'a> {
     fn line_start(&mut self, html: &mut Html, i: usize) -> Option<usize> {
         let bytes = self.bytes;
         match self.lang.flavour {
-            Flavour::Ini if bytes[i] == b'[' => {
+            Flavour::Ini
+                if bytes[i] == b'[' && !bytes[i..line_end(bytes, i)].iter().any(|b| matches!(b, b',' | b'=')) =>
+            {
                 let eol = line_end(bytes, i);
                 let end = bytes[i..eol].iter().rposition(|&b| b == b']').map_or(eol, |p| i + p + 1);
                 self.emit(html, Token::Section, i, end);
@@ -230,7 +232,7 @@ impl<'a> Scanner<'a> {
     fn key_before_equals(&self, i: usize) -> Option<usize> {
         let bytes = self.bytes;
         let end = if bytes[i] == b'"' || bytes[i] == b'\'' {
-            self.string(i, i)?
+            self.string(i)?
         } else if is_word_start(bytes[i]) {
             let mut end = i;
             while end < bytes.len() && (is_word_byte(self.lang, bytes[end]) || bytes[end] == b'.') {
@@ -287,16 +289,16 @@ impl<'a> Scanner<'a> {
         self.bytes.len()
     }
 
-    /// A string whose quote is at `quote` and whose token starts at
-    /// `start` (before any prefix): its end.
-    fn string(&self, start: usize, quote: usize) -> Option<usize> {
+    /// A string whose quote is at `quote`: its end.
+    fn string(&self, quote: usize) -> Option<usize> {
         let (lang, bytes) = (self.lang, self.bytes);
         let q = bytes[quote];
         if !lang.quotes.contains(&q) {
             return None;
         }
-        let prefix = &self.src[start..quote];
-        let raw = lang.raw_quotes.contains(&q) || prefix.bytes().any(|b| b == b'r' || b == b'R');
+        // A prefix (`r`, `f`, `b`) changes what escapes mean, not where the
+        // string ends: even in `r"\""` the backslash keeps the quote in.
+        let raw = lang.raw_quotes.contains(&q);
         if lang.triple_quotes && bytes.get(quote + 1) == Some(&q) && bytes.get(quote + 2) == Some(&q) {
             let mut j = quote + 3;
             while j < bytes.len() {
@@ -368,7 +370,7 @@ impl<'a> Scanner<'a> {
         if let Some(&q) = bytes.get(end)
             && lang.quotes.contains(&q)
             && contains(lang.string_prefixes, word, true)
-            && let Some(string_end) = self.string(i, end)
+            && let Some(string_end) = self.string(end)
         {
             self.emit(html, Token::String, i, string_end);
             return string_end;
@@ -490,8 +492,10 @@ impl<'a> Scanner<'a> {
             b'\'' if lang.flavour == Flavour::Rust => {
                 // A char literal ('a', '\n', '\u{1F600}') or a lifetime ('a, 'static).
                 if next == Some(b'\\') {
+                    // The closing quote comes after the escaped character.
                     let eol = line_end(bytes, i);
-                    let end = bytes[i + 2..eol].iter().position(|&b| b == b'\'').map_or(eol, |p| i + 2 + p + 1);
+                    let from = (i + 3).min(eol);
+                    let end = bytes[from..eol].iter().position(|&b| b == b'\'').map_or(eol, |p| from + p + 1);
                     return Some((Token::String, end));
                 }
                 let ch_len = self.src[i + 1..].chars().next().map_or(0, char::len_utf8);
@@ -509,13 +513,40 @@ impl<'a> Scanner<'a> {
 }
 
 /// Unified diffs: whole lines added, removed, or naming a hunk or file.
+/// A hunk header says how many old and new lines follow; within them,
+/// `---` and `+++` are a removed or added line, not a file name.
 fn diff(code: &str, html: &mut Html) {
+    // Old and new lines the current hunk still holds.
+    let (mut old, mut new) = (0u64, 0u64);
     for line in code.split_inclusive('\n') {
         let text = line.trim_end_matches(['\n', '\r']);
-        let token = if text.starts_with("+++") || text.starts_with("---") || text.starts_with("diff ") {
-            Some(Token::Keyword)
+        let in_hunk = old > 0 || new > 0;
+        let token = if in_hunk {
+            match text.as_bytes().first() {
+                Some(b'-') => {
+                    old = old.saturating_sub(1);
+                    Some(Token::Deleted)
+                }
+                Some(b'+') => {
+                    new = new.saturating_sub(1);
+                    Some(Token::Inserted)
+                }
+                Some(b'\\') => None,
+                _ => {
+                    old = old.saturating_sub(1);
+                    new = new.saturating_sub(1);
+                    None
+                }
+            }
         } else if text.starts_with("@@") {
+            (old, new) = hunk_sizes(text).unwrap_or((0, 0));
             Some(Token::Section)
+        } else if text.starts_with("+++")
+            || text.starts_with("---")
+            || text.starts_with("diff ")
+            || text.starts_with("index ")
+        {
+            Some(Token::Keyword)
         } else if text.starts_with('+') || text.starts_with('>') {
             Some(Token::Inserted)
         } else if text.starts_with('-') || text.starts_with('<') {
@@ -529,6 +560,18 @@ fn diff(code: &str, html: &mut Html) {
         }
         html.plain(&line[text.len()..]);
     }
+}
+
+/// The old and new line counts of `@@ -1,3 +1,4 @@` (a count left out is 1).
+fn hunk_sizes(header: &str) -> Option<(u64, u64)> {
+    let mut parts = header.split_whitespace().skip(1);
+    let count = |range: &str| match range.split_once(',') {
+        Some((_, n)) => n.parse().ok(),
+        None => Some(1),
+    };
+    let old = count(parts.next()?.strip_prefix('-')?)?;
+    let new = count(parts.next()?.strip_prefix('+')?)?;
+    Some((old, new))
 }
 
 /// YAML, line by line: keys, scalars by kind, flow collections as JSON,
@@ -631,7 +674,7 @@ fn yaml_value(lang: &Language, value: &str, html: &mut Html) -> bool {
             return false;
         }
         b'[' | b'{' => {
-            html.out.push_str(&highlight(&languages::JSON, rest));
+            yaml_flow(lang, rest, html);
             return false;
         }
         b'|' | b'>' => {
@@ -641,23 +684,14 @@ fn yaml_value(lang: &Language, value: &str, html: &mut Html) -> bool {
         }
         b'"' | b'\'' => {
             let scanner = Scanner::new(&YAML_QUOTED, rest);
-            let end = scanner.string(0, 0).unwrap_or(rest.len());
+            let end = scanner.string(0).unwrap_or(rest.len());
             html.token(Token::String, &rest[..end]);
             (end, false)
         }
         _ => {
             let end = rest.find(" #").unwrap_or(rest.len());
             let scalar = rest[..end].trim_end();
-            let token = if contains(lang.constants, scalar, true) {
-                Token::Constant
-            } else if scalar.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
-                && scalar.parse::<f64>().is_ok()
-            {
-                Token::Number
-            } else {
-                Token::String
-            };
-            html.token(token, scalar);
+            html.token(yaml_plain(lang, scalar), scalar);
             (scalar.len(), false)
         }
     };
@@ -670,6 +704,80 @@ fn yaml_value(lang: &Language, value: &str, html: &mut Html) -> bool {
         _ => html.plain(tail),
     }
     block
+}
+
+/// What a plain YAML scalar is: a constant, a number, or text.
+fn yaml_plain(lang: &Language, scalar: &str) -> Token {
+    let special_float =
+        matches!(scalar.trim_start_matches(['-', '+']), ".inf" | ".Inf" | ".INF" | ".nan" | ".NaN" | ".NAN");
+    if contains(lang.constants, scalar, true) {
+        Token::Constant
+    } else if special_float
+        || (scalar.bytes().next().is_some_and(|b| b.is_ascii_digit() || b == b'-' || b == b'.')
+            && scalar.parse::<f64>().is_ok_and(f64::is_finite))
+    {
+        Token::Number
+    } else {
+        Token::String
+    }
+}
+
+/// A flow collection (`[a, b]`, `{k: v}`) and what follows it on the
+/// line: quoted and plain scalars by kind, keys before `:`, a comment
+/// after the closing bracket.
+fn yaml_flow(lang: &Language, text: &str, html: &mut Html) {
+    let bytes = text.as_bytes();
+    let mut depth = 0usize;
+    let mut i = 0;
+    let mut flushed = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' | b'{' => depth += 1,
+            b']' | b'}' => {
+                depth = depth.saturating_sub(1);
+                if depth == 0 {
+                    html.plain(&text[flushed..=i]);
+                    let tail = &text[i + 1..];
+                    match tail.find('#') {
+                        Some(hash) if tail[..hash].trim().is_empty() => {
+                            html.plain(&tail[..hash]);
+                            html.token(Token::Comment, &tail[hash..]);
+                        }
+                        _ => html.plain(tail),
+                    }
+                    return;
+                }
+            }
+            b',' | b':' | b' ' | b'\t' => {}
+            b'"' | b'\'' => {
+                let end = Scanner::new(&YAML_QUOTED, &text[i..]).string(0).map_or(bytes.len(), |e| i + e);
+                html.plain(&text[flushed..i]);
+                html.token(Token::String, &text[i..end]);
+                flushed = end;
+                i = end;
+                continue;
+            }
+            _ => {
+                // A plain scalar runs to a flow indicator or `: `.
+                let mut end = i;
+                while end < bytes.len()
+                    && !matches!(bytes[end], b',' | b'[' | b']' | b'{' | b'}')
+                    && !(bytes[end] == b':' && matches!(bytes.get(end + 1), None | Some(b' ' | b',' | b']' | b'}')))
+                {
+                    end += 1;
+                }
+                let scalar = text[i..end].trim_end();
+                let token = if bytes.get(end) == Some(&b':') { Token::Key } else { yaml_plain(lang, scalar) };
+                html.plain(&text[flushed..i]);
+                html.token(token, scalar);
+                flushed = i + scalar.len();
+                i = end;
+                continue;
+            }
+        }
+        i += 1;
+    }
+    html.plain(&text[flushed..]);
 }
 
 /// YAML's quoted scalars: `"…"` with escapes, `'…'` with doubled quotes.
@@ -979,6 +1087,40 @@ mod tests {
             "diff",
             "--- a/x\n+++ b/x\n@@ -1,2 +1,2 @@\n-old\n+new\n same\n",
             &[("keyword", "--- a/x"), ("section", "@@ -1,2 +1,2 @@"), ("deleted", "-old"), ("inserted", "+new")],
+        );
+    }
+
+    #[test]
+    fn review_cases_read_as_a_reader_expects() {
+        // YAML flow lists: URLs and apostrophes are text, comments after them.
+        let found = tokens("yaml", "links: [https://example.org/a, b]\ntags: [don't, x] # note\nn: [-inf, -.inf, 2]\n");
+        assert!(!found.iter().any(|(t, s)| *t == "comment" && s.contains("example")), "{found:?}");
+        for want in [
+            ("string", "https://example.org/a"),
+            ("string", "don't"),
+            ("comment", "# note"),
+            ("string", "-inf"),
+            ("number", "-.inf"),
+            ("number", "2"),
+        ] {
+            assert!(has(&found, want.0, want.1), "no {want:?} in {found:?}");
+        }
+        expect("rust", "let q = '\\'';\n", &[("string", "'\\''")]);
+        expect("python", "s = r\"\\\"\" + x\n", &[("string", "r\"\\\"\"")]);
+        // Alone, `---` and `+++` lines are a removed or added line.
+        let found =
+            tokens("diff", "--- a/x\n+++ b/x\n@@ -1 +1 @@\n--- comment\n+++i;\n@@ -5,2 +5,2 @@\n ctx\n-x\n+y\n");
+        assert!(has(&found, "deleted", "--- comment") && has(&found, "inserted", "+++i;"), "{found:?}");
+        assert!(has(&found, "keyword", "--- a/x") && has(&found, "keyword", "+++ b/x"), "{found:?}");
+        assert!(has(&found, "section", "@@ -5,2 +5,2 @@") && has(&found, "deleted", "-x"), "{found:?}");
+        // TOML: literal strings know no escapes; a list line is no section.
+        let found = tokens("toml", "path = 'C:\\tmp\\'\nm = [\n  [1, 2],\n]\n");
+        assert!(has(&found, "string", "'C:\\tmp\\'"), "{found:?}");
+        assert!(!found.iter().any(|(t, _)| *t == "section"), "{found:?}");
+        expect(
+            "java",
+            "String s = \"\"\"\n    Hello \"you\"\n    \"\"\";\n",
+            &[("string", "\"\"\"\n    Hello \"you\"\n    \"\"\"")],
         );
     }
 
