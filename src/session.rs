@@ -375,6 +375,14 @@ impl Session {
         Ok(Linked { site: Some(site), report })
     }
 
+    /// Waits for the history thread and keeps what it read; returns how
+    /// long the read took.
+    fn keep_history(&mut self, thread: std::thread::JoinHandle<(History, u128)>) -> u128 {
+        let (history, ms) = thread.join().unwrap_or_else(|_| (History::none("reading it failed"), 0));
+        self.history = Some(Arc::new(history));
+        ms
+    }
+
     /// Applies `changes` and builds. Without errors, the outcome holds
     /// every output file, in memory.
     pub fn build(&mut self, changes: &Changes, mode: Mode) -> Result<Outcome> {
@@ -410,7 +418,7 @@ impl Session {
                 Err(e) => {
                     // Keep the history being read for the next build.
                     if let Some(h) = history {
-                        self.history = h.join().ok().map(|(history, _)| Arc::new(history));
+                        self.keep_history(h);
                     }
                     return Err(e);
                 }
@@ -450,11 +458,7 @@ impl Session {
             _ => None,
         };
 
-        let history_ms = history.map(|h| {
-            let (history, ms) = h.join().unwrap_or_else(|_| (History::none("reading it failed"), 0));
-            self.history = Some(Arc::new(history));
-            ms
-        });
+        let history_ms = history.map(|h| self.keep_history(h));
         let (Some(site), Some(config)) = (site, &self.config) else {
             return Ok(Outcome { report, site: None });
         };

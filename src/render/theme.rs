@@ -61,24 +61,17 @@ pub struct Theme {
     /// written before listings came in pages): those listings stay on one
     /// page, so no entry goes missing from them.
     pub unpaged: Vec<String>,
-    /// Templates left as guild ships them (neither the theme nor the
-    /// community replaced them).
+    /// Templates that render as guild ships them: unreplaced, as is every
+    /// template that can see their context (the base layout, the macros,
+    /// the partials other than the practice card and person, which are
+    /// rendered on their own). Empty when any of those was replaced.
     stock: Vec<&'static str>,
 }
 
 impl Theme {
-    /// Whether `template` renders as guild ships it: it and every template
-    /// that can see its context (the base layout, the macros, the partials
-    /// other than the practice card and person, which are rendered on their
-    /// own) are unreplaced.
+    /// Whether `template` renders as guild ships it (see `stock`).
     pub fn is_stock(&self, template: &str) -> bool {
-        let sees_context = |name: &str| {
-            matches!(name, "base.html" | "macros.html")
-                || (name.starts_with("partials/")
-                    && !matches!(name, "partials/practice_card.html" | "partials/person.html"))
-        };
         self.stock.contains(&template)
-            && BUILTIN_TEMPLATES.iter().all(|(name, _)| !sees_context(name) || self.stock.contains(name))
     }
 }
 
@@ -120,11 +113,18 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
         .filter(|(name, text)| super::PAGED.iter().any(|p| p.template == name) && !text.contains("pager"))
         .map(|(name, _)| name.clone())
         .collect();
-    let stock = BUILTIN_TEMPLATES
+    let unreplaced: Vec<&'static str> = BUILTIN_TEMPLATES
         .iter()
         .filter(|(name, text)| templates.iter().any(|(n, t)| n == name && t == text))
         .map(|(name, _)| *name)
         .collect();
+    let sees_context = |name: &str| {
+        matches!(name, "base.html" | "macros.html")
+            || (name.starts_with("partials/")
+                && !matches!(name, "partials/practice_card.html" | "partials/person.html"))
+    };
+    let shared_unreplaced = BUILTIN_TEMPLATES.iter().all(|(name, _)| !sees_context(name) || unreplaced.contains(name));
+    let stock = if shared_unreplaced { unreplaced } else { Vec::new() };
     let mut tera = Tera::default();
     tera.autoescape_on(vec![".html", ".xml"]);
     // Tera's default also escapes `/`, which is valid but makes every URL
