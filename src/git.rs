@@ -112,7 +112,8 @@ impl History {
 /// the folders they list).
 pub fn history(root: &Path) -> History {
     let git = |args: &[&str]| Command::new("git").arg("-C").arg(root).args(args).output();
-    let inside = match git(&["rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-toplevel"]) {
+    let asked = ["rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-toplevel"];
+    let inside = match git(&[&asked[..], &["--git-path", "shallow", "--git-path", "index"]].concat()) {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
         Ok(_) => return History::none("not a git repository"),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return History::none("git is not installed"),
@@ -121,18 +122,28 @@ pub fn history(root: &Path) -> History {
     let mut lines = inside.lines().skip(1);
     let shallow = lines.next() == Some("true");
     let top = lines.next().map(Path::new);
+    // Relative to `root`, where git runs.
+    let shallow_file = root.join(lines.next().unwrap_or("shallow"));
+    let index_file = root.join(lines.next().unwrap_or("index"));
+    let settings = git(&["config", "--list", "-z"]).map(|o| o.stdout).unwrap_or_default();
     let head = git(&["rev-parse", "--verify", "-q", "HEAD^{commit}"])
         .ok()
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
-    let key = head.as_deref().map(|head| cache_key(root, head, shallow, top));
+    let key = head.as_deref().map(|head| cache_key(root, head, shallow, top, &settings, &shallow_file));
     let kept = key.as_deref().and_then(|key| read_kept(root, key));
     let out = match kept {
         Some(out) => out,
         None => {
+            let index_bytes = std::fs::metadata(&index_file).map_or(0, |m| m.len());
+            let limit =
+                delta_cache_limit(index_bytes, &settings).map(|bytes| format!("core.deltaBaseCacheLimit={bytes}"));
+            let mut args: Vec<&str> = limit.as_deref().map_or(Vec::new(), |l| vec!["-c", l]);
+            args.extend(LOG_ARGS);
             // The commit the key names, not `HEAD` again: a commit made
             // meanwhile must not be kept under the older one.
-            let log = git(&[&LOG_ARGS[..], &[head.as_deref().unwrap_or("HEAD")]].concat());
+            args.push(head.as_deref().unwrap_or("HEAD"));
+            let log = git(&args);
             match log {
                 Ok(out) if out.status.success() => {
                     if let Some(key) = &key {
@@ -157,6 +168,24 @@ pub fn history(root: &Path) -> History {
 const LOG_ARGS: [&str; 8] =
     ["log", "--use-mailmap", "-M", "--name-status", "-z", "--relative", "--no-color", "--format=%x1e%at%x1f%aN%x1f%aE"];
 
+/// The delta base cache to give the walk, when git's own (96 MB) is too
+/// small for the repository and the repository sets none itself.
+///
+/// The walk reads every commit's trees, which git keeps as deltas of other
+/// trees; the cache holds the bases it rebuilds them from. Once a
+/// snapshot's trees outgrow it, every commit rebuilds its trees from deep
+/// in their delta chains again. The trees grow with the number of files
+/// tracked, which the index's size follows. Sixteen times the index
+/// measured best at 100,000 documents (a 10 MB index; the walk went from
+/// 10.2 s to 7.8 s with 160 MB); at 10,000 (a 1 MB index) a larger cache
+/// only costs memory, so git's default stands below 6 MB.
+fn delta_cache_limit(index_bytes: u64, settings: &[u8]) -> Option<u64> {
+    const GIT_DEFAULT: u64 = 96 << 20;
+    let set = settings.split(|&b| b == 0).any(|entry| entry.starts_with(b"core.deltabasecachelimit\n"));
+    let wanted = index_bytes.saturating_mul(16);
+    (!set && wanted > GIT_DEFAULT).then_some(wanted)
+}
+
 /// Where the last log is kept, below the community root.
 pub fn kept_log(root: &Path) -> std::path::PathBuf {
     root.join(".guild").join("git-log")
@@ -165,20 +194,25 @@ pub fn kept_log(root: &Path) -> std::path::PathBuf {
 /// What the log read at commit `head` depends on besides the folder: the
 /// repository's settings (mailmap, rename detection, encodings), its
 /// replacement refs, the shallow boundary, and the mailmap files' contents.
-fn cache_key(root: &Path, head: &str, shallow: bool, top: Option<&Path>) -> String {
+fn cache_key(
+    root: &Path,
+    head: &str,
+    shallow: bool,
+    top: Option<&Path>,
+    settings: &[u8],
+    shallow_file: &Path,
+) -> String {
     use std::hash::Hasher;
     let git = |args: &[&str]| {
         Command::new("git").arg("-C").arg(root).args(args).output().map(|o| o.stdout).unwrap_or_default()
     };
-    let settings = git(&["config", "--list", "-z"]);
     let mut hash = crate::hash::Fnv::new();
-    hash.write(&settings);
+    hash.write(settings);
     hash.write(&[0]);
     hash.write(&git(&["for-each-ref", "refs/replace"]));
     // A deepened shallow clone keeps its HEAD: the boundary file changes.
-    let shallow_file = String::from_utf8_lossy(&git(&["rev-parse", "--git-path", "shallow"])).trim().to_string();
     hash.write(&[0]);
-    hash.write(&std::fs::read(root.join(&shallow_file)).unwrap_or_default());
+    hash.write(&std::fs::read(shallow_file).unwrap_or_default());
     // The mailmap files' contents: the work tree's, and one `mailmap.file`
     // names (`~/` is the home folder; a relative path is from the top).
     let named = settings
@@ -427,6 +461,22 @@ fn date(unix: i64) -> Date {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_large_index_gets_a_larger_delta_cache_unless_the_repository_sets_one() {
+        let settings = b"user.name=Ana\nuser.email=ana@example.org\0core.bare=false\0";
+        // A 1 MB index (10,000 files): git's default stands.
+        assert_eq!(delta_cache_limit(1 << 20, settings), None);
+        assert_eq!(delta_cache_limit(6 << 20, settings), None);
+        // A 10 MB index (100,000 files): sixteen times it.
+        assert_eq!(delta_cache_limit(10 << 20, settings), Some(160 << 20));
+        // The repository's own limit, whatever it is, is kept.
+        let own = b"core.bare=false\0core.deltabasecachelimit\n32m\0";
+        assert_eq!(delta_cache_limit(10 << 20, own), None);
+        // Another setting that merely starts alike is not it.
+        let alike = b"core.deltabasecachelimitx\n1\0";
+        assert_eq!(delta_cache_limit(10 << 20, alike), Some(160 << 20));
+    }
 
     /// (unix time, author name, email, changes as (status, paths)).
     type Record<'a> = (&'a str, &'a str, &'a str, &'a [(&'a str, &'a [&'a str])]);

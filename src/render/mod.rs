@@ -443,8 +443,6 @@ pub fn site_streamed(
     emit: &Emit<'_>,
 ) -> Result<()> {
     let urls = &site.urls;
-    // The pages that are not a document's, kept for the sitemap.
-    let mut outputs = Vec::new();
 
     let mut asset_urls = BTreeMap::new();
     for asset in &theme.assets {
@@ -521,27 +519,48 @@ pub fn site_streamed(
         None => (0..site.docs.len()).into_par_iter().try_for_each(|id| emit(document_page(&shared, id)?)),
         Some(ids) => ids.par_iter().try_for_each(|&id| emit(document_page(&shared, id)?)),
     };
-    let listing_pages = || -> Result<Vec<Output>> {
+    // A listing page goes out as soon as it is made (writing 100,000
+    // documents' listings one by one after the rest was a two-second
+    // serial tail); only its path is kept, for the sitemap.
+    let emit_listed = |o: Output| -> Result<String> {
+        let path = o.path.clone();
+        emit(o)?;
+        Ok(path)
+    };
+    let listing_pages = || -> Result<Vec<String>> {
         if !listings {
             return Ok(Vec::new());
         }
         // The largest first.
         let paged: [PagedListing; 6] = [practices, updated, review, actions, meetings, decisions];
         let single: [Listing; 4] = [tags, members, home, search_page];
-        let (paged, single) = rayon::join(
-            || paged.par_iter().map(|page| page(&shared)).collect::<Result<Vec<Vec<Output>>>>(),
-            || single.par_iter().map(|page| page(&shared)).collect::<Result<Vec<Output>>>(),
+        let (paged, (single, tag_pages)) = rayon::join(
+            || {
+                paged
+                    .par_iter()
+                    .map(|page| page(&shared)?.into_par_iter().map(emit_listed).collect::<Result<Vec<String>>>())
+                    .collect::<Result<Vec<Vec<String>>>>()
+            },
+            || {
+                rayon::join(
+                    || single.par_iter().map(|page| emit_listed(page(&shared)?)).collect::<Result<Vec<String>>>(),
+                    || {
+                        (0..site.tags.len())
+                            .into_par_iter()
+                            .map(|i| emit_listed(tag(&shared, i)?))
+                            .collect::<Result<Vec<String>>>()
+                    },
+                )
+            },
         );
-        let mut out: Vec<Output> = paged?.into_iter().flatten().collect();
-        out.extend(single?);
-        let tag_pages: Vec<Output> =
-            (0..site.tags.len()).into_par_iter().map(|i| tag(&shared, i)).collect::<Result<_>>()?;
-        out.extend(tag_pages);
-        Ok(out)
+        let mut paths: Vec<String> = paged?.into_iter().flatten().collect();
+        paths.extend(single?);
+        paths.extend(tag_pages?);
+        Ok(paths)
     };
     let (listed, documents_done) = rayon::join(listing_pages, documents);
     documents_done?;
-    outputs.extend(listed?);
+    let mut listed = listed?;
     if !listings {
         return Ok(());
     }
@@ -550,20 +569,18 @@ pub fn site_streamed(
         practices_url: urls.href(&UrlPath::page(&["practices"])),
         members_url: urls.href(&UrlPath::page(&["members"])),
     };
-    outputs.push(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?);
+    listed.push(emit_listed(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?)?);
 
     let feeds = feeds::Feeds { site, config, today: options.today };
     let mut pages: Vec<String> = site.docs.iter().map(|d| d.url.output_file()).collect();
     // Not the redirects from `<listing>/page/1/`.
-    pages.extend(outputs.iter().map(|o| o.path.clone()).filter(|p| !p.ends_with("/page/1/index.html")));
+    pages.extend(listed.into_iter().filter(|p| !p.ends_with("/page/1/index.html")));
     pages.sort_unstable();
     pages.dedup();
-    for o in outputs {
-        emit(o)?;
-    }
-    emit(Output::new("sitemap.xml", feeds.sitemap(&pages)))?;
-    emit(Output::new("feed.xml", feeds.atom()))?;
-    emit(Output::new("meetings.ics", feeds.ics()))?;
+    let (sitemap, (atom, ics)) = rayon::join(|| feeds.sitemap(&pages), || rayon::join(|| feeds.atom(), || feeds.ics()));
+    emit(Output::new("sitemap.xml", sitemap))?;
+    emit(Output::new("feed.xml", atom))?;
+    emit(Output::new("meetings.ics", ics))?;
     emit(Output::new("robots.txt", feeds.robots()))?;
     emit(Output::new(".nojekyll", Vec::new()))?;
     Ok(())
