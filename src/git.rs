@@ -112,8 +112,17 @@ impl History {
 /// the folders they list; 10 s without `delta_cache_limit`).
 pub fn history(root: &Path) -> History {
     let git = |args: &[&str]| Command::new("git").arg("-C").arg(root).args(args).output();
-    let asked = ["rev-parse", "--is-inside-work-tree", "--is-shallow-repository", "--show-toplevel"];
-    let inside = match git(&[&asked[..], &["--git-path", "shallow", "--git-path", "index"]].concat()) {
+    let asked = [
+        "rev-parse",
+        "--is-inside-work-tree",
+        "--is-shallow-repository",
+        "--show-toplevel",
+        "--git-path",
+        "shallow",
+        "--git-path",
+        "index",
+    ];
+    let inside = match git(&asked) {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
         Ok(_) => return History::none("not a git repository"),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return History::none("git is not installed"),
