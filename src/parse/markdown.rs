@@ -778,11 +778,21 @@ pub fn find_mentions(text: &str) -> Vec<(usize, String)> {
 
 /// Escapes text for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
-    let bytes = text.as_bytes();
     let mut out = String::with_capacity(text.len() + text.len() / 16);
+    let Ok(()) = escape_runs(text, |run| {
+        out.push_str(run);
+        Ok::<(), std::convert::Infallible>(())
+    });
+    out
+}
+
+/// Gives `push`, in order, the runs of `text` between its special
+/// characters and the entities that replace those (see `escape`).
+pub fn escape_runs<E>(text: &str, mut push: impl FnMut(&str) -> Result<(), E>) -> Result<(), E> {
+    let bytes = text.as_bytes();
     let mut start = 0;
     // The special characters are ASCII, so every cut falls on a character
-    // boundary; the runs between them are copied whole.
+    // boundary; the runs between them go whole.
     for (i, &b) in bytes.iter().enumerate() {
         let entity = match b {
             b'&' => "&amp;",
@@ -792,12 +802,16 @@ pub fn escape(text: &str) -> String {
             b'\'' => "&#39;",
             _ => continue,
         };
-        out.push_str(&text[start..i]);
-        out.push_str(entity);
+        if start < i {
+            push(&text[start..i])?;
+        }
+        push(entity)?;
         start = i + 1;
     }
-    out.push_str(&text[start..]);
-    out
+    if start < text.len() {
+        push(&text[start..])?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

@@ -89,8 +89,9 @@ struct Shared<'a> {
     /// document, each rendered the first time a page shows it: a card
     /// appears in the library, on `/updated/`, in the review queue and on
     /// its maintainers' pages, and rendering it once instead of in each
-    /// took 11% off a build's instructions at 1,000 documents.
-    cards: Vec<std::sync::OnceLock<std::result::Result<String, String>>>,
+    /// took 11% off a build's instructions at 1,000 documents. A failure
+    /// is kept as the template error's file and message.
+    cards: Vec<std::sync::OnceLock<std::result::Result<String, (String, String)>>>,
 }
 
 impl<'a> Shared<'a> {
@@ -115,15 +116,13 @@ impl<'a> Shared<'a> {
                 }
             };
             render_fragment(self.theme, "partials/practice_card.html", &CardFragment { c: card }).map_err(|e| match e {
-                Error::Template { message, .. } => message,
-                other => other.to_string(),
+                Error::Template { name, message } => (name, message),
+                other => ("partials/practice_card.html".into(), other.to_string()),
             })
         });
         match html {
             Ok(html) => Ok(html),
-            Err(message) => {
-                Err(Error::Template { name: "partials/practice_card.html".into(), message: message.clone() })
-            }
+            Err((name, message)) => Err(Error::Template { name: name.clone(), message: message.clone() }),
         }
     }
 
@@ -174,13 +173,9 @@ impl Shared<'_> {
             header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
             footer: &self.footer,
         };
-        let context = tera::Context::from_serialize(PageContext { layout, page })
-            .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
-        let html = self
-            .theme
-            .tera
-            .render(template, &context)
-            .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
+        let context =
+            tera::Context::from_serialize(&PageContext { layout, page }).map_err(|e| self.theme.error(template, &e))?;
+        let html = self.theme.tera.render(template, &context).map_err(|e| self.theme.error(template, &e))?;
         Ok(Output::new(url.output_file(), html))
     }
 }
@@ -606,12 +601,8 @@ fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str, manifest: 
 }
 
 fn render_fragment<T: Serialize>(theme: &Theme, template: &str, value: &T) -> Result<String> {
-    let context = tera::Context::from_serialize(value)
-        .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })?;
-    theme
-        .tera
-        .render(template, &context)
-        .map_err(|e| Error::Template { name: template.into(), message: theme::error_chain(&e) })
+    let context = tera::Context::from_serialize(value).map_err(|e| theme.error(template, &e))?;
+    theme.tera.render(template, &context).map_err(|e| theme.error(template, &e))
 }
 
 /// `style.css` -> `assets/style.1a2b3c4d.css`.

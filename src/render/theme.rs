@@ -14,7 +14,7 @@ use crate::error::{Error, Result};
 /// The built-in theme, compiled into the binary.
 const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("base.html", include_str!("../../themes/default/templates/base.html")),
-    ("macros.html", include_str!("../../themes/default/templates/macros.html")),
+    ("components.html", include_str!("../../themes/default/templates/components.html")),
     ("partials/header.html", include_str!("../../themes/default/templates/partials/header.html")),
     ("partials/footer.html", include_str!("../../themes/default/templates/partials/footer.html")),
     ("partials/person.html", include_str!("../../themes/default/templates/partials/person.html")),
@@ -62,10 +62,29 @@ pub struct Theme {
     /// page, so no entry goes missing from them.
     pub unpaged: Vec<String>,
     /// Templates that render as guild ships them: unreplaced, as is every
-    /// template that can see their context (the base layout, the macros,
+    /// template that can see their context (the base layout, the components,
     /// the partials other than the practice card and person, which are
     /// rendered on their own). Empty when any of those was replaced.
     stock: Vec<&'static str>,
+    /// Every template's text and where it came from, to point at the line
+    /// a failure is on.
+    files: Vec<TemplateFile>,
+}
+
+/// A template as loaded: its name (what templates extend and include), its
+/// text, and the file it came from, as a person would look for it.
+#[derive(Debug, Clone)]
+struct TemplateFile {
+    name: String,
+    text: String,
+    origin: Origin,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Origin {
+    BuiltIn,
+    /// A file of the community's: its path from the community's root.
+    File(String),
 }
 
 impl Theme {
@@ -73,12 +92,94 @@ impl Theme {
     pub fn is_stock(&self, template: &str) -> bool {
         self.stock.contains(&template)
     }
+
+    /// The failure of `template` to render, pointing at the file and line.
+    pub fn error(&self, template: &str, e: &tera::Error) -> Error {
+        describe(&self.files, template, e)
+    }
+}
+
+/// A tera failure as a guild error: the file (the community's own, or the
+/// theme's built-in template by name), line and column, the line itself,
+/// and what to do about it.
+fn describe(files: &[TemplateFile], template: &str, e: &tera::Error) -> Error {
+    let report = match e.kind() {
+        tera::ErrorKind::SyntaxError(r) | tera::ErrorKind::RenderingError(r) => Some(r),
+        _ => None,
+    };
+    let mut message = match report {
+        Some(r) => r.message().to_string(),
+        // Checks made once every template is in (unknown filters, missing
+        // blocks) come as tera's own reports, one per problem: they point
+        // at the template by name, which becomes the file here.
+        None => error_chain(e).strip_prefix("error: ").map(str::to_string).unwrap_or_else(|| error_chain(e)),
+    };
+    let mut at = report.map(|r| r.filename().to_string());
+    if report.is_none() {
+        message = message
+            .lines()
+            .map(|line| match line.trim_start().strip_prefix("--> ").and_then(|l| l.split_once(':')) {
+                Some((name, rest)) => {
+                    at.get_or_insert_with(|| name.to_string());
+                    let file = files.iter().find(|f| f.name == name).map_or(name.to_string(), TemplateFile::path);
+                    format!("{}--> {file}:{rest}", &line[..line.len() - line.trim_start().len()])
+                }
+                None => line.to_string(),
+            })
+            .collect::<Vec<_>>()
+            .join("\n");
+    }
+    let at = at.unwrap_or_else(|| template.to_string());
+    let file = files.iter().find(|f| f.name == at);
+    let name = file.map_or(at.clone(), TemplateFile::path);
+    if let (Some(r), Some(f)) = (report, file) {
+        message.push_str(&locate(&name, &f.text, r.span()));
+    }
+    let help = match file.map(|f| &f.origin) {
+        Some(Origin::File(path)) if BUILTIN_TEMPLATES.iter().any(|(n, _)| *n == at) => {
+            format!("fix {path}, or delete it to use guild's own {at}")
+        }
+        Some(Origin::File(path)) => format!("fix {path}"),
+        _ => "the template is guild's own: one of the community's templates (in templates/) may be giving it a \
+              value it does not expect"
+            .to_string(),
+    };
+    message.push_str(&format!("\n  = help: {help}"));
+    Error::Template { name, message }
+}
+
+impl TemplateFile {
+    /// The file as a person would look for it.
+    fn path(&self) -> String {
+        match &self.origin {
+            Origin::File(path) => path.clone(),
+            Origin::BuiltIn => format!("{} (built into guild)", self.name),
+        }
+    }
+}
+
+/// The rustc-style pointer to `span` in `text`: path, line, column, the
+/// line and a caret under the span.
+fn locate(path: &str, text: &str, span: &tera::Span) -> String {
+    let line = text.lines().nth(span.start_line.saturating_sub(1)).unwrap_or("");
+    let number = span.start_line.to_string();
+    let pad = " ".repeat(number.len());
+    let width = if span.end_line == span.start_line { span.end_col.saturating_sub(span.start_col) } else { 1 };
+    let indent: String = line.chars().take(span.start_col).map(|c| if c == '\t' { '\t' } else { ' ' }).collect();
+    format!(
+        "\n{pad}--> {path}:{}:{}\n{pad} |\n{number} | {line}\n{pad} | {indent}{}",
+        span.start_line,
+        span.start_col + 1,
+        "^".repeat(width.max(1))
+    )
 }
 
 /// Loads the theme named in `community.yaml`, with the community's overrides.
 pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
-    let mut templates: Vec<(String, String)> =
-        BUILTIN_TEMPLATES.iter().map(|(n, t)| (n.to_string(), t.to_string())).collect();
+    let mut templates: Vec<TemplateFile> = BUILTIN_TEMPLATES
+        .iter()
+        .map(|(n, t)| TemplateFile { name: n.to_string(), text: t.to_string(), origin: Origin::BuiltIn })
+        .collect();
     let mut assets: Vec<Asset> =
         BUILTIN_ASSETS.iter().map(|(n, t)| Asset { name: n.to_string(), text: t.to_string() }).collect();
     if config.theme != "default" {
@@ -92,7 +193,13 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
                 looked: config.root.join("themes").join(&config.theme),
             });
         }
-        overlay(&dir.join("templates"), &mut templates)?;
+        let mut files = Vec::new();
+        overlay(&dir.join("templates"), &mut files)?;
+        for (name, text) in files {
+            let path = dir.join("templates").join(&name);
+            let origin = Origin::File(path.strip_prefix(&config.root).unwrap_or(&path).to_string_lossy().into_owned());
+            put(&mut templates, TemplateFile { name, text, origin });
+        }
         let mut files = Vec::new();
         overlay(&dir.join("static"), &mut files)?;
         for (name, text) in files {
@@ -103,40 +210,45 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
         }
     }
     for (name, text) in overrides {
-        match templates.iter_mut().find(|(n, _)| n == name) {
-            Some(t) => t.1 = text.clone(),
-            None => templates.push((name.clone(), text.clone())),
-        }
+        let origin = Origin::File(format!("templates/{name}"));
+        put(&mut templates, TemplateFile { name: name.clone(), text: text.clone(), origin });
     }
     let unpaged = templates
         .iter()
-        .filter(|(name, text)| super::PAGED.iter().any(|p| p.template == name) && !text.contains("pager"))
-        .map(|(name, _)| name.clone())
+        .filter(|t| super::PAGED.iter().any(|p| p.template == t.name) && !t.text.contains("pager"))
+        .map(|t| t.name.clone())
         .collect();
     let unreplaced: Vec<&'static str> = BUILTIN_TEMPLATES
         .iter()
-        .filter(|(name, text)| templates.iter().any(|(n, t)| n == name && t == text))
+        .filter(|(name, text)| templates.iter().any(|t| t.name == *name && t.text == *text))
         .map(|(name, _)| *name)
         .collect();
     let sees_context = |name: &str| {
-        matches!(name, "base.html" | "macros.html")
+        matches!(name, "base.html" | "components.html")
             || (name.starts_with("partials/")
                 && !matches!(name, "partials/practice_card.html" | "partials/person.html"))
     };
     let shared_unreplaced = BUILTIN_TEMPLATES.iter().all(|(name, _)| !sees_context(name) || unreplaced.contains(name));
     let stock = if shared_unreplaced { unreplaced } else { Vec::new() };
     let mut tera = Tera::default();
-    tera.autoescape_on(vec![".html", ".xml"]);
-    // Tera's default also escapes `/`, which is valid but makes every URL
-    // unreadable in the output; quotes, `<`, `>` and `&` are what matter.
+    tera.autoescape_on([".html", ".xml"]);
+    // The same escaping as the Markdown's: text and attribute values alike.
     tera.set_escape_fn(escape_html);
-    tera.add_raw_templates(templates.iter().map(|(n, t)| (n.as_str(), t.as_str())))
-        .map_err(|e| Error::Template { name: "theme".into(), message: error_chain(&e) })?;
-    Ok(Theme { tera, assets, unpaged, stock })
+    tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
+        .map_err(|e| describe(&templates, "theme", &e))?;
+    Ok(Theme { tera, assets, unpaged, stock, files: templates })
 }
 
-fn escape_html(text: &str) -> String {
-    crate::parse::markdown::escape(text)
+/// Adds `file` to `templates`, in place of the one of the same name.
+fn put(templates: &mut Vec<TemplateFile>, file: TemplateFile) {
+    match templates.iter_mut().find(|t| t.name == file.name) {
+        Some(t) => *t = file,
+        None => templates.push(file),
+    }
+}
+
+fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
+    crate::parse::markdown::escape_runs(text, |run| out.write_all(run.as_bytes()))
 }
 
 /// Adds every file below `dir` (if it exists) to `files`, replacing same names.
@@ -172,4 +284,79 @@ pub fn error_chain(e: &dyn std::error::Error) -> String {
         source = s.source();
     }
     parts.join(": ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config() -> Config {
+        crate::config::parse(Path::new("/community"), "title: Test\n").0.expect("a valid configuration")
+    }
+
+    fn overridden(name: &str, text: &str) -> Result<Theme> {
+        load(&config(), &[(name.to_string(), text.to_string())])
+    }
+
+    fn message(e: Error) -> (String, String) {
+        match e {
+            Error::Template { name, message } => (name, message),
+            other => panic!("not a template error: {other}"),
+        }
+    }
+
+    #[test]
+    fn a_syntax_error_points_at_the_communitys_file_line_and_column() {
+        let e =
+            overridden("page.html", "{% extends \"base.html\" %}\n{% block content %}{% if %}{% endblock content %}")
+                .err()
+                .expect("the template does not parse");
+        let (name, message) = message(e);
+        assert_eq!(name, "templates/page.html");
+        assert!(message.contains("--> templates/page.html:2:26"), "{message}");
+        assert!(message.contains("2 | {% block content %}{% if %}"), "{message}");
+        assert!(message.contains("\n  |                          ^^"), "{message}");
+        assert!(message.contains("help: fix templates/page.html, or delete it to use guild's own page.html"));
+    }
+
+    #[test]
+    fn a_rendering_error_names_the_missing_field() {
+        let theme = overridden("page.html", "<h1>{{ page.title }}</h1>\n<p>{{ page.titel }}</p>").expect("it parses");
+        let mut context = tera::Context::new();
+        context.insert("page", &serde_json::json!({ "title": "T" }));
+        let e = theme.tera.render("page.html", &context).expect_err("the field is misspelt");
+        let (name, message) = message(theme.error("page.html", &e));
+        assert_eq!(name, "templates/page.html");
+        assert!(message.starts_with("Field `titel` is not defined"), "{message}");
+        assert!(message.contains("--> templates/page.html:2:12"), "{message}");
+        assert!(message.contains("  |            ^^^^^"), "{message}");
+    }
+
+    #[test]
+    fn an_unknown_filter_found_once_all_templates_are_in_names_the_file() {
+        let e = overridden("partials/practice_card.html", "<article>{{ c.title | no_such_filter }}</article>")
+            .err()
+            .expect("the filter does not exist");
+        let (name, message) = message(e);
+        assert_eq!(name, "templates/partials/practice_card.html");
+        assert!(message.starts_with("Unknown filter `no_such_filter`"), "{message}");
+        assert!(message.contains("--> templates/partials/practice_card.html:1:23"), "{message}");
+        assert!(!message.contains("built into guild"), "{message}");
+    }
+
+    #[test]
+    fn a_new_template_of_the_communitys_is_not_offered_a_replacement() {
+        let e = overridden("custom.html", "{{ x | nope }}").err().expect("the filter does not exist");
+        let (_, message) = message(e);
+        assert!(message.ends_with("help: fix templates/custom.html"), "{message}");
+    }
+
+    #[test]
+    fn the_built_in_theme_loads_and_escapes_like_the_markdown() {
+        let theme = load(&config(), &[]).expect("guild's own theme loads");
+        assert!(theme.is_stock("practice.html"));
+        let mut out = Vec::new();
+        escape_html("a <b> & \"c\" 'd' /e", &mut out).unwrap();
+        assert_eq!(String::from_utf8(out).unwrap(), crate::parse::markdown::escape("a <b> & \"c\" 'd' /e"));
+    }
 }

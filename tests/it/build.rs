@@ -175,7 +175,23 @@ fn broken_template_override_is_an_io_class_failure() {
     let site = SiteTest::new().file("templates/page.html", "{% if %}");
     let run = site.build();
     run.expect_code(2);
-    assert!(run.stderr.contains("template"), "{run:?}");
+    assert!(run.stderr.contains("template templates/page.html is broken"), "{run:?}");
+    assert!(run.stderr.contains("--> templates/page.html:1:7"), "{run:?}");
+}
+
+#[test]
+fn a_template_that_reads_a_missing_field_points_at_it_and_writes_nothing() {
+    let site = SiteTest::new().file("practices/a.md", &practice("Alpha", "Hello.")).file(
+        "templates/practice.html",
+        "{% extends \"base.html\" %}{% block content %}\n<h1>{{ page.card.titel }}</h1>\n{% endblock content %}",
+    );
+    let run = site.build();
+    run.expect_code(2);
+    assert!(run.stderr.contains("Field `titel` is not defined"), "{run:?}");
+    assert!(run.stderr.contains("--> templates/practice.html:2:18"), "{run:?}");
+    assert!(run.stderr.contains("2 | <h1>{{ page.card.titel }}</h1>"), "{run:?}");
+    assert!(run.stderr.contains("help: fix templates/practice.html"), "{run:?}");
+    assert!(!site.out().exists());
 }
 
 #[test]
