@@ -21,7 +21,7 @@ use tantivy::fieldnorm::FieldNormReader;
 use crate::link::{DocId, Site};
 
 use super::export::{Encoded, Export, Posting, Table, export_encoded};
-use super::{analyse, doc_text};
+use super::{analyse, doc_fields, doc_text};
 use crate::hash::FastMap;
 
 pub struct Live {
@@ -101,8 +101,8 @@ impl Partial {
         let mut counts: Vec<u32> = Vec::new();
         let mut touched: Vec<u32> = Vec::new();
         for id in range {
-            let text = doc_text(site, id);
-            for (field, value) in text.fields.iter().enumerate() {
+            let fields = doc_fields(site, id);
+            for (field, value) in fields.iter().enumerate() {
                 let mut field_tokens = 0u32;
                 surfaces.each(value, |surface| {
                     let stem = match part.surfaces.get_mut(surface) {
