@@ -146,6 +146,8 @@ impl Session {
 
     /// Sends every output file of a build to `sink` as it is made rather
     /// than returning them: a one-shot build that writes as it renders.
+    /// Such a build leaves its linked site to the process's exit rather than
+    /// freeing it (see `build`): build once per process this way.
     pub fn stream_to(&mut self, sink: Sink) {
         self.sink = Some(sink);
     }
@@ -496,7 +498,16 @@ impl Session {
             report.stages.push(("render+write", stage.elapsed().as_millis()));
             report.elapsed_ms = started.elapsed().as_millis();
             let statics_changed = std::mem::replace(&mut self.statics_changed, false);
-            let built = Built { files: Arc::default(), changed: Vec::new(), statics: site.statics, statics_changed };
+            let mut site = site;
+            let statics = std::mem::take(&mut site.statics);
+            if !self.live {
+                // A one-shot build ends here: freeing every document one
+                // by one, on one core, took 18 ms of a 1.4 s build at
+                // 10,000 documents, and the process's exit frees it all at
+                // once anyway.
+                std::mem::forget(site);
+            }
+            let built = Built { files: Arc::default(), changed: Vec::new(), statics, statics_changed };
             return Ok(Outcome { report, site: Some(built) });
         }
         let outputs = render::site(&site, config, theme, &options, &scope)?;
