@@ -273,18 +273,12 @@ impl Session {
         )
     }
 
-    /// Frees what a one-shot build no longer needs once it has linked: the
-    /// sources' text (the report already holds the texts its problems
-    /// quote), what a next build would reuse, and the documents' bodies
+    /// Frees what a one-shot build no longer needs once it has linked (the
+    /// sources' text went before linking): what a next build would reuse, and the documents' bodies
     /// with their unresolved references (the site holds them resolved).
     /// At 100,000 documents that is a gigabyte. The session could build
     /// again, but would parse and link everything anew.
     fn release_inputs(&mut self, site: &mut Option<link::Site>) {
-        for state in self.files.values_mut() {
-            if let FileState::Source(source) = state {
-                source.text = String::new();
-            }
-        }
         self.parsed.clear();
         self.link_memo = link::Memo::default();
         for doc in site.iter_mut().flat_map(|s| s.docs.iter_mut()) {
@@ -305,6 +299,12 @@ impl Session {
                 Some(self.config_text.clone())
             } else {
                 match self.files.get(path.as_str()) {
+                    // Freed by a one-shot build once parsed: read again.
+                    Some(FileState::Source(s)) if s.text.is_empty() => {
+                        std::fs::read_to_string(self.root.join(path.as_str()))
+                            .ok()
+                            .map(|text| crate::load::normalise(&text))
+                    }
                     Some(FileState::Source(s)) => Some(s.text.clone()),
                     _ => None,
                 }
@@ -365,6 +365,18 @@ impl Session {
             if let Some(entry) = self.parsed.get(&s.path) {
                 documents.extend(entry.document.clone());
                 diagnostics.extend(entry.diagnostics.iter().cloned());
+            }
+        }
+        if self.sink.is_some() && !self.live {
+            // A one-shot build is done with the sources' text once they are
+            // parsed. Freed before linking, its memory takes the bodies the
+            // linking makes: at 10,000 documents the memory after linking
+            // fell from 318 to 279 MB, the peak by 20 MB. A problem's quote
+            // reads its file again (`texts`).
+            for state in self.files.values_mut() {
+                if let FileState::Source(source) = state {
+                    source.text = String::new();
+                }
             }
         }
         let link_options = link::Options { drafts: self.options.drafts, base_url: self.options.base_url.clone() };
@@ -460,6 +472,13 @@ impl Session {
             _ => None,
         };
 
+        // A one-shot build writes the search files now, rather than holding
+        // them (40 MB at 10,000 documents) through the wait for git and the
+        // render.
+        let mut export = export;
+        if let (Some(export), Some(sink), false) = (export.as_mut(), &self.sink, self.live) {
+            std::mem::take(&mut export.files).into_par_iter().try_for_each(sink)?;
+        }
         let history_ms = history.map(|h| self.keep_history(h));
         let (Some(site), Some(config)) = (site, &self.config) else {
             return Ok(Outcome { report, site: None });

@@ -131,3 +131,25 @@ fn unclosed_front_matter_says_how_to_close_it() {
     let site = SiteTest::new().file("practices/a.md", "---\ntitle: A\n\nBody without a closing line\n");
     insta::assert_snapshot!(check_fails(site));
 }
+
+#[test]
+fn a_build_quotes_the_line_of_a_link_problem_as_check_does() {
+    // A build frees the sources' text once parsed and reads a file again
+    // to quote it: line endings are normalised the same way.
+    let site = SiteTest::new()
+        .file(
+            "practices/oncall/basics.md",
+            "---\r\ntitle: Basics\r\n---\r\nIntro.\r\n\r\nSee [the review](../incidents/reveiw.md).\r\n",
+        )
+        .file("practices/incidents/review.md", "---\ntitle: Review\n---\n");
+    let checked = site.check();
+    checked.expect_code(1);
+    let checked = checked.stderr.clone();
+    let built = site.build();
+    built.expect_code(1);
+    let quote = "6 | See [the review](../incidents/reveiw.md).";
+    assert!(built.stderr.contains(quote), "{}", built.stderr);
+    assert!(checked.contains(quote), "{checked}");
+    assert!(built.stderr.contains("--> practices/oncall/basics.md:6:"), "{}", built.stderr);
+    assert!(!site.out().exists(), "nothing is written");
+}
