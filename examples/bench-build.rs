@@ -3,8 +3,9 @@
 //! of wall time, documents per second, peak RSS, output files and bytes,
 //! the search index's bytes and share of the build, `guild check` time,
 //! the floor (reading every byte and parsing it with pulldown-cmark alone),
-//! and with `--peers` Hugo (without a search index) and Pagefind (indexing
-//! Hugo's output) on the same content, with guild's time as a ratio.
+//! and with `--peers` Hugo (without a search index, built right after each
+//! of guild's clean builds) and Pagefind (indexing Hugo's output) on the
+//! same content, with guild's time as a ratio.
 //!
 //!   scripts/bench                       # installs Hugo and Pagefind, runs 1k, 10k, 100k
 //!   cargo build --release && cargo run --release --example bench-build -- --sizes 1000,10000 --runs 5
@@ -213,6 +214,18 @@ fn main() {
         let mut walls = Vec::new();
         let mut peaks = Vec::new();
         let mut search_share = Vec::new();
+        // Hugo builds the same content right after each of guild's clean
+        // builds, so both meet the machine in the same state: this VM's
+        // speed drifts by 10-30% within an hour.
+        let hugo =
+            if args.peers { std::env::var_os("HUGO").map(PathBuf::from).or_else(|| which("hugo")) } else { None };
+        let hugo_site_dir = hugo.as_ref().map(|_| {
+            let site = args.dir.join(format!("hugo-{docs}"));
+            hugo_site(&root, &site);
+            site
+        });
+        let mut hugo_walls = Vec::new();
+        let mut hugo_peaks = Vec::new();
         for run in 0..args.runs {
             remove(&out);
             remove(&root.join(".guild"));
@@ -237,6 +250,12 @@ fn main() {
                     .unwrap_or(0.0)
             };
             search_share.push(100.0 * stage("search") / (m.wall.as_secs_f64() * 1000.0));
+            if let (Some(hugo), Some(site)) = (&hugo, &hugo_site_dir) {
+                remove(&site.join("public"));
+                let m = measure(Command::new(hugo).args(["--quiet", "--destination", "public"]).current_dir(site));
+                hugo_walls.push(m.wall.as_secs_f64());
+                hugo_peaks.push(m.peak_kb as f64 / 1024.0);
+            }
         }
         let (wall, wall_min, wall_max) = median(walls);
         let (peak, peak_min, peak_max) = median(peaks);
@@ -275,38 +294,23 @@ fn main() {
         add("guild check", format!("{check:.2} s ({check_min:.2}–{check_max:.2})"));
         add("floor: read + pulldown-cmark only", format!("{floor:.2} s"));
 
-        if args.peers {
-            let hugo = std::env::var_os("HUGO").map(PathBuf::from).or_else(|| which("hugo"));
-            match (hugo, which("pagefind")) {
-                (Some(hugo), pagefind) => {
-                    let site = args.dir.join(format!("hugo-{docs}"));
-                    hugo_site(&root, &site);
-                    let mut hugo_walls = Vec::new();
-                    let mut hugo_peaks = Vec::new();
-                    for _ in 0..args.runs {
-                        remove(&site.join("public"));
-                        let m = measure(
-                            Command::new(&hugo).args(["--quiet", "--destination", "public"]).current_dir(&site),
-                        );
-                        hugo_walls.push(m.wall.as_secs_f64());
-                        hugo_peaks.push(m.peak_kb as f64 / 1024.0);
-                    }
-                    let (hw, _, _) = median(hugo_walls);
-                    let (hp, _, _) = median(hugo_peaks);
-                    add("Hugo, no search index", format!("{hw:.2} s, {hp:.0} MB"));
-                    add("guild / Hugo (time)", format!("{:.2}x", wall / hw));
-                    if let Some(pagefind) = pagefind {
-                        let m =
-                            measure(Command::new(&pagefind).args(["--site", "public", "--quiet"]).current_dir(&site));
-                        add(
-                            "Pagefind over Hugo's output",
-                            format!("{:.2} s, {:.0} MB", m.wall.as_secs_f64(), m.peak_kb as f64 / 1024.0),
-                        );
-                        add("guild / (Hugo + Pagefind)", format!("{:.2}x", wall / (hw + m.wall.as_secs_f64())));
-                    }
+        match (&hugo_site_dir, which("pagefind")) {
+            (Some(site), pagefind) => {
+                let (hw, _, _) = median(hugo_walls);
+                let (hp, _, _) = median(hugo_peaks);
+                add("Hugo, no search index", format!("{hw:.2} s, {hp:.0} MB"));
+                add("guild / Hugo (time)", format!("{:.2}x", wall / hw));
+                if let Some(pagefind) = pagefind {
+                    let m = measure(Command::new(&pagefind).args(["--site", "public", "--quiet"]).current_dir(site));
+                    add(
+                        "Pagefind over Hugo's output",
+                        format!("{:.2} s, {:.0} MB", m.wall.as_secs_f64(), m.peak_kb as f64 / 1024.0),
+                    );
+                    add("guild / (Hugo + Pagefind)", format!("{:.2}x", wall / (hw + m.wall.as_secs_f64())));
                 }
-                (None, _) => eprintln!("hugo is not on PATH: skipping peers (scripts/bench installs it)"),
             }
+            (None, _) if args.peers => eprintln!("hugo is not on PATH: skipping peers (scripts/bench installs it)"),
+            (None, _) => {}
         }
     }
     let header: Vec<String> =
