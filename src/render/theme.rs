@@ -135,7 +135,19 @@ fn describe(files: &[TemplateFile], template: &str, e: &tera::Error) -> Error {
     if let (Some(r), Some(f)) = (report, file) {
         message.push_str(&locate(&name, &f.text, r.span()));
     }
+    // Templates written for guild's earlier tera 1 theme fail on its macros.
+    let line = match (report, file) {
+        (Some(r), Some(f)) => f.text.lines().nth(r.span().start_line.saturating_sub(1)).unwrap_or(""),
+        _ => "",
+    };
+    // (`::` means nothing inside a tera 2 expression: it was a macro call.)
+    let calls_macro = line.split("{{").skip(1).any(|e| e.split("}}").next().is_some_and(|e| e.contains("::")));
+    let tera1 = calls_macro || ["{% import", "{% macro", "{% endmacro"].iter().any(|m| line.contains(m));
     let help = match file.map(|f| &f.origin) {
+        _ if tera1 => "guild's templates are tera 2, where macros became components: define one as \
+                       `{% component name(arg) %}...{% endcomponent name %}` and call it as \
+                       `{{<name arg={value} />}}`, with no import (see components.html in guild's default theme)"
+            .to_string(),
         Some(Origin::File(path)) if BUILTIN_TEMPLATES.iter().any(|(n, _)| *n == at) => {
             format!("fix {path}, or delete it to use guild's own {at}")
         }
@@ -342,6 +354,23 @@ mod tests {
         assert!(message.starts_with("Unknown filter `no_such_filter`"), "{message}");
         assert!(message.contains("--> templates/partials/practice_card.html:1:23"), "{message}");
         assert!(!message.contains("built into guild"), "{message}");
+    }
+
+    #[test]
+    fn a_template_written_for_tera_1_macros_is_told_about_components() {
+        let text =
+            "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block content %}{% endblock content %}";
+        let (name, message) = message(overridden("page.html", text).err().expect("tera 2 has no import"));
+        assert_eq!(name, "templates/page.html");
+        assert!(message.contains("--> templates/page.html:2:4"), "{message}");
+        assert!(message.contains("macros became components"), "{message}");
+        let call = "{% extends \"base.html\" %}{% block content %}{{ m::toc(entries=page.toc) }}{% endblock content %}";
+        let (_, message) = message_of(overridden("page.html", call));
+        assert!(message.contains("{{<name arg={value} />}}"), "{message}");
+    }
+
+    fn message_of(result: Result<Theme>) -> (String, String) {
+        message(result.err().expect("the template is broken"))
     }
 
     #[test]
