@@ -112,7 +112,10 @@ fn describe(files: &[TemplateFile], template: &str, e: &tera::Error) -> Error {
         // Checks made once every template is in (unknown filters, missing
         // blocks) come as tera's own reports, one per problem: they point
         // at the template by name, which becomes the file here.
-        None => error_chain(e).strip_prefix("error: ").map(str::to_string).unwrap_or_else(|| error_chain(e)),
+        None => {
+            let chain = error_chain(e);
+            chain.strip_prefix("error: ").map_or(chain.clone(), str::to_string)
+        }
     };
     let mut at = report.map(|r| r.filename().to_string());
     if report.is_none() {
@@ -288,7 +291,7 @@ fn overlay(dir: &Path, files: &mut Vec<(String, String)>) -> Result<()> {
 }
 
 /// Tera hides the useful part of an error in its source chain.
-pub fn error_chain(e: &dyn std::error::Error) -> String {
+fn error_chain(e: &dyn std::error::Error) -> String {
     let mut parts = vec![e.to_string()];
     let mut source = e.source();
     while let Some(s) = source {
@@ -360,7 +363,7 @@ mod tests {
     fn a_template_written_for_tera_1_macros_is_told_about_components() {
         let text =
             "{% extends \"base.html\" %}\n{% import \"macros.html\" as m %}\n{% block content %}{% endblock content %}";
-        let (name, message) = message(overridden("page.html", text).err().expect("tera 2 has no import"));
+        let (name, message) = message_of(overridden("page.html", text));
         assert_eq!(name, "templates/page.html");
         assert!(message.contains("--> templates/page.html:2:4"), "{message}");
         assert!(message.contains("macros became components"), "{message}");
