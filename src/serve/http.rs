@@ -124,6 +124,7 @@ pub fn bind(bind: IpAddr, port: u16) -> Result<(TcpListener, u16)> {
         let candidate = port.saturating_add(offset);
         match TcpListener::bind((bind, candidate)) {
             Ok(listener) => {
+                widen_backlog(&listener);
                 let actual = listener.local_addr().map_or(candidate, |a| a.port());
                 return Ok((listener, actual));
             }
@@ -137,6 +138,26 @@ pub fn bind(bind: IpAddr, port: u16) -> Result<(TcpListener, u16)> {
             port.saturating_add(tries - 1)
         )),
     })
+}
+
+/// Connections the kernel queues for `accept` (it caps this at
+/// `net.core.somaxconn`, 4096 on current Linux).
+const BACKLOG: libc::c_int = 1024;
+
+/// Raises the listening socket's queue from the 128 connections Rust's
+/// standard library asks for: a burst of more (a load test opens 256 at
+/// once) overflowed it, and each dropped connection waited a second or
+/// three for its retry (`ListenOverflows` in /proc/net/netstat).
+fn widen_backlog(listener: &TcpListener) {
+    #[cfg(unix)]
+    {
+        use std::os::fd::AsRawFd;
+        // SAFETY: the descriptor is the listener's own, open and bound;
+        // `listen` on a listening socket only changes its queue length.
+        unsafe { libc::listen(listener.as_raw_fd(), BACKLOG) };
+    }
+    #[cfg(not(unix))]
+    let _ = listener;
 }
 
 /// Starts accepting connections, each answered on its own thread.
@@ -726,6 +747,23 @@ mod tests {
         // Half a head when the deadline passes: a 408.
         assert_eq!(read_head(&mut reader, Duration::from_millis(200)), Err(HeadError::Bad(408)));
         client.join().unwrap();
+    }
+
+    #[test]
+    fn a_burst_of_connections_waits_in_the_queue_not_for_a_retry() {
+        // Nothing accepts here: every connection waits in the listen queue.
+        // At the standard library's 128, the 130th connection's handshake
+        // was dropped and retried a second later.
+        let (listener, port) = bind(IpAddr::from([127, 0, 0, 1]), 0).unwrap();
+        let address = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+        let streams: Vec<TcpStream> = (0..300)
+            .map(|i| {
+                TcpStream::connect_timeout(&address, Duration::from_millis(500))
+                    .unwrap_or_else(|e| panic!("connection {i} waited: {e}"))
+            })
+            .collect();
+        assert_eq!(streams.len(), 300);
+        drop(listener);
     }
 
     #[test]
