@@ -173,9 +173,7 @@ impl Shared<'_> {
             header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
             footer: &self.footer,
         };
-        let context =
-            tera::Context::from_serialize(&PageContext { layout, page }).map_err(|e| self.theme.error(template, &e))?;
-        let html = self.theme.tera.render(template, &context).map_err(|e| self.theme.error(template, &e))?;
+        let html = render_fragment(self.theme, template, &PageContext { layout, page })?;
         Ok(Output::new(url.output_file(), html))
     }
 }
@@ -600,6 +598,8 @@ fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str, manifest: 
     }
 }
 
+/// `template` rendered with `value` as its context: a page, or a fragment
+/// placed in pages (the header, a card, a person).
 fn render_fragment<T: Serialize>(theme: &Theme, template: &str, value: &T) -> Result<String> {
     let context = tera::Context::from_serialize(value).map_err(|e| theme.error(template, &e))?;
     theme.tera.render(template, &context).map_err(|e| theme.error(template, &e))

@@ -253,7 +253,7 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 /// The text of one document, split by field.
 #[derive(Debug, PartialEq, Eq)]
 struct DocText<'a> {
-    fields: Fields5<'a>,
+    fields: FieldTexts<'a>,
     kind: Kind,
     tags: Vec<String>,
     url: String,
@@ -263,9 +263,9 @@ struct DocText<'a> {
 /// A document's text fields, in `TEXT_FIELDS` order: borrowed where the
 /// document holds them whole (the body is most of a site's text, and
 /// copying it for the analysis cost a build 44 MB at 10,000 documents).
-type Fields5<'a> = [std::borrow::Cow<'a, str>; 5];
+type FieldTexts<'a> = [std::borrow::Cow<'a, str>; 5];
 
-fn doc_fields(site: &Site, id: usize) -> Fields5<'_> {
+fn doc_fields(site: &Site, id: usize) -> FieldTexts<'_> {
     let d = &site.docs[id];
     let headings = d.headings.iter().map(|h| h.text.as_str()).collect::<Vec<_>>().join("\n");
     let tags: Vec<&str> = d.meta.tags().iter().map(|t| t.name.as_str()).collect();
