@@ -112,6 +112,33 @@ pub fn states(config: &Config, skip: &[PathBuf]) -> Result<Vec<(String, FileStat
     Ok(found.into_par_iter().map(|(rel, f)| (rel, read_found(config, f))).collect())
 }
 
+/// Like `states`, but hands each Markdown source to `parse` on the thread
+/// that read it, as soon as it is read, and then drops its text (the
+/// source keeps an empty one). A one-shot build never holds every text at
+/// once: the memory one file's text took is reused for the next.
+pub fn states_parsed<P: Send>(
+    config: &Config,
+    skip: &[PathBuf],
+    parse: impl Fn(&Source) -> P + Sync,
+) -> Result<Vec<(String, FileState, Option<P>)>> {
+    let found = walk(config, skip)?;
+    Ok(found
+        .into_par_iter()
+        .map(|(rel, f)| {
+            let mut state = read_found(config, f);
+            let parsed = match &mut state {
+                FileState::Source(source) => {
+                    let parsed = parse(source);
+                    source.text = String::new();
+                    Some(parsed)
+                }
+                _ => None,
+            };
+            (rel, state, parsed)
+        })
+        .collect())
+}
+
 fn skipped(skip: &[PathBuf], dir: &Path) -> bool {
     !skip.is_empty() && dir.canonicalize().is_ok_and(|c| skip.contains(&c))
 }

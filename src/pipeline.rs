@@ -108,7 +108,7 @@ pub fn build(options: &Options, out: &Path) -> Result<Report> {
             sink_staging.put(&o.path, &o.bytes)
         }));
         let outcome = session.build(&Changes::Everything, Mode::Build)?;
-        drop(session);
+        session.leave();
         let mut report = outcome.report;
         if let Some(built) = outcome.site {
             let stage = Instant::now();

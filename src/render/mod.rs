@@ -551,12 +551,16 @@ pub fn site_streamed(
         paths.extend(tag_pages?);
         Ok(paths)
     };
-    let (listed, documents_done) = rayon::join(listing_pages, documents);
+    // The feed and the calendar need no page: they are made beside them,
+    // not after (on one core, with the other idle).
+    let feeds = feeds::Feeds { site, config, today: options.today };
+    let made_beside = || listings.then(|| rayon::join(|| feeds.atom(), || feeds.ics()));
+    let ((listed, documents_done), beside) = rayon::join(|| rayon::join(listing_pages, documents), made_beside);
     documents_done?;
     let mut listed = listed?;
-    if !listings {
+    let Some((atom, ics)) = beside else {
         return Ok(());
-    }
+    };
     let nf = NotFoundView {
         home_url: urls.href(&UrlPath::root()),
         practices_url: urls.href(&UrlPath::page(&["practices"])),
@@ -564,13 +568,12 @@ pub fn site_streamed(
     };
     listed.push(emit_listed(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?)?);
 
-    let feeds = feeds::Feeds { site, config, today: options.today };
     let mut pages: Vec<String> = site.docs.iter().map(|d| d.url.output_file()).collect();
     // Not the redirects from `<listing>/page/1/`.
     pages.extend(listed.into_iter().filter(|p| !p.ends_with("/page/1/index.html")));
     pages.sort_unstable();
     pages.dedup();
-    let (sitemap, (atom, ics)) = rayon::join(|| feeds.sitemap(&pages), || rayon::join(|| feeds.atom(), || feeds.ics()));
+    let sitemap = feeds.sitemap(&pages);
     emit(Output::new("sitemap.xml", sitemap))?;
     emit(Output::new("feed.xml", atom))?;
     emit(Output::new("meetings.ics", ics))?;

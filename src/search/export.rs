@@ -169,11 +169,7 @@ pub struct Encoded {
 impl Encoded {
     /// Encodes every stem of `table` and every document of `site`.
     pub fn all(table: &Table, site: &Site) -> Encoded {
-        let blocks = table
-            .stems
-            .par_iter()
-            .map(|(stem, fields)| (stem.clone(), encode_block(stem, fields, table.num_docs, None, &[])))
-            .collect();
+        let blocks = encode_blocks(table);
         let docs = (0..site.docs.len()).into_par_iter().map(|id| Arc::new(doc_json(site, id).into_bytes())).collect();
         Encoded { blocks, docs, shards: FastMap::default() }
     }
@@ -208,6 +204,15 @@ impl Encoded {
             self.docs[id] = Arc::new(doc_json(site, id).into_bytes());
         }
     }
+}
+
+/// Every stem's block, fresh.
+fn encode_blocks(table: &Table) -> FastMap<String, Block> {
+    table
+        .stems
+        .par_iter()
+        .map(|(stem, fields)| (stem.clone(), encode_block(stem, fields, table.num_docs, None, &[])))
+        .collect()
 }
 
 fn fnv(bytes: &[u8]) -> u64 {
@@ -341,14 +346,73 @@ struct Cut {
 
 /// Exports from a table and its encoding (whose shard cache it updates).
 pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Export {
-    // The words that have postings, with their stems' blocks.
-    let words: Vec<(&String, &String, &Block)> = table
-        .words
-        .iter()
-        .filter_map(|(word, stem)| encoded.blocks.get(stem.as_str()).map(|b| (word, stem, b)))
+    let words = with_blocks(&table.words, &encoded.blocks);
+    let cuts = cut_shards(&words);
+    // From the last export when unchanged.
+    let shards: Vec<Arc<Vec<u8>>> = cuts
+        .par_iter()
+        .map(|cut| encoded.shards.get(&cut.signature).cloned().unwrap_or_else(|| Arc::new(shard_json(&words, cut))))
         .collect();
+    encoded.shards = cuts.iter().map(|c| c.signature).zip(shards.iter().cloned()).collect();
+    let names: Vec<String> = cuts.iter().map(shard_name).collect();
+    let shard_files: Vec<String> = names.iter().map(|n| shard_path(n)).collect();
+    let firsts: Vec<String> = cuts.iter().map(|c| words[c.words.start].0.clone()).collect();
+    let (manifest, filters) = manifest_and_filters(table, site, &firsts, &names);
+    let filters_path = filters.path.clone();
+    let mut files = Vec::with_capacity(shards.len() + encoded.docs.len() + 2);
+    files.push(manifest);
+    files.push(filters);
+    for (path, json) in shard_files.iter().zip(shards) {
+        files.push(Output { path: path.clone(), bytes: json });
+    }
+    let doc_files: Vec<String> = (0..encoded.docs.len()).map(doc_path).collect();
+    for (path, json) in doc_files.iter().zip(&encoded.docs) {
+        files.push(Output { path: path.clone(), bytes: json.clone() });
+    }
+    Export {
+        files,
+        manifest: UrlPath::file(MANIFEST),
+        layout: Layout { firsts, shard_files, doc_files, manifest: MANIFEST.to_string(), filters: filters_path },
+    }
+}
 
-    // Cut the sorted words into shards.
+/// The export of `table` (the analysis of `site`) handed to `emit` file by
+/// file as it is made, keeping nothing: a one-shot build's search stage.
+/// Its files are those `export_encoded` makes from a fresh encoding, byte
+/// for byte (a test holds them equal). Each stem's postings go once their
+/// block is encoded, each shard and result card once written: at 10,000
+/// documents the stage's memory peaked 90 MB above the site's when every
+/// file was made before the first was written.
+pub fn export_streamed(mut table: Table, site: &Site, emit: &crate::render::Emit<'_>) -> Result<()> {
+    let blocks = encode_blocks(&table);
+    table.stems = BTreeMap::new();
+    let words = with_blocks(&table.words, &blocks);
+    let cuts = cut_shards(&words);
+    let names: Vec<String> = cuts.iter().map(shard_name).collect();
+    cuts.par_iter().zip(&names).try_for_each(|(cut, name)| {
+        emit(Output { path: shard_path(name), bytes: Arc::new(shard_json(&words, cut)) })
+    })?;
+    let firsts: Vec<String> = cuts.iter().map(|c| words[c.words.start].0.clone()).collect();
+    drop(words);
+    drop(blocks);
+    (0..site.docs.len())
+        .into_par_iter()
+        .try_for_each(|id| emit(Output { path: doc_path(id), bytes: Arc::new(doc_json(site, id).into_bytes()) }))?;
+    let (manifest, filters) = manifest_and_filters(&table, site, &firsts, &names);
+    emit(filters)?;
+    emit(manifest)
+}
+
+/// The sorted words that have postings, with their stems' blocks.
+fn with_blocks<'a>(
+    words: &'a BTreeMap<String, String>,
+    blocks: &'a FastMap<String, Block>,
+) -> Vec<(&'a String, &'a String, &'a Block)> {
+    words.iter().filter_map(|(word, stem)| blocks.get(stem.as_str()).map(|b| (word, stem, b))).collect()
+}
+
+/// Cuts the sorted words into shards.
+fn cut_shards(words: &[(&String, &String, &Block)]) -> Vec<Cut> {
     let mut cuts: Vec<Cut> = Vec::new();
     let mut start = 0;
     let mut size = 0;
@@ -380,42 +444,55 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
     if start < words.len() {
         cuts.push(Cut { words: start..words.len(), signature: signature.finish() });
     }
+    cuts
+}
 
-    // Each shard's JSON: the words with their stem's index in the shard,
-    // then those stems' blocks; from the last export when unchanged.
-    let shard_json = |cut: &Cut| -> Arc<Vec<u8>> {
-        if let Some(json) = encoded.shards.get(&cut.signature) {
-            return json.clone();
+/// A shard's JSON: its words with their stem's index in the shard, then
+/// those stems' blocks.
+fn shard_json(words: &[(&String, &String, &Block)], cut: &Cut) -> Vec<u8> {
+    let mut stems: Vec<&Block> = Vec::new();
+    let mut in_shard: FastMap<&str, usize> = FastMap::default();
+    let mut out = String::from("{\"w\":[");
+    for (j, (word, stem, block)) in words[cut.words.clone()].iter().enumerate() {
+        let index = *in_shard.entry(stem.as_str()).or_insert_with(|| {
+            stems.push(block);
+            stems.len() - 1
+        });
+        if j > 0 {
+            out.push(',');
         }
-        let mut stems: Vec<&Block> = Vec::new();
-        let mut in_shard: FastMap<&str, usize> = FastMap::default();
-        let mut out = String::from("{\"w\":[");
-        for (j, (word, stem, block)) in words[cut.words.clone()].iter().enumerate() {
-            let index = *in_shard.entry(stem.as_str()).or_insert_with(|| {
-                stems.push(block);
-                stems.len() - 1
-            });
-            if j > 0 {
-                out.push(',');
-            }
-            let _ = write!(out, "[{},{index}]", json_string(word));
+        let _ = write!(out, "[{},{index}]", json_string(word));
+    }
+    out.push_str("],\"s\":[");
+    for (j, block) in stems.iter().enumerate() {
+        if j > 0 {
+            out.push(',');
         }
-        out.push_str("],\"s\":[");
-        for (j, block) in stems.iter().enumerate() {
-            if j > 0 {
-                out.push(',');
-            }
-            out.push_str(&block.json);
-        }
-        out.push_str("]}");
-        Arc::new(out.into_bytes())
-    };
-    let shards: Vec<Arc<Vec<u8>>> = cuts.par_iter().map(shard_json).collect();
-    let names: Vec<String> = cuts.iter().map(|c| format!("{:012x}", c.signature & 0xffff_ffff_ffff)).collect();
-    encoded.shards = cuts.iter().map(|c| c.signature).zip(shards.iter().cloned()).collect();
+        out.push_str(&block.json);
+    }
+    out.push_str("]}");
+    out.into_bytes()
+}
 
-    // Filters, by site document id (the site's tag entries list their
-    // documents in order already).
+/// A shard's name: its signature.
+fn shard_name(cut: &Cut) -> String {
+    format!("{:012x}", cut.signature & 0xffff_ffff_ffff)
+}
+
+fn shard_path(name: &str) -> String {
+    format!("search/t/{name}.json")
+}
+
+/// A document's result card's output path.
+fn doc_path(id: DocId) -> String {
+    format!("search/d/{id}.json")
+}
+
+/// The manifest, and the filters it names: document ids by type and by
+/// tag.
+fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[String]) -> (Output, Output) {
+    // By site document id (the site's tag entries list their documents in
+    // order already).
     let mut by_type: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (id, d) in site.docs.iter().enumerate() {
         by_type.entry(d.kind.name()).or_default().push(id as u32);
@@ -464,34 +541,13 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
         "norms": norms,
         "maxTokenBytes": super::MAX_TOKEN_BYTES,
         "stop": stop,
-        "shards": cuts.iter().map(|c| words[c.words.start].0.as_str()).collect::<Vec<_>>(),
+        "shards": firsts,
         "shardIds": names,
         "filters": filters_name,
         "types": by_type.iter().map(|(k, v)| serde_json::json!([k, v.len()])).collect::<Vec<_>>(),
         "tags": site.tags.iter().map(|t| serde_json::json!([t.tag.slug, t.tag.name, t.docs.len()])).collect::<Vec<_>>(),
     });
-    let mut files = Vec::with_capacity(shards.len() + encoded.docs.len() + 2);
-    files.push(Output::new(MANIFEST, manifest.to_string()));
-    let filters_path = format!("search/{filters_name}");
-    files.push(Output::new(filters_path.clone(), filters));
-    let mut shard_files = Vec::with_capacity(shards.len());
-    for (name, json) in names.iter().zip(shards) {
-        let path = format!("search/t/{name}.json");
-        shard_files.push(path.clone());
-        files.push(Output { path, bytes: json });
-    }
-    let mut doc_files = Vec::with_capacity(encoded.docs.len());
-    for (i, json) in encoded.docs.iter().enumerate() {
-        let path = format!("search/d/{i}.json");
-        doc_files.push(path.clone());
-        files.push(Output { path, bytes: json.clone() });
-    }
-    let firsts = cuts.iter().map(|c| words[c.words.start].0.clone()).collect();
-    Export {
-        files,
-        manifest: UrlPath::file(MANIFEST),
-        layout: Layout { firsts, shard_files, doc_files, manifest: MANIFEST.to_string(), filters: filters_path },
-    }
+    (Output::new(MANIFEST, manifest.to_string()), Output::new(format!("search/{filters_name}"), filters))
 }
 
 /// The length of `text` as a JSON string, quotes included.

@@ -38,7 +38,10 @@ pub struct Live {
 ///
 /// Contiguous runs of documents are analysed in parallel, each into a
 /// partial table with its own stem cache; the partial tables are then
-/// joined in order, so every stem's postings come out in document order.
+/// joined, also in parallel: each stem's postings are the runs' postings
+/// in run order, so they come out in document order. (Joined one run
+/// after another on one core, the join took 35 ms of a 1.4 s build at
+/// 10,000 documents, with the other core idle.)
 pub fn analyse_site(site: &Site) -> (Table, WordDocs) {
     let threads = rayon::current_num_threads().max(1);
     let chunk = site.docs.len().div_ceil(threads * 4).max(1);
@@ -47,35 +50,60 @@ pub fn analyse_site(site: &Site) -> (Table, WordDocs) {
     let parts: Vec<Partial> = ranges.into_par_iter().map(|range| Partial::analyse(site, range)).collect();
 
     let mut table = Table { num_docs: site.docs.len() as u64, ..Table::default() };
-    let mut stems: FastMap<String, [Vec<Posting>; 5]> = FastMap::default();
-    let mut word_docs = WordDocs::default();
-    for part in parts {
+    for part in &parts {
         for (total, part_total) in table.tokens.iter_mut().zip(part.tokens) {
             *total += part_total;
         }
-        for (word, (stem, docs, _)) in part.surfaces {
-            match word_docs.get_mut(word.as_str()) {
-                Some(n) => *n += docs,
-                None => {
-                    word_docs.insert(word.clone(), docs);
-                    table.words.insert(word, part.stem_names[stem as usize].clone());
-                }
-            }
-        }
-        for (stem, postings) in part.stem_names.into_iter().zip(part.postings) {
-            match stems.get_mut(stem.as_str()) {
-                Some(all) => {
-                    for (all, more) in all.iter_mut().zip(postings) {
-                        all.extend(more);
-                    }
-                }
-                None => {
-                    stems.insert(stem, postings);
-                }
-            }
+    }
+    // Each stem once, with where its postings are: (run, the run's id for
+    // it), in run order.
+    let mut ids: FastMap<&str, usize> = FastMap::default();
+    let mut stems: Vec<(&str, Vec<(usize, usize)>)> = Vec::new();
+    for (run, part) in parts.iter().enumerate() {
+        for (local, name) in part.stem_names.iter().enumerate() {
+            let id = *ids.entry(name.as_str()).or_insert_with(|| {
+                stems.push((name.as_str(), Vec::new()));
+                stems.len() - 1
+            });
+            stems[id].1.push((run, local));
         }
     }
-    table.stems = stems.into_iter().collect();
+    stems.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let joined: Vec<(String, [Vec<Posting>; 5])> = stems
+        .par_iter()
+        .map(|(name, from)| {
+            let mut fields: [Vec<Posting>; 5] = Default::default();
+            for (field, postings) in fields.iter_mut().enumerate() {
+                postings.reserve_exact(from.iter().map(|&(run, local)| parts[run].postings[local][field].len()).sum());
+                for &(run, local) in from {
+                    postings.extend_from_slice(&parts[run].postings[local][field]);
+                }
+            }
+            (name.to_string(), fields)
+        })
+        .collect();
+    // Sorted already: the map is built without comparing again.
+    table.stems = joined.into_iter().collect();
+
+    // Every surface word with its stem and in how many documents of each
+    // run it occurs; sorted by word, a word's runs sit side by side.
+    let mut words: Vec<(&str, &str, u32)> = parts
+        .iter()
+        .flat_map(|part| {
+            part.surfaces
+                .iter()
+                .map(|(word, &(stem, docs, _))| (word.as_str(), part.stem_names[stem as usize].as_str(), docs))
+        })
+        .collect();
+    words.par_sort_unstable_by(|a, b| a.0.cmp(b.0));
+    let mut word_docs = WordDocs::with_capacity(words.len());
+    let mut sorted: Vec<(String, String)> = Vec::with_capacity(words.len());
+    for same in words.chunk_by(|a, b| a.0 == b.0) {
+        let (word, stem, _) = same[0];
+        word_docs.insert(word.to_string(), same.iter().map(|w| w.2).sum());
+        sorted.push((word.to_string(), stem.to_string()));
+    }
+    table.words = sorted.into_iter().collect();
     (table, word_docs)
 }
 
@@ -271,6 +299,25 @@ mod tests {
             .collect();
         assert!(differing.is_empty(), "{differing:?}");
         assert_eq!(mine, gathered);
+    }
+
+    #[test]
+    fn a_streamed_export_writes_the_files_a_kept_one_holds() {
+        let site = example_site();
+        let (table, _) = analyse_site(&site);
+        let mut encoded = Encoded::all(&table, &site);
+        let kept: BTreeMap<String, std::sync::Arc<Vec<u8>>> =
+            export_encoded(&table, &mut encoded, &site).files.into_iter().map(|o| (o.path, o.bytes)).collect();
+        let streamed = std::sync::Mutex::new(BTreeMap::new());
+        let emit = |o: crate::render::Output| {
+            let again = streamed.lock().unwrap().insert(o.path.clone(), o.bytes);
+            assert!(again.is_none(), "{} written twice", o.path);
+            Ok(())
+        };
+        super::super::export::export_streamed(table, &site, &emit).unwrap();
+        let streamed = streamed.into_inner().unwrap();
+        assert!(streamed.keys().any(|p| p.starts_with("search/t/")) && streamed.contains_key("search/d/0.json"));
+        assert_eq!(streamed, kept);
     }
 
     #[test]
