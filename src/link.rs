@@ -52,8 +52,9 @@ pub struct TagEntry {
 #[derive(Debug, Clone)]
 pub struct Site {
     pub docs: Vec<Arc<Document>>,
-    /// The body HTML of each document with every reference filled in.
-    pub bodies: Vec<Arc<str>>,
+    /// What fills each reference hole of each document's body (see
+    /// `Site::body`).
+    pub fills: Vec<Fills>,
     /// Practices by title; members by name; meetings newest first; pages
     /// by `order`, then title.
     pub practices: Vec<DocId>,
@@ -78,6 +79,56 @@ pub struct Site {
 impl Site {
     pub fn member(&self, id: &MemberId) -> Option<&Document> {
         self.member_ids.get(id).map(|&d| &*self.docs[d])
+    }
+
+    /// Document `id`'s body HTML with every reference filled in.
+    pub fn body(&self, id: DocId) -> BodyHtml<'_> {
+        BodyHtml { segments: &self.docs[id].body.segments, fills: &self.fills[id] }
+    }
+}
+
+/// The HTML that fills each reference hole of a body, by the reference's
+/// index.
+pub type Fills = Arc<[String]>;
+
+/// A body's HTML as its parsed segments and the fills of their holes. It is
+/// written out piece by piece rather than joined once for all: a page puts
+/// the pieces straight into its output (`render`), so the joined body of
+/// 10,000 documents (59 MB) is never made, nor copied again into each
+/// page's template context.
+#[derive(Debug, Clone, Copy)]
+pub struct BodyHtml<'a> {
+    segments: &'a [Segment],
+    fills: &'a [String],
+}
+
+impl<'a> BodyHtml<'a> {
+    pub fn new(segments: &'a [Segment], fills: &'a [String]) -> BodyHtml<'a> {
+        BodyHtml { segments, fills }
+    }
+
+    /// The pieces of the HTML, in order.
+    pub fn pieces(&self) -> impl Iterator<Item = &str> {
+        self.segments.iter().map(|segment| match segment {
+            Segment::Html(html) => html.as_str(),
+            // A hole with no fill cannot happen: every reference is filled.
+            Segment::Ref(i) => self.fills.get(*i).map_or("#", String::as_str),
+        })
+    }
+
+    /// The length of the HTML in bytes.
+    pub fn len(&self) -> usize {
+        self.pieces().map(str::len).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.pieces().all(str::is_empty)
+    }
+}
+
+impl std::fmt::Display for BodyHtml<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.pieces().try_for_each(|piece| f.write_str(piece))
     }
 }
 
@@ -256,11 +307,11 @@ pub fn site(
     };
 
     let mut diagnostics = collisions.clone();
-    let mut bodies = Vec::with_capacity(docs.len());
+    let mut fills = Vec::with_capacity(docs.len());
     let mut backlinks: Vec<Vec<DocId>> = vec![Vec::new(); docs.len()];
     let mut member_links = shape.member_links.clone();
     for (from, r) in resolved.iter().enumerate() {
-        bodies.push(r.html.clone());
+        fills.push(r.fills.clone());
         diagnostics.extend(r.diagnostics.iter().cloned());
         // `from` only grows, so a repeat is always the last entry: no
         // search through a popular page's thousands of backlinks.
@@ -297,7 +348,7 @@ pub fn site(
     let site = Site {
         member_ids: lookup.members.clone(),
         docs: docs.clone(),
-        bodies,
+        fills,
         practices: shape.practices.clone(),
         members: shape.members.clone(),
         meetings: shape.meetings.clone(),
@@ -513,7 +564,7 @@ fn drop_collisions(
 
 #[derive(Debug)]
 struct Resolved {
-    html: Arc<str>,
+    fills: Fills,
     links: Vec<DocId>,
     mentions: Vec<DocId>,
     diagnostics: Vec<Diagnostic>,
@@ -644,19 +695,10 @@ impl<'a> Index<'a> {
 
     fn resolve_body(&self, id: DocId, doc: &Document, urls: &Urls) -> Resolved {
         let mut out =
-            Resolved { html: Arc::from(""), links: Vec::new(), mentions: Vec::new(), diagnostics: Vec::new() };
+            Resolved { fills: Arc::new([]), links: Vec::new(), mentions: Vec::new(), diagnostics: Vec::new() };
         let filled: Vec<String> =
             doc.body.refs.iter().map(|r| self.fill(id, doc, &r.kind, r.span, urls, &mut out)).collect();
-        let mut html = String::with_capacity(
-            doc.body.segments.iter().map(|s| if let Segment::Html(h) = s { h.len() } else { 40 }).sum(),
-        );
-        for segment in &doc.body.segments {
-            match segment {
-                Segment::Html(h) => html.push_str(h),
-                Segment::Ref(i) => html.push_str(filled.get(*i).map_or("#", String::as_str)),
-            }
-        }
-        out.html = Arc::from(html);
+        out.fills = filled.into();
         out
     }
 

@@ -310,19 +310,12 @@ impl Session {
     }
 
     /// Frees what a one-shot build no longer needs once it has linked (the
-    /// sources' text went before linking): what a next build would reuse,
-    /// and the documents' bodies with their unresolved references (the site
-    /// holds them resolved).
-    /// At 100,000 documents that is a gigabyte. The session could build
-    /// again, but would parse and link everything anew.
-    fn release_inputs(&mut self, site: &mut Option<link::Site>) {
+    /// sources' text went as they were parsed): what a next build would
+    /// reuse. The session could build again, but would parse and link
+    /// everything anew.
+    fn release_inputs(&mut self) {
         self.parsed.clear();
         self.link_memo = link::Memo::default();
-        for doc in site.iter_mut().flat_map(|s| s.docs.iter_mut()) {
-            if let Some(doc) = Arc::get_mut(doc) {
-                doc.body = crate::model::Body::default();
-            }
-        }
     }
 
     /// The texts of the files `diagnostics` point into, to quote them.
@@ -435,9 +428,9 @@ impl Session {
                 (git::history(&root), started.elapsed().as_millis())
             })
         });
-        let mut linked = self.link(changes, started)?;
+        let linked = self.link(changes, started)?;
         if self.one_shot() {
-            self.release_inputs(&mut linked.site);
+            self.release_inputs();
         }
         let mut report = linked.report;
         let site = linked.site.filter(|_| !(report.has_errors() && mode == Mode::Build));

@@ -353,7 +353,9 @@ pub fn affected(old: &Site, new: &Site) -> Scope {
     }
     for (id, page) in pages.iter_mut().enumerate() {
         *page = *page
-            || !Arc::ptr_eq(&old.bodies[id], &new.bodies[id]) && old.bodies[id] != new.bodies[id]
+            // The same document with other fills (its body's segments are
+            // the document's own).
+            || !Arc::ptr_eq(&old.fills[id], &new.fills[id]) && old.fills[id] != new.fills[id]
             || old.backlinks[id] != new.backlinks[id]
             || old.related[id] != new.related[id]
             || old.member_links[id] != new.member_links[id];
@@ -631,11 +633,65 @@ fn truncate(text: &str, max: usize) -> String {
     format!("{cut}…")
 }
 
+/// Document `id`'s page. A template as guild ships it places the body as
+/// is (`{{ page.body | safe }}`), so it renders with a marker in the body's
+/// place and the body's pieces go straight into the page where the marker
+/// came out: the body is never joined into one string nor copied into the
+/// template's context. Any other template, or a marker that did not come
+/// out exactly once, renders with the whole body.
 fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
+    let site = s.views.site;
+    let body = site.body(id);
+    let template = match site.docs[id].kind {
+        Kind::Practice => "practice.html",
+        Kind::Member => "member.html",
+        Kind::Meeting => "meeting.html",
+        Kind::Page => "page.html",
+    };
+    if s.theme.is_stock(template) {
+        let marker = body_marker();
+        let page = document_page_with(s, id, template, marker)?;
+        if let Some(bytes) = splice(&page.bytes, marker, body) {
+            return Ok(Output { path: page.path, bytes: Arc::new(bytes) });
+        }
+    }
+    document_page_with(s, id, template, &body.to_string())
+}
+
+/// Stands for a body in a page until the body is put in its place: an
+/// HTML comment no content can forge (it carries a per-process nonce).
+fn body_marker() -> &'static str {
+    static MARKER: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARKER.get_or_init(|| {
+        use std::hash::BuildHasher;
+        let nonce = std::collections::hash_map::RandomState::new().hash_one(std::process::id());
+        format!("<!--guild-body-{nonce:016x}-->")
+    })
+}
+
+/// `page` with its one `marker` replaced by `body`, or `None` when the
+/// marker is not in it exactly once.
+fn splice(page: &[u8], marker: &str, body: crate::link::BodyHtml<'_>) -> Option<Vec<u8>> {
+    let marker = marker.as_bytes();
+    let at = memchr::memmem::find(page, marker)?;
+    let after = &page[at + marker.len()..];
+    if memchr::memmem::find(after, marker).is_some() {
+        return None;
+    }
+    let mut out = Vec::with_capacity(page.len() - marker.len() + body.len());
+    out.extend_from_slice(&page[..at]);
+    for piece in body.pieces() {
+        out.extend_from_slice(piece.as_bytes());
+    }
+    out.extend_from_slice(after);
+    Some(out)
+}
+
+/// Document `id`'s page from `template`, with `body` as its body HTML.
+fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> Result<Output> {
     let v = &s.views;
     let site = v.site;
     let doc = v.doc(id);
-    let body: &str = &site.bodies[id];
     match doc.kind {
         Kind::Practice => {
             let card = v.practice_card(id);
@@ -652,7 +708,7 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
                 steps: v.steps(id),
                 history: v.file_history(id),
             };
-            s.page("practice.html", "practices", &doc.url, &doc.title, &description, view)
+            s.page(template, "practices", &doc.url, &doc.title, &description, view)
         }
         Kind::Member => {
             let m = doc.member().expect("member kind has member meta");
@@ -689,7 +745,7 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
             };
             let description =
                 format!("{}{}", doc.title, m.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default());
-            s.page("member.html", "members", &doc.url, &doc.title, &description, view)
+            s.page(template, "members", &doc.url, &doc.title, &description, view)
         }
         Kind::Meeting => {
             let m = doc.meeting().expect("meeting kind has meeting meta");
@@ -711,12 +767,12 @@ fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
                 source_path: doc.path.as_str(),
             };
             let description = format!("Meeting notes from {}", m.date.human());
-            s.page("meeting.html", "meetings", &doc.url, &doc.title, &description, view)
+            s.page(template, "meetings", &doc.url, &doc.title, &description, view)
         }
         Kind::Page => {
             let view =
                 PageView { title: &doc.title, body, toc: v.toc(doc), edit_url: v.edit_url(doc), steps: v.steps(id) };
-            s.page("page.html", "", &doc.url, &doc.title, &doc.lead, view)
+            s.page(template, "", &doc.url, &doc.title, &doc.lead, view)
         }
     }
 }
@@ -1138,6 +1194,23 @@ fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_body_goes_where_its_marker_came_out_once() {
+        use crate::model::Segment;
+        let segments = [Segment::Html("<p>See ".into()), Segment::Ref(0), Segment::Html(".</p>".into())];
+        let fills = ["<a href=\"/b/\">B</a>".to_string()];
+        let body = crate::link::BodyHtml::new(&segments, &fills);
+        assert_eq!(body.to_string(), "<p>See <a href=\"/b/\">B</a>.</p>");
+        assert_eq!(body.len(), body.to_string().len());
+        let marker = body_marker();
+        let page = format!("<main>{marker}</main>");
+        let spliced = splice(page.as_bytes(), marker, body).expect("the marker is there once");
+        assert_eq!(String::from_utf8(spliced).unwrap(), "<main><p>See <a href=\"/b/\">B</a>.</p></main>");
+        // Filtered away, or repeated: the page renders with the whole body.
+        assert_eq!(splice(b"<main></main>", marker, body), None);
+        assert_eq!(splice(format!("{marker}{marker}").as_bytes(), marker, body), None);
+    }
 
     #[test]
     fn the_paged_listings_are_those_whose_urls_link_reserves() {

@@ -606,6 +606,31 @@ fn a_replaced_listing_template_reads_whole_cards() {
 }
 
 #[test]
+fn a_replaced_page_template_reads_the_whole_body() {
+    // The theme's own page templates get the body's pieces put in place
+    // after rendering; a replaced one may do anything with the body and
+    // gets all of it, links filled in.
+    let practice = "{% extends \"base.html\" %}{% block content %}<p id=\"length\">{{ page.body | length }}</p>\
+{{ page.body | replace(from=\"<p>\", to=\"<p class=\\\"mine\\\">\") | safe }}{% endblock content %}";
+    let site = SiteTest::new()
+        .file("practices/a.md", "---\ntitle: Alpha\n---\nSee [[Beta]].\n")
+        .file("practices/b.md", "---\ntitle: Beta\n---\nSee [[Alpha]].\n")
+        .file("pages/about.md", "---\ntitle: About\n---\nRead [[Alpha]].\n")
+        .file("templates/practice.html", practice);
+    site.build().expect_code(0);
+    let page = site.read("practices/a/index.html");
+    let body = "<p class=\"mine\">See <a href=\"/practices/b/\">Beta</a>.</p>";
+    assert!(page.contains(body), "{page}");
+    let length = "<p>See <a href=\"/practices/b/\">Beta</a>.</p>\n".len();
+    assert!(page.contains(&format!("<p id=\"length\">{length}</p>")), "{page}");
+    assert!(!page.contains("guild-body"), "{page}");
+    // The theme's own page template places the body, links filled in.
+    let about = site.read("about/index.html");
+    assert!(about.contains("<div class=\"prose\"><p>Read <a href=\"/practices/a/\">Alpha</a>.</p>\n</div>"), "{about}");
+    assert!(!about.contains("guild-body"), "{about}");
+}
+
+#[test]
 fn a_replaced_base_layout_still_sees_whole_cards() {
     // base.html sees every page's context; replaced, it may read cards.
     let base = std::fs::read_to_string(
