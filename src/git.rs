@@ -69,7 +69,7 @@ pub enum Completeness {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct History {
     /// By path relative to the community root, `/`-separated.
-    pub files: HashMap<String, FileHistory>,
+    pub files: FastMap<String, FileHistory>,
     /// By name, most commits first.
     pub authors: Vec<Author>,
     pub completeness: Completeness,
@@ -78,7 +78,7 @@ pub struct History {
 impl History {
     /// No history (tests, and communities outside git).
     pub fn none(why: &str) -> History {
-        History { files: HashMap::new(), authors: Vec::new(), completeness: Completeness::Missing(why.to_string()) }
+        History { files: FastMap::default(), authors: Vec::new(), completeness: Completeness::Missing(why.to_string()) }
     }
 
     pub fn file(&self, path: &str) -> Option<&FileHistory> {
@@ -393,7 +393,7 @@ fn parse_log(out: &[u8]) -> History {
             }
         }
     }
-    let files_out: HashMap<String, FileHistory> = files
+    let files_out: FastMap<String, FileHistory> = files
         .iter()
         .map(|(path, b)| {
             let mut contributors: Vec<Contributor> = b

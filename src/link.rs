@@ -7,7 +7,7 @@
 //! diagnostic at its file:line:col with a hint. Pure: it reads no files and
 //! imports neither tera nor tantivy.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::HashSet;
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -64,7 +64,7 @@ pub struct Site {
     pub tags: Vec<TagEntry>,
     pub backlinks: Vec<Vec<DocId>>,
     pub related: Vec<Vec<DocId>>,
-    pub member_ids: HashMap<MemberId, DocId>,
+    pub member_ids: FastMap<MemberId, DocId>,
     /// Indexed like `docs`; empty for non-members.
     pub member_links: Vec<MemberLinks>,
     /// (meeting, index into its decisions), newest meeting first.
@@ -579,7 +579,7 @@ struct Lookup {
     by_title: FastMap<String, Vec<DocId>>,
     by_name: FastMap<String, Vec<DocId>>,
     by_url: FastMap<String, DocId>,
-    members: HashMap<MemberId, DocId>,
+    members: FastMap<MemberId, DocId>,
 }
 
 impl Lookup {
@@ -591,7 +591,7 @@ impl Lookup {
             by_title: FastMap::default(),
             by_name: FastMap::default(),
             by_url: FastMap::with_capacity_and_hasher(n, Default::default()),
-            members: HashMap::new(),
+            members: FastMap::default(),
         };
         for (i, d) in docs.iter().enumerate() {
             lookup.by_title.entry(title_key(&d.title)).or_default().push(i);

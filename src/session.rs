@@ -103,7 +103,7 @@ pub struct Session {
     config_diagnostics: Vec<Diagnostic>,
     /// Every file the walk considered, by path relative to the root.
     files: BTreeMap<String, FileState>,
-    parsed: HashMap<SourcePath, ParsedEntry>,
+    parsed: crate::hash::FastMap<SourcePath, ParsedEntry>,
     /// Sources whose text changed since they were last parsed.
     dirty: HashSet<SourcePath>,
     theme: Option<render::theme::Theme>,
@@ -136,7 +136,7 @@ impl Session {
             config: None,
             config_diagnostics: Vec::new(),
             files: BTreeMap::new(),
-            parsed: HashMap::new(),
+            parsed: Default::default(),
             dirty: HashSet::new(),
             theme: None,
             theme_generation: 0,
