@@ -91,7 +91,9 @@ struct Shared<'a> {
     /// its maintainers' pages, and rendering it once instead of in each
     /// took 11% off a build's instructions at 1,000 documents. A failure
     /// is kept as the template error's file and message.
-    cards: Vec<std::sync::OnceLock<std::result::Result<String, (String, String)>>>,
+    cards: Vec<std::sync::OnceLock<std::result::Result<tera::Value, (String, String)>>>,
+    /// The same cards as listings place them, made on first use.
+    placed: Vec<std::sync::OnceLock<Prepared<PlacedCard<'a>>>>,
 }
 
 impl<'a> Shared<'a> {
@@ -106,6 +108,11 @@ impl<'a> Shared<'a> {
     /// Practice `id`'s card as `partials/practice_card.html` renders it,
     /// rendered on first use (from `card` when given, else built here).
     fn card_html<'s>(&'s self, id: DocId, card: Option<&PracticeCard<'_>>) -> Result<&'s str> {
+        self.card_value(id, card).map(|html| html.as_str().unwrap_or_default())
+    }
+
+    /// `card_html` as the template engine's string, which listings share.
+    fn card_value<'s>(&'s self, id: DocId, card: Option<&PracticeCard<'_>>) -> Result<&'s tera::Value> {
         let html = self.cards[id].get_or_init(|| {
             let built;
             let card = match card {
@@ -115,10 +122,12 @@ impl<'a> Shared<'a> {
                     &built
                 }
             };
-            render_fragment(self.theme, "partials/practice_card.html", &CardFragment { c: card }).map_err(|e| match e {
-                Error::Template { name, message } => (name, message),
-                other => ("partials/practice_card.html".into(), other.to_string()),
-            })
+            render_fragment(self.theme, "partials/practice_card.html", &CardFragment { c: card })
+                .map(tera::Value::from)
+                .map_err(|e| match e {
+                    Error::Template { name, message } => (name, message),
+                    other => ("partials/practice_card.html".into(), other.to_string()),
+                })
         });
         match html {
             Ok(html) => Ok(html),
@@ -132,7 +141,12 @@ impl<'a> Shared<'a> {
     /// gets whole cards, whatever it reads of them.
     fn cards<'s>(&'s self, template: &str, ids: impl IntoIterator<Item = &'s DocId>) -> Result<Vec<ListedCard<'s>>> {
         if self.theme.is_stock(template) {
-            ids.into_iter().map(|&id| Ok(ListedCard::Placed { html: self.card_html(id, None)? })).collect()
+            ids.into_iter()
+                .map(|&id| {
+                    let html = self.card_value(id, None)?;
+                    Ok(ListedCard::Placed(self.placed[id].get_or_init(|| Prepared::placed(html)).clone()))
+                })
+                .collect()
         } else {
             ids.into_iter().map(|&id| Ok(ListedCard::Whole(Box::new(self.card(id)?)))).collect()
         }
@@ -477,6 +491,7 @@ pub fn site_streamed(
         history: options.history,
         authors,
         members_by_author,
+        doc_links: (0..site.docs.len()).map(|_| std::sync::OnceLock::new()).collect(),
     };
     let manifest = options.search.as_ref().map(|s| s.manifest.as_str());
     let mut headers = BTreeMap::new();
@@ -501,6 +516,7 @@ pub fn site_streamed(
         headers,
         footer,
         cards: (0..site.docs.len()).map(|_| std::sync::OnceLock::new()).collect(),
+        placed: (0..site.docs.len()).map(|_| std::sync::OnceLock::new()).collect(),
     };
 
     // Per-document pages and the listings, all in parallel: the listings
