@@ -277,7 +277,11 @@ fn read_markdown(
     path: &SourcePath,
     absolute: &Path,
 ) -> std::result::Result<Option<String>, std::result::Result<Diagnostic, Error>> {
-    let meta = std::fs::metadata(absolute).map_err(|e| Err(Error::read(absolute, e)))?;
+    // One open and one stat: `fs::metadata` and then `fs::read` stat the
+    // file twice, 10,000 extra calls at 10,000 documents.
+    let read_err = |e| Err(Error::read(absolute, e));
+    let file = std::fs::File::open(absolute).map_err(read_err)?;
+    let meta = file.metadata().map_err(read_err)?;
     if meta.len() > MAX_FILE_BYTES {
         return Err(Ok(Diagnostic::error(
             "file-too-large",
@@ -290,7 +294,8 @@ fn read_markdown(
         .in_file(path)
         .help("split it into several documents, or move large data into static/")));
     }
-    let bytes = std::fs::read(absolute).map_err(|e| Err(Error::read(absolute, e)))?;
+    let mut bytes = Vec::with_capacity(meta.len() as usize);
+    std::io::Read::read_to_end(&mut std::io::Read::take(&file, MAX_FILE_BYTES + 1), &mut bytes).map_err(read_err)?;
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
