@@ -569,8 +569,8 @@ pub fn site_streamed(
         paths.extend(tag_pages?);
         Ok(paths)
     };
-    // The feed and the calendar need no page: they are made beside them,
-    // not after (on one core, with the other idle).
+    // The feed and the calendar need no page: they are made beside the
+    // pages, not after them (on one core, with the other idle).
     let feeds = feeds::Feeds { site, config, today: options.today };
     let made_beside = || listings.then(|| rayon::join(|| feeds.atom(), || feeds.ics()));
     let ((listed, documents_done), beside) = rayon::join(|| rayon::join(listing_pages, documents), made_beside);

@@ -83,6 +83,8 @@ pub struct Prepared<T> {
 }
 
 impl<T: Serialize> Prepared<T> {
+    /// (A view cannot fail to become a value: views have no maps keyed by
+    /// anything but strings.)
     pub fn new(view: &T) -> Prepared<T> {
         Prepared { value: tera::Value::from_serializable(view), view: PhantomData }
     }
