@@ -115,7 +115,85 @@ struct Partial {
     stem_names: Vec<String>,
     postings: Vec<[Vec<Posting>; 5]>,
     /// Surface word -> (stem id, documents holding it, last document seen).
-    surfaces: FastMap<String, (u32, u32, u32)>,
+    surfaces: SurfaceMap<(u32, u32, u32)>,
+}
+
+/// A map from surface words, the one lookup every word of the site goes
+/// through. Words of up to 16 bytes, nearly all of them, are keyed by
+/// their bytes as one 128-bit number (a surface word holds no NUL byte, so
+/// the zeros that pad it cannot make two words alike): one multiply hashes
+/// it and one comparison matches it, where a string map hashed it a byte
+/// at a time and called `memcmp`.
+struct SurfaceMap<V> {
+    entries: Vec<(String, V)>,
+    short: HashMap<u128, u32, std::hash::BuildHasherDefault<FoldHasher>>,
+    long: FastMap<String, u32>,
+}
+
+impl<V> Default for SurfaceMap<V> {
+    fn default() -> SurfaceMap<V> {
+        SurfaceMap { entries: Vec::new(), short: HashMap::default(), long: FastMap::default() }
+    }
+}
+
+impl<V> SurfaceMap<V> {
+    fn get_mut(&mut self, word: &str) -> Option<&mut V> {
+        let at = match pack(word) {
+            Some(key) => self.short.get(&key),
+            None => self.long.get(word),
+        };
+        at.map(|&at| &mut self.entries[at as usize].1)
+    }
+
+    /// Adds `word`, which is not in the map yet.
+    fn insert(&mut self, word: &str, value: V) {
+        let at = self.entries.len() as u32;
+        match pack(word) {
+            Some(key) => self.short.insert(key, at),
+            None => self.long.insert(word.to_string(), at),
+        };
+        self.entries.push((word.to_string(), value));
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
+        self.entries.iter().map(|(word, value)| (word, value))
+    }
+}
+
+/// A word of at most 16 bytes as a number, its bytes in order.
+fn pack(word: &str) -> Option<u128> {
+    let bytes = word.as_bytes();
+    let mut padded = [0u8; 16];
+    padded.get_mut(..bytes.len())?.copy_from_slice(bytes);
+    Some(u128::from_le_bytes(padded))
+}
+
+/// Hashes a packed word with one folded multiply of its halves.
+#[derive(Default)]
+struct FoldHasher(u64);
+
+impl std::hash::Hasher for FoldHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        // Only `u128` keys are hashed here; anything else still hashes.
+        for chunk in bytes.chunks(16) {
+            let mut padded = [0u8; 16];
+            padded[..chunk.len()].copy_from_slice(chunk);
+            self.write_u128(u128::from_le_bytes(padded) ^ u128::from(self.0));
+        }
+    }
+
+    fn write_u128(&mut self, n: u128) {
+        // The constants hold bytes no word has (0x01, 0x03), so neither
+        // factor is ever zero.
+        let low = u128::from(n as u64 ^ 0x0123_4567_89ab_cdef);
+        let high = u128::from((n >> 64) as u64 ^ 0x0321_fedc_ba98_7654);
+        let product = low * high;
+        self.0 = product as u64 ^ (product >> 64) as u64;
+    }
 }
 
 impl Partial {
@@ -124,7 +202,7 @@ impl Partial {
         let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
         let mut stem_ids: FastMap<String, u32> = FastMap::default();
         let mut part =
-            Partial { tokens: [0; 5], stem_names: Vec::new(), postings: Vec::new(), surfaces: FastMap::default() };
+            Partial { tokens: [0; 5], stem_names: Vec::new(), postings: Vec::new(), surfaces: SurfaceMap::default() };
         // Per stem id: its count in the current field, and the ids touched.
         let mut counts: Vec<u32> = Vec::new();
         let mut touched: Vec<u32> = Vec::new();
@@ -154,7 +232,7 @@ impl Partial {
                                     s
                                 }
                             };
-                            part.surfaces.insert(surface.to_string(), (stem, 1, id as u32));
+                            part.surfaces.insert(surface, (stem, 1, id as u32));
                             stem
                         }
                     };
@@ -299,6 +377,28 @@ mod tests {
             .collect();
         assert!(differing.is_empty(), "{differing:?}");
         assert_eq!(mine, gathered);
+    }
+
+    #[test]
+    fn a_surface_map_finds_short_and_long_words_apart() {
+        let words =
+            ["a", "ab", "b", "deploy", "ünïcödé", "sixteen-bytes-xx", "seventeen-bytes-x", "a".repeat(40).leak()];
+        assert_eq!(pack("sixteen-bytes-xx").map(|_| ()), Some(()));
+        assert_eq!(pack("seventeen-bytes-x"), None);
+        assert_ne!(pack("a"), pack("ab"));
+        let mut map = SurfaceMap::default();
+        for (i, word) in words.iter().enumerate() {
+            assert_eq!(map.get_mut(word), None, "{word} before it is added");
+            map.insert(word, i);
+        }
+        for (i, word) in words.iter().enumerate() {
+            assert_eq!(map.get_mut(word).copied(), Some(i), "{word}");
+        }
+        assert_eq!(map.get_mut("abc"), None);
+        assert_eq!(map.get_mut(&"a".repeat(41)), None);
+        let listed: Vec<(&String, &usize)> = map.iter().collect();
+        assert_eq!(listed.len(), words.len());
+        assert!(listed.iter().enumerate().all(|(i, (word, at))| word.as_str() == words[i] && **at == i));
     }
 
     #[test]
