@@ -160,12 +160,23 @@ impl<V> SurfaceMap<V> {
     }
 }
 
-/// A word of at most 16 bytes as a number, its bytes in order.
+/// A word of at most 16 bytes as a number, its bytes in order (byte `i`
+/// in bits `8 * i..`). Read with two loads that may overlap rather than
+/// copied into a padded buffer (a `memcpy` call for every word).
 fn pack(word: &str) -> Option<u128> {
-    let bytes = word.as_bytes();
-    let mut padded = [0u8; 16];
-    padded.get_mut(..bytes.len())?.copy_from_slice(bytes);
-    Some(u128::from_le_bytes(padded))
+    let b = word.as_bytes();
+    let n = b.len();
+    let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
+    let u32_at = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes")));
+    match n {
+        // The last load's first bytes are the first load's last: shifted
+        // out, its bytes past the first load's land at the next bits.
+        9..=16 => Some(u128::from(u64_at(0)) | u128::from(u64_at(n - 8) >> (8 * (16 - n))) << 64),
+        8 => Some(u128::from(u64_at(0))),
+        4..=7 => Some(u128::from(u32_at(0) | (u32_at(n - 4) >> (8 * (8 - n))) << 32)),
+        0..=3 => Some(b.iter().rev().fold(0u128, |key, &byte| key << 8 | u128::from(byte))),
+        _ => None,
+    }
 }
 
 /// Hashes a packed word with one folded multiply of its halves.
@@ -377,6 +388,17 @@ mod tests {
             .collect();
         assert!(differing.is_empty(), "{differing:?}");
         assert_eq!(mine, gathered);
+    }
+
+    #[test]
+    fn a_packed_word_is_its_bytes_in_order() {
+        let text = "abcdefghijklmnopqrstuvwxyz";
+        for n in 0..=16 {
+            let mut padded = [0u8; 16];
+            padded[..n].copy_from_slice(&text.as_bytes()[..n]);
+            assert_eq!(pack(&text[..n]), Some(u128::from_le_bytes(padded)), "{n} bytes");
+        }
+        assert_eq!(pack(&text[..17]), None);
     }
 
     #[test]
