@@ -93,7 +93,7 @@ struct Shared<'a> {
     /// is kept as the template error's file and message.
     cards: Vec<std::sync::OnceLock<std::result::Result<tera::Value, (String, String)>>>,
     /// The same cards as listings place them, made on first use.
-    placed: Vec<std::sync::OnceLock<Prepared<PlacedCard<'a>>>>,
+    placed: Vec<std::sync::OnceLock<Prepared<PlacedCard>>>,
 }
 
 impl<'a> Shared<'a> {
@@ -144,7 +144,8 @@ impl<'a> Shared<'a> {
             ids.into_iter()
                 .map(|&id| {
                     let html = self.card_value(id, None)?;
-                    Ok(ListedCard::Placed(self.placed[id].get_or_init(|| Prepared::placed(html)).clone()))
+                    let placed = self.placed[id].get_or_init(|| Prepared::new(&PlacedCard { html: html.clone() }));
+                    Ok(ListedCard::Placed(placed.clone()))
                 })
                 .collect()
         } else {

@@ -200,26 +200,15 @@ pub struct PracticeCard<'a> {
 #[derive(Debug, Serialize)]
 #[serde(untagged)]
 pub enum ListedCard<'a> {
-    Placed(Prepared<PlacedCard<'a>>),
+    Placed(Prepared<PlacedCard>),
     Whole(Box<PracticeCard<'a>>),
 }
 
-/// What a listing of the theme's own gets of a card.
+/// What a listing of the theme's own gets of a card: its HTML, as the
+/// template engine's string, which every listing showing it shares.
 #[derive(Debug, Serialize)]
-pub struct PlacedCard<'a> {
-    pub html: &'a str,
-}
-
-impl<'a> Prepared<PlacedCard<'a>> {
-    /// The card whose HTML is the string `html`, which it shares.
-    pub fn placed(html: &tera::Value) -> Prepared<PlacedCard<'a>> {
-        /// `PlacedCard` with its HTML as the engine's value already.
-        #[derive(Serialize)]
-        struct Shared<'v> {
-            html: &'v tera::Value,
-        }
-        Prepared { value: tera::Value::from_serializable(&Shared { html }), view: PhantomData }
-    }
+pub struct PlacedCard {
+    pub html: tera::Value,
 }
 
 /// What `partials/practice_card.html` is rendered with on its own.
