@@ -76,7 +76,7 @@ fn main() {
             today: guild::date::Date::parse("2026-11-26").expect("date"),
         };
         let started = Instant::now();
-        let report = pipeline::build(&options, &out).expect("build");
+        let report = pipeline::build(&options, &out, false).expect("build");
         let wall = started.elapsed();
         assert!(!report.has_errors(), "generated corpus has errors");
         println!(

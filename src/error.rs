@@ -18,6 +18,17 @@ pub enum Error {
     #[error("refusing to write the site to {path}: {why}")]
     UnsafeOutput { path: PathBuf, why: String },
 
+    #[error("{}", not_ours_message(path, entries))]
+    OutputNotOurs { path: PathBuf, entries: Vec<String> },
+
+    /// The new site is in place, but the previous one's `.git` or `CNAME`
+    /// could not be moved into it.
+    #[error(
+        "the new site is in {path}, but the previous site's .git, dot-files or CNAME could not be moved into it; \
+         they are kept in {kept}, and the next build moves them across"
+    )]
+    Swapped { path: PathBuf, kept: PathBuf, source: Box<Error> },
+
     #[error("theme `{name}` not found: looked for {looked}")]
     ThemeNotFound { name: String, looked: PathBuf },
 
@@ -51,6 +62,14 @@ impl Error {
     /// How to get past the failure, where the cause is one a person can fix.
     pub fn help(&self) -> Option<&'static str> {
         use std::io::ErrorKind;
+        if let Error::OutputNotOurs { .. } = self {
+            return Some(
+                "guild replaces only a folder that is missing, empty or written by guild (it holds \
+                 `.guild-output`). Build into a new folder (e.g. `-o public`), empty this one, or add \
+                 --force to replace it: that deletes everything listed, and keeps `.git`, other dot-entries \
+                 and CNAME",
+            );
+        }
         let Error::Write { source, .. } = self else { return None };
         match source.kind() {
             ErrorKind::StorageFull | ErrorKind::QuotaExceeded => Some(
@@ -69,6 +88,21 @@ impl Error {
             _ => None,
         }
     }
+}
+
+fn not_ours_message(path: &std::path::Path, entries: &[String]) -> String {
+    const SHOWN: usize = 8;
+    let mut list = entries.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
+    if entries.len() > SHOWN {
+        list.push_str(&format!(" and {} more", entries.len() - SHOWN));
+    }
+    format!(
+        "refusing to write the site to {}: guild did not write that folder, and it holds {} {} that a build \
+         would delete ({list})",
+        path.display(),
+        entries.len(),
+        if entries.len() == 1 { "entry" } else { "entries" },
+    )
 }
 
 fn exists_message(dir: &std::path::Path, files: &[String]) -> String {

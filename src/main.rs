@@ -79,6 +79,10 @@ enum Command {
         /// Print how long each stage took
         #[arg(long)]
         timings: bool,
+        /// Replace the output folder even if guild did not write it, deleting what is in it
+        /// (but `.git`, other dot-entries and CNAME)
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -107,6 +111,10 @@ enum Command {
         /// Poll for changes instead of using file-system events
         #[arg(long)]
         poll: bool,
+        /// Replace the output folder even if guild did not write it, deleting what is in it
+        /// (but `.git`, other dot-entries and CNAME)
+        #[arg(long)]
+        force: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -256,11 +264,10 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Command::Watch { output, poll, common } => {
-            let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
+        Command::Watch { output, poll, force, common } => {
             return_memory_promptly();
             no_huge_pages();
-            return match guild::serve::watch(options(common), &out, *poll, color) {
+            return match guild::serve::watch(options(common), output, *force, *poll, color) {
                 Ok(()) => ExitCode::SUCCESS,
                 Err(e) => {
                     print_error(&e);
@@ -273,9 +280,8 @@ fn main() -> ExitCode {
     keep_freed_memory();
     no_huge_pages();
     let (result, format, deny_warnings, output) = match &cli.command {
-        Command::Build { output, common, .. } => {
-            let out = if output.is_absolute() { output.clone() } else { cwd.join(output) };
-            (pipeline::build(&options(common), &out), Format::Human, common.deny_warnings, Some(output.clone()))
+        Command::Build { output, common, force, .. } => {
+            (pipeline::build(&options(common), output, *force), Format::Human, common.deny_warnings, Some(output.clone()))
         }
         Command::Check { format, common } => {
             let format = format.unwrap_or(if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {

@@ -88,41 +88,56 @@ pub fn check(options: &Options) -> Result<Report> {
 }
 
 /// Builds the site into `out`. Writes only when there are no errors; the
-/// previous output is untouched otherwise.
-pub fn build(options: &Options, out: &Path) -> Result<Report> {
+/// previous output is untouched otherwise. `force` replaces an output
+/// folder guild did not write (see `write::check_output_dir`).
+pub fn build(options: &Options, out: &Path, force: bool) -> Result<Report> {
     let started = Instant::now();
     let root = find_root(options)?;
     let config_text = load::config_text(&root)?;
-    if let (Some(config), _) = config::parse(&root, &config_text) {
-        let out = write::check_output_dir(&config, out)?;
-        // Two builds of the same output must not interleave.
-        let _lock = write::lock(&out)?;
-        let mut session = Session::open(options.clone(), vec![out.clone()])?;
-        // Pages go into the staging folder as they are rendered; it is
-        // swapped in only when the build succeeds, removed otherwise.
-        let staging = std::sync::Arc::new(write::Staging::new(&out)?);
-        let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
-        let (sink_staging, sink_written) = (staging.clone(), written.clone());
-        session.stream_to(Box::new(move |o| {
-            sink_written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-            sink_staging.put(&o.path, &o.bytes)
-        }));
-        let outcome = session.build(&Changes::Everything, Mode::Build)?;
-        session.leave();
-        let mut report = outcome.report;
-        if let Some(built) = outcome.site {
-            let stage = Instant::now();
-            let staging = std::sync::Arc::try_unwrap(staging)
-                .map_err(|_| Error::write(&out, std::io::Error::other("the staging folder is still in use")))?;
-            staging.finish(&built.statics)?;
-            report.stages.push(("swap", stage.elapsed().as_millis()));
-            report.files_written = written.load(std::sync::atomic::Ordering::Relaxed) + built.statics.len();
+    let (Some(config), _) = config::parse(&root, &config_text) else {
+        // community.yaml itself is broken: report it, write nothing.
+        return check(options);
+    };
+    let target = write::check_output_dir(&root, Some(&config), out, force)?;
+    let out = target.path;
+    // Two builds of the same output must not interleave.
+    let _lock = write::lock(&out)?;
+    let mut session = Session::open(options.clone(), vec![out.clone()])?;
+    // Pages go into the staging folder as they are rendered; it is
+    // swapped in only when the build succeeds, removed otherwise.
+    let staging = std::sync::Arc::new(write::Staging::new(&out)?);
+    let written = std::sync::Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let (sink_staging, sink_written) = (staging.clone(), written.clone());
+    session.stream_to(Box::new(move |o| {
+        sink_written.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+        sink_staging.put(&o.path, &o.bytes)
+    }));
+    let outcome = session.build(&Changes::Everything, Mode::Build)?;
+    session.leave();
+    let mut report = outcome.report;
+    if let Some(built) = outcome.site {
+        let stage = Instant::now();
+        let staging = std::sync::Arc::try_unwrap(staging)
+            .map_err(|_| Error::write(&out, std::io::Error::other("the staging folder is still in use")))?;
+        report.notes.extend(staging.finish(&built.statics)?);
+        report.stages.push(("swap", stage.elapsed().as_millis()));
+        report.files_written = written.load(std::sync::atomic::Ordering::Relaxed) + built.statics.len();
+        if !target.replacing.is_empty() {
+            report.notes.push(replaced_note(&out, &target.replacing));
         }
-        report.elapsed_ms = started.elapsed().as_millis();
-        return Ok(report);
     }
-    // community.yaml itself is broken: report it, write nothing.
-    check(options)
+    report.elapsed_ms = started.elapsed().as_millis();
+    Ok(report)
+}
+
+/// What `--force` deleted, said after the fact.
+pub fn replaced_note(out: &Path, entries: &[String]) -> String {
+    const SHOWN: usize = 20;
+    let mut list = entries.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
+    if entries.len() > SHOWN {
+        list.push_str(&format!(" and {} more", entries.len() - SHOWN));
+    }
+    format!("--force: replaced {}, which guild had not written; deleted {list}", out.display())
 }
 
 /// The results of `guild search`.

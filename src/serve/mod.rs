@@ -263,14 +263,13 @@ fn open_browser(url: &str) {
 }
 
 /// `guild watch`: rebuild into `out` on every change, no server.
-pub fn watch(options: Options, out: &Path, poll: bool, color: bool) -> Result<()> {
+pub fn watch(options: Options, out: &Path, force: bool, poll: bool, color: bool) -> Result<()> {
     let root = crate::pipeline::find_root(&options)?;
     let text = crate::load::config_text(&root)?;
     let config = crate::config::parse(&root, &text).0;
-    let out = match &config {
-        Some(c) => crate::write::check_output_dir(c, out)?,
-        None => out.to_path_buf(),
-    };
+    let target = crate::write::check_output_dir(&root, config.as_ref(), out, force)?;
+    let mut replacing = target.replacing;
+    let out = target.path;
     let _lock = crate::write::lock(&out)?;
     let mut session = Session::open_live(options, vec![out.clone()])?;
     let watcher = Watcher::new(&root, vec![out.clone()], poll)?;
@@ -291,7 +290,12 @@ pub fn watch(options: Options, out: &Path, poll: bool, color: bool) -> Result<()
                 if written && !built.statics_changed {
                     crate::write::update(&out, &built.files, &built.changed)?;
                 } else {
-                    crate::write::site(&out, &built.files, &built.statics)?;
+                    for note in crate::write::site(&out, &built.files, &built.statics)? {
+                        eprintln!("note: {note}");
+                    }
+                    if !replacing.is_empty() {
+                        eprintln!("note: {}", crate::pipeline::replaced_note(&out, &std::mem::take(&mut replacing)));
+                    }
                     written = true;
                 }
                 eprintln!(

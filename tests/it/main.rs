@@ -14,6 +14,7 @@ mod git;
 mod golden;
 mod incremental;
 mod links;
+mod output_safety;
 mod pathological;
 mod search;
 mod serve;

@@ -7,7 +7,8 @@
 //! stale file survives. Leftovers of a killed build are cleaned up by the
 //! next one. A lock file keeps two builds from writing the same output.
 
-use std::ffi::OsString;
+mod guard;
+
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -17,6 +18,8 @@ use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::load::StaticFile;
 use crate::render::Files;
+
+pub use guard::{MARKER, OutputDir, owned};
 
 /// The community's cache folder, `.guild/` below its root (made if missing),
 /// with a `.gitignore` of `*` inside: git never offers what guild keeps
@@ -31,70 +34,29 @@ pub fn cache_folder(root: &Path) -> std::io::Result<PathBuf> {
     Ok(dir)
 }
 
-/// Refuses output folders whose replacement would destroy content.
-pub fn check_output_dir(config: &Config, out: &Path) -> Result<PathBuf> {
-    let out = absolute(out)?;
-    let root = config.root.canonicalize().map_err(|e| Error::read(&config.root, e))?;
-    let unsafe_out = |why: &str| Error::UnsafeOutput { path: out.clone(), why: why.into() };
-    if out == root {
-        return Err(unsafe_out("it is the community root; use a folder such as `public`"));
-    }
-    if root.starts_with(&out) {
-        return Err(unsafe_out("it contains the community; use a folder inside it such as `public`"));
-    }
-    if let Ok(rel) = out.strip_prefix(&root) {
-        let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().to_string()).unwrap_or_default();
-        let mut content: Vec<String> = vec!["static".into(), "templates".into(), "themes".into()];
-        for c in &config.collections {
-            for g in &c.globs {
-                if let Some(dir) =
-                    g.split('/').next().filter(|d| !d.contains(['*', '?', '[', '{']) && !d.ends_with(".md"))
-                {
-                    content.push(dir.to_string());
-                }
-            }
-        }
-        if content.contains(&first) {
-            return Err(unsafe_out(&format!(
-                "`{first}/` holds the community's content; use a folder such as `public`"
-            )));
-        }
-    }
-    Ok(out)
-}
-
-/// Makes `path` absolute without requiring it to exist, resolving symlinks
-/// in the part that does.
-fn absolute(path: &Path) -> Result<PathBuf> {
-    let joined = if path.is_absolute() {
-        path.to_path_buf()
-    } else {
-        std::env::current_dir().map_err(|e| Error::read(".", e))?.join(path)
-    };
-    let mut existing = joined.clone();
-    let mut rest: Vec<OsString> = Vec::new();
-    loop {
-        if let Ok(c) = existing.canonicalize() {
-            let mut out = c;
-            for part in rest.iter().rev() {
-                match part.to_str() {
-                    Some("..") => {
-                        out.pop();
+/// Resolves `-o` and checks that a build may replace it (see `guard`).
+/// `config` names the content folders; without one (a broken
+/// `community.yaml`), guild's default folders stand in.
+pub fn check_output_dir(root: &Path, config: Option<&Config>, out: &Path, force: bool) -> Result<OutputDir> {
+    let mut content: Vec<String> = ["static", "templates", "themes"].map(String::from).to_vec();
+    match config {
+        Some(config) => {
+            for c in &config.collections {
+                for g in &c.globs {
+                    if let Some(dir) =
+                        g.split('/').next().filter(|d| !d.contains(['*', '?', '[', '{']) && !d.ends_with(".md"))
+                    {
+                        content.push(dir.to_string());
                     }
-                    Some(".") => {}
-                    _ => out.push(part),
                 }
             }
-            return Ok(out);
         }
-        match (existing.file_name().map(|n| n.to_os_string()), existing.parent()) {
-            (Some(name), Some(parent)) => {
-                rest.push(name);
-                existing = parent.to_path_buf();
-            }
-            _ => return Ok(joined),
-        }
+        None => content.extend(["practices", "members", "meetings", "pages"].map(String::from)),
     }
+    let cwd = std::env::current_dir().ok();
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(PathBuf::from);
+    let context = guard::Context { root, content: &content, cwd: cwd.as_deref(), home: home.as_deref() };
+    guard::check(&context, out, force)
 }
 
 /// Holds the output lock until dropped.
@@ -149,17 +111,16 @@ pub struct Staging {
     tmp: PathBuf,
     dirs: std::sync::Mutex<std::collections::HashSet<PathBuf>>,
     finished: bool,
+    /// What cleaning up beside the output could not do (said, not fatal).
+    pub notes: Vec<String>,
 }
 
 impl Staging {
     pub fn new(out: &Path) -> Result<Staging> {
-        clean_leftovers(out)?;
-        let tmp = sibling(out, &format!("tmp-{}", std::process::id()));
-        if tmp.exists() {
-            fs::remove_dir_all(&tmp).map_err(|e| Error::write(&tmp, e))?;
-        }
-        fs::create_dir_all(&tmp).map_err(|e| Error::write(&tmp, e))?;
-        Ok(Staging { out: out.to_path_buf(), tmp, dirs: Default::default(), finished: false })
+        let mut notes = clean_leftovers(out);
+        let tmp = fresh_tmp(out, &mut notes)?;
+        write_marker(&tmp)?;
+        Ok(Staging { out: out.to_path_buf(), tmp, dirs: Default::default(), finished: false, notes })
     }
 
     /// Writes one file (from any thread).
@@ -177,8 +138,9 @@ impl Staging {
         fs::write(&to, bytes).map_err(|e| Error::write(&to, e))
     }
 
-    /// Copies the static files and swaps the new site into place.
-    pub fn finish(mut self, statics: &[StaticFile]) -> Result<()> {
+    /// Copies the static files and swaps the new site into place; returns
+    /// what could not be cleaned up afterwards.
+    pub fn finish(mut self, statics: &[StaticFile]) -> Result<Vec<String>> {
         statics.par_iter().try_for_each(|s| {
             let to = self.tmp.join(&s.output);
             if let Some(dir) = to.parent() {
@@ -187,7 +149,9 @@ impl Staging {
             fs::copy(&s.absolute, &to).map(|_| ()).map_err(|e| Error::write(&to, e))
         })?;
         self.finished = true;
-        swap(&self.out, &self.tmp)
+        let mut notes = std::mem::take(&mut self.notes);
+        notes.extend(swap(&self.out, &self.tmp)?);
+        Ok(notes)
     }
 }
 
@@ -199,19 +163,46 @@ impl Drop for Staging {
     }
 }
 
-/// Writes the site to `out`, replacing what was there in one step.
-pub fn site(out: &Path, outputs: &Files, statics: &[StaticFile]) -> Result<()> {
-    clean_leftovers(out)?;
-    let tmp = sibling(out, &format!("tmp-{}", std::process::id()));
-    if tmp.exists() {
-        fs::remove_dir_all(&tmp).map_err(|e| Error::write(&tmp, e))?;
-    }
-    fs::create_dir_all(&tmp).map_err(|e| Error::write(&tmp, e))?;
-    if let Err(e) = fill(&tmp, outputs, statics) {
+/// Writes the site to `out`, replacing what was there in one step;
+/// returns what could not be cleaned up beside it.
+pub fn site(out: &Path, outputs: &Files, statics: &[StaticFile]) -> Result<Vec<String>> {
+    let mut notes = clean_leftovers(out);
+    let tmp = fresh_tmp(out, &mut notes)?;
+    if let Err(e) = write_marker(&tmp).and_then(|()| fill(&tmp, outputs, statics)) {
         let _ = fs::remove_dir_all(&tmp);
         return Err(e);
     }
-    swap(out, &tmp)
+    notes.extend(swap(out, &tmp)?);
+    Ok(notes)
+}
+
+/// A new, empty temporary folder beside `out`. One of this process's that
+/// a failed clean-up left behind is not reused: another name is taken.
+fn fresh_tmp(out: &Path, notes: &mut Vec<String>) -> Result<PathBuf> {
+    let pid = std::process::id();
+    for n in 0..100u32 {
+        let tmp = sibling(out, &if n == 0 { format!("tmp-{pid}") } else { format!("tmp-{pid}-{n}") });
+        match fs::create_dir(&tmp) {
+            Ok(()) => return Ok(tmp),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {
+                if fs::remove_dir_all(&tmp).is_ok() && fs::create_dir(&tmp).is_ok() {
+                    return Ok(tmp);
+                }
+                notes.push(format!("{} could not be removed; delete it by hand", tmp.display()));
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+                let parent = out.parent().unwrap_or(Path::new("."));
+                fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+            }
+            Err(e) => return Err(Error::write(&tmp, e)),
+        }
+    }
+    Err(Error::write(out, std::io::Error::other("no temporary folder could be made beside it")))
+}
+
+fn write_marker(dir: &Path) -> Result<()> {
+    let path = dir.join(MARKER);
+    fs::write(&path, guard::MARKER_TEXT).map_err(|e| Error::write(&path, e))
 }
 
 fn fill(tmp: &Path, outputs: &Files, statics: &[StaticFile]) -> Result<()> {
@@ -273,12 +264,19 @@ pub fn update(out: &Path, outputs: &Files, changed: &[String]) -> Result<()> {
 fn preserved(name: &str) -> bool {
     // `.x.guild-<pid>` is a file `update` was writing when it was stopped:
     // guild's own leftover, not someone else's.
-    (name.starts_with('.') && name != ".nojekyll" && !name.contains(".guild-")) || name == "CNAME"
+    (name.starts_with('.') && name != ".nojekyll" && name != MARKER && !name.contains(".guild-"))
+        || name == "CNAME"
 }
 
-fn swap(out: &Path, tmp: &Path) -> Result<()> {
+/// Puts the site in `tmp` at `out`. Once the exchange is made the new site
+/// is in place whatever follows: the old one's entries that are carried
+/// over are moved across, and if that fails the old site is kept aside
+/// (the next build finishes the move); if only deleting the old site
+/// fails, that is said, not an error.
+fn swap(out: &Path, tmp: &Path) -> Result<Vec<String>> {
     if !out.exists() {
-        return fs::rename(tmp, out).map_err(|e| Error::write(out, e));
+        fs::rename(tmp, out).map_err(|e| Error::write(out, e))?;
+        return Ok(Vec::new());
     }
     if !out.is_dir() {
         let _ = fs::remove_dir_all(tmp);
@@ -286,8 +284,29 @@ fn swap(out: &Path, tmp: &Path) -> Result<()> {
     }
     // After the exchange, `tmp` holds the previous site.
     exchange(tmp, out)?;
-    carry_over(tmp, out)?;
-    fs::remove_dir_all(tmp).map_err(|e| Error::write(tmp, e))
+    if let Err(e) = carry_over(tmp, out) {
+        let kept = sibling(out, &format!("old-{}", std::process::id()));
+        let kept = match fs::rename(tmp, &kept) {
+            Ok(()) => kept,
+            Err(_) => tmp.to_path_buf(),
+        };
+        return Err(Error::Swapped { path: out.to_path_buf(), kept, source: Box::new(e) });
+    }
+    Ok(remove_or_say(tmp, "the previous site").into_iter().collect())
+}
+
+/// Removes a folder guild left beside the output; what it could not
+/// remove is said, for the build goes on without it.
+fn remove_or_say(path: &Path, what: &str) -> Option<String> {
+    match fs::remove_dir_all(path) {
+        Ok(()) => None,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
+        Err(e) => Some(format!(
+            "{what} could not be fully deleted from {} ({e}); the site is complete without it, and later \
+             builds try again",
+            path.display()
+        )),
+    }
 }
 
 /// Moves preserved entries from the old site into the new one.
@@ -339,17 +358,16 @@ fn exchange_by_renames(a: &Path, b: &Path) -> Result<()> {
     fs::rename(&aside, a).map_err(|e| Error::write(a, e))
 }
 
-/// Removes temp folders of killed builds; restores preserved entries from
-/// an old site a killed build had moved aside.
-fn clean_leftovers(out: &Path) -> Result<()> {
-    let Some(parent) = out.parent() else {
-        return Ok(());
-    };
-    let Some(name) = out.file_name().map(|n| n.to_string_lossy().to_string()) else {
-        return Ok(());
+/// Removes temp folders of killed or failed builds; restores preserved
+/// entries from an old site a killed build had moved aside. Nothing here
+/// stops a build: what cannot be done is said and tried again next time.
+fn clean_leftovers(out: &Path) -> Vec<String> {
+    let mut notes = Vec::new();
+    let (Some(parent), Some(name)) = (out.parent(), out.file_name().map(|n| n.to_string_lossy().to_string())) else {
+        return notes;
     };
     let Ok(entries) = fs::read_dir(parent) else {
-        return Ok(());
+        return notes;
     };
     let tmp_prefix = format!(".{name}.guild-tmp-");
     let old_prefix = format!(".{name}.guild-old-");
@@ -357,21 +375,25 @@ fn clean_leftovers(out: &Path) -> Result<()> {
         let entry_name = entry.file_name().to_string_lossy().to_string();
         let path = entry.path();
         if entry_name.starts_with(&old_prefix) {
-            if !out.exists() {
-                fs::rename(&path, out).map_err(|e| Error::write(out, e))?;
-                continue;
+            let moved = if out.exists() { carry_over(&path, out) } else { fs::rename(&path, out).map_err(|e| Error::write(out, e)) };
+            match moved {
+                Ok(()) => notes.extend(remove_or_say(&path, "an earlier build's previous site")),
+                Err(e) => notes.push(format!(
+                    "{} holds what an earlier build could not move into {} ({e}); move `.git` and CNAME \
+                     across by hand, then delete it",
+                    path.display(),
+                    out.display()
+                )),
             }
-            carry_over(&path, out)?;
-            fs::remove_dir_all(&path).map_err(|e| Error::write(&path, e))?;
         } else if entry_name.starts_with(&tmp_prefix) {
             let pid = entry_name[tmp_prefix.len()..].parse::<u32>().ok();
             let alive = pid.is_some_and(|p| p != std::process::id() && Path::new(&format!("/proc/{p}")).exists());
             if !alive {
-                fs::remove_dir_all(&path).map_err(|e| Error::write(&path, e))?;
+                notes.extend(remove_or_say(&path, "an earlier build's temporary folder"));
             }
         }
     }
-    Ok(())
+    notes
 }
 
 #[cfg(test)]
@@ -413,7 +435,7 @@ mod tests {
         let mut names: Vec<String> =
             fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
         names.sort();
-        assert_eq!(names, ["a", "c", "index.html"], "no temp files are left behind");
+        assert_eq!(names, [MARKER, "a", "c", "index.html"], "no temp files are left behind");
     }
 
     #[test]
