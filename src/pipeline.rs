@@ -61,14 +61,18 @@ impl Report {
 
 /// Finds the community root: `--root` as given, or the nearest folder at
 /// or above `start` that holds `community.yaml`.
+/// The root is absolute: the watcher reports absolute paths, and a
+/// relative root would match none of them.
 pub fn find_root(options: &Options) -> Result<PathBuf> {
-    if options.explicit_root {
-        if options.start.join(config::FILE_NAME).is_file() {
-            return Ok(options.start.clone());
+    let root = if options.explicit_root {
+        if !options.start.join(config::FILE_NAME).is_file() {
+            return Err(Error::NoConfig { start: options.start.clone() });
         }
-        return Err(Error::NoConfig { start: options.start.clone() });
-    }
-    config::find_root(&options.start).ok_or_else(|| Error::NoConfig { start: options.start.clone() })
+        options.start.clone()
+    } else {
+        config::find_root(&options.start).ok_or_else(|| Error::NoConfig { start: options.start.clone() })?
+    };
+    root.canonicalize().map_err(|e| Error::read(&root, e))
 }
 
 /// Today's date for "due" and "upcoming": `SOURCE_DATE_EPOCH` if set (for

@@ -387,6 +387,33 @@ fn watch_reacts_to_every_kind_of_edit_like_a_clean_build() {
     assert_eq!(after_junk, 0, "editor temp files caused a rebuild");
 }
 
+/// `--root` given relative to the current folder: every edit was ignored
+/// before, since the watcher's absolute paths matched no relative root.
+#[test]
+fn watch_and_serve_see_edits_with_a_relative_root() {
+    let dir = tempfile::tempdir().unwrap();
+    let parent = dir.path();
+    let root = parent.join("c");
+    for (path, text) in [
+        ("community.yaml", "title: Served\nbase_url: https://example.org/sub/\n"),
+        ("practices/a.md", "---\ntitle: Alpha\n---\nFirst version.\n"),
+    ] {
+        std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+        std::fs::write(root.join(path), text).unwrap();
+    }
+    let watching = Running::start(parent, &["--root", "c", "watch", "-o", "out", "--now", TODAY, "--color", "never"]);
+    watching.wait_for("built ");
+    let serving = Running::start(parent, &["--root", "c", "serve", "--port", "0", "--now", TODAY]);
+    let line = serving.wait_for("serving http://");
+    let url = line.split_whitespace().nth(1).unwrap().to_string();
+    std::fs::write(root.join("practices/a.md"), "---\ntitle: Alpha\n---\nEdited through a relative root.\n").unwrap();
+    watching.wait_for("built ");
+    serving.wait_for("rebuilt ");
+    let page = std::fs::read_to_string(parent.join("out/practices/a/index.html")).unwrap();
+    assert!(page.contains("Edited through a relative root."), "watch wrote the edit");
+    assert!(get(&url, "/sub/practices/a/").1.contains("Edited through a relative root."), "serve shows it");
+}
+
 #[test]
 fn second_build_of_the_same_output_is_refused_while_watch_runs() {
     let site = community();
