@@ -97,6 +97,10 @@ enum Command {
         /// Open the site in a browser
         #[arg(long)]
         open: bool,
+        /// Also answer requests for this host name (`.example.org` for a domain and its
+        /// subdomains), e.g. behind a tunnel; only loopback names and the bound address otherwise
+        #[arg(long = "allow-host", value_name = "NAME")]
+        allow_hosts: Vec<String>,
         /// Poll for changes instead of using file-system events
         #[arg(long)]
         poll: bool,
@@ -246,13 +250,14 @@ fn main() -> ExitCode {
             clap_complete::generate(*shell, &mut command, "guild", &mut std::io::stdout());
             return ExitCode::SUCCESS;
         }
-        Command::Serve { port, bind, open, poll, common } => {
+        Command::Serve { port, bind, open, poll, allow_hosts, common } => {
             let serve = guild::serve::ServeOptions {
                 build: options(common),
                 bind: *bind,
                 port: *port,
                 poll: *poll,
                 open: *open,
+                allow_hosts: allow_hosts.clone(),
             };
             return_memory_promptly();
             no_huge_pages();

@@ -165,8 +165,9 @@ fn widen_backlog(listener: &TcpListener) {
 /// The accept loop never gives up: when the process runs out of file
 /// descriptors (`EMFILE`) it waits and tries again, while the open
 /// connections finish. Past `MAX_CONNECTIONS` a new connection gets a 503.
-pub fn start(listener: TcpListener, state: Arc<State>, bind: IpAddr, port: u16) {
+pub fn start(listener: TcpListener, state: Arc<State>, hosts: Hosts) {
     let open = Arc::new(AtomicUsize::new(0));
+    let hosts = Arc::new(hosts);
     std::thread::spawn(move || {
         let mut warned = false;
         loop {
@@ -188,10 +189,11 @@ pub fn start(listener: TcpListener, state: Arc<State>, bind: IpAddr, port: u16) 
                 continue;
             }
             let state = state.clone();
+            let hosts = hosts.clone();
             let spawned =
                 std::thread::Builder::new().name("guild-http".into()).stack_size(256 * 1024).spawn(move || {
                     let _connection = connection;
-                    serve_connection(stream, &state, bind, port);
+                    serve_connection(stream, &state, &hosts);
                 });
             if spawned.is_err() {
                 // No thread to be had; the stream was dropped with the
@@ -260,7 +262,7 @@ enum HeadError {
 
 /// Answers requests on one connection until it closes, goes quiet, or
 /// asks to close.
-fn serve_connection(stream: TcpStream, state: &Arc<State>, bind: IpAddr, port: u16) {
+fn serve_connection(stream: TcpStream, state: &Arc<State>, hosts: &Hosts) {
     let _ = stream.set_nodelay(true);
     if stream.set_write_timeout(Some(WRITE_TIMEOUT)).is_err() {
         return;
@@ -278,7 +280,7 @@ fn serve_connection(stream: TcpStream, state: &Arc<State>, bind: IpAddr, port: u
             }
         };
         let keep_alive = request.keep_alive && !request.has_body;
-        match answer(&request, state, bind, port) {
+        match answer(&request, state, hosts) {
             Answer::Response { status, headers, body } => {
                 let head_only = request.method == "HEAD";
                 if write_response(&mut writer, status, &headers, &body, head_only, keep_alive).is_err() {
@@ -463,9 +465,16 @@ impl Body {
     }
 }
 
-fn answer(request: &Request, state: &Arc<State>, bind: IpAddr, port: u16) -> Answer {
+fn answer(request: &Request, state: &Arc<State>, hosts: &Hosts) -> Answer {
     if request.method != "GET" && request.method != "HEAD" {
         return Answer::Response { status: 405, headers: vec![("Allow", "GET, HEAD".into())], body: Body::empty() };
+    }
+    // Before anything of the site is read: a page on another origin whose
+    // name was rebound to this address must get nothing.
+    match request.header("Host") {
+        None => return text(400, "bad request: no Host header"),
+        Some(host) if !hosts.allows(host) => return text(403, &hosts.refusal(host)),
+        Some(_) => {}
     }
     let site = match state.site.read() {
         Ok(s) => s.clone(),
@@ -485,12 +494,12 @@ fn answer(request: &Request, state: &Arc<State>, bind: IpAddr, port: u16) -> Ans
             body: Body::new(Bytes::Static(RELOAD_JS.as_bytes())),
         },
         // A HEAD gets the stream's headers, not a stream.
-        Resolved::Events if trusted(request, bind, port) && request.method == "HEAD" => Answer::Response {
+        Resolved::Events if same_origin(request) && request.method == "HEAD" => Answer::Response {
             status: 200,
             headers: vec![("Content-Type", "text/event-stream".into()), ("Cache-Control", "no-store".into())],
             body: Body::empty(),
         },
-        Resolved::Events if trusted(request, bind, port) => Answer::Events,
+        Resolved::Events if same_origin(request) => Answer::Events,
         Resolved::Events => text(403, "forbidden"),
         Resolved::File(key) => {
             let bytes = site.files.get(&key).cloned().unwrap_or_default();
@@ -588,23 +597,84 @@ fn reload_script(html: &[u8], site: &SiteFiles) -> (usize, String) {
 }
 
 /// Whether the events request comes from a page of this server: its
-/// `Host` names the server, and its `Origin` (when sent) is this server.
-/// Refuses DNS-rebinding pages from other origins.
-fn trusted(request: &Request, bind: IpAddr, port: u16) -> bool {
+/// `Origin`, when sent, names the host it asked (whose name `Hosts`
+/// allowed), so a page of another origin cannot listen in.
+fn same_origin(request: &Request) -> bool {
     let get = |name: &str| request.header(name).map(str::to_ascii_lowercase);
-    let mut hosts = vec![format!("localhost:{port}"), format!("127.0.0.1:{port}"), format!("[::1]:{port}")];
-    hosts.push(match bind {
-        IpAddr::V6(a) => format!("[{a}]:{port}"),
-        IpAddr::V4(a) => format!("{a}:{port}"),
-    });
-    let Some(host) = get("Host") else { return false };
-    if !hosts.contains(&host) {
-        return false;
+    match (get("Origin"), get("Host")) {
+        (None, _) => true,
+        (Some(origin), Some(host)) => origin == format!("http://{host}"),
+        (Some(_), None) => false,
     }
-    match get("Origin") {
-        None => true,
-        Some(origin) => origin == format!("http://{host}"),
+}
+
+/// The `Host` names the preview answers: loopback names, the address it
+/// is bound to (any IP address when bound to all of them, for a phone on
+/// the same network), and the names given with `--allow-host`. DNS
+/// rebinding needs a name the attacker owns, which none of these is; an
+/// IP address must be written as browsers write it (`127.0.0.1`, never
+/// `0x7f000001`).
+#[derive(Debug, Clone)]
+pub struct Hosts {
+    bind: IpAddr,
+    /// Exact names, or `.example.org` for a domain and its subdomains.
+    extra: Vec<String>,
+}
+
+impl Hosts {
+    pub fn new(bind: IpAddr, extra: &[String]) -> Hosts {
+        Hosts { bind, extra: extra.iter().map(|h| h.trim().to_ascii_lowercase()).filter(|h| !h.is_empty()).collect() }
     }
+
+    pub fn allows(&self, host: &str) -> bool {
+        let host = host.trim().to_ascii_lowercase();
+        let name = match host.strip_prefix('[') {
+            // `[::1]:4000`
+            Some(rest) => match rest.split_once(']') {
+                Some((v6, "")) => format!("[{v6}]"),
+                Some((v6, port)) if port.strip_prefix(':').is_some_and(valid_port) => format!("[{v6}]"),
+                _ => return false,
+            },
+            None => match host.rsplit_once(':') {
+                Some((name, port)) if valid_port(port) => name.to_string(),
+                Some(_) => return false,
+                None => host.clone(),
+            },
+        };
+        if name == "localhost" || name.ends_with(".localhost") {
+            return true;
+        }
+        if let Some(ip) = canonical_ip(&name) {
+            return ip.is_loopback() || ip == self.bind || self.bind.is_unspecified();
+        }
+        self.extra.iter().any(|allowed| match allowed.strip_prefix('.') {
+            Some(domain) => name == domain || name.ends_with(allowed.as_str()),
+            None => name == *allowed,
+        })
+    }
+
+    /// The body of a 403: what was asked, and how to allow it.
+    fn refusal(&self, host: &str) -> String {
+        format!(
+            "guild serve does not answer for the host {host:?}: only localhost, 127.0.0.1, [::1] and the \
+             address it listens on, so that no other web page can read the preview. To preview under \
+             this name, start it with --allow-host {}\n",
+            host.rsplit_once(':').map_or(host, |(name, _)| name)
+        )
+    }
+}
+
+fn valid_port(port: &str) -> bool {
+    !port.is_empty() && port.len() <= 5 && port.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// An IP address written the one way browsers write it.
+fn canonical_ip(name: &str) -> Option<IpAddr> {
+    if let Some(v6) = name.strip_prefix('[').and_then(|n| n.strip_suffix(']')) {
+        return v6.parse::<std::net::Ipv6Addr>().ok().map(IpAddr::V6);
+    }
+    let ip = name.parse::<std::net::Ipv4Addr>().ok()?;
+    (ip.to_string() == name).then_some(IpAddr::V4(ip))
 }
 
 /// Streams server-sent events to one client until it goes away.
@@ -704,6 +774,38 @@ mod tests {
             Answer::Events => unreachable!(),
         };
         assert!(css.insert.is_none() && css.len() == 3, "only HTML gets the script");
+    }
+
+    #[test]
+    fn only_loopback_names_the_bound_address_and_allowed_hosts_are_answered() {
+        let loopback = Hosts::new("127.0.0.1".parse().unwrap(), &[]);
+        for host in ["localhost:4000", "LOCALHOST", "app.localhost:4000", "127.0.0.1:4000", "127.0.0.1", "[::1]:4000"] {
+            assert!(loopback.allows(host), "{host}");
+        }
+        for host in [
+            "evil.example",
+            "evil.example:4000",
+            "0x7f000001",
+            "0x7f000001:4000",
+            "2130706433",
+            "127.1",
+            "192.168.1.5:4000",
+            "localhost.evil.example",
+            "localhost:x",
+            "[::1",
+            "",
+        ] {
+            assert!(!loopback.allows(host), "{host}");
+        }
+        let everywhere = Hosts::new("0.0.0.0".parse().unwrap(), &["preview.example".into(), ".tunnel.dev".into()]);
+        for host in ["192.168.1.5:4000", "[fe80::1]:4000", "preview.example:443", "a.tunnel.dev", "tunnel.dev"] {
+            assert!(everywhere.allows(host), "{host}");
+        }
+        for host in ["evil.example", "notpreview.example", "eviltunnel.dev", "0300.0250.0001.0005"] {
+            assert!(!everywhere.allows(host), "{host}");
+        }
+        let lan = Hosts::new("192.168.1.5".parse().unwrap(), &[]);
+        assert!(lan.allows("192.168.1.5:4000") && !lan.allows("192.168.1.6:4000"));
     }
 
     #[test]

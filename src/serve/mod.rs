@@ -43,6 +43,8 @@ pub struct ServeOptions {
     pub port: u16,
     pub poll: bool,
     pub open: bool,
+    /// Host names to answer besides loopback and the bound address.
+    pub allow_hosts: Vec<String>,
 }
 
 /// One built site, as served.
@@ -163,7 +165,7 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
         eprintln!("warning: serving on {host}, reachable from other machines; the preview is meant for 127.0.0.1");
     }
     println!("serving {url} (Ctrl-C to stop)");
-    http::start(listener, state.clone(), options.bind, port);
+    http::start(listener, state.clone(), http::Hosts::new(options.bind, &options.allow_hosts));
     if options.open {
         open_browser(&url);
     }

@@ -271,6 +271,39 @@ fn events_refuse_foreign_hosts_and_origins() {
     assert!(response.contains("Content-Type: text/event-stream") && response.ends_with("\r\n\r\n"), "{response}");
 }
 
+/// DNS rebinding: a page on another origin whose name now points at
+/// 127.0.0.1 must read nothing of the preview, drafts included.
+#[test]
+fn pages_answer_only_hosts_that_name_this_server() {
+    let site = community();
+    let (_running, url) = serve(&site);
+    let port = addr(&url).rsplit_once(':').unwrap().1.to_string();
+    let ask = |host: Option<&str>| {
+        let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+        raw(&url, &format!("GET /sub/practices/a/ HTTP/1.1\r\n{host}Connection: close\r\n\r\n"))
+    };
+    for host in ["evil.example", &format!("evil.example:{port}"), "0x7f000001", &format!("0x7f000001:{port}")] {
+        let (status, response) = ask(Some(host));
+        assert_eq!(status, 403, "{host}: {response}");
+        assert!(!response.contains("First version."), "{host}: no page content");
+        assert!(response.contains("--allow-host"), "says how to allow it: {response}");
+    }
+    assert_eq!(ask(None).0, 400, "no Host at all");
+    for host in [format!("localhost:{port}"), format!("127.0.0.1:{port}")] {
+        let (status, response) = ask(Some(&host));
+        assert_eq!(status, 200, "{host}");
+        assert!(response.contains("First version."));
+    }
+    let running = Running::start(
+        site.root(),
+        &["serve", "--port", "0", "--allow-host", "preview.example", "--now", TODAY, "--color", "never"],
+    );
+    let other = running.wait_for("serving http://").split_whitespace().nth(1).unwrap().to_string();
+    let (status, _) =
+        raw(&other, "GET /sub/practices/a/ HTTP/1.1\r\nHost: preview.example:8080\r\nConnection: close\r\n\r\n");
+    assert_eq!(status, 200, "a name allowed with --allow-host");
+}
+
 /// Waits until `guild watch` has printed `n` build lines in all.
 fn wait_builds(running: &Running, n: usize, seen: &mut usize) {
     while *seen < n {
