@@ -194,6 +194,7 @@ fn parse_base_url(text: &str) -> Result<String, String> {
 }
 
 fn main() -> ExitCode {
+    die_quietly_on_a_closed_pipe();
     let cli = Cli::parse();
     let color = match cli.color {
         Color::Always => true,
@@ -543,6 +544,21 @@ fn new_document(cli: &Cli, cwd: &std::path::Path, kind: NewKind, title: &str, no
             print_error(&e);
             ExitCode::from(2)
         }
+    }
+}
+
+/// `guild search … | head -1`: once the reader has gone, the next write
+/// ends the process quietly, as it does for other command-line tools,
+/// instead of panicking in `println!` (Rust ignores SIGPIPE by default).
+/// Sockets are unaffected: the standard library sends with MSG_NOSIGNAL
+/// (SO_NOSIGPIPE on macOS), so a browser that goes away mid-response
+/// never stops `guild serve`.
+fn die_quietly_on_a_closed_pipe() {
+    #[cfg(unix)]
+    // SAFETY: restores the default action for one signal; no handler of
+    // ours is involved.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
     }
 }
 

@@ -202,3 +202,45 @@ fn completions_are_printed_for_each_shell() {
         }
     }
 }
+
+/// `guild … | head -1`: the reader has gone when guild writes, and guild
+/// ends quietly (by SIGPIPE, as other tools do), never with a panic. The
+/// pipe's read end is closed before guild starts, so every write meets it.
+#[test]
+fn a_reader_that_goes_away_ends_guild_quietly() {
+    use std::io::Read;
+    use std::os::unix::process::ExitStatusExt;
+    use std::process::{Command, Stdio};
+    let dir = tempfile::tempdir().unwrap();
+    let root = crate::support::example_community();
+    let out = dir.path().join("out");
+    let out = out.to_str().unwrap();
+    let cases: [(&[&str], bool); 4] = [
+        (&["completions", "bash"], false),
+        (&["search", "deploy", "--limit", "50"], false),
+        (&["build", "-o", out, "--now", TODAY, "--color", "never"], true),
+        (&["check", "--format", "json", "--now", "2030-01-01"], false),
+    ];
+    for (args, on_stderr) in cases {
+        let (reader, writer) = std::io::pipe().unwrap();
+        drop(reader);
+        let mut command = Command::new(env!("CARGO_BIN_EXE_guild"));
+        command.arg("--root").arg(&root).args(args).stdin(Stdio::null());
+        let mut child = if on_stderr {
+            command.stderr(writer).stdout(Stdio::piped()).spawn().unwrap()
+        } else {
+            command.stdout(writer).stderr(Stdio::piped()).spawn().unwrap()
+        };
+        let mut other = String::new();
+        let stream: Box<dyn Read> = match (child.stdout.take(), child.stderr.take()) {
+            (Some(s), _) => Box::new(s),
+            (_, Some(s)) => Box::new(s),
+            _ => unreachable!(),
+        };
+        std::io::BufReader::new(stream).read_to_string(&mut other).unwrap();
+        let status = child.wait().unwrap();
+        assert!(!other.contains("panicked"), "{args:?}: {other}");
+        assert_eq!(status.signal(), Some(libc::SIGPIPE), "{args:?} ended with {status}: {other}");
+    }
+}
+
