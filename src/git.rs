@@ -73,12 +73,20 @@ pub struct History {
     /// By name, most commits first.
     pub authors: Vec<Author>,
     pub completeness: Completeness,
+    /// What the log was read for (the commit at HEAD, the settings that
+    /// change it), so a live session can tell when it is out of date.
+    pub key: Option<String>,
 }
 
 impl History {
     /// No history (tests, and communities outside git).
     pub fn none(why: &str) -> History {
-        History { files: FastMap::default(), authors: Vec::new(), completeness: Completeness::Missing(why.to_string()) }
+        History {
+            files: FastMap::default(),
+            authors: Vec::new(),
+            completeness: Completeness::Missing(why.to_string()),
+            key: None,
+        }
     }
 
     pub fn file(&self, path: &str) -> Option<&FileHistory> {
@@ -111,6 +119,56 @@ impl History {
 /// alone takes 8 s (git diffs each commit's trees, whose size grows with
 /// the folders they list; 10 s without `delta_cache_limit`).
 pub fn history(root: &Path) -> History {
+    let probe = match probe(root) {
+        Ok(p) => p,
+        Err(history) => return history,
+    };
+    let kept = probe.key.as_deref().and_then(|key| read_kept(root, key));
+    let out = match kept {
+        Some(out) => out,
+        None => {
+            let index_bytes = std::fs::metadata(&probe.index_file).map_or(0, |m| m.len());
+            // The commit the key names, not `HEAD` again: a commit made
+            // meanwhile must not be kept under the older one.
+            match walk(root, probe.head.as_deref().unwrap_or("HEAD"), delta_cache_limit(index_bytes, &probe.settings)) {
+                Ok(out) if out.status.success() => {
+                    if let Some(key) = &probe.key {
+                        keep(root, key, &out.stdout);
+                    }
+                    out.stdout
+                }
+                // A repository without commits yet.
+                Ok(_) => return History::none("no commits yet"),
+                Err(e) => return History::none(&format!("git could not run: {e}")),
+            }
+        }
+    };
+    let mut history = parse_log(&out);
+    if probe.shallow {
+        history.completeness = Completeness::Shallow;
+    }
+    history.key = probe.key;
+    history
+}
+
+/// What the history read now would be read for (`History::key`), without
+/// reading it: a live session compares it with its history's after git
+/// touched HEAD, a ref or the index (a checkout, a commit, a pull).
+pub fn key(root: &Path) -> Option<String> {
+    probe(root).ok().and_then(|p| p.key)
+}
+
+/// What the walk needs to know of the repository, or the history to use
+/// when there is none.
+struct Probe {
+    shallow: bool,
+    index_file: std::path::PathBuf,
+    settings: Vec<u8>,
+    head: Option<String>,
+    key: Option<String>,
+}
+
+fn probe(root: &Path) -> Result<Probe, History> {
     let git = |args: &[&str]| Command::new("git").arg("-C").arg(root).args(args).output();
     let asked = [
         "rev-parse",
@@ -124,9 +182,9 @@ pub fn history(root: &Path) -> History {
     ];
     let inside = match git(&asked) {
         Ok(out) if out.status.success() => String::from_utf8_lossy(&out.stdout).into_owned(),
-        Ok(_) => return History::none("not a git repository"),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return History::none("git is not installed"),
-        Err(e) => return History::none(&format!("git could not run: {e}")),
+        Ok(_) => return Err(History::none("not a git repository")),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Err(History::none("git is not installed")),
+        Err(e) => return Err(History::none(&format!("git could not run: {e}"))),
     };
     let mut lines = inside.lines().skip(1);
     let shallow = lines.next() == Some("true");
@@ -140,31 +198,23 @@ pub fn history(root: &Path) -> History {
         .filter(|o| o.status.success())
         .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string());
     let key = head.as_deref().map(|head| cache_key(root, head, shallow, top, &settings, &shallow_file));
-    let kept = key.as_deref().and_then(|key| read_kept(root, key));
-    let out = match kept {
-        Some(out) => out,
-        None => {
-            let index_bytes = std::fs::metadata(&index_file).map_or(0, |m| m.len());
-            // The commit the key names, not `HEAD` again: a commit made
-            // meanwhile must not be kept under the older one.
-            match walk(root, head.as_deref().unwrap_or("HEAD"), delta_cache_limit(index_bytes, &settings)) {
-                Ok(out) if out.status.success() => {
-                    if let Some(key) = &key {
-                        keep(root, key, &out.stdout);
-                    }
-                    out.stdout
-                }
-                // A repository without commits yet.
-                Ok(_) => return History::none("no commits yet"),
-                Err(e) => return History::none(&format!("git could not run: {e}")),
-            }
-        }
-    };
-    let mut history = parse_log(&out);
-    if shallow {
-        history.completeness = Completeness::Shallow;
-    }
-    history
+    Ok(Probe { shallow, index_file, settings, head, key })
+}
+
+/// The folders git keeps its state in for the repository holding `root`:
+/// its own git folder (HEAD, index) and the common one (refs), which
+/// differ in a linked worktree. Empty outside a repository.
+pub fn state_folders(root: &Path) -> Vec<std::path::PathBuf> {
+    let out = Command::new("git")
+        .arg("-C")
+        .arg(root)
+        .args(["rev-parse", "--path-format=absolute", "--git-dir", "--git-common-dir"])
+        .output();
+    let Some(out) = out.ok().filter(|o| o.status.success()) else { return Vec::new() };
+    let mut folders: Vec<std::path::PathBuf> =
+        String::from_utf8_lossy(&out.stdout).lines().map(std::path::PathBuf::from).collect();
+    folders.dedup();
+    folders
 }
 
 /// The one walk over the history: every commit's author and changed files.
@@ -431,7 +481,7 @@ fn parse_log(out: &[u8]) -> History {
         })
         .collect();
     authors.sort_by(|a, b| b.commits.cmp(&a.commits).then_with(|| a.name.cmp(&b.name)));
-    History { files: files_out, authors, completeness: Completeness::Complete }
+    History { files: files_out, authors, completeness: Completeness::Complete, key: None }
 }
 
 /// Which authors each member is: by name (after `.mailmap`, ignoring case

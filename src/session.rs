@@ -77,7 +77,7 @@ pub struct Built {
 struct Last {
     site: link::Site,
     config_text: String,
-    theme_generation: u64,
+    generation: u64,
     files: Arc<Files>,
     /// The paths of the search export among `files`.
     search_paths: Vec<String>,
@@ -107,8 +107,9 @@ pub struct Session {
     /// Sources whose text changed since they were last parsed.
     dirty: HashSet<SourcePath>,
     theme: Option<render::theme::Theme>,
-    /// Counts theme loads, so a reload forces a full render.
-    theme_generation: u64,
+    /// Counts what changes every page (a theme load, a history read
+    /// anew), so a build after one renders everything.
+    generation: u64,
     link_memo: link::Memo,
     /// Whether to keep the last build for the next (`serve`, `watch`).
     live: bool,
@@ -125,6 +126,20 @@ pub struct Session {
 pub type Sink = Box<dyn Fn(Output) -> Result<()> + Send + Sync>;
 
 impl Session {
+    /// After git touched HEAD, a ref or the index: whether the history the
+    /// session read is out of date (a checkout, a commit, a pull). If so,
+    /// the next build reads it again and renders every page, as a clean
+    /// build at the new commit would.
+    pub fn history_moved(&mut self) -> bool {
+        let Some(history) = &self.history else { return false };
+        if git::key(&self.root) == history.key {
+            return false;
+        }
+        self.history = None;
+        self.generation += 1;
+        true
+    }
+
     /// Finds the community; reads nothing else until the first build.
     pub fn open(options: Options, skip: Vec<PathBuf>) -> Result<Session> {
         let root = find_root(&options)?;
@@ -139,7 +154,7 @@ impl Session {
             parsed: Default::default(),
             dirty: HashSet::new(),
             theme: None,
-            theme_generation: 0,
+            generation: 0,
             link_memo: link::Memo::default(),
             live: false,
             last: None,
@@ -457,7 +472,7 @@ impl Session {
                     return Err(e);
                 }
             }
-            self.theme_generation += 1;
+            self.generation += 1;
         }
 
         // The last build is a base for this one when the configuration is
@@ -524,7 +539,7 @@ impl Session {
         let search_files = export.expect("the search export is made for every build");
         let stage = Instant::now();
         let scope = match &last {
-            Some(last) if last.theme_generation == self.theme_generation => render::affected(&last.site, &site),
+            Some(last) if last.generation == self.generation => render::affected(&last.site, &site),
             _ => Scope::All,
         };
         // The manifest's URL is fixed: pages carry it whatever the index.
@@ -565,7 +580,7 @@ impl Session {
             self.last = Some(Last {
                 site: site.clone(),
                 config_text: self.config_text.clone(),
-                theme_generation: self.theme_generation,
+                generation: self.generation,
                 files: files.clone(),
                 search_paths,
             });

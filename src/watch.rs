@@ -34,6 +34,9 @@ pub const MAX_WAIT: Duration = Duration::from_millis(1500);
 pub struct Watcher {
     root: PathBuf,
     ignore: Vec<PathBuf>,
+    /// git's state folders (see `git::state_folders`): a change to HEAD,
+    /// a ref or the index there may move the history.
+    git: Vec<PathBuf>,
     events: Receiver<notify::Result<Event>>,
     _watcher: Box<dyn notify::Watcher + Send>,
     /// Set when the watcher fell back to polling; says why.
@@ -80,7 +83,29 @@ impl Watcher {
                 },
             }
         };
-        Ok(Watcher { root, ignore, events: rx, _watcher: watcher, notice })
+        let mut watcher = watcher;
+        let git: Vec<PathBuf> =
+            crate::git::state_folders(&root).into_iter().map(|p| p.canonicalize().unwrap_or(p)).collect();
+        for folder in git.iter().filter(|f| !f.starts_with(&root)) {
+            // A community in a subfolder of its repository, or a linked
+            // worktree: git's state is outside the watched tree. Missing
+            // refs/ (packed only) is no failure.
+            let _ = watcher.watch(folder, RecursiveMode::NonRecursive);
+            let _ = watcher.watch(&folder.join("refs"), RecursiveMode::Recursive);
+        }
+        Ok(Watcher { root, ignore, git, events: rx, _watcher: watcher, notice })
+    }
+
+    /// Whether a changed path is git's HEAD, index, or a ref.
+    pub fn is_history(&self, path: &Path) -> bool {
+        is_history(&self.git, path)
+    }
+
+    /// Splits a batch into the paths of the site and whether git's state
+    /// changed among them.
+    pub fn split(&self, batch: Vec<PathBuf>) -> (Vec<PathBuf>, bool) {
+        let (git, site): (Vec<PathBuf>, Vec<PathBuf>) = batch.into_iter().partition(|p| self.is_history(p));
+        (site, !git.is_empty())
     }
 
     /// Whether a changed path matters for the site.
@@ -120,7 +145,7 @@ impl Watcher {
         match event {
             Ok(event) if counts(&event.kind) => {
                 for path in event.paths {
-                    if self.relevant(&path) {
+                    if self.relevant(&path) || self.is_history(&path) {
                         batch.insert(path);
                     }
                 }
@@ -169,6 +194,21 @@ fn poller(root: &Path, tx: std::sync::mpsc::Sender<notify::Result<Event>>) -> no
     Ok(w)
 }
 
+/// Whether `path` is one of git's files whose change can move the history:
+/// HEAD, the index, packed refs, or a ref (never a lock file).
+pub fn is_history(git: &[PathBuf], path: &Path) -> bool {
+    if path.extension().is_some_and(|e| e == "lock") {
+        return false;
+    }
+    git.iter().any(|folder| match path.strip_prefix(folder) {
+        Ok(rel) => {
+            let rel = rel.to_string_lossy();
+            matches!(rel.as_ref(), "HEAD" | "index" | "packed-refs") || rel.starts_with("refs/")
+        }
+        Err(_) => false,
+    })
+}
+
 /// Whether a path below `root` matters: not hidden, not in an ignored
 /// folder, not an editor's temp file. The root itself (a rescan) matters.
 pub fn relevant(root: &Path, ignore: &[PathBuf], path: &Path) -> bool {
@@ -215,6 +255,24 @@ mod tests {
             assert!(relevant(root, &ignore, Path::new(p)), "{p}");
         }
         assert!(!relevant(root, &ignore, Path::new("/elsewhere/a.md")));
+    }
+
+    #[test]
+    fn heads_refs_and_the_index_are_history_and_nothing_else_of_git() {
+        let git = vec![PathBuf::from("/c/.git")];
+        for p in ["/c/.git/HEAD", "/c/.git/index", "/c/.git/packed-refs", "/c/.git/refs/heads/main"] {
+            assert!(is_history(&git, Path::new(p)), "{p}");
+        }
+        for p in [
+            "/c/.git/index.lock",
+            "/c/.git/refs/heads/main.lock",
+            "/c/.git/objects/ab/cdef",
+            "/c/.git/logs/HEAD",
+            "/c/.git/COMMIT_EDITMSG",
+            "/c/practices/HEAD",
+        ] {
+            assert!(!is_history(&git, Path::new(p)), "{p}");
+        }
     }
 
     #[test]

@@ -173,6 +173,12 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
     let mut version = 1;
     while let Some(batch) = watcher.next_batch() {
         let started = Instant::now();
+        let (batch, git) = watcher.split(batch);
+        let history_moved = git && session.history_moved();
+        if batch.is_empty() && !history_moved {
+            // git touched its index or a ref, and the history is the same.
+            continue;
+        }
         let changes = if batch.iter().any(|p| p == &root || p.canonicalize().is_ok_and(|c| c == root)) {
             Changes::Everything
         } else {
@@ -309,7 +315,13 @@ pub fn watch(options: Options, out: &Path, force: bool, poll: bool, color: bool)
             }
             None => eprintln!("the content has errors; {} keeps the last good build", out.display()),
         }
-        let Some(batch) = watcher.next_batch() else { return Ok(()) };
-        changes = if batch.iter().any(|p| p == &root) { Changes::Everything } else { Changes::Paths(batch) };
+        changes = loop {
+            let Some(batch) = watcher.next_batch() else { return Ok(()) };
+            let (batch, git) = watcher.split(batch);
+            let history_moved = git && session.history_moved();
+            if !batch.is_empty() || history_moved {
+                break if batch.iter().any(|p| p == &root) { Changes::Everything } else { Changes::Paths(batch) };
+            }
+        };
     }
 }

@@ -447,6 +447,53 @@ fn watch_and_serve_see_edits_with_a_relative_root() {
     assert!(get(&url, "/sub/practices/a/").1.contains("Edited through a relative root."), "serve shows it");
 }
 
+/// Runs git in `dir` with a fixed identity, no system or user settings.
+fn git(dir: &Path, args: &[&str]) {
+    let out = Command::new("git")
+        .args(["-c", "commit.gpgsign=false", "-c", "init.defaultBranch=main"])
+        .args(args)
+        .current_dir(dir)
+        .env("GIT_AUTHOR_NAME", "Grace Hopper")
+        .env("GIT_AUTHOR_EMAIL", "grace@example.org")
+        .env("GIT_COMMITTER_NAME", "Grace Hopper")
+        .env("GIT_COMMITTER_EMAIL", "grace@example.org")
+        .env("GIT_CONFIG_NOSYSTEM", "1")
+        .env("HOME", dir)
+        .output()
+        .expect("git runs");
+    assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+}
+
+/// A checkout, a commit, a checkout back: each moves the history (commit
+/// counts, updated dates, the sitemap, `/updated/`), and the watched
+/// output must equal a clean build at the new HEAD every time.
+#[test]
+fn watch_follows_checkouts_and_commits_like_a_clean_build() {
+    let site = community()
+        .file(".gitignore", "public/\n")
+        .file("practices/b.md", "---\ntitle: Beta\n---\nSee [alpha](a.md).\n");
+    let root = site.root().to_path_buf();
+    git(&root, &["init", "-q"]);
+    git(&root, &["add", "."]);
+    git(&root, &["commit", "-q", "-m", "Start"]);
+    git(&root, &["branch", "other"]);
+    let out = root.join("public");
+    let running = Running::start(&root, &["watch", "-o", "public", "--now", TODAY, "--color", "never"]);
+    running.wait_for("built ");
+    assert_same_as_clean(&root, &out, "the first build");
+
+    // A commit that changes no file of the work tree: only git's state moves.
+    git(&root, &["commit", "-q", "--allow-empty", "-m", "Nothing but history"]);
+    git(&root, &["checkout", "-q", "other"]);
+    site.write("practices/a.md", "---\ntitle: Alpha\n---\nOn the other branch.\n");
+    git(&root, &["commit", "-q", "-am", "Edit on other"]);
+    assert_same_as_clean(&root, &out, "a checkout and a commit");
+    git(&root, &["checkout", "-q", "main"]);
+    assert_same_as_clean(&root, &out, "a checkout back");
+    git(&root, &["merge", "-q", "--no-edit", "other"]);
+    assert_same_as_clean(&root, &out, "a merge");
+}
+
 #[test]
 fn second_build_of_the_same_output_is_refused_while_watch_runs() {
     let site = community();
