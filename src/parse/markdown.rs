@@ -209,6 +209,22 @@ pub fn render_with(
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.out.drain(..));
     if r.has_raw_html && raw_html == RawHtml::Sanitize {
+        if let Some(flat) = super::nesting::flatten(&html, super::nesting::MAX_DEPTH) {
+            r.result.diagnostics.push(
+                Diagnostic::warning(
+                    "html-too-deep",
+                    format!(
+                        "the HTML of this page nests more than {} elements deep; deeper elements were \
+                         flattened, as browsers do",
+                        super::nesting::MAX_DEPTH
+                    ),
+                )
+                .in_file(file)
+                .at(r.lines.span(text, body_offset, 1))
+                .help("close the HTML elements you open, or nest fewer of them"),
+            );
+            html = flat;
+        }
         html = sanitize(&html);
     }
     let mut result = r.result;

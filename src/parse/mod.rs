@@ -8,6 +8,7 @@
 
 pub mod highlight;
 pub mod markdown;
+mod nesting;
 
 use rayon::prelude::*;
 

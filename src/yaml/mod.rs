@@ -88,6 +88,15 @@ impl Fields {
     /// mapping. `what` names the document in messages ("practice front matter").
     pub fn parse(file: &SourcePath, what: &'static str, yaml: &str, first_line: usize) -> Result<Fields, Diagnostic> {
         let fallback = Span { line: first_line.saturating_sub(1).max(1), column: 1, len: 3 };
+        if let Some((line, column)) = flow_too_deep(yaml) {
+            return Err(Diagnostic::error(
+                "yaml-too-deep",
+                format!("invalid YAML in {what}: `[` and `{{` nest more than {MAX_FLOW_DEPTH} deep"),
+            )
+            .in_file(file)
+            .at(Span { line: first_line + line - 1, column, len: 1 })
+            .help("front matter nests too deeply; flatten it, or close the brackets"));
+        }
         // Simple front matter is read directly; the rest by serde_yaml.
         let value: Value = match simple::mapping(yaml) {
             Some(mapping) => Value::Mapping(mapping),
@@ -468,6 +477,37 @@ fn key_positions(yaml: &str, first_line: usize) -> Vec<KeyPosition> {
     out
 }
 
+/// Deeper than any real front matter, and below serde_yaml's own limit.
+const MAX_FLOW_DEPTH: usize = 64;
+
+/// Where `[` or `{` first open more than `MAX_FLOW_DEPTH` collections
+/// (1-based line and column), counted in one pass. libyaml's scanner
+/// takes time quadratic in that depth before its parser reaches the
+/// recursion limit (a 100 KB line of `[` took 27 s), so such YAML is
+/// refused before it gets there. Brackets in quotes or plain text count
+/// too: real front matter is nowhere near the limit either way.
+fn flow_too_deep(yaml: &str) -> Option<(usize, usize)> {
+    let mut depth = 0usize;
+    for (i, line) in yaml.lines().enumerate() {
+        let mut previous = ' ';
+        for (column, c) in line.chars().enumerate() {
+            match c {
+                '#' if previous.is_whitespace() => break,
+                '[' | '{' => {
+                    depth += 1;
+                    if depth > MAX_FLOW_DEPTH {
+                        return Some((i + 1, column + 1));
+                    }
+                }
+                ']' | '}' => depth = depth.saturating_sub(1),
+                _ => {}
+            }
+            previous = c;
+        }
+    }
+    None
+}
+
 /// The 1-based lines where a top-level key is written.
 fn key_lines(yaml: &str, key: &str) -> Vec<usize> {
     yaml.lines()
@@ -569,6 +609,19 @@ fn scalar_text(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn flow_collections_nested_too_deep_are_refused_before_libyaml_sees_them() {
+        let file = SourcePath::new("practices/p.md");
+        let deep = format!("title: T\nx: {}\n", "[".repeat(100_000));
+        let started = std::time::Instant::now();
+        let e = Fields::parse(&file, "practice front matter", &deep, 2).unwrap_err();
+        assert!(started.elapsed() < std::time::Duration::from_secs(1));
+        assert_eq!(e.code, "yaml-too-deep");
+        assert_eq!((e.span.unwrap().line, e.span.unwrap().column), (3, 4 + MAX_FLOW_DEPTH));
+        let fine = "title: T\ntags: [a, [b, {c: d}]]  # a comment with [[[\n";
+        assert!(Fields::parse(&file, "practice front matter", fine, 2).is_ok());
+    }
 
     fn fields(yaml: &str) -> Result<Fields, Diagnostic> {
         Fields::parse(&SourcePath::new("a.md"), "practice front matter", yaml, 2)
