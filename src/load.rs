@@ -54,6 +54,18 @@ enum Found {
 /// Reads `community.yaml` from `root`.
 pub fn config_text(root: &Path) -> Result<String> {
     let path = root.join(config::FILE_NAME);
+    if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+        let target = std::fs::canonicalize(&path).map_err(|e| Error::read(&path, e))?;
+        let inside = root.canonicalize().is_ok_and(|r| target.starts_with(r));
+        if !inside {
+            return Err(Error::Usage(format!(
+                "{} is a symlink to {}, outside the community; guild reads no file from outside it. \
+                 Copy the file into the community instead of linking to it",
+                path.display(),
+                target.display()
+            )));
+        }
+    }
     let bytes = std::fs::read(&path).map_err(|e| Error::read(&path, e))?;
     Ok(normalise_owned(String::from_utf8_lossy(&bytes).into_owned()))
 }
@@ -98,7 +110,7 @@ fn walk(config: &Config, skip: &[PathBuf]) -> Result<Vec<(String, Found)>> {
             continue;
         };
         let rel = rel.to_string_lossy().replace('\\', "/");
-        if let Some(f) = consider(config, &canonical_root, &rel, entry.path(), entry.path_is_symlink()) {
+        if let Some(f) = consider(config, &canonical_root, &rel, entry.path(), entry.file_type()) {
             found.push((rel, f));
         }
     }
@@ -205,19 +217,37 @@ pub fn file(config: &Config, skip: &[PathBuf], rel: &str) -> Option<FileState> {
         }
         dir = d.parent();
     }
-    let found = consider(config, &canonical_root, rel, &path, meta.file_type().is_symlink())?;
+    let found = consider(config, &canonical_root, rel, &path, meta.file_type())?;
     Some(read_found(config, found))
 }
 
 /// Classifies one walked file; `None` for files that are not part of the
 /// site. Symlinks out of the repository become problems, never reads.
-fn consider(config: &Config, canonical_root: &Path, rel: &str, path: &Path, is_symlink: bool) -> Option<Found> {
+fn consider(config: &Config, canonical_root: &Path, rel: &str, path: &Path, file_type: std::fs::FileType) -> Option<Found> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     if is_editor_temp(name) {
         return None;
     }
+    let is_static = rel.starts_with(STATIC_PREFIX);
+    let is_template = rel.starts_with(TEMPLATES_PREFIX);
+    let is_markdown = rel.ends_with(".md") && !config.exclude.is_match(rel);
+    let is_symlink = file_type.is_symlink();
+    // Not part of the site. A symlink still gets its warning (a linked
+    // folder may hold pages), but for community.yaml, which `config_text`
+    // reads and checks itself.
+    if !(is_static || is_template || is_markdown) && (!is_symlink || rel == config::FILE_NAME) {
+        return None;
+    }
     let source_path = SourcePath::new(rel);
     let mut absolute = path.to_path_buf();
+    if !is_symlink && !file_type.is_file() {
+        // Opening a named pipe would wait for a writer forever.
+        return Some(Found::Problem(
+            Diagnostic::warning("not-a-file", "not a regular file (a pipe, socket or device); it was skipped")
+                .in_file(&source_path)
+                .help("replace it with an ordinary file, or delete it"),
+        ));
+    }
     if is_symlink {
         let problem = match std::fs::canonicalize(path) {
             Ok(target) if !target.starts_with(canonical_root) => Some(
@@ -227,6 +257,10 @@ fn consider(config: &Config, canonical_root: &Path, rel: &str, path: &Path, is_s
             Ok(target) if target.is_dir() => Some(
                 Diagnostic::warning("symlink-folder", "symlinked folders are not followed; it was skipped")
                     .help("move the folder into the repository, or link single files"),
+            ),
+            Ok(target) if !target.is_file() => Some(
+                Diagnostic::warning("not-a-file", "symlink to something that is not a regular file; it was skipped")
+                    .help("link to an ordinary file, or delete the link"),
             ),
             Ok(target) => {
                 absolute = target;
@@ -245,7 +279,7 @@ fn consider(config: &Config, canonical_root: &Path, rel: &str, path: &Path, is_s
         Some(Found::Static(StaticFile { path: source_path, output: rest.to_string(), absolute }))
     } else if let Some(rest) = rel.strip_prefix(TEMPLATES_PREFIX) {
         Some(Found::Template(rest.to_string(), absolute))
-    } else if rel.ends_with(".md") && !config.exclude.is_match(rel) {
+    } else if is_markdown {
         Some(Found::Markdown(source_path, absolute))
     } else {
         None
@@ -296,6 +330,12 @@ fn read_markdown(
     }
     let mut bytes = Vec::with_capacity(meta.len() as usize);
     std::io::Read::read_to_end(&mut std::io::Read::take(&file, MAX_FILE_BYTES + 1), &mut bytes).map_err(read_err)?;
+    if let Some(order) = utf16(&bytes) {
+        return Err(Ok(Diagnostic::error("not-utf8", format!("file is UTF-16 ({order}), not UTF-8"))
+            .in_file(path)
+            .at(Span { line: 1, column: 1, len: 1 })
+            .help("save the file as UTF-8 (most editors offer this under \"Save with encoding\")")));
+    }
     let text = match String::from_utf8(bytes) {
         Ok(t) => t,
         Err(e) => {
@@ -314,6 +354,29 @@ fn read_markdown(
             .help("write some content, or delete the file")));
     }
     Ok(Some(normalise_owned(text)))
+}
+
+/// Whether `bytes` are UTF-16 text, with or without a byte-order mark
+/// (which is valid UTF-8 where the text is ASCII, NUL every other byte):
+/// the byte order, if so.
+fn utf16(bytes: &[u8]) -> Option<&'static str> {
+    match bytes {
+        [0xFE, 0xFF, ..] => return Some("big-endian"),
+        [0xFF, 0xFE, ..] => return Some("little-endian"),
+        _ => {}
+    }
+    let head = &bytes[..bytes.len().min(4096) & !1];
+    if head.len() < 4 {
+        return None;
+    }
+    let nul_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();
+    let (even, odd, pairs) = (nul_at(0), nul_at(1), head.len() / 2);
+    // Mostly ASCII in UTF-16: a NUL in (nearly) every pair, on one side.
+    match (even * 10 >= pairs * 7, odd * 10 >= pairs * 7) {
+        (true, false) => Some("big-endian"),
+        (false, true) => Some("little-endian"),
+        _ => None,
+    }
 }
 
 /// Strips a byte-order mark, turns CRLF and lone CR into LF, and puts the

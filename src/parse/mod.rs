@@ -51,8 +51,26 @@ pub fn all(sources: &[Source], raw_html: RawHtml) -> (Vec<Document>, Vec<Diagnos
 
 /// Parses one source file.
 pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
-    let mut parsed = document_only(source, raw_html);
+    // NUL bytes would reach the page (pulldown-cmark keeps them in raw
+    // HTML and code); they are dropped, and said where.
+    let Some(first_nul) = memchr::memchr(0, source.text.as_bytes()) else {
+        let mut parsed = document_only(source, raw_html);
+        parsed.diagnostics.extend(windows_name(&source.path));
+        return parsed;
+    };
+    let cleaned = Source { text: source.text.replace('\0', ""), ..source.clone() };
+    let mut parsed = document_only(&cleaned, raw_html);
     parsed.diagnostics.extend(windows_name(&source.path));
+    let count = source.text.bytes().filter(|b| *b == 0).count();
+    parsed.diagnostics.push(
+        Diagnostic::warning(
+            "nul-byte",
+            format!("the file holds {count} NUL byte{}; {} removed", if count == 1 { "" } else { "s" }, if count == 1 { "it was" } else { "they were" }),
+        )
+        .in_file(&source.path)
+        .at(crate::diag::LineIndex::new(&source.text).span(&source.text, first_nul, 1))
+        .help("delete the invisible character (often pasted from a terminal or a PDF)"),
+    );
     parsed
 }
 
@@ -243,7 +261,21 @@ fn meeting(
     decisions: Vec<crate::model::Decision>,
     actions: Vec<markdown::FoundAction>,
 ) -> Option<MeetingMeta> {
-    let from_name = crate::date::Date::parse(file.stem().get(..10).unwrap_or("")).ok();
+    let named = file.stem().get(..10).unwrap_or("");
+    let from_name = match crate::date::Date::parse(named) {
+        Ok(d) => Some(d),
+        // Shaped like a date but not one: `2026-02-30-sync.md`.
+        Err(why) if named.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() }) && named.len() == 10 => {
+            fields.problem(
+                "date",
+                "bad-file-date",
+                format!("the file name starts with {named}, which is not a date: {why}"),
+                "rename the file to start with the meeting's real date, e.g. `2026-03-02-sync.md`",
+            );
+            None
+        }
+        Err(_) => None,
+    };
     let date = fields.date("date").or(from_name);
     let time = fields.text("time").and_then(|t| match crate::date::TimeOfDay::parse(t.trim()) {
         Ok(t) => Some(t),

@@ -44,6 +44,12 @@ pub fn split<'a>(file: &SourcePath, text: &'a str) -> Result<Split<'a>, Diagnost
         let line = text[pos..end].trim_end();
         if line == "---" || line == "..." {
             let body_offset = (end + 1).min(text.len());
+            // (`...` ends a YAML document on purpose: what follows is body.)
+            if let Some(problem) =
+                (line == "---").then(|| keys_after_front_matter(file, text, body_offset, line_number(text, pos))).flatten()
+            {
+                return Err(problem);
+            }
             return Ok(Split {
                 yaml: Some(&text[yaml_start..pos]),
                 yaml_line: 2,
@@ -57,6 +63,51 @@ pub fn split<'a>(file: &SourcePath, text: &'a str) -> Result<Split<'a>, Diagnost
         .in_file(file)
         .at(Span { line: 1, column: 1, len: 3 })
         .help("add a line with `---` after the last front-matter line"))
+}
+
+/// The 1-based line that starts at byte `at`.
+fn line_number(text: &str, at: usize) -> usize {
+    memchr::memchr_iter(b'\n', &text.as_bytes()[..at]).count() + 1
+}
+
+/// A `---` line in the middle of front matter closes it early: the keys
+/// after it would become the body's first paragraph, and the `---` under
+/// them would make it a heading. Caught when the body starts with lines
+/// that are all `key: value` (lowercase keys, as front matter has; a
+/// heading such as `Note: …` starts with a capital) followed by `---`.
+fn keys_after_front_matter(file: &SourcePath, text: &str, body_offset: usize, close_line: usize) -> Option<Diagnostic> {
+    let mut keys = Vec::new();
+    for line in text[body_offset..].lines() {
+        if line.trim_end() == "---" && !keys.is_empty() {
+            let keys: Vec<String> = keys.iter().map(|k| format!("`{k}`")).collect();
+            return Some(
+                Diagnostic::error(
+                    "front-matter-split",
+                    format!(
+                        "the `---` on line {close_line} ends the front matter early: {} after it would show \
+                         as a heading",
+                        keys.join(", ")
+                    ),
+                )
+                .in_file(file)
+                .at(Span { line: close_line, column: 1, len: 3 })
+                .help(format!("delete the `---` on line {close_line}, so the front matter ends at the next one")),
+            );
+        }
+        if line.starts_with([' ', '-']) && !keys.is_empty() {
+            // An indented value or list item of the key above.
+            continue;
+        }
+        let key = line.split_once(':').map(|(k, _)| k).filter(|k| {
+            k.starts_with(|c: char| c.is_ascii_lowercase())
+                && k.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_' || c == '-')
+        });
+        match key {
+            Some(k) if line[k.len() + 1..].is_empty() || line[k.len() + 1..].starts_with(' ') => keys.push(k),
+            _ => return None,
+        }
+    }
+    None
 }
 
 /// One top-level key and its value.
@@ -609,6 +660,24 @@ fn scalar_text(value: &Value) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_dash_line_inside_front_matter_is_named() {
+        let file = SourcePath::new("practices/p.md");
+        let text = "---\ntitle: T\n---\nstatus: adopted\ntags:\n  - a\n---\nBody.\n";
+        let e = split(&file, text).unwrap_err();
+        assert_eq!(e.code, "front-matter-split");
+        assert_eq!(e.span.unwrap().line, 3);
+        assert!(e.message.contains("`status`, `tags`"), "{}", e.message);
+        // A heading that reads like a key, and a thematic break after prose, are Markdown.
+        for fine in [
+            "---\ntitle: T\n---\nNote: read this\n---\n",
+            "---\ntitle: T\n---\nSome prose.\n\n---\n",
+            "---\ntitle: T\n---\n\n---\n",
+        ] {
+            assert!(split(&file, fine).is_ok(), "{fine}");
+        }
+    }
 
     #[test]
     fn flow_collections_nested_too_deep_are_refused_before_libyaml_sees_them() {

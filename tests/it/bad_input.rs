@@ -52,6 +52,13 @@ const CASES: &[Case] = &[
     // Later pages of the long listings are generated: `practices/page/2/`.
     ("practice_at_a_listing_page_url", "practices/page/2.md", b"---\ntitle: Two\n---\nBody.\n", 1),
     ("negative_paginate_by", "community.yaml", b"title: Test Guild\npaginate_by: -10\n", 1),
+    // Found by the red-team pass: each reached the page or was accepted.
+    ("dash_line_inside_front_matter", "practices/a.md", b"---\ntitle: A\n---\nstatus: adopted\ntags: [x]\n---\nBody.\n", 1),
+    ("nul_bytes", "practices/a.md", b"---\ntitle: A\n---\nBo\x00dy with <b>raw\x00</b> HTML.\n", 0),
+    ("utf16_big_endian_without_bom", "practices/a.md", b"\x00-\x00-\x00-\x00\n\x00t\x00i\x00t\x00l\x00e\x00:\x00 \x00A\x00\n\x00-\x00-\x00-\x00\n\x00B\x00o\x00d\x00y\x00.\x00\n", 1),
+    ("utf16_little_endian_with_bom", "practices/a.md", b"\xff\xfe-\x00-\x00-\x00\n\x00", 1),
+    ("impossible_date_in_a_meeting_file_name", "meetings/2026-02-30-sync.md", b"---\ntitle: Sync\ndate: 2026-03-01\n---\nNotes.\n", 1),
+    ("html_nested_too_deep", "practices/a.md", b"---\ntitle: A\n---\n<div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div><div>deep\n", 0),
     ("mention_of_unknown_member_in_action", "meetings/2026-01-15-sync.md", b"---\ntitle: Sync\ndate: 2026-01-15\n---\n## Action items\n\n- [ ] @nobody do it\n", 1),
 ];
 

@@ -647,3 +647,41 @@ fn a_replaced_base_layout_still_sees_whole_cards() {
     assert!(home.contains("<link rel=\"prefetch\" href=\"/"), "{home}");
     assert!(home.contains("class=\"card practice-card\""), "{home}");
 }
+
+/// A named pipe called `*.md` hung the build (opening it waits for a
+/// writer): it is skipped with a warning.
+#[test]
+fn a_named_pipe_is_skipped_not_waited_for() {
+    let site = SiteTest::new().file("practices/a.md", &practice("A", "x"));
+    let fifo = site.root().join("practices/pipe.md");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status().expect("mkfifo runs");
+    assert!(made.success());
+    let started = std::time::Instant::now();
+    let run = site.build();
+    run.expect_code(0);
+    assert!(started.elapsed() < std::time::Duration::from_secs(20), "the build waited on the pipe");
+    assert!(run.stderr.contains("warning[not-a-file]") && run.stderr.contains("practices/pipe.md"), "{run:?}");
+}
+
+/// community.yaml linked from outside the community was warned about as
+/// skipped, then used anyway: now it is refused, and nothing is written.
+#[test]
+fn a_community_yaml_linked_from_outside_is_refused() {
+    let outside = tempfile::tempdir().unwrap();
+    std::fs::write(outside.path().join("community.yaml"), "title: Elsewhere\n").unwrap();
+    let site = SiteTest::new().file("practices/a.md", &practice("A", "x"));
+    site.remove("community.yaml");
+    std::os::unix::fs::symlink(outside.path().join("community.yaml"), site.root().join("community.yaml")).unwrap();
+    let run = site.build();
+    run.expect_code(2);
+    assert!(run.stderr.contains("outside the community") && !run.stderr.contains("symlink-outside"), "{run:?}");
+    assert!(!site.out().exists());
+}
+
+#[test]
+fn nul_bytes_never_reach_the_page() {
+    let site = SiteTest::new().bytes("practices/a.md", b"---\ntitle: A\n---\nBo\0dy <b>raw\0</b>\n\n    code\0\n");
+    site.build().expect_code(0);
+    let page = site.read("practices/a/index.html");
+    assert!(!page.contains('\0') && page.contains("Body"), "{page}");
+}
