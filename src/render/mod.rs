@@ -185,6 +185,7 @@ impl Shared<'_> {
             },
             favicon_url: self.favicon_url.as_deref(),
             feed_url: urls.href(&UrlPath::file("feed.xml")),
+            csp: (self.config.raw_html == crate::config::RawHtml::Sanitize).then_some(CSP),
             header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
             footer: &self.footer,
         };
@@ -192,6 +193,14 @@ impl Shared<'_> {
         Ok(Output::new(url.output_file(), html))
     }
 }
+
+/// The policy every page carries while the community's HTML is
+/// sanitised: scripts only from the site itself, no plugins, no `<base>`.
+/// Should a hand-written script slip past the sanitiser, the browser still
+/// refuses to run it. Styles and images are left alone (tables align with
+/// `style`, avatars come from other sites). A community that sets
+/// `markdown.raw_html: allow` trusts its authors' scripts, so gets none.
+pub const CSP: &str = "script-src 'self'; object-src 'none'; base-uri 'self'";
 
 /// A page that is not a document's.
 type Listing = fn(&Shared<'_>) -> Result<Output>;

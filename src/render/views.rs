@@ -32,6 +32,8 @@ pub struct Layout<'a> {
     pub page_script: Option<&'a str>,
     pub favicon_url: Option<&'a str>,
     pub feed_url: String,
+    /// The Content-Security-Policy of the page, if any (see `render::CSP`).
+    pub csp: Option<&'static str>,
     pub header: &'a str,
     pub footer: &'a str,
 }
