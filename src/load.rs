@@ -223,7 +223,13 @@ pub fn file(config: &Config, skip: &[PathBuf], rel: &str) -> Option<FileState> {
 
 /// Classifies one walked file; `None` for files that are not part of the
 /// site. Symlinks out of the repository become problems, never reads.
-fn consider(config: &Config, canonical_root: &Path, rel: &str, path: &Path, file_type: std::fs::FileType) -> Option<Found> {
+fn consider(
+    config: &Config,
+    canonical_root: &Path,
+    rel: &str,
+    path: &Path,
+    file_type: std::fs::FileType,
+) -> Option<Found> {
     let name = rel.rsplit('/').next().unwrap_or(rel);
     if is_editor_temp(name) {
         return None;

@@ -286,9 +286,12 @@ fn main() -> ExitCode {
     keep_freed_memory();
     no_huge_pages();
     let (result, format, deny_warnings, output) = match &cli.command {
-        Command::Build { output, common, force, .. } => {
-            (pipeline::build(&options(common), output, *force), Format::Human, common.deny_warnings, Some(output.clone()))
-        }
+        Command::Build { output, common, force, .. } => (
+            pipeline::build(&options(common), output, *force),
+            Format::Human,
+            common.deny_warnings,
+            Some(output.clone()),
+        ),
         Command::Check { format, common } => {
             let format = format.unwrap_or(if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
                 Format::Github

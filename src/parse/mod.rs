@@ -65,7 +65,11 @@ pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
     parsed.diagnostics.push(
         Diagnostic::warning(
             "nul-byte",
-            format!("the file holds {count} NUL byte{}; {} removed", if count == 1 { "" } else { "s" }, if count == 1 { "it was" } else { "they were" }),
+            format!(
+                "the file holds {count} NUL byte{}; {} removed",
+                if count == 1 { "" } else { "s" },
+                if count == 1 { "it was" } else { "they were" }
+            ),
         )
         .in_file(&source.path)
         .at(crate::diag::LineIndex::new(&source.text).span(&source.text, first_nul, 1))
@@ -265,7 +269,13 @@ fn meeting(
     let from_name = match crate::date::Date::parse(named) {
         Ok(d) => Some(d),
         // Shaped like a date but not one: `2026-02-30-sync.md`.
-        Err(why) if named.bytes().enumerate().all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() }) && named.len() == 10 => {
+        Err(why)
+            if named
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+                && named.len() == 10 =>
+        {
             fields.problem(
                 "date",
                 "bad-file-date",

@@ -14,9 +14,8 @@
 pub const MAX_DEPTH: usize = 256;
 
 /// Elements that never hold others, so they never open a level.
-const VOID: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr",
-];
+const VOID: &[&str] =
+    &["area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "param", "source", "track", "wbr"];
 
 /// Elements whose content is text up to their end tag.
 const RAW_TEXT: &[&str] = &["script", "style", "textarea", "title", "xmp", "noembed", "noframes", "plaintext"];
@@ -97,8 +96,8 @@ fn tags(html: &str) -> impl Iterator<Item = Tag> + '_ {
         while let Some(offset) = memchr::memchr(b'<', &bytes[i..]) {
             let start = i + offset;
             let rest = &html[start..];
-            if rest.starts_with("<!--") {
-                let end = rest[4..].find("-->").map_or(html.len(), |e| start + 4 + e + 3);
+            if let Some(comment) = rest.strip_prefix("<!--") {
+                let end = comment.find("-->").map_or(html.len(), |e| start + 4 + e + 3);
                 i = end;
                 return Some(Tag { kind: TagKind::Other, range: start..end });
             }

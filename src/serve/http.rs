@@ -783,17 +783,8 @@ mod tests {
             assert!(loopback.allows(host), "{host}");
         }
         for host in [
-            "evil.example",
-            "evil.example:4000",
-            "0x7f000001",
-            "0x7f000001:4000",
-            "2130706433",
-            "127.1",
-            "192.168.1.5:4000",
-            "localhost.evil.example",
-            "localhost:x",
-            "[::1",
-            "",
+            "evil.example", "evil.example:4000", "0x7f000001", "0x7f000001:4000", "2130706433", "127.1",
+            "192.168.1.5:4000", "localhost.evil.example", "localhost:x", "[::1", "",
         ] {
             assert!(!loopback.allows(host), "{host}");
         }

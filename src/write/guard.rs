@@ -75,13 +75,15 @@ pub fn check(context: &Context<'_>, out: &Path, force: bool) -> Result<OutputDir
             )));
         }
         let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
-        if context.content.iter().any(|c| *c == first) {
+        if context.content.contains(&first) {
             return Err(refuse(format!("`{first}/` holds the community's content; use a folder such as `public`")));
         }
     }
     let meta = match fs::symlink_metadata(&out) {
         Ok(m) => m,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(OutputDir { path: out, replacing: Vec::new() }),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
+            return Ok(OutputDir { path: out, replacing: Vec::new() });
+        }
         Err(e) => return Err(Error::read(&out, e)),
     };
     if !meta.is_dir() {

@@ -264,8 +264,7 @@ pub fn update(out: &Path, outputs: &Files, changed: &[String]) -> Result<()> {
 fn preserved(name: &str) -> bool {
     // `.x.guild-<pid>` is a file `update` was writing when it was stopped:
     // guild's own leftover, not someone else's.
-    (name.starts_with('.') && name != ".nojekyll" && name != MARKER && !name.contains(".guild-"))
-        || name == "CNAME"
+    (name.starts_with('.') && name != ".nojekyll" && name != MARKER && !name.contains(".guild-")) || name == "CNAME"
 }
 
 /// Puts the site in `tmp` at `out`. Once the exchange is made the new site
@@ -375,7 +374,11 @@ fn clean_leftovers(out: &Path) -> Vec<String> {
         let entry_name = entry.file_name().to_string_lossy().to_string();
         let path = entry.path();
         if entry_name.starts_with(&old_prefix) {
-            let moved = if out.exists() { carry_over(&path, out) } else { fs::rename(&path, out).map_err(|e| Error::write(out, e)) };
+            let moved = if out.exists() {
+                carry_over(&path, out)
+            } else {
+                fs::rename(&path, out).map_err(|e| Error::write(out, e))
+            };
             match moved {
                 Ok(()) => notes.extend(remove_or_say(&path, "an earlier build's previous site")),
                 Err(e) => notes.push(format!(

@@ -45,8 +45,9 @@ pub fn split<'a>(file: &SourcePath, text: &'a str) -> Result<Split<'a>, Diagnost
         if line == "---" || line == "..." {
             let body_offset = (end + 1).min(text.len());
             // (`...` ends a YAML document on purpose: what follows is body.)
-            if let Some(problem) =
-                (line == "---").then(|| keys_after_front_matter(file, text, body_offset, line_number(text, pos))).flatten()
+            if let Some(problem) = (line == "---")
+                .then(|| keys_after_front_matter(file, text, body_offset, line_number(text, pos)))
+                .flatten()
             {
                 return Err(problem);
             }

@@ -243,4 +243,3 @@ fn a_reader_that_goes_away_ends_guild_quietly() {
         assert_eq!(status.signal(), Some(libc::SIGPIPE), "{args:?} ended with {status}: {other}");
     }
 }
-

@@ -35,8 +35,12 @@ fn cases() -> Vec<Case> {
         ("nested block html", |n| with_body("<div>".repeat(5_000 * n))),
         ("nested block quotes with html", |n| with_body(format!("{} <b>deep</b>\n", ">".repeat(5_000 * n)))),
         ("decisions", |n| with_body(format!("## Decisions\n\n{}decided\n", "- ".repeat(12_500 * n)))),
-        ("nested flow sequences in front matter", |n| format!("---\ntitle: P\nx: {}\n---\nBody\n", "[".repeat(4_000 * n))),
-        ("nested flow mappings in front matter", |n| format!("---\ntitle: P\nx: {}\n---\nBody\n", "{a: ".repeat(4_000 * n))),
+        ("nested flow sequences in front matter", |n| {
+            format!("---\ntitle: P\nx: {}\n---\nBody\n", "[".repeat(4_000 * n))
+        }),
+        ("nested flow mappings in front matter", |n| {
+            format!("---\ntitle: P\nx: {}\n---\nBody\n", "{a: ".repeat(4_000 * n))
+        }),
         ("a long quoted value in front matter", |n| {
             format!("---\ntitle: \"{}\"\n---\nBody\n", "word ".repeat(20_000 * n))
         }),
