@@ -4,7 +4,7 @@
 //! files before the guard.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use crate::support::{Run, SiteTest, TODAY, run_with_env, tree};
 
@@ -13,7 +13,7 @@ fn practice(title: &str) -> String {
 }
 
 /// A community at `dir/name`, with one practice.
-fn community(dir: &Path, name: &str) -> std::path::PathBuf {
+fn community(dir: &Path, name: &str) -> PathBuf {
     let root = dir.join(name);
     fs::create_dir_all(root.join("practices")).unwrap();
     fs::write(root.join("community.yaml"), "title: Test Guild\n").unwrap();
@@ -28,6 +28,18 @@ fn build(cwd: &Path, home: &Path, args: &[&str]) -> Run {
     run_with_env(cwd, &all, &[("HOME", home.to_str().unwrap())])
 }
 
+/// A throwaway home folder `H` with `Documents/thesis.txt` and a
+/// community `H/guild`: (the temp dir to keep, H, the root).
+fn home_with_a_thesis() -> (tempfile::TempDir, PathBuf, PathBuf) {
+    let dir = tempfile::tempdir().unwrap();
+    let base = dir.path().canonicalize().unwrap();
+    let home = base.join("H");
+    fs::create_dir_all(home.join("Documents")).unwrap();
+    fs::write(home.join("Documents/thesis.txt"), "thesis").unwrap();
+    let root = community(&home, "guild");
+    (dir, home, root)
+}
+
 #[track_caller]
 fn refused(run: &Run, why: &str) {
     run.expect_code(2);
@@ -37,12 +49,7 @@ fn refused(run: &Run, why: &str) {
 
 #[test]
 fn a_folder_guild_did_not_write_is_refused_and_kept() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().canonicalize().unwrap();
-    let home = base.join("H");
-    fs::create_dir_all(home.join("Documents")).unwrap();
-    fs::write(home.join("Documents/thesis.txt"), "thesis").unwrap();
-    let root = community(&home, "guild");
+    let (_dir, home, root) = home_with_a_thesis();
 
     let run = build(&root, &home, &["-o", home.join("Documents").to_str().unwrap()]);
     refused(&run, "thesis.txt");
@@ -183,12 +190,7 @@ fn force_replaces_a_folder_and_names_what_it_deleted() {
 
 #[test]
 fn watch_refuses_the_same_folders_even_with_a_broken_config() {
-    let dir = tempfile::tempdir().unwrap();
-    let base = dir.path().canonicalize().unwrap();
-    let home = base.join("H");
-    fs::create_dir_all(home.join("Documents")).unwrap();
-    fs::write(home.join("Documents/thesis.txt"), "thesis").unwrap();
-    let root = community(&home, "guild");
+    let (_dir, home, root) = home_with_a_thesis();
     for config in ["title: Test Guild\n", "title: [unclosed\n"] {
         fs::write(root.join("community.yaml"), config).unwrap();
         let run = run_with_env(
