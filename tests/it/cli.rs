@@ -44,13 +44,21 @@ fn init_scaffolds_a_community_that_builds_and_checks_clean() {
 
 #[test]
 fn init_writes_workflows_that_publish_to_pages_and_check_pull_requests() {
+    use guild::scaffold::workflows::{guild_action, uses};
     let dir = tempfile::tempdir().unwrap();
     run_in(dir.path(), &["init"]).expect_code(0);
     let pages: serde_yaml::Value =
         serde_yaml::from_str(&read(&dir.path().join(".github/workflows/pages.yml"))).unwrap();
     assert_eq!(pages["on"]["push"]["branches"][0], "main");
-    assert_eq!(pages["permissions"]["pages"], "write");
-    assert_eq!(pages["permissions"]["id-token"], "write");
+    // Least privilege: nothing by default; the build reads, only the deploy publishes.
+    assert!(pages["permissions"].as_mapping().unwrap().is_empty());
+    let build_job = &pages["jobs"]["build"];
+    assert_eq!(build_job["permissions"]["contents"], "read");
+    assert_eq!(build_job["permissions"]["pages"], "read");
+    assert!(build_job["permissions"]["id-token"].is_null());
+    assert_eq!(pages["jobs"]["deploy"]["permissions"]["pages"], "write");
+    assert_eq!(pages["jobs"]["deploy"]["permissions"]["id-token"], "write");
+    assert_eq!(pages["concurrency"]["group"], "pages");
     let steps = |job: &serde_yaml::Value| -> Vec<String> {
         job["steps"]
             .as_sequence()
@@ -59,30 +67,42 @@ fn init_writes_workflows_that_publish_to_pages_and_check_pull_requests() {
             .map(|s| s["uses"].as_str().or(s["run"].as_str()).unwrap_or("").to_string())
             .collect()
     };
-    let build = steps(&pages["jobs"]["build"]);
-    for action in ["actions/checkout@v4", "actions/configure-pages@v5", "actions/upload-pages-artifact@v3"] {
-        assert!(build.iter().any(|s| s == action), "{action} in {build:?}");
+    let build = steps(build_job);
+    let this_guild = format!("{}@v{}", guild_action(), env!("CARGO_PKG_VERSION"));
+    for action in [
+        uses("actions/checkout"),
+        this_guild.clone(),
+        uses("actions/configure-pages"),
+        uses("actions/upload-pages-artifact"),
+    ] {
+        assert!(build.iter().any(|s| *s == action), "{action} in {build:?}");
     }
-    assert_eq!(pages["jobs"]["build"]["steps"][0]["with"]["fetch-depth"], 0, "full history for dates");
+    assert!(!read(&dir.path().join(".github/workflows/pages.yml")).contains("cargo install"));
+    let install = build_job["steps"][1].clone();
+    assert_eq!(install["with"]["version"].as_str(), Some(env!("CARGO_PKG_VERSION")), "exactly this guild");
+    assert_eq!(build_job["steps"][0]["with"]["fetch-depth"], 0, "full history for dates");
     let run_build = build.iter().find(|s| s.starts_with("guild build")).expect("a build step");
     assert!(run_build.contains("--base-url \"${BASE_URL%/}/\""), "trailing slash ensured: {run_build}");
-    let base = pages["jobs"]["build"]["steps"]
-        .as_sequence()
-        .unwrap()
-        .iter()
-        .find_map(|s| s["env"]["BASE_URL"].as_str())
-        .unwrap();
+    let base = build_job["steps"].as_sequence().unwrap().iter().find_map(|s| s["env"]["BASE_URL"].as_str()).unwrap();
     assert_eq!(base, "${{ steps.pages.outputs.base_url }}");
-    assert_eq!(steps(&pages["jobs"]["deploy"]), ["actions/deploy-pages@v4"]);
+    assert_eq!(steps(&pages["jobs"]["deploy"]), [uses("actions/deploy-pages")]);
     assert_eq!(pages["jobs"]["deploy"]["needs"], "build");
     assert_eq!(pages["jobs"]["deploy"]["environment"]["name"], "github-pages");
 
     let check: serde_yaml::Value =
         serde_yaml::from_str(&read(&dir.path().join(".github/workflows/check.yml"))).unwrap();
-    assert!(check["on"]["pull_request"].is_null() || check["on"]["pull_request"].is_mapping());
     assert!(check["on"].as_mapping().unwrap().contains_key("pull_request"));
-    let check_steps = steps(&check["jobs"]["check"]);
-    assert_eq!(check_steps.last().map(String::as_str), Some("guild check"));
+    assert_eq!(check["permissions"]["contents"], "read");
+    let check_job = &check["jobs"]["check"];
+    let check_steps = steps(check_job);
+    assert!(check_steps.iter().any(|s| s == "guild check"), "{check_steps:?}");
+    assert!(check_steps.contains(&this_guild));
+    // The preview is off until a maintainer sets GUILD_PR_PREVIEW.
+    let preview: Vec<&serde_yaml::Value> =
+        check_job["steps"].as_sequence().unwrap().iter().filter(|s| s["if"].as_str().is_some()).collect();
+    assert_eq!(preview.len(), 3, "build, attach, say where");
+    assert!(preview.iter().all(|s| s["if"] == "vars.GUILD_PR_PREVIEW == 'true'"));
+    assert!(preview.iter().any(|s| s["uses"].as_str() == Some(uses("actions/upload-artifact").as_str())));
 }
 
 #[test]

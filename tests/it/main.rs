@@ -6,6 +6,7 @@
 #[path = "../support/corpus.rs"]
 mod corpus;
 
+mod action;
 mod bad_input;
 mod build;
 mod cli;

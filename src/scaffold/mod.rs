@@ -2,6 +2,8 @@
 //! from. Both refuse to overwrite anything (`init --force` may); both write
 //! only what then passes `guild check` without errors.
 
+pub mod workflows;
+
 use std::path::{Path, PathBuf};
 
 use crate::config::{self, Config};
@@ -132,7 +134,7 @@ pub fn community_files(title: &str, today: Date) -> Vec<(String, String)> {
             format!(
                 "# {title}\n\n\
                  This repository is our community's shared knowledge, published as a website with\n\
-                 [guild](https://crates.io/crates/guild).\n\n\
+                 [guild]({repository}).\n\n\
                  ## Contributing\n\n\
                  - Add a practice: `guild new practice \"Title\"`, then edit the file it prints.\n\
                  - Add yourself: `guild new member \"Your Name\"`.\n\
@@ -144,95 +146,19 @@ pub fn community_files(title: &str, today: Date) -> Vec<(String, String)> {
                  ## Publishing\n\n\
                  `.github/workflows/pages.yml` builds and publishes the site to GitHub Pages on every\n\
                  push to `main` (enable Pages with \"GitHub Actions\" as the source in the repository\n\
-                 settings). `.github/workflows/check.yml` checks every pull request.\n"
+                 settings). `.github/workflows/check.yml` checks every pull request; set the repository\n\
+                 variable `GUILD_PR_PREVIEW` to `true` and it also attaches the site each pull request\n\
+                 builds, as a download named in the run's summary.\n\n\
+                 To install guild on your own machine: `cargo install --locked {crate}@{version}`, or a\n\
+                 prebuilt binary from {repository}/releases.\n",
+                repository = env!("CARGO_PKG_REPOSITORY"),
+                crate = workflows::CRATE,
             ),
         ),
         (".gitignore".into(), "/public/\n/.guild/\n".into()),
-        (".github/workflows/pages.yml".into(), pages_workflow(version)),
-        (".github/workflows/check.yml".into(), check_workflow(version)),
+        (".github/workflows/pages.yml".into(), workflows::pages(version)),
+        (".github/workflows/check.yml".into(), workflows::check(version)),
     ]
-}
-
-/// The steps both workflows start with: the whole history (pages show
-/// when they changed and who changed them), then guild, cached.
-fn setup_steps(version: &str) -> String {
-    format!(
-        "      - uses: actions/checkout@v4\n        \
-         with:\n          \
-         # The whole history: pages show when they changed and who changed them.\n          \
-         fetch-depth: 0\n      \
-         - name: Cache guild\n        \
-         uses: actions/cache@v4\n        \
-         with:\n          \
-         path: ~/.cargo/bin/guild\n          \
-         key: guild-${{{{ runner.os }}}}-{version}\n      \
-         - name: Install guild\n        \
-         run: command -v guild || cargo install --locked guild@{version}\n"
-    )
-}
-
-fn pages_workflow(version: &str) -> String {
-    format!(
-        "# Builds the site and publishes it to GitHub Pages on every push to main.\n\
-         # In the repository settings, set Pages > Source to \"GitHub Actions\".\n\
-         name: Publish the site\n\
-         on:\n  \
-         push:\n    \
-         branches: [main]\n  \
-         workflow_dispatch:\n\
-         permissions:\n  \
-         contents: read\n  \
-         pages: write\n  \
-         id-token: write\n\
-         concurrency:\n  \
-         group: pages\n  \
-         cancel-in-progress: false\n\
-         jobs:\n  \
-         build:\n    \
-         runs-on: ubuntu-latest\n    \
-         steps:\n\
-         {setup}      \
-         - id: pages\n        \
-         uses: actions/configure-pages@v5\n      \
-         - name: Build\n        \
-         env:\n          \
-         BASE_URL: ${{{{ steps.pages.outputs.base_url }}}}\n        \
-         # configure-pages gives the URL without a trailing slash; guild wants one.\n        \
-         run: guild build -o public --base-url \"${{BASE_URL%/}}/\"\n      \
-         - uses: actions/upload-pages-artifact@v3\n        \
-         with:\n          \
-         path: public\n  \
-         deploy:\n    \
-         needs: build\n    \
-         runs-on: ubuntu-latest\n    \
-         environment:\n      \
-         name: github-pages\n      \
-         url: ${{{{ steps.deployment.outputs.page_url }}}}\n    \
-         steps:\n      \
-         - id: deployment\n        \
-         uses: actions/deploy-pages@v4\n",
-        setup = setup_steps(version)
-    )
-}
-
-fn check_workflow(version: &str) -> String {
-    format!(
-        "# Checks every pull request: broken links, unknown members, bad front matter.\n\
-         # Problems show up as annotations on the changed files.\n\
-         name: Check\n\
-         on:\n  \
-         pull_request:\n\
-         permissions:\n  \
-         contents: read\n\
-         jobs:\n  \
-         check:\n    \
-         runs-on: ubuntu-latest\n    \
-         steps:\n\
-         {setup}      \
-         - name: Check\n        \
-         run: guild check\n",
-        setup = setup_steps(version)
-    )
 }
 
 /// A YAML scalar for `text`: as is when plain YAML reads it back as the
