@@ -75,7 +75,7 @@ fn init_writes_workflows_that_publish_to_pages_and_check_pull_requests() {
         uses("actions/configure-pages"),
         uses("actions/upload-pages-artifact"),
     ] {
-        assert!(build.iter().any(|s| *s == action), "{action} in {build:?}");
+        assert!(build.contains(&action), "{action} in {build:?}");
     }
     assert!(!read(&dir.path().join(".github/workflows/pages.yml")).contains("cargo install"));
     let install = build_job["steps"][1].clone();
