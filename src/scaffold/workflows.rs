@@ -29,7 +29,7 @@ pub fn uses(name: &str) -> String {
     format!("{name}@v{}", major.unwrap_or(0))
 }
 
-/// The crate on crates.io (the name `guild` there is another project's).
+/// guild's crate on crates.io (`guild-site`; the command is `guild`).
 pub const CRATE: &str = env!("CARGO_PKG_NAME");
 
 /// guild's own Action, `owner/repo`, from the package's repository URL.
