@@ -20,7 +20,8 @@ use std::io::Write as _;
 use std::path::Path;
 use std::time::Instant;
 
-use guild::pipeline::{self, Options};
+use guild::pipeline;
+use guild::run::Options;
 use guild::search::{self, query};
 
 const QUERIES: &[&str] = &[

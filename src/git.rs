@@ -323,7 +323,7 @@ fn read_kept(root: &Path, key: &str) -> Option<Vec<u8>> {
 /// build the walk.
 fn keep(root: &Path, key: &str, log: &[u8]) {
     let path = kept_log(root);
-    let Ok(dir) = crate::write::cache_folder(root) else { return };
+    let Ok(dir) = crate::cache::folder(root) else { return };
     let tmp = dir.join(format!("git-log.{}.tmp", std::process::id()));
     let written = std::fs::File::create(&tmp).and_then(|mut f| {
         use std::io::Write;

@@ -3,6 +3,7 @@
 //! The pipeline runs one way: `load` -> `parse` -> `link` -> `render` ->
 //! `write`, driven by `pipeline`. See ARCHITECTURE.md for the map.
 
+pub mod cache;
 pub mod config;
 pub mod date;
 pub mod diag;
@@ -13,9 +14,11 @@ pub mod lifecycle;
 pub mod link;
 pub mod load;
 pub mod model;
+pub mod output;
 pub mod parse;
 pub mod pipeline;
 pub mod render;
+pub mod run;
 pub mod scaffold;
 pub mod search;
 pub mod serve;

@@ -10,7 +10,8 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use guild::date::Date;
 use guild::diag;
-use guild::pipeline::{self, Options, Report};
+use guild::pipeline;
+use guild::run::{self, Options, Report};
 
 #[derive(Parser)]
 #[command(
@@ -207,7 +208,7 @@ fn main() -> ExitCode {
         explicit_root: cli.root.is_some(),
         base_url: common.base_url.clone(),
         drafts: common.drafts,
-        today: common.now.unwrap_or_else(pipeline::today),
+        today: common.now.unwrap_or_else(run::today),
     };
     if let Command::Search { query, kind, tag, limit, json, drafts } = &cli.command {
         let options = Options {
@@ -215,7 +216,7 @@ fn main() -> ExitCode {
             explicit_root: cli.root.is_some(),
             base_url: None,
             drafts: *drafts,
-            today: pipeline::today(),
+            today: run::today(),
         };
         let filter = guild::search::query::Filter { kind: kind.clone(), tag: tag.as_deref().map(guild::url::slugify) };
         return search(&options, &query.join(" "), &filter, *limit, *json, color);
@@ -224,7 +225,7 @@ fn main() -> ExitCode {
         Command::Init { dir, force } => {
             let dir = if dir.is_absolute() { dir.clone() } else { cwd.join(dir) };
             let dir: PathBuf = dir.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
-            return match guild::scaffold::init(&dir, *force, pipeline::today()) {
+            return match guild::scaffold::init(&dir, *force, run::today()) {
                 Ok(files) => {
                     for f in &files {
                         println!("created {}", f.strip_prefix(&cwd).unwrap_or(f).display());
@@ -522,14 +523,14 @@ fn new_document(cli: &Cli, cwd: &std::path::Path, kind: NewKind, title: &str, no
         explicit_root: cli.root.is_some(),
         base_url: None,
         drafts: false,
-        today: now.unwrap_or_else(pipeline::today),
+        today: now.unwrap_or_else(run::today),
     };
     let kind = match kind {
         NewKind::Practice => guild::scaffold::NewKind::Practice,
         NewKind::Meeting => guild::scaffold::NewKind::Meeting,
         NewKind::Member => guild::scaffold::NewKind::Member,
     };
-    let result = pipeline::find_root(&options).and_then(|root| {
+    let result = run::find_root(&options).and_then(|root| {
         let text = guild::load::config_text(&root)?;
         let (config, _) = guild::config::parse(&root, &text);
         let config = config.ok_or_else(|| {

@@ -2,88 +2,14 @@
 //! `build`, `check` and `search`. Each subcommand is one function here; the
 //! binary only parses arguments and prints.
 
-use std::collections::HashMap;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::time::Instant;
 
-use crate::config;
-use crate::date::Date;
-use crate::diag::{self, Diagnostic, Severity};
 use crate::error::{Error, Result};
+use crate::run::{Options, Report};
 use crate::search::{self, query};
 use crate::session::{self, Changes, Mode, Session};
-use crate::source::SourcePath;
-use crate::{load, write};
-
-/// Where to find the community and how to build it.
-#[derive(Debug, Clone)]
-pub struct Options {
-    /// `--root`, or the folder to search upwards from.
-    pub start: PathBuf,
-    /// `true` when `start` was given explicitly with `--root`.
-    pub explicit_root: bool,
-    pub base_url: Option<String>,
-    pub drafts: bool,
-    pub today: Date,
-}
-
-/// What a run found and did.
-#[derive(Debug)]
-pub struct Report {
-    pub root: PathBuf,
-    pub diagnostics: Vec<Diagnostic>,
-    /// File texts, to show source lines in diagnostics.
-    pub texts: HashMap<SourcePath, String>,
-    pub documents: usize,
-    pub files_written: usize,
-    pub elapsed_ms: u128,
-    /// Milliseconds spent in each stage, in order.
-    pub stages: Vec<(&'static str, u128)>,
-    /// What the build could not know (no git history), said once; not
-    /// problems with the content.
-    pub notes: Vec<String>,
-}
-
-impl Report {
-    pub fn counts(&self) -> diag::Counts {
-        diag::count(&self.diagnostics)
-    }
-
-    /// Milliseconds spent in one stage (0 if it did not run).
-    pub fn stage_ms(&self, name: &str) -> u128 {
-        self.stages.iter().filter(|(n, _)| *n == name).map(|(_, ms)| ms).sum()
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(|d| d.severity == Severity::Error)
-    }
-}
-
-/// Finds the community root: `--root` as given, or the nearest folder at
-/// or above `start` that holds `community.yaml`.
-/// The root is absolute: the watcher reports absolute paths, and a
-/// relative root would match none of them.
-pub fn find_root(options: &Options) -> Result<PathBuf> {
-    let root = if options.explicit_root {
-        if !options.start.join(config::FILE_NAME).is_file() {
-            return Err(Error::NoConfig { start: options.start.clone() });
-        }
-        options.start.clone()
-    } else {
-        config::find_root(&options.start).ok_or_else(|| Error::NoConfig { start: options.start.clone() })?
-    };
-    root.canonicalize().map_err(|e| Error::read(&root, e))
-}
-
-/// Today's date for "due" and "upcoming": `SOURCE_DATE_EPOCH` if set (for
-/// reproducible builds), else the system clock.
-pub fn today() -> Date {
-    let secs =
-        std::env::var("SOURCE_DATE_EPOCH").ok().and_then(|s| s.trim().parse::<i64>().ok()).unwrap_or_else(|| {
-            std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64)
-        });
-    Date::from_days(secs.div_euclid(86_400))
-}
+use crate::write;
 
 /// Validates everything and writes nothing.
 pub fn check(options: &Options) -> Result<Report> {
@@ -96,17 +22,17 @@ pub fn check(options: &Options) -> Result<Report> {
 /// folder guild did not write (see `write::check_output_dir`).
 pub fn build(options: &Options, out: &Path, force: bool) -> Result<Report> {
     let started = Instant::now();
-    let root = find_root(options)?;
-    let config_text = load::config_text(&root)?;
-    let (Some(config), _) = config::parse(&root, &config_text) else {
+    let mut session = Session::open(options.clone(), Vec::new())?;
+    let root = session.root().to_path_buf();
+    let Some(config) = session.read_config()? else {
         // community.yaml itself is broken: report it, write nothing.
-        return check(options);
+        return Ok(session.build(&Changes::Everything, Mode::Check)?.report);
     };
-    let target = write::check_output_dir(&root, Some(&config), out, force)?;
-    let out = target.path;
+    let target = write::check_output_dir(&root, Some(config), out, force)?;
+    let out = target.path.clone();
+    session.skip_folder(out.clone());
     // Two builds of the same output must not interleave.
     let _lock = write::lock(&out)?;
-    let mut session = Session::open(options.clone(), vec![out.clone()])?;
     // Pages go into the staging folder as they are rendered; it is
     // swapped in only when the build succeeds, removed otherwise.
     let staging = std::sync::Arc::new(write::Staging::new(&out)?);
@@ -127,21 +53,11 @@ pub fn build(options: &Options, out: &Path, force: bool) -> Result<Report> {
         report.stages.push(("swap", stage.elapsed().as_millis()));
         report.files_written = written.load(std::sync::atomic::Ordering::Relaxed) + built.statics.len();
         if !target.replacing.is_empty() {
-            report.notes.push(replaced_note(&out, &target.replacing));
+            report.notes.push(target.replaced_note());
         }
     }
     report.elapsed_ms = started.elapsed().as_millis();
     Ok(report)
-}
-
-/// What `--force` deleted, said after the fact.
-pub fn replaced_note(out: &Path, entries: &[String]) -> String {
-    const SHOWN: usize = 20;
-    let mut list = entries.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
-    if entries.len() > SHOWN {
-        list.push_str(&format!(" and {} more", entries.len() - SHOWN));
-    }
-    format!("--force: replaced {}, which guild had not written; deleted {list}", out.display())
 }
 
 /// The results of `guild search`.

@@ -26,8 +26,9 @@ use crate::git::{self, History};
 use crate::lifecycle;
 use crate::load::{self, FileState, StaticFile};
 use crate::model::Document;
-use crate::pipeline::{Options, Report, find_root};
-use crate::render::{self, Files, Output, Scope};
+use crate::output::{Files, Output};
+use crate::render::{self, Scope};
+use crate::run::{Options, Report, find_root};
 use crate::search::{self, live::Live};
 use crate::source::{Source, SourcePath};
 use crate::url::UrlPath;
@@ -101,6 +102,8 @@ pub struct Session {
     config_text: String,
     config: Option<Config>,
     config_diagnostics: Vec<Diagnostic>,
+    /// Whether `config` was just read by `read_config`.
+    config_fresh: bool,
     /// Every file the walk considered, by path relative to the root.
     files: BTreeMap<String, FileState>,
     parsed: crate::hash::FastMap<SourcePath, ParsedEntry>,
@@ -140,6 +143,31 @@ impl Session {
         true
     }
 
+    /// Reads and parses `community.yaml` now (the next build uses what
+    /// was read): `guild build` needs the content folders it names before
+    /// it checks the output folder. `None` when it has errors.
+    pub fn read_config(&mut self) -> Result<Option<&Config>> {
+        let text = load::config_text(&self.root)?;
+        self.take_config(text);
+        self.config_fresh = true;
+        Ok(self.config.as_ref())
+    }
+
+    fn take_config(&mut self, text: String) {
+        let (config, diagnostics) = config::parse(&self.root, &text);
+        if text != self.config_text {
+            self.parsed.clear();
+        }
+        self.config_text = text;
+        self.config_diagnostics = diagnostics;
+        self.config = config;
+    }
+
+    /// A folder the session must never read (the output, once known).
+    pub fn skip_folder(&mut self, folder: PathBuf) {
+        self.skip.push(folder);
+    }
+
     /// Finds the community; reads nothing else until the first build.
     pub fn open(options: Options, skip: Vec<PathBuf>) -> Result<Session> {
         let root = find_root(&options)?;
@@ -150,6 +178,7 @@ impl Session {
             config_text: String::new(),
             config: None,
             config_diagnostics: Vec::new(),
+            config_fresh: false,
             files: BTreeMap::new(),
             parsed: Default::default(),
             dirty: HashSet::new(),
@@ -236,14 +265,10 @@ impl Session {
         }
         if everything {
             self.statics_changed = true;
-            let text = load::config_text(&self.root)?;
-            let (config, diagnostics) = config::parse(&self.root, &text);
-            let config_changed = text != self.config_text;
-            self.config_text = text;
-            self.config_diagnostics = diagnostics;
-            self.config = config;
-            if config_changed {
-                self.parsed.clear();
+            // Read just before by `read_config`: not read and parsed twice.
+            if !std::mem::take(&mut self.config_fresh) {
+                let text = load::config_text(&self.root)?;
+                self.take_config(text);
             }
             self.theme = None;
             let Some(config) = &self.config else {
@@ -735,7 +760,7 @@ pub fn export_search(site: &link::Site, live: bool) -> (search::export::Export, 
 /// place, so concurrent searches never see a half-written one.
 pub fn index_for_search(root: &Path, site: &link::Site, fingerprint: &str) -> Result<()> {
     let dir = search::cache_dir(root);
-    crate::write::cache_folder(root).map_err(|e| Error::write(root.join(".guild"), e))?;
+    crate::cache::folder(root).map_err(|e| Error::write(root.join(".guild"), e))?;
     let pid = std::process::id();
     let tmp = dir.with_file_name(format!("search-index.tmp-{pid}"));
     let built = search::index(site, &tmp)?;

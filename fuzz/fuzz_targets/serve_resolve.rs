@@ -7,7 +7,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::{Arc, OnceLock};
 
-use guild::render::Files;
+use guild::output::Files;
 use guild::serve::{Resolved, SiteFiles, resolve};
 use libfuzzer_sys::fuzz_target;
 

@@ -25,27 +25,10 @@ use crate::model::{Document, MemberId, Meta, Status};
 use crate::source::{Kind, SourcePath};
 use crate::url::UrlPath;
 
+use crate::output::{Emit, Output};
+
 use theme::Theme;
 use views::*;
-
-/// One file of the built site.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Output {
-    /// Path below the output folder, `/`-separated.
-    pub path: String,
-    /// Shared: a live session keeps the files of its last build and hands
-    /// the unchanged ones to the next without copying.
-    pub bytes: Arc<Vec<u8>>,
-}
-
-impl Output {
-    pub fn new(path: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Output {
-        Output { path: path.into(), bytes: Arc::new(bytes.into()) }
-    }
-}
-
-/// Every file of a built site by path (below the output folder).
-pub type Files = std::collections::HashMap<String, Arc<Vec<u8>>>;
 
 /// What `render` needs besides the site.
 pub struct Options<'a> {
@@ -432,9 +415,6 @@ pub fn named_members(doc: &Document) -> Box<dyn Iterator<Item = &MemberId> + '_>
         Meta::Member(_) | Meta::Page(_) => Box::new(std::iter::empty()),
     }
 }
-
-/// Where rendered files go, as they are made (from several threads).
-pub type Emit<'a> = dyn Fn(Output) -> Result<()> + Sync + 'a;
 
 /// Renders the pages, feeds and assets of the site that `scope` names.
 pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scope: &Scope) -> Result<Vec<Output>> {

@@ -48,7 +48,7 @@ use tantivy::{DocSet, TERMINATED};
 use crate::error::{Error, Result};
 use crate::hash::{FastMap, Fnv};
 use crate::link::{DocId, Site};
-use crate::render::Output;
+use crate::output::Output;
 use crate::url::UrlPath;
 
 use super::{Built, TEXT_FIELDS};
@@ -399,7 +399,7 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
 /// block is encoded, each shard and result card once written: at 10,000
 /// documents the stage's memory peaked 90 MB above the site's when every
 /// file was made before the first was written.
-pub fn export_streamed(mut table: Table, site: &Site, emit: &crate::render::Emit<'_>) -> Result<()> {
+pub fn export_streamed(mut table: Table, site: &Site, emit: &crate::output::Emit<'_>) -> Result<()> {
     let blocks = encode_blocks(&table, false);
     table.stems = BTreeMap::new();
     let words = with_blocks(&table.words, &blocks);

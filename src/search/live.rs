@@ -355,7 +355,7 @@ mod tests {
     use std::path::Path;
 
     use super::*;
-    use crate::pipeline::Options;
+    use crate::run::Options;
     use crate::session::Session;
 
     fn example_site() -> Site {
@@ -431,7 +431,7 @@ mod tests {
         let kept: BTreeMap<String, std::sync::Arc<Vec<u8>>> =
             export_encoded(&table, &mut encoded, &site).files.into_iter().map(|o| (o.path, o.bytes)).collect();
         let streamed = std::sync::Mutex::new(BTreeMap::new());
-        let emit = |o: crate::render::Output| {
+        let emit = |o: crate::output::Output| {
             let again = streamed.lock().unwrap().insert(o.path.clone(), o.bytes);
             assert!(again.is_none(), "{} written twice", o.path);
             Ok(())

@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use crate::diag::{self, Diagnostic};
 use crate::error::Result;
-use crate::pipeline::{Options, Report};
+use crate::run::{Options, Report};
 use crate::session::{Changes, Mode, Session};
 use crate::watch::Watcher;
 
@@ -51,7 +51,7 @@ pub struct ServeOptions {
 pub struct SiteFiles {
     pub version: u64,
     pub base_path: String,
-    pub files: Arc<crate::render::Files>,
+    pub files: Arc<crate::output::Files>,
     pub statics: std::collections::HashMap<String, PathBuf>,
 }
 
@@ -272,14 +272,14 @@ fn open_browser(url: &str) {
 
 /// `guild watch`: rebuild into `out` on every change, no server.
 pub fn watch(options: Options, out: &Path, force: bool, poll: bool, color: bool) -> Result<()> {
-    let root = crate::pipeline::find_root(&options)?;
-    let text = crate::load::config_text(&root)?;
-    let config = crate::config::parse(&root, &text).0;
-    let target = crate::write::check_output_dir(&root, config.as_ref(), out, force)?;
-    let mut replacing = target.replacing;
+    let mut session = Session::open_live(options, Vec::new())?;
+    let root = session.root().to_path_buf();
+    let config = session.read_config()?;
+    let target = crate::write::check_output_dir(&root, config, out, force)?;
+    let mut replaced = (!target.replacing.is_empty()).then(|| target.replaced_note());
     let out = target.path;
+    session.skip_folder(out.clone());
     let _lock = crate::write::lock(&out)?;
-    let mut session = Session::open_live(options, vec![out.clone()])?;
     let watcher = Watcher::new(&root, vec![out.clone()], poll)?;
     if let Some(notice) = &watcher.notice {
         eprintln!("note: {notice}");
@@ -301,8 +301,8 @@ pub fn watch(options: Options, out: &Path, force: bool, poll: bool, color: bool)
                     for note in crate::write::site(&out, &built.files, &built.statics)? {
                         eprintln!("note: {note}");
                     }
-                    if !replacing.is_empty() {
-                        eprintln!("note: {}", crate::pipeline::replaced_note(&out, &std::mem::take(&mut replacing)));
+                    if let Some(note) = replaced.take() {
+                        eprintln!("note: {note}");
                     }
                     written = true;
                 }

@@ -35,6 +35,18 @@ pub struct OutputDir {
     pub replacing: Vec<String>,
 }
 
+impl OutputDir {
+    /// What `--force` deleted, said after the build.
+    pub fn replaced_note(&self) -> String {
+        const SHOWN: usize = 20;
+        let mut list = self.replacing.iter().take(SHOWN).map(String::as_str).collect::<Vec<_>>().join(", ");
+        if self.replacing.len() > SHOWN {
+            list.push_str(&format!(" and {} more", self.replacing.len() - SHOWN));
+        }
+        format!("--force: replaced {}, which guild had not written; deleted {list}", self.path.display())
+    }
+}
+
 /// Where the output may not go, and the folders around it.
 pub struct Context<'a> {
     /// The community root.

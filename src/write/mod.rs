@@ -17,22 +17,9 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::error::{Error, Result};
 use crate::load::StaticFile;
-use crate::render::Files;
+use crate::output::Files;
 
 pub use guard::{MARKER, OutputDir, owned};
-
-/// The community's cache folder, `.guild/` below its root (made if missing),
-/// with a `.gitignore` of `*` inside: git never offers what guild keeps
-/// there (the history it read, the search index) for a commit.
-pub fn cache_folder(root: &Path) -> std::io::Result<PathBuf> {
-    let dir = root.join(".guild");
-    fs::create_dir_all(&dir)?;
-    let ignore = dir.join(".gitignore");
-    if !ignore.exists() {
-        fs::write(&ignore, "# guild's caches: never committed, never deployed\n*\n")?;
-    }
-    Ok(dir)
-}
 
 /// Resolves `-o` and checks that a build may replace it (see `guard`).
 /// `config` names the content folders; without one (a broken

@@ -7,7 +7,7 @@
 
 use std::path::{Path, PathBuf};
 
-use guild::pipeline::Options;
+use guild::run::Options;
 use guild::session::{Changes, Mode, Session};
 
 use crate::corpus;
