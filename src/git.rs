@@ -3,10 +3,8 @@
 //! their contributions.
 //!
 //! This shells out to the `git` the contributor already has (one process,
-//! streamed: about 0.2 s for 15,000 commits on this project's 2-core
-//! machine) rather than linking a git library, which would add a large
-//! dependency tree for the same answer; `examples/bench-git.rs` measures
-//! it. Authors are as `.mailmap` makes them (`%aN`/`%aE`). Renames are
+//! streamed) rather than linking a git library, which would add a large
+//! dependency tree for the same answer (BENCHMARKS.md, "git"). Authors are as `.mailmap` makes them (`%aN`/`%aE`). Renames are
 //! followed (`-M`): a file keeps the history it had under its old name.
 //!
 //! The log read at a commit is kept in `.guild/git-log` and read again
@@ -115,9 +113,9 @@ impl History {
 /// same commit reads the kept log instead of asking git again: edits that
 /// are not committed yet do not change the history, so a second build,
 /// `guild check` followed by `guild build`, or a restarted `guild serve`
-/// pay for the walk once. At 100,000 documents and 15,000 commits the walk
-/// alone takes 8 s (git diffs each commit's trees, whose size grows with
-/// the folders they list; 10 s without `delta_cache_limit`).
+/// pay for the walk once: git diffs each commit's trees, whose size grows
+/// with the folders they list, so the walk is the costliest stage of a
+/// large site.
 pub fn history(root: &Path) -> History {
     let probe = match probe(root) {
         Ok(p) => p,
@@ -229,9 +227,8 @@ fn walk(root: &Path, head: &str, cache_bytes: Option<u64>) -> std::io::Result<st
     if let Some(bytes) = cache_bytes {
         git.arg("-c").arg(format!("core.deltaBaseCacheLimit={bytes}"));
     }
-    // Into a pipe, git flushes after every commit: at 10,000 commits that
-    // was 8,000 small writes, each waking guild to read it. Fully buffered,
-    // the same 1.2 MB comes in about 300 reads.
+    // Into a pipe, git flushes after every commit, each flush waking guild
+    // to read a few bytes; fully buffered, the log comes in large reads.
     git.env("GIT_FLUSH", "0");
     git.args(LOG_ARGS).arg(head).output()
 }
@@ -243,13 +240,10 @@ fn walk(root: &Path, head: &str, cache_bytes: Option<u64>) -> std::io::Result<st
 /// trees; the cache holds the bases it rebuilds them from. Once a
 /// snapshot's trees outgrow it, every commit rebuilds its trees from deep
 /// in their delta chains again. The trees grow with the number of files
-/// tracked, which the index's size follows. Sixteen times the index
-/// measured best at 100,000 documents (a 10 MB index; the walk went from
-/// 10.2 s to 7.8 s with 160 MB). Below, git's own 96 MB is more than the
-/// walk uses well, and filling it costs: at 10,000 documents (a 1 MB
-/// index) the walk faulted in 27,000 pages for 0.58 s of CPU with it and
-/// 10,000 pages for 0.54 s with 32 MB (16 MB was no faster, 8 MB slower;
-/// at 1,000 documents the cache never fills).
+/// tracked, which the index's size follows: sixteen times the index
+/// measured best on large repositories; on small ones git's own 96 MB is
+/// more than the walk uses, and filling it costs page faults, so 32 MB is
+/// the floor (BENCHMARKS.md, "git").
 fn delta_cache_limit(index_bytes: u64, settings: &[u8]) -> Option<u64> {
     const FLOOR: u64 = 32 << 20;
     let set = settings.split(|&b| b == 0).any(|entry| entry.starts_with(b"core.deltabasecachelimit\n"));

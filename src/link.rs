@@ -93,9 +93,9 @@ pub type Fills = Arc<[String]>;
 
 /// A body's HTML as its parsed segments and the fills of their holes. It is
 /// written out piece by piece rather than joined once for all: a page puts
-/// the pieces straight into its output (`render`), so the joined body of
-/// 10,000 documents (59 MB) is never made, nor copied again into each
-/// page's template context.
+/// the pieces straight into its output (`render`), so the site's joined
+/// bodies are never made, nor copied again into each page's template
+/// context.
 #[derive(Debug, Clone, Copy)]
 pub struct BodyHtml<'a> {
     segments: &'a [Segment],

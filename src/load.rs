@@ -372,7 +372,9 @@ fn utf16(bytes: &[u8]) -> Option<&'static str> {
         _ => {}
     }
     let head = &bytes[..bytes.len().min(4096) & !1];
-    if head.len() < 4 {
+    // UTF-16 text in any script holds NUL bytes; a file with none is
+    // settled by one vectorised search.
+    if head.len() < 4 || memchr::memchr(0, head).is_none() {
         return None;
     }
     let nul_at = |parity: usize| head.iter().skip(parity).step_by(2).filter(|b| **b == 0).count();

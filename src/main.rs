@@ -572,10 +572,9 @@ const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 /// A long-running `serve` or `watch` hands freed memory back to the system
 /// at once: the preview answers each connection on its own thread, and
-/// mimalloc otherwise keeps pages of finished threads' heaps (after 30 s of
-/// wrk at 256 connections, `scripts/bench-load`: 261 MB resident five
-/// seconds later instead of 201 MB, from 195 MB before). Requests are no
-/// slower. `tests/it/serve_load.rs` holds memory to its baseline.
+/// mimalloc otherwise keeps pages of finished threads' heaps long after a
+/// burst of requests (BENCHMARKS.md, "Memory and the allocator").
+/// `tests/it/serve_load.rs` holds memory to its baseline.
 fn return_memory_promptly() {
     // SAFETY: sets a mimalloc option; any value is valid for this one.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, 0) };
@@ -584,10 +583,8 @@ fn return_memory_promptly() {
 /// A one-shot `build` or `check` keeps the memory it frees for its own
 /// next allocations instead of handing it back to the system after 10 ms
 /// (mimalloc's default): the render frees and allocates all the time, and
-/// every page handed back is faulted in and zeroed again by the kernel.
-/// On 10,000 generated documents, interleaved clean builds: system time
-/// 1.0–1.2 s -> 0.7 s, wall 2.6–2.75 s -> 2.45–2.5 s, peak memory
-/// 472–485 MB -> 482–484 MB.
+/// every page handed back is faulted in and zeroed again by the kernel
+/// (BENCHMARKS.md, "Memory and the allocator").
 fn keep_freed_memory() {
     // SAFETY: sets a mimalloc option; -1 means "never purge".
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
@@ -596,11 +593,7 @@ fn keep_freed_memory() {
 /// Transparent huge pages off (for `build`, `check`, `serve` and `watch`;
 /// `serve --open` turns them back on for the browser it starts). mimalloc
 /// asks for them (`madvise`), and the kernel then zeroes 2 MiB at every
-/// first touch: on
-/// this project's 2-core machine, faulting in 2 GB takes 2.3–2.8 s with
-/// huge pages and 1.3–1.7 s without. On 10,000 generated documents,
-/// interleaved clean builds: peak memory 474–486 MB -> 412–421 MB, system
-/// time 1.1–1.2 s -> 0.85–0.9 s.
+/// first touch, more than the build uses of them (BENCHMARKS.md).
 fn no_huge_pages() {
     #[cfg(target_os = "linux")]
     // SAFETY: PR_SET_THP_DISABLE takes a flag and touches no memory of ours;
@@ -610,10 +603,7 @@ fn no_huge_pages() {
     }
 }
 
-/// mimalloc instead of the system allocator. Measured on 10,000 generated
-/// documents with git history, 5 interleaved clean builds each: median wall
-/// 3.55 s -> 3.07 s, peak memory 405 MB -> 520 MB; at 100,000 documents
-/// 43.6 s -> 35.2 s (glibc's malloc spent much of the render in its free
-/// lists), peak 4.06 GB -> 4.34 GB.
+/// mimalloc instead of the system allocator: glibc's malloc spent much of
+/// the render in its free lists (BENCHMARKS.md).
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;

@@ -43,7 +43,8 @@ pub fn build(options: &Options, out: &Path, force: bool) -> Result<Report> {
         sink_staging.put(&o.path, &o.bytes)
     }));
     let outcome = session.build(&Changes::Everything, Mode::Build)?;
-    session.leave();
+    // The sink holds the staging folder, which `finish` takes back.
+    drop(session);
     let mut report = outcome.report;
     if let Some(built) = outcome.site {
         let stage = Instant::now();

@@ -208,8 +208,8 @@ pub fn slugify(text: &str) -> String {
 }
 
 /// `slugify` for ASCII text, which is already NFC and has no combining
-/// marks: the same slug without the normalising iterators, which cost
-/// about a thousand instructions a heading.
+/// marks: the same slug without the normalising iterators, whose cost
+/// shows on every heading (BENCHMARKS.md, "Parsing").
 fn slugify_ascii(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;

@@ -1,8 +1,8 @@
 //! A bound on how deep a page's HTML nests before it is sanitised.
 //!
 //! html5ever, under ammonia, looks through the stack of open elements for
-//! most start tags, so HTML nested n deep takes time quadratic in n: a
-//! line of 100,000 `<div>`s took 35 s. Browsers stop nesting at 512
+//! most start tags, so HTML nested n deep takes time quadratic in n
+//! (BENCHMARKS.md, "Parsing"). Browsers stop nesting at 512
 //! (Chromium's parser) and put deeper elements beside the last one; this
 //! pass does the same below `MAX_DEPTH` in one linear scan, so the
 //! sanitiser's work per tag is bounded. Only HTML that nests deeper is

@@ -71,9 +71,9 @@ struct Shared<'a> {
     /// Practice cards as `partials/practice_card.html` renders them, by
     /// document, each rendered the first time a page shows it: a card
     /// appears in the library, on `/updated/`, in the review queue and on
-    /// its maintainers' pages, and rendering it once instead of in each
-    /// took 11% off a build's instructions at 1,000 documents. A failure
-    /// is kept as the template error's file and message.
+    /// its maintainers' pages, and is rendered once instead of in each
+    /// (BENCHMARKS.md, "Linking and rendering"). A failure is kept as the
+    /// template error's file and message.
     cards: Vec<std::sync::OnceLock<std::result::Result<tera::Value, (String, String)>>>,
     /// The same cards as listings place them, made on first use.
     placed: Vec<std::sync::OnceLock<Prepared<PlacedCard>>>,
@@ -460,8 +460,7 @@ pub fn site_streamed(
     let authors = crate::git::members_as_authors(options.history, site.members.iter().map(|&m| (m, &*site.docs[m])));
     let members_by_author = authors.iter().flat_map(|(&doc, list)| list.iter().map(move |&a| (a, doc))).collect();
     // Every member as `partials/person.html` renders them, for the pages
-    // that name them to place as is: rendering each once instead of at
-    // every mention took 3.6% off a build's instructions at 1,000 documents.
+    // that name them to place as is: once per build, not at every mention.
     let people_html: Vec<String> = site
         .docs
         .par_iter()

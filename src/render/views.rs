@@ -75,9 +75,7 @@ pub struct DocLink<'a> {
 
 /// A view made into the template engine's value once, for what many pages
 /// show (a document's link, a placed card): each page's context then
-/// shares it instead of copying its text again. (Copying documents' links
-/// and cards into contexts was 2% of a build's CPU at 10,000 documents;
-/// shared, instructions at 1,000 documents fell by 0.8%.)
+/// shares it instead of copying its text again (BENCHMARKS.md).
 /// Templates see the view `T` exactly.
 pub struct Prepared<T> {
     value: tera::Value,

@@ -227,8 +227,7 @@ fn fnv(bytes: &[u8]) -> u64 {
 /// `changed` documents (sorted) and follow the same document are reused.
 /// Without `keep_chunks` the block holds its JSON alone, each chunk's
 /// written straight into it: an export that is never updated needs no
-/// chunks, and keeping them doubled the blocks' memory (31 MB at 10,000
-/// documents).
+/// chunks, and keeping them doubles the blocks' memory.
 fn encode_block(
     stem: &str,
     fields: &[Vec<Posting>; 5],
@@ -396,9 +395,8 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
 /// file as it is made, keeping nothing: a one-shot build's search stage.
 /// Its files are those `export_encoded` makes from a fresh encoding, byte
 /// for byte (a test holds them equal). Each stem's postings go once their
-/// block is encoded, each shard and result card once written: at 10,000
-/// documents the stage's memory peaked 90 MB above the site's when every
-/// file was made before the first was written.
+/// block is encoded, each shard and result card once written, so the
+/// stage never holds the whole export (BENCHMARKS.md, "Search").
 pub fn export_streamed(mut table: Table, site: &Site, emit: &crate::output::Emit<'_>) -> Result<()> {
     let blocks = encode_blocks(&table, false);
     table.stems = BTreeMap::new();

@@ -40,8 +40,7 @@ pub struct Live {
 /// partial table with its own stem cache; the partial tables are then
 /// joined, also in parallel: each stem's postings are the runs' postings
 /// in run order, so they come out in document order. (Joined one run
-/// after another on one core, the join took 35 ms of a 1.4 s build at
-/// 10,000 documents, with the other core idle.)
+/// after another, the join kept one core busy and the other idle.)
 pub fn analyse_site(site: &Site) -> (Table, WordDocs) {
     let threads = rayon::current_num_threads().max(1);
     let chunk = site.docs.len().div_ceil(threads * 4).max(1);

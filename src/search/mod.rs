@@ -136,9 +136,9 @@ fn is_stop_word(word: &str) -> bool {
 /// streams: runs of alphanumeric characters (`SimpleTokenizer`), those of
 /// `MAX_TOKEN_BYTES` or more dropped (`RemoveLongFilter`), lowercased a
 /// character at a time (`LowerCaser`), stop words dropped. The build
-/// analyses every word of the site through it: at 1,000 documents tantivy's
-/// chain was 8.9% of a build's instructions. The tests hold the two equal,
-/// on chosen and on arbitrary text.
+/// analyses every word of the site through it, where tantivy's chain of
+/// streams was a large share of a build (BENCHMARKS.md, "Search"). The
+/// tests hold the two equal, on chosen and on arbitrary text.
 #[derive(Default)]
 pub(crate) struct Surfaces {
     word: String,
@@ -261,8 +261,7 @@ struct DocText<'a> {
 }
 
 /// A document's text fields, in `TEXT_FIELDS` order: borrowed where the
-/// document holds them whole (the body is most of a site's text, and
-/// copying it for the analysis cost a build 44 MB at 10,000 documents).
+/// document holds them whole (the body is most of a site's text).
 type FieldTexts<'a> = [std::borrow::Cow<'a, str>; 5];
 
 fn doc_fields(site: &Site, id: usize) -> FieldTexts<'_> {

@@ -124,7 +124,10 @@ pub fn bind(bind: IpAddr, port: u16) -> Result<(TcpListener, u16)> {
         let candidate = port.saturating_add(offset);
         match TcpListener::bind((bind, candidate)) {
             Ok(listener) => {
-                widen_backlog(&listener);
+                if let Err(e) = widen_backlog(&listener) {
+                    // The standard queue still works; bursts just wait longer.
+                    eprintln!("note: the preview keeps the system's default connection queue ({e})");
+                }
                 let actual = listener.local_addr().map_or(candidate, |a| a.port());
                 return Ok((listener, actual));
             }
@@ -148,16 +151,21 @@ const BACKLOG: libc::c_int = 1024;
 /// standard library asks for: a burst of more (a load test opens 256 at
 /// once) overflowed it, and each dropped connection waited a second or
 /// three for its retry (`ListenOverflows` in /proc/net/netstat).
-fn widen_backlog(listener: &TcpListener) {
+fn widen_backlog(listener: &TcpListener) -> std::io::Result<()> {
     #[cfg(unix)]
     {
         use std::os::fd::AsRawFd;
-        // SAFETY: the descriptor is the listener's own, open and bound;
-        // `listen` on a listening socket only changes its queue length.
-        unsafe { libc::listen(listener.as_raw_fd(), BACKLOG) };
+        // SAFETY: the descriptor is the listener's own, open and bound for
+        // as long as `listener` lives; `listen` on a listening socket only
+        // changes its queue length.
+        let rc = unsafe { libc::listen(listener.as_raw_fd(), BACKLOG) };
+        if rc != 0 {
+            return Err(std::io::Error::last_os_error());
+        }
     }
     #[cfg(not(unix))]
     let _ = listener;
+    Ok(())
 }
 
 /// Starts accepting connections, each answered on its own thread.

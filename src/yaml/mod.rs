@@ -535,27 +535,37 @@ const MAX_FLOW_DEPTH: usize = 64;
 /// Where `[` or `{` first open more than `MAX_FLOW_DEPTH` collections
 /// (1-based line and column), counted in one pass. libyaml's scanner
 /// takes time quadratic in that depth before its parser reaches the
-/// recursion limit (a 100 KB line of `[` took 27 s), so such YAML is
+/// recursion limit (BENCHMARKS.md, "Parsing"), so such YAML is
 /// refused before it gets there. Brackets in quotes or plain text count
 /// too: real front matter is nowhere near the limit either way.
 fn flow_too_deep(yaml: &str) -> Option<(usize, usize)> {
-    let mut depth = 0usize;
-    for (i, line) in yaml.lines().enumerate() {
-        let mut previous = ' ';
-        for (column, c) in line.chars().enumerate() {
-            match c {
-                '#' if previous.is_whitespace() => break,
-                '[' | '{' => {
-                    depth += 1;
-                    if depth > MAX_FLOW_DEPTH {
-                        return Some((i + 1, column + 1));
-                    }
-                }
-                ']' | '}' => depth = depth.saturating_sub(1),
-                _ => {}
+    let bytes = yaml.as_bytes();
+    // Most front matter opens no more than a few lists: one search
+    // settles it. (Brackets, `#` and line ends are ASCII, so bytes do.)
+    if memchr::memchr2_iter(b'[', b'{', bytes).nth(MAX_FLOW_DEPTH).is_none() {
+        return None;
+    }
+    let (mut depth, mut line, mut line_start, mut previous) = (0usize, 1, 0, b' ');
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'\n' => (line, line_start) = (line + 1, i + 1),
+            b'#' if previous.is_ascii_whitespace() => {
+                // A comment: on to the line's end.
+                i = memchr::memchr(b'\n', &bytes[i..]).map_or(bytes.len(), |n| i + n);
+                continue;
             }
-            previous = c;
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > MAX_FLOW_DEPTH {
+                    return Some((line, yaml[line_start..i].chars().count() + 1));
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
         }
+        previous = bytes[i];
+        i += 1;
     }
     None
 }

@@ -1,8 +1,8 @@
 //! The YAML most front matter is, read without libyaml: top-level
 //! `key: value` lines whose values are words, dates, quoted text, flow
 //! lists (`[a, b]`) or block lists (`- a`). Reading those through
-//! serde_yaml costs about 90,000 instructions a file (libyaml's scanner
-//! and its buffers), 6% of a build; this reads them in a few thousand.
+//! serde_yaml costs libyaml's scanner and its buffers for every file,
+//! many times what this costs (BENCHMARKS.md, "Parsing").
 //!
 //! It answers only when it is sure of serde_yaml's answer, and `None`
 //! otherwise, for serde_yaml to read the text: anything that could be a

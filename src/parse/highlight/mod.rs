@@ -9,9 +9,8 @@
 //! SQL, TOML and INI, HCL, Dockerfiles, diffs, Java, Kotlin, C#, C, C++,
 //! Ruby) go through `lexer`, a one-pass table-driven scanner; every other
 //! language syntect knows goes through its grammars. syntect's regex
-//! engine spends 14–60 µs a line on those common languages, a quarter of
-//! a build's instructions on code-heavy content; the lexer spends under
-//! one.
+//! engine is many times slower on those common languages, and code-heavy
+//! content spends much of a build there (BENCHMARKS.md, "Parsing").
 
 mod languages;
 mod lexer;
