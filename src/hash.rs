@@ -1,11 +1,12 @@
-//! Hashing the output depends on: FNV-1a, stable across Rust versions and
-//! runs (unlike `DefaultHasher`), for content hashes in file names; and
-//! hash maps keyed by short strings on the rebuild path, where SipHash's
-//! protection against flooding buys nothing (the keys are the community's
-//! own paths and words) and costs time.
+//! Hashing: FNV-1a, stable across Rust versions, crates and runs (unlike
+//! `DefaultHasher`), for content hashes in file names and cache keys; and
+//! foldhash with a fixed seed for hash maps keyed by short strings on the
+//! rebuild path, where SipHash's protection against flooding buys nothing
+//! (the keys are the community's own paths and words) and costs time.
+//! (A hand-written FNV map measured no faster than foldhash: BENCHMARKS.md.)
 
 use std::collections::{HashMap, HashSet};
-use std::hash::{BuildHasherDefault, Hasher};
+use std::hash::Hasher;
 
 /// FNV-1a, 64 bits.
 pub struct Fnv(u64);
@@ -34,8 +35,8 @@ impl Hasher for Fnv {
     }
 }
 
-pub type FastMap<K, V> = HashMap<K, V, BuildHasherDefault<Fnv>>;
-pub type FastSet<K> = HashSet<K, BuildHasherDefault<Fnv>>;
+pub type FastMap<K, V> = HashMap<K, V, foldhash::fast::FixedState>;
+pub type FastSet<K> = HashSet<K, foldhash::fast::FixedState>;
 
 #[cfg(test)]
 mod tests {

@@ -118,91 +118,32 @@ struct Partial {
 }
 
 /// A map from surface words, the one lookup every word of the site goes
-/// through. Words of up to 16 bytes, nearly all of them, are keyed by
-/// their bytes as one 128-bit number (a surface word holds no NUL byte, so
-/// the zeros that pad it cannot make two words alike): one multiply hashes
-/// it and one comparison matches it, where a string map hashed it a byte
-/// at a time and called `memcmp`.
+/// through, that keeps the order words were added in.
 struct SurfaceMap<V> {
     entries: Vec<(String, V)>,
-    short: HashMap<u128, u32, std::hash::BuildHasherDefault<FoldHasher>>,
-    long: FastMap<String, u32>,
+    index: FastMap<String, u32>,
 }
 
 impl<V> Default for SurfaceMap<V> {
     fn default() -> SurfaceMap<V> {
-        SurfaceMap { entries: Vec::new(), short: HashMap::default(), long: FastMap::default() }
+        SurfaceMap { entries: Vec::new(), index: FastMap::default() }
     }
 }
 
 impl<V> SurfaceMap<V> {
     fn get_mut(&mut self, word: &str) -> Option<&mut V> {
-        let at = match pack(word) {
-            Some(key) => self.short.get(&key),
-            None => self.long.get(word),
-        };
-        at.map(|&at| &mut self.entries[at as usize].1)
+        let at = *self.index.get(word)?;
+        Some(&mut self.entries[at as usize].1)
     }
 
     /// Adds `word`, which is not in the map yet.
     fn insert(&mut self, word: &str, value: V) {
-        let at = self.entries.len() as u32;
-        match pack(word) {
-            Some(key) => self.short.insert(key, at),
-            None => self.long.insert(word.to_string(), at),
-        };
+        self.index.insert(word.to_string(), self.entries.len() as u32);
         self.entries.push((word.to_string(), value));
     }
 
     fn iter(&self) -> impl Iterator<Item = (&String, &V)> {
         self.entries.iter().map(|(word, value)| (word, value))
-    }
-}
-
-/// A word of at most 16 bytes as a number, its bytes in order (byte `i`
-/// in bits `8 * i..`). Read with two loads that may overlap rather than
-/// copied into a padded buffer (a `memcpy` call for every word).
-fn pack(word: &str) -> Option<u128> {
-    let b = word.as_bytes();
-    let n = b.len();
-    let u64_at = |at: usize| u64::from_le_bytes(b[at..at + 8].try_into().expect("eight bytes"));
-    let u32_at = |at: usize| u64::from(u32::from_le_bytes(b[at..at + 4].try_into().expect("four bytes")));
-    match n {
-        // The last load's first bytes are the first load's last: shifted
-        // out, its bytes past the first load's land at the next bits.
-        9..=16 => Some(u128::from(u64_at(0)) | u128::from(u64_at(n - 8) >> (8 * (16 - n))) << 64),
-        8 => Some(u128::from(u64_at(0))),
-        4..=7 => Some(u128::from(u32_at(0) | (u32_at(n - 4) >> (8 * (8 - n))) << 32)),
-        0..=3 => Some(b.iter().rev().fold(0u128, |key, &byte| key << 8 | u128::from(byte))),
-        _ => None,
-    }
-}
-
-/// Hashes a packed word with one folded multiply of its halves.
-#[derive(Default)]
-struct FoldHasher(u64);
-
-impl std::hash::Hasher for FoldHasher {
-    fn finish(&self) -> u64 {
-        self.0
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        // Only `u128` keys are hashed here; anything else still hashes.
-        for chunk in bytes.chunks(16) {
-            let mut padded = [0u8; 16];
-            padded[..chunk.len()].copy_from_slice(chunk);
-            self.write_u128(u128::from_le_bytes(padded) ^ u128::from(self.0));
-        }
-    }
-
-    fn write_u128(&mut self, n: u128) {
-        // The constants hold bytes no word has (0x01, 0x03), so neither
-        // factor is ever zero.
-        let low = u128::from(n as u64 ^ 0x0123_4567_89ab_cdef);
-        let high = u128::from((n >> 64) as u64 ^ 0x0321_fedc_ba98_7654);
-        let product = low * high;
-        self.0 = product as u64 ^ (product >> 64) as u64;
     }
 }
 
@@ -390,23 +331,9 @@ mod tests {
     }
 
     #[test]
-    fn a_packed_word_is_its_bytes_in_order() {
-        let text = "abcdefghijklmnopqrstuvwxyz";
-        for n in 0..=16 {
-            let mut padded = [0u8; 16];
-            padded[..n].copy_from_slice(&text.as_bytes()[..n]);
-            assert_eq!(pack(&text[..n]), Some(u128::from_le_bytes(padded)), "{n} bytes");
-        }
-        assert_eq!(pack(&text[..17]), None);
-    }
-
-    #[test]
-    fn a_surface_map_finds_short_and_long_words_apart() {
+    fn a_surface_map_finds_words_and_keeps_their_order() {
         let words =
             ["a", "ab", "b", "deploy", "ünïcödé", "sixteen-bytes-xx", "seventeen-bytes-x", "a".repeat(40).leak()];
-        assert_eq!(pack("sixteen-bytes-xx").map(|_| ()), Some(()));
-        assert_eq!(pack("seventeen-bytes-x"), None);
-        assert_ne!(pack("a"), pack("ab"));
         let mut map = SurfaceMap::default();
         for (i, word) in words.iter().enumerate() {
             assert_eq!(map.get_mut(word), None, "{word} before it is added");

@@ -542,9 +542,7 @@ fn flow_too_deep(yaml: &str) -> Option<(usize, usize)> {
     let bytes = yaml.as_bytes();
     // Most front matter opens no more than a few lists: one search
     // settles it. (Brackets, `#` and line ends are ASCII, so bytes do.)
-    if memchr::memchr2_iter(b'[', b'{', bytes).nth(MAX_FLOW_DEPTH).is_none() {
-        return None;
-    }
+    memchr::memchr2_iter(b'[', b'{', bytes).nth(MAX_FLOW_DEPTH)?;
     let (mut depth, mut line, mut line_start, mut previous) = (0usize, 1, 0, b' ');
     let mut i = 0;
     while i < bytes.len() {
