@@ -63,6 +63,16 @@ pub struct Language {
     pub capitalised_types: bool,
     /// Bytes, beyond letters, digits and `_`, that words may hold.
     pub word_bytes: &'static [u8],
+    /// Code inside strings: (quote, prefix the string needs, opener). The
+    /// code runs to the opener's matching bracket and may hold strings of
+    /// its own (`"$(date "+%F")"`, `f"{d['k']}"`, `"#{h["k"]}"`), so the
+    /// string does not end at their quotes. A prefix of "" needs none; `{`
+    /// doubled is a literal brace.
+    pub interpolations: &'static [(u8, &'static str, &'static str)],
+    /// `/regex/flags` where an operand may stand (JavaScript, Ruby).
+    pub regex_literals: bool,
+    /// `<<EOF` … `EOF` (shells, Ruby, Dockerfile `RUN`).
+    pub heredocs: bool,
 }
 
 pub(super) const BASE: Language = Language {
@@ -87,6 +97,9 @@ pub(super) const BASE: Language = Language {
     decorators: false,
     capitalised_types: false,
     word_bytes: b"",
+    interpolations: &[],
+    regex_literals: false,
+    heredocs: false,
 };
 
 const C_COMMENTS: Language =
@@ -111,6 +124,8 @@ pub static SHELL: Language = Language {
     constants: &["false", "true"],
     function_definers: &["function"],
     word_bytes: b"-./",
+    interpolations: &[(b'"', "", "$("), (b'"', "", "${"), (b'`', "", "$("), (b'`', "", "${")],
+    heredocs: true,
     ..BASE
 };
 
@@ -152,6 +167,7 @@ pub static PYTHON: Language = Language {
     function_definers: &["def"],
     type_definers: &["class"],
     decorators: true,
+    interpolations: &[(b'"', "f", "{"), (b'\'', "f", "{")],
     ..BASE
 };
 
@@ -218,6 +234,8 @@ pub static JAVASCRIPT: Language = Language {
     decorators: true,
     capitalised_types: false,
     word_bytes: b"$",
+    interpolations: &[(b'`', "", "${")],
+    regex_literals: true,
     ..C_COMMENTS
 };
 
@@ -265,6 +283,7 @@ pub static KOTLIN: Language = Language {
     type_definers: &["class", "interface", "object"],
     decorators: true,
     triple_quotes: true,
+    interpolations: &[(b'"', "", "${")],
     ..C_COMMENTS
 };
 
@@ -283,6 +302,7 @@ pub static CSHARP: Language = Language {
     constants: &["false", "null", "true"],
     type_definers: &["class", "enum", "interface", "record", "struct"],
     triple_quotes: true,
+    interpolations: &[(b'"', "$", "{")],
     ..C_COMMENTS
 };
 
@@ -333,6 +353,9 @@ pub static RUBY: Language = Language {
     type_definers: &["class", "module"],
     capitalised_types: true,
     decorators: true,
+    interpolations: &[(b'"', "", "#{"), (b'`', "", "#{")],
+    regex_literals: true,
+    heredocs: true,
     ..BASE
 };
 
@@ -403,6 +426,8 @@ pub static DOCKERFILE: Language = Language {
     ],
     case_insensitive: true,
     word_bytes: b"-./:",
+    interpolations: &[(b'"', "", "$("), (b'"', "", "${")],
+    heredocs: true,
     ..BASE
 };
 
