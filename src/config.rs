@@ -289,13 +289,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
 }
 
 fn default_globs(kind: Kind) -> Vec<String> {
-    let glob = match kind {
-        Kind::Practice => "practices/**/*.md",
-        Kind::Member => "members/*.md",
-        Kind::Meeting => "meetings/**/*.md",
-        Kind::Page => "pages/**/*.md",
-    };
-    vec![glob.to_string()]
+    vec![kind.spec().default_glob.to_string()]
 }
 
 /// `180d`, `26w`, `6mo`, `1y` or a bare number of days.

@@ -159,7 +159,7 @@ pub struct Memo {
 /// What other documents' bodies can see of a document when they link to
 /// it: whether the link resolves and the text it shows.
 fn identity(doc: &Document) -> (&SourcePath, &UrlPath, &str, Kind, Option<&MemberId>) {
-    (&doc.path, &doc.url, &doc.title, doc.kind, doc.member().map(|m| &m.id))
+    (&doc.path, &doc.url, &doc.title, doc.kind(), doc.member().map(|m| &m.id))
 }
 
 /// The anchors a link into a document may name.
@@ -449,7 +449,7 @@ fn shape(docs: &[Arc<Document>], index: &Index<'_>) -> Shape {
         }
     }
 
-    let by_kind = |kind: Kind| -> Vec<DocId> { (0..docs.len()).filter(|&i| docs[i].kind == kind).collect() };
+    let by_kind = |kind: Kind| -> Vec<DocId> { (0..docs.len()).filter(|&i| docs[i].kind() == kind).collect() };
     let mut practices = by_kind(Kind::Practice);
     practices.sort_by_cached_key(|&i| sort_title(&docs[i].title));
     let mut members = by_kind(Kind::Member);

@@ -167,6 +167,15 @@ pub enum Meta {
 }
 
 impl Meta {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Meta::Practice(_) => Kind::Practice,
+            Meta::Member(_) => Kind::Member,
+            Meta::Meeting(_) => Kind::Meeting,
+            Meta::Page(_) => Kind::Page,
+        }
+    }
+
     pub fn tags(&self) -> &[Tag] {
         match self {
             Meta::Practice(p) => &p.tags,
@@ -233,7 +242,6 @@ pub enum Segment {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Document {
     pub path: SourcePath,
-    pub kind: Kind,
     pub url: UrlPath,
     pub title: String,
     pub meta: Meta,
@@ -248,6 +256,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// The kind of document: its meta says it, so the two cannot disagree.
+    pub fn kind(&self) -> Kind {
+        self.meta.kind()
+    }
+
     pub fn has_anchor(&self, id: &str) -> bool {
         self.headings.iter().any(|h| h.id == id) || self.extra_ids.iter().any(|x| x == id)
     }

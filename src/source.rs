@@ -62,26 +62,93 @@ pub enum Kind {
     Page,
 }
 
+/// What a kind of content is, written once: its names, where its files
+/// live unless `collections` says otherwise, the URL folder of its pages,
+/// the template that shows them and the nav section they belong to, and
+/// the front-matter keys it takes. Code that needs one of these asks the
+/// table (`Kind::spec`) rather than matching on the kind.
+#[derive(Debug)]
+pub struct KindSpec {
+    pub kind: Kind,
+    /// Singular, as a search result's type and `guild new` say it.
+    pub name: &'static str,
+    /// The collection key in `community.yaml`.
+    pub collection: &'static str,
+    pub default_glob: &'static str,
+    /// The folder its pages' URLs start with (`None`: the file's own path).
+    pub url_folder: Option<&'static str>,
+    pub template: &'static str,
+    /// The header section its pages highlight (`""`: none).
+    pub section: &'static str,
+    /// Its front-matter keys (`name` for members, `title` for the rest,
+    /// is the first).
+    pub keys: &'static [&'static str],
+    /// What diagnostics call its front matter.
+    pub front_matter: &'static str,
+}
+
+/// Every kind, in `Kind` order.
+pub const KINDS: [KindSpec; 4] = [
+    KindSpec {
+        kind: Kind::Practice,
+        name: "practice",
+        front_matter: "practice front matter",
+        collection: "practices",
+        default_glob: "practices/**/*.md",
+        url_folder: Some("practices"),
+        template: "practice.html",
+        section: "practices",
+        keys: &["title", "summary", "tags", "maintainers", "status", "reviewed", "related"],
+    },
+    KindSpec {
+        kind: Kind::Member,
+        name: "member",
+        front_matter: "member front matter",
+        collection: "members",
+        default_glob: "members/*.md",
+        url_folder: Some("members"),
+        template: "member.html",
+        section: "members",
+        keys: &["name", "role", "expertise", "location", "timezone", "joined", "links", "avatar", "available_for"],
+    },
+    KindSpec {
+        kind: Kind::Meeting,
+        name: "meeting",
+        front_matter: "meeting front matter",
+        collection: "meetings",
+        default_glob: "meetings/**/*.md",
+        url_folder: Some("meetings"),
+        template: "meeting.html",
+        section: "meetings",
+        keys: &["title", "date", "time", "duration", "attendees", "facilitator", "tags", "recording"],
+    },
+    KindSpec {
+        kind: Kind::Page,
+        name: "page",
+        front_matter: "page front matter",
+        collection: "pages",
+        default_glob: "pages/**/*.md",
+        url_folder: None,
+        template: "page.html",
+        section: "",
+        keys: &["title", "order"],
+    },
+];
+
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::Practice, Kind::Member, Kind::Meeting, Kind::Page];
 
+    pub fn spec(self) -> &'static KindSpec {
+        &KINDS[self as usize]
+    }
+
     pub fn name(self) -> &'static str {
-        match self {
-            Kind::Practice => "practice",
-            Kind::Member => "member",
-            Kind::Meeting => "meeting",
-            Kind::Page => "page",
-        }
+        self.spec().name
     }
 
     /// The collection key in `community.yaml`.
     pub fn collection(self) -> &'static str {
-        match self {
-            Kind::Practice => "practices",
-            Kind::Member => "members",
-            Kind::Meeting => "meetings",
-            Kind::Page => "pages",
-        }
+        self.spec().collection
     }
 }
 
@@ -95,4 +162,21 @@ pub struct Source {
     pub rel: String,
     /// The text: BOM removed, line endings normalised to `\n`, NFC.
     pub text: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_kind_table_is_in_kind_order_and_names_each_kind_once() {
+        for (i, kind) in Kind::ALL.iter().enumerate() {
+            assert_eq!(KINDS[i].kind, *kind);
+            assert_eq!(kind.spec().kind, *kind);
+            assert!(kind.spec().default_glob.starts_with(kind.collection()));
+        }
+        let mut collections: Vec<&str> = KINDS.iter().map(|k| k.collection).collect();
+        collections.dedup();
+        assert_eq!(collections.len(), KINDS.len());
+    }
 }

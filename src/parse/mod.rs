@@ -21,11 +21,6 @@ use crate::source::{Kind, Source, SourcePath};
 use crate::url::{UrlPath, slugify};
 use crate::yaml::{self, Fields};
 
-const PRACTICE_KEYS: &[&str] = &["title", "summary", "tags", "maintainers", "status", "reviewed", "related"];
-const MEMBER_KEYS: &[&str] =
-    &["name", "role", "expertise", "location", "timezone", "joined", "links", "avatar", "available_for"];
-const MEETING_KEYS: &[&str] = &["title", "date", "time", "duration", "attendees", "facilitator", "tags", "recording"];
-const PAGE_KEYS: &[&str] = &["title", "order"];
 const LINK_KINDS: &[&str] = &["github", "website", "mastodon", "linkedin"];
 const AVAILABILITY: &[&str] = &["mentoring", "reviews", "talks"];
 
@@ -106,12 +101,8 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
             return Parsed { document: None, diagnostics: vec![d] };
         }
     };
-    let what = match source.kind {
-        Kind::Practice => "practice front matter",
-        Kind::Member => "member front matter",
-        Kind::Meeting => "meeting front matter",
-        Kind::Page => "page front matter",
-    };
+    let spec = source.kind.spec();
+    let what = spec.front_matter;
     let mut fields = match split.yaml {
         Some(yaml) => match Fields::parse(file, what, yaml, split.yaml_line) {
             Ok(f) => f,
@@ -137,19 +128,13 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
         Kind::Meeting => match meeting(&mut fields, file, rendered.decisions, rendered.actions) {
             Some(m) => Meta::Meeting(m),
             None => {
-                diagnostics.extend(fields.finish(MEETING_KEYS));
+                diagnostics.extend(fields.finish(spec.keys));
                 return Parsed { document: None, diagnostics };
             }
         },
         Kind::Page => Meta::Page(PageMeta { order: fields.integer("order") }),
     };
-    let known = match source.kind {
-        Kind::Practice => PRACTICE_KEYS,
-        Kind::Member => MEMBER_KEYS,
-        Kind::Meeting => MEETING_KEYS,
-        Kind::Page => PAGE_KEYS,
-    };
-    diagnostics.extend(fields.finish(known));
+    diagnostics.extend(fields.finish(spec.keys));
 
     let url = match url_for(source) {
         Ok(url) => url,
@@ -160,7 +145,6 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
     };
     let document = Document {
         path: source.path.clone(),
-        kind: source.kind,
         url,
         title,
         meta,
@@ -367,13 +351,7 @@ fn member_ids(fields: &mut Fields, key: &str) -> Vec<Located<MemberId>> {
 /// The page URL of a source: DESIGN section 3.
 fn url_for(source: &Source) -> Result<UrlPath, Diagnostic> {
     let mut segments: Vec<String> = Vec::new();
-    let prefix = match source.kind {
-        Kind::Practice => Some("practices"),
-        Kind::Member => Some("members"),
-        Kind::Meeting => Some("meetings"),
-        Kind::Page => None,
-    };
-    segments.extend(prefix.map(String::from));
+    segments.extend(source.kind.spec().url_folder.map(String::from));
     match source.kind {
         Kind::Member => segments.push(source.path.stem().to_string()),
         Kind::Meeting => segments.push(slugify(source.path.stem())),

@@ -42,7 +42,7 @@ impl Feeds<'_> {
             .docs
             .iter()
             .enumerate()
-            .filter_map(|(i, d)| match d.kind {
+            .filter_map(|(i, d)| match d.kind() {
                 Kind::Meeting => d.meeting().map(|m| (m.date, i)),
                 Kind::Practice => d.practice().and_then(|p| p.reviewed).map(|r| (r, i)),
                 _ => None,
@@ -67,7 +67,7 @@ impl Feeds<'_> {
         for (date, i) in entries {
             let d = &site.docs[i];
             let url = urls.absolute(&d.url);
-            let summary = match d.kind {
+            let summary = match d.kind() {
                 Kind::Practice => d.practice().and_then(|p| p.summary.clone()).unwrap_or_else(|| d.lead.clone()),
                 _ => d.lead.clone(),
             };
@@ -76,7 +76,7 @@ impl Feeds<'_> {
             let _ = writeln!(out, "    <id>{}</id>", xml(&url));
             let _ = writeln!(out, "    <link href=\"{}\"/>", xml(&url));
             let _ = writeln!(out, "    <updated>{date}T00:00:00Z</updated>");
-            let _ = writeln!(out, "    <category term=\"{}\"/>", d.kind.name());
+            let _ = writeln!(out, "    <category term=\"{}\"/>", d.kind().name());
             let _ = writeln!(out, "    <summary>{}</summary>", xml(&summary));
             let _ = writeln!(out, "  </entry>");
         }

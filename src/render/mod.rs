@@ -326,7 +326,7 @@ pub enum Scope {
 /// What a page other than a document's own shows of a document: its
 /// card in listings, feeds and links.
 fn card(doc: &Document) -> (&SourcePath, Kind, &UrlPath, &str, &Meta, &str) {
-    (&doc.path, doc.kind, &doc.url, &doc.title, &doc.meta, &doc.lead)
+    (&doc.path, doc.kind(), &doc.url, &doc.title, &doc.meta, &doc.lead)
 }
 
 /// What must be rendered again to turn the pages of `old` into those of
@@ -647,12 +647,7 @@ fn truncate(text: &str, max: usize) -> String {
 fn document_page(s: &Shared<'_>, id: DocId) -> Result<Output> {
     let site = s.views.site;
     let body = site.body(id);
-    let template = match site.docs[id].kind {
-        Kind::Practice => "practice.html",
-        Kind::Member => "member.html",
-        Kind::Meeting => "meeting.html",
-        Kind::Page => "page.html",
-    };
+    let template = site.docs[id].kind().spec().template;
     if s.theme.is_stock(template) {
         let marker = body_marker();
         let page = document_page_with(s, id, template, marker)?;
@@ -697,8 +692,8 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
     let v = &s.views;
     let site = v.site;
     let doc = v.doc(id);
-    match doc.kind {
-        Kind::Practice => {
+    match &doc.meta {
+        Meta::Practice(_) => {
             let card = v.practice_card(id);
             let description = card.summary.to_string();
             let view = PracticeView {
@@ -713,10 +708,9 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
                 steps: v.steps(id),
                 history: v.file_history(id),
             };
-            s.page(template, "practices", &doc.url, &doc.title, &description, view)
+            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
         }
-        Kind::Member => {
-            let m = doc.member().expect("member kind has member meta");
+        Meta::Member(m) => {
             let links_of = &site.member_links[id];
             let mut maintains: Vec<DocId> = links_of.maintains.clone();
             maintains.sort_by(|a, b| site.docs[*a].title.cmp(&site.docs[*b].title));
@@ -750,10 +744,9 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             };
             let description =
                 format!("{}{}", doc.title, m.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default());
-            s.page(template, "members", &doc.url, &doc.title, &description, view)
+            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
         }
-        Kind::Meeting => {
-            let m = doc.meeting().expect("meeting kind has meeting meta");
+        Meta::Meeting(m) => {
             let view = MeetingView {
                 title: &doc.title,
                 date: m.date.into(),
@@ -772,12 +765,12 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
                 source_path: doc.path.as_str(),
             };
             let description = format!("Meeting notes from {}", m.date.human());
-            s.page(template, "meetings", &doc.url, &doc.title, &description, view)
+            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
         }
-        Kind::Page => {
+        Meta::Page(_) => {
             let view =
                 PageView { title: &doc.title, body, toc: v.toc(doc), edit_url: v.edit_url(doc), steps: v.steps(id) };
-            s.page(template, "", &doc.url, &doc.title, &doc.lead, view)
+            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &doc.lead, view)
         }
     }
 }
@@ -911,7 +904,7 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
             site.tags
                 .iter()
                 .filter_map(|t| {
-                    let n = t.docs.iter().filter(|&&d| site.docs[d].kind == Kind::Practice).count();
+                    let n = t.docs.iter().filter(|&&d| site.docs[d].kind() == Kind::Practice).count();
                     (n > 0).then(|| v.tag_link(&t.tag, n))
                 })
                 .collect()
@@ -973,8 +966,13 @@ fn members(s: &Shared<'_>) -> Result<Output> {
         .tags
         .iter()
         .filter_map(|t| {
-            let members: Vec<PersonLink> =
-                t.docs.iter().copied().filter(|&d| site.docs[d].kind == Kind::Member).map(|d| v.person_of(d)).collect();
+            let members: Vec<PersonLink> = t
+                .docs
+                .iter()
+                .copied()
+                .filter(|&d| site.docs[d].kind() == Kind::Member)
+                .map(|d| v.person_of(d))
+                .collect();
             (!members.is_empty()).then(|| ExpertiseGroup { tag: v.tag_link(&t.tag, members.len()), members })
         })
         .collect();
@@ -1180,7 +1178,7 @@ fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
     .into_iter()
     .map(|(kind, label)| KindGroup {
         label,
-        items: entry.docs.iter().copied().filter(|&d| v.site.docs[d].kind == kind).map(|d| v.doc_link(d)).collect(),
+        items: entry.docs.iter().copied().filter(|&d| v.site.docs[d].kind() == kind).map(|d| v.doc_link(d)).collect(),
     })
     .filter(|g| !g.items.is_empty())
     .collect();

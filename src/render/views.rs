@@ -603,7 +603,7 @@ impl<'a> Views<'a> {
         self.doc_links[id]
             .get_or_init(|| {
                 let d = self.doc(id);
-                Prepared::new(&DocLink { title: &d.title, url: self.href(&d.url), kind: d.kind.name() })
+                Prepared::new(&DocLink { title: &d.title, url: self.href(&d.url), kind: d.kind().name() })
             })
             .clone()
     }

@@ -509,7 +509,7 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
     // order already).
     let mut by_type: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
     for (id, d) in site.docs.iter().enumerate() {
-        by_type.entry(d.kind.name()).or_default().push(id as u32);
+        by_type.entry(d.kind().name()).or_default().push(id as u32);
     }
     let ids = |out: &mut String, list: &mut dyn Iterator<Item = u32>| {
         out.push('[');
@@ -585,7 +585,7 @@ fn doc_json(site: &Site, id: DocId) -> String {
         "{{\"t\":{},\"u\":{},\"k\":{},\"g\":{},\"s\":{},\"x\":{}}}",
         json_string(&d.title),
         json_string(&site.urls.href(&d.url)),
-        json_string(d.kind.name()),
+        json_string(d.kind().name()),
         serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
         json_string(summary),
         json_string(&excerpt(&d.plain_text))

@@ -376,7 +376,7 @@ mod tests {
         let mut live = Live::new(table, encoded, word_docs);
         // Rewrite one document's text: its words go, others come.
         let mut edited = site.clone();
-        let id = edited.docs.iter().position(|d| d.kind == crate::source::Kind::Practice).unwrap();
+        let id = edited.docs.iter().position(|d| d.kind() == crate::source::Kind::Practice).unwrap();
         let mut doc = (*edited.docs[id]).clone();
         doc.plain_text = "Quokkas deploy quokka canaries on Fridays".into();
         doc.title = "Quokka practice".into();

@@ -296,7 +296,7 @@ fn doc_text(site: &Site, id: usize) -> DocText<'_> {
     let d = &site.docs[id];
     DocText {
         fields: doc_fields(site, id),
-        kind: d.kind,
+        kind: d.kind(),
         tags: d.meta.tags().iter().map(|t| t.slug.clone()).collect(),
         url: site.urls.href(&d.url),
         title: d.title.clone(),

@@ -47,8 +47,10 @@ impl Running {
     }
 
     /// Waits for a line containing `needle`; panics with what was seen.
+    /// (Generous: the whole suite shares two cores, and a burst of 2,000
+    /// files once took longer than 30 s there.)
     pub(crate) fn wait_for(&self, needle: &str) -> String {
-        let deadline = Instant::now() + Duration::from_secs(30);
+        let deadline = Instant::now() + Duration::from_secs(90);
         let mut seen = Vec::new();
         while Instant::now() < deadline {
             if let Ok(line) = self.lines.recv_timeout(Duration::from_millis(100)) {
