@@ -128,8 +128,8 @@ enum Command {
         /// What to look for; the last word also matches as a prefix
         #[arg(required = true, num_args = 1..)]
         query: Vec<String>,
-        /// Only this type: practice, member, meeting or page
-        #[arg(long = "type", value_name = "TYPE", value_parser = ["practice", "member", "meeting", "page"])]
+        /// Only documents of this type
+        #[arg(long = "type", value_name = "TYPE", value_parser = clap::builder::PossibleValuesParser::new(guild::source::KINDS.map(|k| k.name)))]
         kind: Option<String>,
         /// Only documents with this tag
         #[arg(long, value_name = "TAG")]

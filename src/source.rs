@@ -80,6 +80,8 @@ pub struct KindSpec {
     pub template: &'static str,
     /// The header section its pages highlight (`""`: none).
     pub section: &'static str,
+    /// Its listing's label in the header navigation, if it has one there.
+    pub nav: Option<&'static str>,
     /// Its front-matter keys (`name` for members, `title` for the rest,
     /// is the first).
     pub keys: &'static [&'static str],
@@ -98,6 +100,7 @@ pub const KINDS: [KindSpec; 4] = [
         url_folder: Some("practices"),
         template: "practice.html",
         section: "practices",
+        nav: Some("Practices"),
         keys: &["title", "summary", "tags", "maintainers", "status", "reviewed", "related"],
     },
     KindSpec {
@@ -109,6 +112,7 @@ pub const KINDS: [KindSpec; 4] = [
         url_folder: Some("members"),
         template: "member.html",
         section: "members",
+        nav: Some("Members"),
         keys: &["name", "role", "expertise", "location", "timezone", "joined", "links", "avatar", "available_for"],
     },
     KindSpec {
@@ -120,6 +124,7 @@ pub const KINDS: [KindSpec; 4] = [
         url_folder: Some("meetings"),
         template: "meeting.html",
         section: "meetings",
+        nav: Some("Meetings"),
         keys: &["title", "date", "time", "duration", "attendees", "facilitator", "tags", "recording"],
     },
     KindSpec {
@@ -131,6 +136,7 @@ pub const KINDS: [KindSpec; 4] = [
         url_folder: None,
         template: "page.html",
         section: "",
+        nav: None,
         keys: &["title", "order"],
     },
 ];

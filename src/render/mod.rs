@@ -46,15 +46,16 @@ pub struct SearchUi {
     pub manifest: String,
 }
 
-/// The sections of the header navigation.
-const SECTIONS: &[(&str, &str, &str)] = &[
-    ("practices", "Practices", "practices/"),
-    ("members", "Members", "members/"),
-    ("meetings", "Meetings", "meetings/"),
-    ("decisions", "Decisions", "decisions/"),
-    ("actions", "Actions", "actions/"),
-    ("tags", "Tags", "tags/"),
-];
+/// The sections of the header navigation that are not a kind's listing
+/// (those come first, from `source::KINDS`): key, label and folder.
+const LISTING_SECTIONS: &[(&str, &str)] = &[("decisions", "Decisions"), ("actions", "Actions"), ("tags", "Tags")];
+
+/// The sections of the header navigation, in order: (key, label), the key
+/// being the section's folder too.
+fn sections() -> impl Iterator<Item = (&'static str, &'static str)> {
+    let kinds = crate::source::KINDS.iter().filter_map(|k| k.nav.map(|label| (k.section, label)));
+    kinds.chain(LISTING_SECTIONS.iter().copied())
+}
 
 struct Shared<'a> {
     theme: &'a Theme,
@@ -484,7 +485,7 @@ pub fn site_streamed(
     };
     let manifest = options.search.as_ref().map(|s| s.manifest.as_str());
     let mut headers = BTreeMap::new();
-    for current in std::iter::once("").chain(SECTIONS.iter().map(|s| s.0)) {
+    for current in std::iter::once("").chain(sections().map(|s| s.0)) {
         let chrome = chrome(config, site, current, manifest);
         headers.insert(current, render_fragment(theme, "partials/header.html", &chrome)?);
     }
@@ -595,10 +596,7 @@ fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str, manifest: 
         site_title: &config.title,
         tagline: config.tagline.as_deref(),
         home_url: urls.href(&UrlPath::root()),
-        nav: SECTIONS
-            .iter()
-            .map(|(key, label, path)| NavItem { key, label, url: urls.href(&UrlPath::file(path)) })
-            .collect(),
+        nav: sections().map(|(key, label)| NavItem { key, label, url: urls.href(&UrlPath::page(&[key])) }).collect(),
         current,
         feed_url: urls.href(&UrlPath::file("feed.xml")),
         calendar_url: urls.href(&UrlPath::file("meetings.ics")),
