@@ -253,6 +253,9 @@ pub struct Document {
     pub plain_text: String,
     /// The first paragraph as plain text, for listings without a summary.
     pub lead: String,
+    /// The front matter's `extra:` mapping, for templates (`page.extra`);
+    /// null without one.
+    pub extra: serde_json::Value,
 }
 
 impl Document {

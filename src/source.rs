@@ -83,7 +83,7 @@ pub struct KindSpec {
     /// Its listing's label in the header navigation, if it has one there.
     pub nav: Option<&'static str>,
     /// Its front-matter keys (`name` for members, `title` for the rest,
-    /// is the first).
+    /// is the first; `extra` is free-form, for templates).
     pub keys: &'static [&'static str],
     /// What diagnostics call its front matter.
     pub front_matter: &'static str,
@@ -101,7 +101,7 @@ pub const KINDS: [KindSpec; 4] = [
         template: "practice.html",
         section: "practices",
         nav: Some("Practices"),
-        keys: &["title", "summary", "tags", "maintainers", "status", "reviewed", "related"],
+        keys: &["title", "summary", "tags", "maintainers", "status", "reviewed", "related", "extra"],
     },
     KindSpec {
         kind: Kind::Member,
@@ -113,7 +113,9 @@ pub const KINDS: [KindSpec; 4] = [
         template: "member.html",
         section: "members",
         nav: Some("Members"),
-        keys: &["name", "role", "expertise", "location", "timezone", "joined", "links", "avatar", "available_for"],
+        keys: &[
+            "name", "role", "expertise", "location", "timezone", "joined", "links", "avatar", "available_for", "extra",
+        ],
     },
     KindSpec {
         kind: Kind::Meeting,
@@ -125,7 +127,7 @@ pub const KINDS: [KindSpec; 4] = [
         template: "meeting.html",
         section: "meetings",
         nav: Some("Meetings"),
-        keys: &["title", "date", "time", "duration", "attendees", "facilitator", "tags", "recording"],
+        keys: &["title", "date", "time", "duration", "attendees", "facilitator", "tags", "recording", "extra"],
     },
     KindSpec {
         kind: Kind::Page,
@@ -137,7 +139,7 @@ pub const KINDS: [KindSpec; 4] = [
         template: "page.html",
         section: "",
         nav: None,
-        keys: &["title", "order"],
+        keys: &["title", "order", "extra"],
     },
 ];
 

@@ -134,6 +134,7 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
         },
         Kind::Page => Meta::Page(PageMeta { order: fields.integer("order") }),
     };
+    let extra = fields.free_form("extra").unwrap_or_default();
     diagnostics.extend(fields.finish(spec.keys));
 
     let url = match url_for(source) {
@@ -153,6 +154,7 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
         extra_ids: rendered.extra_ids,
         plain_text: rendered.plain_text,
         lead: rendered.lead,
+        extra,
     };
     Parsed { document: Some(document), diagnostics }
 }

@@ -696,6 +696,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             let description = card.summary.to_string();
             let view = PracticeView {
                 card,
+                extra: &doc.extra,
                 body,
                 toc: v.toc(doc),
                 backlinks: site.backlinks[id].iter().map(|&b| v.doc_link(b)).collect(),
@@ -729,6 +730,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             actions.sort_by(|a, b| a.due.as_ref().map(|d| &d.iso).cmp(&b.due.as_ref().map(|d| &d.iso)));
             let view = MemberView {
                 card: v.member_card(id),
+                extra: &doc.extra,
                 body,
                 joined: m.joined.map(DateView::from),
                 links: m.links.iter().map(|(kind, url)| ProfileLink { label: link_label(kind), url }).collect(),
@@ -747,6 +749,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
         Meta::Meeting(m) => {
             let view = MeetingView {
                 title: &doc.title,
+                extra: &doc.extra,
                 date: m.date.into(),
                 time: m.time.map(|t| format!("{t} UTC")),
                 duration: m.duration_minutes.map(format_minutes),
@@ -766,8 +769,14 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
         }
         Meta::Page(_) => {
-            let view =
-                PageView { title: &doc.title, body, toc: v.toc(doc), edit_url: v.edit_url(doc), steps: v.steps(id) };
+            let view = PageView {
+                title: &doc.title,
+                extra: &doc.extra,
+                body,
+                toc: v.toc(doc),
+                edit_url: v.edit_url(doc),
+                steps: v.steps(id),
+            };
             s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &doc.lead, view)
         }
     }

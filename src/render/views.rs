@@ -263,6 +263,8 @@ pub struct StepNav<'a> {
 #[derive(Debug, Serialize)]
 pub struct PracticeView<'a> {
     pub card: PracticeCard<'a>,
+    /// The front matter's `extra:` mapping (null without one).
+    pub extra: &'a serde_json::Value,
     pub body: &'a str,
     pub toc: Vec<TocEntry<'a>>,
     pub backlinks: Vec<Prepared<DocLink<'a>>>,
@@ -316,6 +318,7 @@ pub struct DecisionView<'a> {
 #[derive(Debug, Serialize)]
 pub struct MemberView<'a> {
     pub card: MemberCard<'a>,
+    pub extra: &'a serde_json::Value,
     pub body: &'a str,
     pub joined: Option<DateView>,
     pub links: Vec<ProfileLink<'a>>,
@@ -353,6 +356,7 @@ pub struct NamedGroup<'a> {
 #[derive(Debug, Serialize)]
 pub struct MeetingView<'a> {
     pub title: &'a str,
+    pub extra: &'a serde_json::Value,
     pub date: DateView,
     pub time: Option<String>,
     pub duration: Option<String>,
@@ -518,6 +522,7 @@ pub struct ReviewView<'a> {
 #[derive(Debug, Serialize)]
 pub struct PageView<'a> {
     pub title: &'a str,
+    pub extra: &'a serde_json::Value,
     pub body: &'a str,
     pub toc: Vec<TocEntry<'a>>,
     pub edit_url: Option<String>,

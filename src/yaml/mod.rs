@@ -395,6 +395,24 @@ impl Fields {
         }
     }
 
+    /// A free-form mapping (`extra:`), kept whole for templates: any
+    /// values, nested as deep as YAML allows, under text keys.
+    pub fn free_form(&mut self, key: &str) -> Option<serde_json::Value> {
+        let (mapping, span) = self.mapping(key, "name: value")?;
+        match serde_json::to_value(Value::Mapping(mapping)) {
+            Ok(value) => Some(value),
+            Err(e) => {
+                self.diagnostics.push(
+                    Diagnostic::error("bad-extra", format!("`{key}` cannot be handed to templates: {e}"))
+                        .in_file(&self.file)
+                        .at(span)
+                        .help(format!("give `{key}` text keys, e.g. `{key}:` and an indented `team: payments`")),
+                );
+                None
+            }
+        }
+    }
+
     /// A nested mapping of text keys to text values, in file order.
     pub fn text_map(&mut self, key: &str) -> Vec<(String, String, Span)> {
         let Some((mapping, span)) = self.mapping(key, "name: value") else {

@@ -685,3 +685,33 @@ fn nul_bytes_never_reach_the_page() {
     let page = site.read("practices/a/index.html");
     assert!(!page.contains('\0') && page.contains("Body"), "{page}");
 }
+
+/// `extra:` in front matter is free-form and reaches templates whole, as
+/// `page.extra` (Zola's `extra`, Hugo's `params`).
+#[test]
+fn extra_front_matter_reaches_templates() {
+    let site = SiteTest::new()
+        .file(
+            "practices/a.md",
+            "---\ntitle: A\nextra:\n  team: payments\n  runbooks: [primary, fallback]\n  oncall: {rota: weekly}\n---\nBody.\n",
+        )
+        .file("pages/p.md", "---\ntitle: P\n---\nNo extra here.\n")
+        .file(
+            "templates/practice.html",
+            "{% extends \"base.html\" %}{% block content %}<p id=x>{{ page.extra.team }} {{ page.extra.runbooks[1] }} {{ page.extra.oncall.rota }}</p>{{ page.body | safe }}{% endblock content %}",
+        )
+        .file(
+            "templates/page.html",
+            "{% extends \"base.html\" %}{% block content %}<p id=x>{% if page.extra %}has{% else %}none{% endif %}</p>{% endblock content %}",
+        );
+    site.build().expect_code(0);
+    assert!(site.read("practices/a/index.html").contains("<p id=x>payments fallback weekly</p>"));
+    assert!(site.read("p/index.html").contains("<p id=x>none</p>"));
+    // Not a mapping: a clear error at the key.
+    site.remove("templates/practice.html");
+    site.write("practices/a.md", "---\ntitle: A\nextra: payments\n---\nBody.\n");
+    let run = site.check();
+    run.expect_code(1);
+    assert!(run.stderr.contains("--> practices/a.md:3:"), "{run:?}");
+    assert!(run.stderr.contains("`extra:` and indented `name: value` lines"), "{run:?}");
+}
