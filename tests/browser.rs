@@ -40,6 +40,9 @@ fn browser_suite_passes_in_chromium() {
         .filter(|p| p.to_string_lossy().ends_with(".test.mjs"))
         .collect();
     tests.sort();
+    // The suite's communities and built sites go in a folder of this run's,
+    // removed when it ends, not left in the system's temp folder.
+    let scratch = tempfile::tempdir().expect("a temp folder");
     let output = Command::new("node")
         .arg("--test")
         .arg("--test-concurrency=1")
@@ -48,6 +51,7 @@ fn browser_suite_passes_in_chromium() {
         .args(&tests)
         .env("GUILD_BIN", env!("CARGO_BIN_EXE_guild"))
         .env("CHROMIUM", &chromium)
+        .env("TMPDIR", scratch.path())
         .current_dir(root)
         .output()
         .expect("run node");
