@@ -114,19 +114,36 @@ pub struct Session {
     /// anew), so a build after one renders everything.
     generation: u64,
     link_memo: link::Memo,
-    /// Whether to keep the last build for the next (`serve`, `watch`).
-    live: bool,
-    last: Option<Last>,
-    search: Option<Live>,
+    /// What a build does with what it makes.
+    delivery: Delivery,
     statics_changed: bool,
     /// The repository's history, read once per session.
     history: Option<Arc<History>>,
-    /// Where a streaming build sends its files (`guild build`).
-    sink: Option<Sink>,
 }
 
 /// Takes each output file as it is made, from any thread.
 pub type Sink = Box<dyn Fn(Output) -> Result<()> + Send + Sync>;
+
+/// The one choice in which builds differ: what a build does with the
+/// files it makes. The stages are the same for all three; the search and
+/// render stages ask this what to do with their output.
+enum Delivery {
+    /// Return the files and keep nothing (`check`, tests).
+    Once,
+    /// Hand each file to the sink as it is made and keep nothing: `guild
+    /// build`, which also frees each file's text once it is parsed.
+    Stream(Sink),
+    /// Return the files and keep the build, so the next one after an edit
+    /// redoes only what the edit affects (`serve`, `watch`).
+    Live(Box<Kept>),
+}
+
+/// What a live session keeps of its last build.
+#[derive(Default)]
+struct Kept {
+    last: Option<Last>,
+    search: Option<Live>,
+}
 
 impl Session {
     /// After git touched HEAD, a ref or the index: whether the history the
@@ -185,26 +202,23 @@ impl Session {
             theme: None,
             generation: 0,
             link_memo: link::Memo::default(),
-            live: false,
-            last: None,
-            search: None,
+            delivery: Delivery::Once,
             statics_changed: true,
             history: None,
-            sink: None,
         })
     }
 
     /// Sends every output file of a build to `sink` as it is made rather
     /// than returning them: a one-shot build that writes as it renders.
     pub fn stream_to(&mut self, sink: Sink) {
-        self.sink = Some(sink);
+        self.delivery = Delivery::Stream(sink);
     }
 
     /// A session that keeps its last build, for `serve` and `watch`: the
     /// next build after an edit redoes only what the edit affects.
     pub fn open_live(options: Options, skip: Vec<PathBuf>) -> Result<Session> {
         let mut session = Session::open(options, skip)?;
-        session.live = true;
+        session.delivery = Delivery::Live(Box::default());
         Ok(session)
     }
 
@@ -337,7 +351,7 @@ impl Session {
     /// A build that streams its files and keeps nothing for a next one
     /// (`guild build`): it frees what it is done with as it goes.
     fn one_shot(&self) -> bool {
-        self.sink.is_some() && !self.live
+        matches!(self.delivery, Delivery::Stream(_))
     }
 
     /// Frees what a one-shot build no longer needs once it has linked (the
@@ -498,29 +512,34 @@ impl Session {
         // The search export needs no history: it runs while git may still.
         let export = match &site {
             Some(site) if mode == Mode::Build => {
-                last = self.last.take().filter(|l| l.config_text == self.config_text);
-                let same_documents = last.as_ref().is_some_and(|l| {
-                    l.site.docs.len() == site.docs.len()
-                        && l.site.docs.iter().zip(&site.docs).all(|(a, b)| a.path == b.path)
-                });
                 let stage = Instant::now();
-                let files = match (&last, self.search.as_mut(), &self.sink) {
-                    (Some(last), Some(live), _) if same_documents => {
-                        live.update(&last.site, site, &search_changes(&last.site, site));
-                        live.export(site).files
-                    }
-                    // A one-shot build writes the search files as they are
-                    // made rather than holding them through the wait for
-                    // git and the render.
-                    (_, _, Some(sink)) if !self.live => {
+                let config_text = &self.config_text;
+                let files = match &mut self.delivery {
+                    // Written as they are made rather than held through the
+                    // wait for git and the render.
+                    Delivery::Stream(sink) => {
                         let (table, _) = search::live::analyse_site(site);
                         search::export::export_streamed(table, site, &**sink)?;
                         Vec::new()
                     }
-                    _ => {
-                        let (export, live) = export_search(site, self.live);
-                        self.search = live;
-                        export.files
+                    Delivery::Once => export_search(site, false).0.files,
+                    Delivery::Live(kept) => {
+                        last = kept.last.take().filter(|l| l.config_text == *config_text);
+                        let same_documents = last.as_ref().is_some_and(|l| {
+                            l.site.docs.len() == site.docs.len()
+                                && l.site.docs.iter().zip(&site.docs).all(|(a, b)| a.path == b.path)
+                        });
+                        match (&last, kept.search.as_mut()) {
+                            (Some(last), Some(live)) if same_documents => {
+                                live.update(&last.site, site, &search_changes(&last.site, site));
+                                live.export(site).files
+                            }
+                            _ => {
+                                let (export, live) = export_search(site, true);
+                                kept.search = live;
+                                export.files
+                            }
+                        }
                     }
                 };
                 report.stages.push(("search", stage.elapsed().as_millis()));
@@ -559,7 +578,7 @@ impl Session {
         // The manifest's URL is fixed: pages carry it whatever the index.
         let search_ui = render::SearchUi { manifest: site.urls.href(&UrlPath::file(search::export::MANIFEST)) };
         let options = render::Options { today, search: Some(search_ui), history: &history };
-        if let Some(sink) = &self.sink {
+        if let Delivery::Stream(sink) = &self.delivery {
             // Streamed: every file goes out as it is made; none is kept.
             let emit = |o: Output| sink(o);
             search_files.into_par_iter().try_for_each(emit)?;
@@ -583,8 +602,8 @@ impl Session {
         };
         let (files, changed) = assemble(previous, rendered, outputs, search_files, &search_paths);
         let files = Arc::new(files);
-        if self.live {
-            self.last = Some(Last {
+        if let Delivery::Live(kept) = &mut self.delivery {
+            kept.last = Some(Last {
                 site: site.clone(),
                 config_text: self.config_text.clone(),
                 generation: self.generation,
