@@ -600,7 +600,7 @@ impl Session {
             Scope::All => Rendered::All,
             Scope::Some { listings, .. } => Rendered::Some { listings: *listings },
         };
-        let (files, changed) = assemble(previous, rendered, outputs, search_files, &search_paths);
+        let (files, changed) = assemble(previous, rendered, outputs, search_files, &search_paths, &site);
         let files = Arc::new(files);
         if let Delivery::Live(kept) = &mut self.delivery {
             kept.last = Some(Last {
@@ -678,6 +678,7 @@ fn assemble(
     outputs: Vec<Output>,
     export: Vec<Output>,
     search_paths: &[String],
+    site: &link::Site,
 ) -> (Files, Vec<String>) {
     let same = |old: &Arc<Vec<u8>>, new: &Arc<Vec<u8>>| Arc::ptr_eq(old, new) || old == new;
     match previous {
@@ -685,13 +686,18 @@ fn assemble(
             let mut files = Arc::try_unwrap(files).unwrap_or_else(|shared| (*shared).clone());
             let mut changed = Vec::new();
             if rendered == (Rendered::Some { listings: true }) {
-                // A listing may have fewer pages than before (fewer
-                // practices due for review): its old last pages go.
+                // Every page that is not a document's was rendered again:
+                // one not made this time is gone (a listing's last page,
+                // a tag nothing carries any more). Documents' pages that
+                // were not rendered stay, and so do the theme's assets,
+                // which only a full render writes.
                 let fresh: HashSet<&str> = outputs.iter().map(|o| o.path.as_str()).collect();
+                let documents: HashSet<String> = site.docs.iter().map(|d| d.url.output_file()).collect();
+                let searched: HashSet<&str> = old_search.iter().map(String::as_str).collect();
                 let stale: Vec<String> = files
                     .keys()
-                    .filter(|p| !fresh.contains(p.as_str()))
-                    .filter(|p| p.strip_suffix("index.html").is_some_and(|u| UrlPath::file(u).is_later_listing_page()))
+                    .filter(|p| !fresh.contains(p.as_str()) && !documents.contains(p.as_str()))
+                    .filter(|p| !p.starts_with("assets/") && !searched.contains(p.as_str()))
                     .cloned()
                     .collect();
                 for path in stale {

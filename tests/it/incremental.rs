@@ -9,6 +9,7 @@ use std::path::{Path, PathBuf};
 
 use guild::run::Options;
 use guild::session::{Changes, Mode, Session};
+use guild::source::{KINDS, Kind};
 
 use crate::corpus;
 
@@ -123,7 +124,8 @@ const PENDING: &str = ".pending-heading";
 
 fn change(rng: &mut Rng, root: &Path, step: usize, files: &[PathBuf]) -> Vec<PathBuf> {
     let pick = |rng: &mut Rng| files[rng.below(files.len())].clone();
-    match rng.below(16) {
+    match rng.below(20) {
+        15..=18 => front_matter_field(rng, root, step, files),
         0 => {
             let p = pick(rng);
             let text = std::fs::read_to_string(&p).unwrap();
@@ -273,6 +275,91 @@ fn change(rng: &mut Rng, root: &Path, step: usize, files: &[PathBuf]) -> Vec<Pat
     }
 }
 
+/// A valid value for `key` in the front matter of a `kind`, for every key
+/// of every kind in `source::KINDS` (a test holds this to the table, so a
+/// new key or kind is edited by the property test from the day it comes).
+fn sample(kind: Kind, key: &str, step: usize, member: &str, practice: &str) -> Option<String> {
+    let date = format!("2026-{:02}-{:02}", step % 12 + 1, step % 28 + 1);
+    Some(match (kind, key) {
+        (_, "title") => format!("Retitled {step}"),
+        (_, "extra") => format!("{{team: team-{step}, level: {step}}}"),
+        (Kind::Practice, "summary") => format!("Summary {step} of the practice."),
+        (Kind::Practice | Kind::Meeting, "tags") => format!("[fresh-{step}, deploys]"),
+        (Kind::Practice, "maintainers") => format!("[{member}]"),
+        (Kind::Practice, "status") => ["proposed", "adopted", "deprecated"][step % 3].to_string(),
+        (Kind::Practice, "reviewed") => date,
+        (Kind::Practice, "related") => format!("[{practice}]"),
+        (Kind::Member, "name") => format!("Renamed {step}"),
+        (Kind::Member, "role") => format!("Role {step}"),
+        (Kind::Member, "expertise") => format!("[kubernetes, fresh-{step}]"),
+        (Kind::Member, "location") => format!("City {step}"),
+        (Kind::Member, "timezone") => "Europe/Berlin".into(),
+        (Kind::Member, "joined") => date,
+        (Kind::Member, "links") => format!("{{github: https://github.com/user{step}}}"),
+        (Kind::Member, "avatar") => format!("https://example.org/avatar-{step}.png"),
+        (Kind::Member, "available_for") => ["[mentoring]", "[reviews, talks]"][step % 2].to_string(),
+        (Kind::Meeting, "date") => date,
+        (Kind::Meeting, "time") => format!("\"{:02}:30\"", step % 24),
+        (Kind::Meeting, "duration") => format!("{}m", 15 + step),
+        (Kind::Meeting, "attendees") => format!("[{member}]"),
+        (Kind::Meeting, "facilitator") => member.to_string(),
+        (Kind::Meeting, "recording") => format!("https://example.org/recording-{step}"),
+        (Kind::Page, "order") => step.to_string(),
+        _ => return None,
+    })
+}
+
+/// `text` with top-level front-matter `key` set to `value` (the old value,
+/// indented lines included, replaced; or the key added at the end).
+fn set_key(text: &str, key: &str, value: &str) -> String {
+    let mut lines: Vec<&str> = text.lines().collect();
+    let close = lines.iter().skip(1).position(|l| *l == "---").map(|i| i + 1).expect("front matter");
+    let line = format!("{key}: {value}");
+    match lines[1..close].iter().position(|l| l.starts_with(&format!("{key}:"))) {
+        Some(at) => {
+            let at = at + 1;
+            let mut end = at + 1;
+            while end < close && lines[end].starts_with([' ', '-']) {
+                end += 1;
+            }
+            lines.splice(at..end, [line.as_str()]);
+            lines.join("\n") + "\n"
+        }
+        None => {
+            lines.insert(close, &line);
+            lines.join("\n") + "\n"
+        }
+    }
+}
+
+/// A front-matter key of a document of any kind, set to a new valid value.
+fn front_matter_field(rng: &mut Rng, root: &Path, step: usize, practices: &[PathBuf]) -> Vec<PathBuf> {
+    let spec = &KINDS[rng.below(KINDS.len())];
+    let key = spec.keys[rng.below(spec.keys.len())];
+    let files = files_in(root, spec.collection);
+    let p = files[rng.below(files.len())].clone();
+    let member = files_in(root, "members")[0].file_stem().unwrap().to_string_lossy().to_string();
+    let other = practices.iter().find(|f| **f != p).expect("two practices");
+    let practice = other.strip_prefix(root).unwrap().to_string_lossy().to_string();
+    let value = sample(spec.kind, key, step, &member, &practice).expect("every key has a sample");
+    edit(&p, |text| set_key(&text, key, &value))
+}
+
+#[test]
+fn every_front_matter_key_of_every_kind_is_edited_by_the_property_test() {
+    for spec in &KINDS {
+        for key in spec.keys {
+            assert!(sample(spec.kind, key, 3, "m", "practices/p.md").is_some(), "{} `{key}` has no sample", spec.name);
+        }
+    }
+    let text = "---\ntitle: A\ntags:\n  - x\n  - y\norder: 1\n---\nBody.\n";
+    assert_eq!(set_key(text, "tags", "[z]"), "---\ntitle: A\ntags: [z]\norder: 1\n---\nBody.\n");
+    assert_eq!(
+        set_key(text, "extra", "{a: 1}"),
+        "---\ntitle: A\ntags:\n  - x\n  - y\norder: 1\nextra: {a: 1}\n---\nBody.\n"
+    );
+}
+
 #[test]
 fn incremental_rebuilds_equal_fresh_builds() {
     let mut steps = 0;
@@ -286,7 +373,7 @@ fn incremental_rebuilds_equal_fresh_builds() {
         let mut incremental = Session::open_live(options(&root), Vec::new()).unwrap();
         let mut previous = snapshot(&mut incremental, &Changes::Everything).files;
         let mut rng = Rng::new(seed * 7919);
-        for step in 0..16 {
+        for step in 0..20 {
             let touched = mutate(&mut rng, &root, step);
             let got = snapshot(&mut incremental, &Changes::Paths(touched.clone()));
             let mut fresh = Session::open(options(&root), Vec::new()).unwrap();
@@ -301,7 +388,7 @@ fn incremental_rebuilds_equal_fresh_builds() {
             steps += 1;
         }
     }
-    assert_eq!(steps, 64);
+    assert_eq!(steps, 80);
 }
 
 #[test]
@@ -359,4 +446,30 @@ fn a_broken_template_in_a_live_session_loses_nothing_of_the_last_build() {
     assert_eq!(after.files, before.files);
     // Measured against the last good build, nothing changed.
     assert_eq!(after.changed, Vec::<String>::new());
+}
+
+/// Found by the front-matter edits of the property test: a member whose
+/// expertise was the only holder of a tag drops it, and the tag's page
+/// must go; an incremental build kept it.
+#[test]
+fn a_tag_nothing_carries_any_more_loses_its_page_in_a_live_session() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    for (path, text) in [
+        ("community.yaml", "title: T\n"),
+        ("members/diego.md", "---\nname: Diego\nexpertise: [secrets, kubernetes]\n---\nHi.\n"),
+        ("practices/a.md", "---\ntitle: A\ntags: [kubernetes]\nmaintainers: [diego]\n---\nBody.\n"),
+    ] {
+        std::fs::create_dir_all(root.join(path).parent().unwrap()).unwrap();
+        std::fs::write(root.join(path), text).unwrap();
+    }
+    let mut live = Session::open_live(options(root), Vec::new()).unwrap();
+    let first = snapshot(&mut live, &Changes::Everything);
+    assert!(first.files.iter().any(|(p, _)| p == "tags/secrets/index.html"));
+    let member = root.join("members/diego.md");
+    std::fs::write(&member, "---\nname: Diego\nexpertise: [kubernetes]\n---\nHi.\n").unwrap();
+    let got = snapshot(&mut live, &Changes::Paths(vec![member]));
+    let want = snapshot(&mut Session::open(options(root), Vec::new()).unwrap(), &Changes::Everything);
+    assert_eq!(differences(&got.files, &want.files), Vec::<String>::new());
+    assert!(got.changed.contains(&"tags/secrets/index.html".to_string()), "reported as changed: {:?}", got.changed);
 }
