@@ -171,19 +171,8 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
     }
 
     let mut version = 1;
-    while let Some(batch) = watcher.next_batch() {
+    while let Some((changes, paths)) = next_changes(&watcher, &mut session, &root) {
         let started = Instant::now();
-        let (batch, git) = watcher.split(batch);
-        let history_moved = git && session.history_moved();
-        if batch.is_empty() && !history_moved {
-            // git touched its index or a ref, and the history is the same.
-            continue;
-        }
-        let changes = if batch.iter().any(|p| p == &root || p.canonicalize().is_ok_and(|c| c == root)) {
-            Changes::Everything
-        } else {
-            Changes::Paths(batch.clone())
-        };
         match session.build(&changes, Mode::Build) {
             Ok(outcome) => {
                 print_report(&outcome.report, color);
@@ -211,7 +200,7 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
                             "rebuilt {} in {} ms ({} changed; {} files updated; {})",
                             plural(outcome.report.documents, "document"),
                             started.elapsed().as_millis(),
-                            plural(batch.len(), "path"),
+                            plural(paths, "path"),
                             changed_files,
                             stages(&outcome.report)
                         );
@@ -238,6 +227,23 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
         }
     }
     Ok(())
+}
+
+/// The next changes worth a build, and how many paths they name: the
+/// site's changed paths, or none but a moved git history (a checkout, a
+/// commit). A batch that only touched git's index or refs without moving
+/// the history is skipped. `None` once the watcher stops.
+fn next_changes(watcher: &Watcher, session: &mut Session, root: &Path) -> Option<(Changes, usize)> {
+    loop {
+        let (batch, git) = watcher.split(watcher.next_batch()?);
+        let history_moved = git && session.history_moved();
+        if batch.is_empty() && !history_moved {
+            continue;
+        }
+        let paths = batch.len();
+        let everything = batch.iter().any(|p| p == root || p.canonicalize().is_ok_and(|c| c == root));
+        return Some((if everything { Changes::Everything } else { Changes::Paths(batch) }, paths));
+    }
 }
 
 /// "load 1 ms, parse 2 ms, …" for the log.
@@ -315,13 +321,7 @@ pub fn watch(options: Options, out: &Path, force: bool, poll: bool, color: bool)
             }
             None => eprintln!("the content has errors; {} keeps the last good build", out.display()),
         }
-        changes = loop {
-            let Some(batch) = watcher.next_batch() else { return Ok(()) };
-            let (batch, git) = watcher.split(batch);
-            let history_moved = git && session.history_moved();
-            if !batch.is_empty() || history_moved {
-                break if batch.iter().any(|p| p == &root) { Changes::Everything } else { Changes::Paths(batch) };
-            }
-        };
+        let Some((next, _)) = next_changes(&watcher, &mut session, &root) else { return Ok(()) };
+        changes = next;
     }
 }
