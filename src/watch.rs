@@ -229,7 +229,14 @@ pub fn relevant(root: &Path, ignore: &[PathBuf], path: &Path) -> bool {
             return false;
         }
     }
-    true
+    // A file the site is not made of (`guild watch > watch.log` in the
+    // community: each build's line would start the next). A path that is
+    // no longer there may have been a folder, and counts.
+    let first = rel.components().next().map(|c| c.as_os_str().to_string_lossy().into_owned()).unwrap_or_default();
+    let site_file = rel.extension().is_some_and(|e| e.eq_ignore_ascii_case("md"))
+        || rel == Path::new(crate::config::FILE_NAME)
+        || matches!(first.as_str(), "static" | "templates" | "themes");
+    site_file || !path.is_file()
 }
 
 #[cfg(test)]
@@ -255,6 +262,22 @@ mod tests {
             assert!(relevant(root, &ignore, Path::new(p)), "{p}");
         }
         assert!(!relevant(root, &ignore, Path::new("/elsewhere/a.md")));
+    }
+
+    #[test]
+    fn files_the_site_is_not_made_of_are_not_relevant() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        for file in ["watch.log", "notes.txt", "practices/diagram.drawio", "a.md", "static/x.log", "community.yaml"] {
+            std::fs::create_dir_all(root.join(file).parent().unwrap()).unwrap();
+            std::fs::write(root.join(file), "x").unwrap();
+        }
+        for file in ["watch.log", "notes.txt", "practices/diagram.drawio"] {
+            assert!(!relevant(root, &[], &root.join(file)), "{file}");
+        }
+        for path in ["a.md", "static/x.log", "community.yaml", "practices", "moved-away-folder", "gone.log"] {
+            assert!(relevant(root, &[], &root.join(path)), "{path}");
+        }
     }
 
     #[test]

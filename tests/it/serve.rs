@@ -498,6 +498,32 @@ fn watch_follows_checkouts_and_commits_like_a_clean_build() {
     assert_same_as_clean(&root, &out, "a merge");
 }
 
+/// `guild watch > watch.log` inside the community: each build's line
+/// changed the log, which started the next build, forever.
+#[test]
+fn watch_logging_into_the_community_does_not_rebuild_itself() {
+    let site = community();
+    let log = std::fs::File::create(site.root().join("watch.log")).unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_guild"))
+        .args(["watch", "-o", "public", "--now", TODAY, "--color", "never"])
+        .current_dir(site.root())
+        .stdout(log.try_clone().unwrap())
+        .stderr(log)
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    site.write("practices/a.md", "---\ntitle: Alpha\n---\nEdited.\n");
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = child.kill();
+    let _ = child.wait();
+    let text = std::fs::read_to_string(site.root().join("watch.log")).unwrap();
+    let builds = text.lines().filter(|l| l.starts_with("built ")).count();
+    // The first build and the edit's (a save seen in two parts may make
+    // it three); looping on its own log made dozens a second.
+    assert!((2..=3).contains(&builds), "{builds} builds:\n{text}");
+    assert!(site.read("practices/a/index.html").contains("Edited."));
+}
+
 #[test]
 fn second_build_of_the_same_output_is_refused_while_watch_runs() {
     let site = community();
