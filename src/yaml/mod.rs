@@ -707,6 +707,26 @@ mod tests {
     }
 
     #[test]
+    fn extra_is_kept_whole_and_needs_a_mapping_with_plain_keys() {
+        let file = SourcePath::new("practices/p.md");
+        let mut fields =
+            Fields::parse(&file, "practice front matter", "title: T\nextra:\n  team: a\n  list: [1, {b: c}]\n", 2)
+                .unwrap();
+        assert_eq!(fields.text("title").as_deref(), Some("T"));
+        let extra = fields.free_form("extra").unwrap();
+        assert_eq!(extra, serde_json::json!({"team": "a", "list": [1, {"b": "c"}]}));
+        let problems = fields.finish(&["title", "extra"]);
+        assert!(problems.is_empty(), "{problems:?}");
+        for (yaml, code) in [("extra: payments\n", "wrong-type"), ("extra:\n  ? [a, b]\n  : c\n", "bad-extra")] {
+            let mut fields = Fields::parse(&file, "practice front matter", yaml, 2).unwrap();
+            assert_eq!(fields.free_form("extra"), None, "{yaml}");
+            let problems = fields.finish(&["extra"]);
+            assert!(problems.iter().any(|d| d.code == code), "{yaml}: {problems:?}");
+            assert!(problems.iter().all(|d| d.span.is_some_and(|s| s.line == 2)), "{yaml}: at the key");
+        }
+    }
+
+    #[test]
     fn flow_collections_nested_too_deep_are_refused_before_libyaml_sees_them() {
         let file = SourcePath::new("practices/p.md");
         let deep = format!("title: T\nx: {}\n", "[".repeat(100_000));
