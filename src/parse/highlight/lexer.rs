@@ -531,9 +531,9 @@ impl<'a> Scanner<'a> {
         let interpolations = self.interpolations(quote);
         let mut j = quote + 1;
         while j < bytes.len() {
-            if let Some(opener) = interpolations.iter().find(|o| bytes[j..].starts_with(o.as_bytes())) {
+            if let Some(opener) = interpolations.clone().find(|o| bytes[j..].starts_with(o.as_bytes())) {
                 let open = opener.as_bytes()[opener.len() - 1];
-                if *opener == "{" && bytes.get(j + 1) == Some(&b'{') {
+                if opener == "{" && bytes.get(j + 1) == Some(&b'{') {
                     // `{{`: a literal brace.
                     j += 2;
                 } else {
@@ -559,23 +559,23 @@ impl<'a> Scanner<'a> {
 
     /// The interpolation openers of the string whose quote is at `quote`
     /// (see `Language::interpolations`), by its quote and prefix.
-    fn interpolations(&self, quote: usize) -> Vec<&'static str> {
-        let table = self.lang.interpolations;
-        if table.is_empty() {
-            return Vec::new();
-        }
-        let q = self.bytes[quote];
+    fn interpolations(&self, quote: usize) -> impl Iterator<Item = &'static str> + Clone + 'a {
+        let (bytes, q) = (self.bytes, self.bytes[quote]);
         // The ASCII letters, `$` and `@` right before the quote.
-        let mut prefix_start = quote;
-        while prefix_start > 0 && matches!(self.bytes[prefix_start - 1], b'a'..=b'z' | b'A'..=b'Z' | b'$' | b'@') {
-            prefix_start -= 1;
+        let mut start = quote;
+        while start > 0 && matches!(bytes[start - 1], b'a'..=b'z' | b'A'..=b'Z' | b'$' | b'@') {
+            start -= 1;
         }
-        let prefix = self.src[prefix_start..quote].to_ascii_lowercase();
-        table
+        let prefix = &bytes[start..quote];
+        self.lang
+            .interpolations
             .iter()
-            .filter(|(tq, needed, _)| *tq == q && (needed.is_empty() || prefix.contains(needed)))
+            .filter(move |(tq, needed, _)| {
+                *tq == q
+                    && (needed.is_empty()
+                        || prefix.windows(needed.len()).any(|w| w.eq_ignore_ascii_case(needed.as_bytes())))
+            })
             .map(|(_, _, opener)| *opener)
-            .collect()
     }
 
     fn number(&self, i: usize) -> usize {
