@@ -81,6 +81,17 @@ impl Site {
         self.member_ids.get(id).map(|&d| &*self.docs[d])
     }
 
+    /// Whether document `id` has the same fills and derived rows (what
+    /// links to it, its related documents, its member connections) in
+    /// both linkings: its page shows them. A new derived table indexed by
+    /// document belongs here.
+    pub fn same_rows(&self, other: &Site, id: DocId) -> bool {
+        (Arc::ptr_eq(&self.fills[id], &other.fills[id]) || self.fills[id] == other.fills[id])
+            && self.backlinks[id] == other.backlinks[id]
+            && self.related[id] == other.related[id]
+            && self.member_links[id] == other.member_links[id]
+    }
+
     /// Document `id`'s body HTML with every reference filled in.
     pub fn body(&self, id: DocId) -> BodyHtml<'_> {
         BodyHtml { segments: &self.docs[id].body.segments, fills: &self.fills[id] }

@@ -176,6 +176,21 @@ impl Meta {
         }
     }
 
+    /// The members this front matter names.
+    pub fn named_members(&self) -> Box<dyn Iterator<Item = &MemberId> + '_> {
+        match self {
+            Meta::Practice(p) => Box::new(p.maintainers.iter().map(|m| &m.value)),
+            Meta::Meeting(m) => Box::new(
+                m.attendees
+                    .iter()
+                    .chain(&m.facilitator)
+                    .map(|a| &a.value)
+                    .chain(m.actions.iter().map(|a| &a.owner.value)),
+            ),
+            Meta::Member(_) | Meta::Page(_) => Box::new(std::iter::empty()),
+        }
+    }
+
     pub fn tags(&self) -> &[Tag] {
         match self {
             Meta::Practice(p) => &p.tags,

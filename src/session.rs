@@ -82,6 +82,8 @@ struct Last {
     files: Arc<Files>,
     /// The paths of the search export among `files`.
     search_paths: Vec<String>,
+    /// What each document's page read (`render::affected`).
+    read: render::Reads,
 }
 
 struct ParsedEntry {
@@ -572,7 +574,7 @@ impl Session {
         let search_files = export.expect("the search export is made for every build");
         let stage = Instant::now();
         let scope = match &last {
-            Some(last) if last.generation == self.generation => render::affected(&last.site, &site),
+            Some(last) if last.generation == self.generation => render::affected(&last.site, &site, &last.read),
             _ => Scope::All,
         };
         // The manifest's URL is fixed: pages carry it whatever the index.
@@ -591,10 +593,21 @@ impl Session {
             let built = Built { files: Arc::default(), changed: Vec::new(), statics, statics_changed };
             return Ok(Outcome { report, site: Some(built) });
         }
-        let outputs = render::site(&site, config, theme, &options, &scope)?;
+        let (outputs, read) = render::site(&site, config, theme, &options, &scope)?;
         report.stages.push(("render", stage.elapsed().as_millis()));
 
         let search_paths: Vec<String> = search_files.iter().map(|o| o.path.clone()).collect();
+        let read = match (&scope, last.as_mut()) {
+            // The pages not rendered again read what they read before.
+            (Scope::Some { docs, .. }, Some(last)) => {
+                let (mut kept, mut fresh) = (std::mem::take(&mut last.read), read);
+                for &id in docs {
+                    kept[id] = std::mem::take(&mut fresh[id]);
+                }
+                kept
+            }
+            _ => read,
+        };
         let previous = last.map(|l| (l.files, l.search_paths));
         let rendered = match &scope {
             Scope::All => Rendered::All,
@@ -609,6 +622,7 @@ impl Session {
                 generation: self.generation,
                 files: files.clone(),
                 search_paths,
+                read,
             });
         }
         report.elapsed_ms = started.elapsed().as_millis();
@@ -745,7 +759,7 @@ fn search_changes(old: &link::Site, new: &link::Site) -> Vec<link::DocId> {
         new.docs.iter().zip(&changed).filter(|(_, c)| **c).filter_map(|(d, _)| d.member().map(|m| &m.id)).collect();
     (0..new.docs.len())
         .filter(|&id| {
-            changed[id] || (!members.is_empty() && render::named_members(&new.docs[id]).any(|m| members.contains(m)))
+            changed[id] || (!members.is_empty() && new.docs[id].meta.named_members().any(|m| members.contains(m)))
         })
         .collect()
 }

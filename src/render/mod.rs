@@ -6,6 +6,7 @@
 
 pub mod feeds;
 pub mod paging;
+pub mod reads;
 pub mod theme;
 pub mod views;
 
@@ -21,7 +22,7 @@ use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::git::History;
 use crate::link::{DocId, Site};
-use crate::model::{Document, MemberId, Meta, Status};
+use crate::model::{Document, Meta, Status};
 use crate::source::{Kind, SourcePath};
 use crate::url::UrlPath;
 
@@ -74,45 +75,55 @@ struct Shared<'a> {
     /// appears in the library, on `/updated/`, in the review queue and on
     /// its maintainers' pages, and is rendered once instead of in each
     /// (BENCHMARKS.md, "Linking and rendering"). A failure is kept as the
-    /// template error's file and message.
-    cards: Vec<std::sync::OnceLock<std::result::Result<tera::Value, (String, String)>>>,
+    /// template error's file and message. Each keeps the documents it
+    /// read, which every page placing it reads too (`reads`).
+    cards: Vec<std::sync::OnceLock<(CardHtml, Vec<DocId>)>>,
     /// The same cards as listings place them, made on first use.
     placed: Vec<std::sync::OnceLock<Prepared<PlacedCard>>>,
 }
 
+/// A card's HTML, or its template error's file and message.
+type CardHtml = std::result::Result<tera::Value, (String, String)>;
+
 impl<'a> Shared<'a> {
     /// Practice `id`'s card, with its rendered HTML.
     fn card<'s>(&'s self, id: DocId) -> Result<PracticeCard<'s>> {
-        let mut card: PracticeCard<'s> = self.views.practice_card(id);
-        let html = self.card_html(id, Some(&card))?;
+        let (mut card, read): (PracticeCard<'s>, _) = reads::record(|| self.views.practice_card(id));
+        let html = self.card_html(id, Some((&card, &read)))?;
         card.html = Some(html);
         Ok(card)
     }
 
     /// Practice `id`'s card as `partials/practice_card.html` renders it,
     /// rendered on first use (from `card` when given, else built here).
-    fn card_html<'s>(&'s self, id: DocId, card: Option<&PracticeCard<'_>>) -> Result<&'s str> {
+    fn card_html<'s>(&'s self, id: DocId, card: Option<(&PracticeCard<'_>, &[DocId])>) -> Result<&'s str> {
         self.card_value(id, card).map(|html| html.as_str().unwrap_or_default())
     }
 
     /// `card_html` as the template engine's string, which listings share.
-    fn card_value<'s>(&'s self, id: DocId, card: Option<&PracticeCard<'_>>) -> Result<&'s tera::Value> {
-        let html = self.cards[id].get_or_init(|| {
-            let built;
-            let card = match card {
-                Some(card) => card,
-                None => {
-                    built = self.views.practice_card(id);
-                    &built
-                }
-            };
-            render_fragment(self.theme, "partials/practice_card.html", &CardFragment { c: card })
-                .map(tera::Value::from)
-                .map_err(|e| match e {
-                    Error::Template { name, message } => (name, message),
-                    other => ("partials/practice_card.html".into(), other.to_string()),
-                })
+    fn card_value<'s>(&'s self, id: DocId, card: Option<(&PracticeCard<'_>, &[DocId])>) -> Result<&'s tera::Value> {
+        let (html, read) = self.cards[id].get_or_init(|| {
+            reads::record(|| {
+                let built;
+                let card = match card {
+                    Some((card, read)) => {
+                        reads::note_all(read);
+                        card
+                    }
+                    None => {
+                        built = self.views.practice_card(id);
+                        &built
+                    }
+                };
+                render_fragment(self.theme, "partials/practice_card.html", &CardFragment { c: card })
+                    .map(tera::Value::from)
+                    .map_err(|e| match e {
+                        Error::Template { name, message } => (name, message),
+                        other => ("partials/practice_card.html".into(), other.to_string()),
+                    })
+            })
         });
+        reads::note_all(read);
         match html {
             Ok(html) => Ok(html),
             Err((name, message)) => Err(Error::Template { name: name.clone(), message: message.clone() }),
@@ -325,23 +336,28 @@ pub enum Scope {
 }
 
 /// What a page other than a document's own shows of a document: its
-/// card in listings, feeds and links.
+/// card in listings, feeds and links. A page reads another document only
+/// through this (`render::reads` notes which).
 fn card(doc: &Document) -> (&SourcePath, Kind, &UrlPath, &str, &Meta, &str) {
     (&doc.path, doc.kind(), &doc.url, &doc.title, &doc.meta, &doc.lead)
 }
 
+/// The documents each document's page read when it was last rendered,
+/// indexed like the site's documents (`render::reads`).
+pub type Reads = Vec<Vec<DocId>>;
+
 /// What must be rendered again to turn the pages of `old` into those of
-/// `new`, two linkings under the same config, theme and search index URL.
+/// `new`, two linkings under the same config, theme and search index URL,
+/// given what each page of `old` read when it was rendered.
 ///
-/// A document's page shows its own document and resolved body, its
-/// backlinks, related documents, connections as a member and place on the
-/// start-here path, and the cards of the documents those name (and of the
-/// members its front matter names). Listings, tag pages and feeds show
-/// only cards. So an edit that leaves every card alone re-renders the
-/// edited pages and those whose links to it changed; an edit to a card
-/// adds the listings and the pages that show that card.
-pub fn affected(old: &Site, new: &Site) -> Scope {
+/// A document's page shows its own document, resolved body and derived
+/// rows (`Site::same_rows`), and the cards of the documents it read.
+/// Listings, tag pages and feeds show only cards. So an edit that leaves
+/// every card alone re-renders the edited pages and those whose rows
+/// changed; an edit to a card adds the listings and the pages that read it.
+pub fn affected(old: &Site, new: &Site, read: &Reads) -> Scope {
     let same_documents = old.docs.len() == new.docs.len()
+        && read.len() == new.docs.len()
         && old.docs.iter().zip(&new.docs).all(|(a, b)| a.path == b.path && a.url == b.url);
     if !same_documents
         || old.start_here != new.start_here
@@ -351,74 +367,26 @@ pub fn affected(old: &Site, new: &Site) -> Scope {
     {
         return Scope::All;
     }
-    let mut cards_changed = vec![false; new.docs.len()];
-    let mut pages = vec![false; new.docs.len()];
-    for (id, (a, b)) in old.docs.iter().zip(&new.docs).enumerate() {
-        if !Arc::ptr_eq(a, b) {
-            pages[id] = true;
-            cards_changed[id] = card(a) != card(b);
-        }
-    }
-    for (id, page) in pages.iter_mut().enumerate() {
-        *page = *page
-            // The same document with other fills (its body's segments are
-            // the document's own).
-            || !Arc::ptr_eq(&old.fills[id], &new.fills[id]) && old.fills[id] != new.fills[id]
-            || old.backlinks[id] != new.backlinks[id]
-            || old.related[id] != new.related[id]
-            || old.member_links[id] != new.member_links[id];
-    }
-    // A card shows the people its front matter names (a practice card its
-    // maintainers): a changed member card changes those cards too.
-    let renamed: Vec<&MemberId> = (0..new.docs.len())
-        .filter(|&id| cards_changed[id])
-        .filter_map(|id| new.docs[id].member().map(|m| &m.id))
+    let cards_changed: Vec<bool> =
+        old.docs.iter().zip(&new.docs).map(|(a, b)| !Arc::ptr_eq(a, b) && card(a) != card(b)).collect();
+    let docs = (0..new.docs.len())
+        .filter(|&id| {
+            !Arc::ptr_eq(&old.docs[id], &new.docs[id])
+                || !old.same_rows(new, id)
+                || read[id].iter().any(|&r| cards_changed[r])
+        })
         .collect();
-    if !renamed.is_empty() {
-        for (id, doc) in new.docs.iter().enumerate() {
-            if named_members(doc).any(|m| renamed.contains(&m)) {
-                cards_changed[id] = true;
-            }
-        }
-    }
-    let listings = cards_changed.contains(&true);
-    if listings {
-        let shown = |d: &DocId| cards_changed[*d];
-        for (id, doc) in new.docs.iter().enumerate() {
-            if pages[id] {
-                continue;
-            }
-            let links = &new.member_links[id];
-            let position = new.start_here.iter().position(|&s| s == id);
-            let neighbours =
-                position.map_or(&[][..], |p| &new.start_here[p.saturating_sub(1)..(p + 2).min(new.start_here.len())]);
-            pages[id] = new.backlinks[id].iter().any(shown)
-                || new.related[id].iter().any(shown)
-                || links.maintains.iter().any(shown)
-                || links.attended.iter().any(shown)
-                || links.facilitated.iter().any(shown)
-                || links.mentioned_in.iter().any(shown)
-                || links.actions.iter().any(|(m, _)| shown(m))
-                || neighbours.iter().any(shown)
-                || named_members(doc).any(|m| new.member_ids.get(m).is_some_and(shown));
-        }
-    }
-    Scope::Some { docs: (0..pages.len()).filter(|&i| pages[i]).collect(), listings }
-}
-
-/// The members a document's front matter names.
-pub fn named_members(doc: &Document) -> Box<dyn Iterator<Item = &MemberId> + '_> {
-    match &doc.meta {
-        Meta::Practice(p) => Box::new(p.maintainers.iter().map(|m| &m.value)),
-        Meta::Meeting(m) => Box::new(
-            m.attendees.iter().chain(&m.facilitator).map(|a| &a.value).chain(m.actions.iter().map(|a| &a.owner.value)),
-        ),
-        Meta::Member(_) | Meta::Page(_) => Box::new(std::iter::empty()),
-    }
+    Scope::Some { docs, listings: cards_changed.contains(&true) }
 }
 
 /// Renders the pages, feeds and assets of the site that `scope` names.
-pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scope: &Scope) -> Result<Vec<Output>> {
+pub fn site(
+    site: &Site,
+    config: &Config,
+    theme: &Theme,
+    options: &Options,
+    scope: &Scope,
+) -> Result<(Vec<Output>, Reads)> {
     let collected = std::sync::Mutex::new(Vec::new());
     let emit = |o: Output| {
         collected
@@ -427,13 +395,14 @@ pub fn site(site: &Site, config: &Config, theme: &Theme, options: &Options, scop
             .push(o);
         Ok(())
     };
-    site_streamed(site, config, theme, options, scope, &emit)?;
-    Ok(collected.into_inner().unwrap_or_default())
+    let read = site_streamed(site, config, theme, options, scope, &emit)?;
+    Ok((collected.into_inner().unwrap_or_default(), read))
 }
 
 /// Renders like `site`, handing each file to `emit` as soon as it is made,
 /// so a large site never sits in memory whole (`guild build` writes them
-/// straight into the output's staging folder).
+/// straight into the output's staging folder). Returns what each rendered
+/// document page read (empty for the others).
 pub fn site_streamed(
     site: &Site,
     config: &Config,
@@ -441,7 +410,7 @@ pub fn site_streamed(
     options: &Options,
     scope: &Scope,
     emit: &Emit<'_>,
-) -> Result<()> {
+) -> Result<Reads> {
     let urls = &site.urls;
 
     let mut asset_urls = BTreeMap::new();
@@ -516,9 +485,15 @@ pub fn site_streamed(
         Scope::All => (None, true),
         Scope::Some { docs, listings } => (Some(docs), *listings),
     };
+    let read: Vec<std::sync::OnceLock<Vec<DocId>>> = (0..site.docs.len()).map(|_| std::sync::OnceLock::new()).collect();
+    let document = |id: DocId| {
+        let (page, r) = reads::record(|| document_page(&shared, id));
+        let _ = read[id].set(r);
+        emit(page?)
+    };
     let documents = || match ids {
-        None => (0..site.docs.len()).into_par_iter().try_for_each(|id| emit(document_page(&shared, id)?)),
-        Some(ids) => ids.par_iter().try_for_each(|&id| emit(document_page(&shared, id)?)),
+        None => (0..site.docs.len()).into_par_iter().try_for_each(document),
+        Some(ids) => ids.par_iter().try_for_each(|&id| document(id)),
     };
     // A listing page goes out as soon as it is made (writing 100,000
     // documents' listings one by one after the rest was a two-second
@@ -565,9 +540,10 @@ pub fn site_streamed(
     let made_beside = || listings.then(|| rayon::join(|| feeds.atom(), || feeds.ics()));
     let ((listed, documents_done), beside) = rayon::join(|| rayon::join(listing_pages, documents), made_beside);
     documents_done?;
+    let read = read.into_iter().map(|r| r.into_inner().unwrap_or_default()).collect();
     let mut listed = listed?;
     let Some((atom, ics)) = beside else {
-        return Ok(());
+        return Ok(read);
     };
     let nf = NotFoundView {
         home_url: urls.href(&UrlPath::root()),
@@ -587,7 +563,7 @@ pub fn site_streamed(
     emit(Output::new("meetings.ics", ics))?;
     emit(Output::new("robots.txt", feeds.robots()))?;
     emit(Output::new(".nojekyll", Vec::new()))?;
-    Ok(())
+    Ok(read)
 }
 
 fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str, manifest: Option<&'a str>) -> Chrome<'a> {
@@ -712,18 +688,18 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
         Meta::Member(m) => {
             let links_of = &site.member_links[id];
             let mut maintains: Vec<DocId> = links_of.maintains.clone();
-            maintains.sort_by(|a, b| site.docs[*a].title.cmp(&site.docs[*b].title));
+            maintains.sort_by(|a, b| v.doc(*a).title.cmp(&v.doc(*b).title));
             let mut attended: Vec<DocId> = links_of
                 .attended
                 .iter()
                 .copied()
-                .filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date < v.today))
+                .filter(|&m| v.doc(m).meeting().is_some_and(|mm| mm.date < v.today))
                 .collect();
-            attended.sort_by_key(|&m| std::cmp::Reverse(site.docs[m].meeting().map(|m| m.date)));
+            attended.sort_by_key(|&m| std::cmp::Reverse(v.doc(m).meeting().map(|m| m.date)));
             let mut actions: Vec<ActionView> = links_of
                 .actions
                 .iter()
-                .filter_map(|&(meeting, i)| site.docs[meeting].meeting().map(|mm| v.action(meeting, &mm.actions[i])))
+                .filter_map(|&(meeting, i)| v.doc(meeting).meeting().map(|mm| v.action(meeting, &mm.actions[i])))
                 .collect();
             let done_actions = actions.iter().filter(|a| a.done).count();
             actions.retain(|a| !a.done);

@@ -600,11 +600,15 @@ impl<'a> Views<'a> {
         self.site.urls.href(path)
     }
 
+    /// Document `id`, noted as read by the page being rendered: every view
+    /// reads other documents through here (`render::reads`).
     pub fn doc(&self, id: DocId) -> &'a Document {
+        super::reads::note(id);
         &self.site.docs[id]
     }
 
     pub fn doc_link(&self, id: DocId) -> Prepared<DocLink<'a>> {
+        super::reads::note(id);
         self.doc_links[id]
             .get_or_init(|| {
                 let d = self.doc(id);
@@ -629,6 +633,7 @@ impl<'a> Views<'a> {
     }
 
     pub fn person_of(&self, doc: DocId) -> PersonLink<'a> {
+        super::reads::note(doc);
         let mut link = member_link(self.site, doc);
         link.html = self.people_html.get(doc).filter(|h| !h.is_empty()).map(String::as_str);
         link
