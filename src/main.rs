@@ -12,6 +12,7 @@ use guild::date::Date;
 use guild::diag;
 use guild::pipeline;
 use guild::run::{self, Options, Report};
+use guild::source::{KINDS, Kind};
 
 #[derive(Parser)]
 #[command(
@@ -45,13 +46,6 @@ enum Format {
     Json,
     /// GitHub Actions annotations (the default when GITHUB_ACTIONS=true)
     Github,
-}
-
-#[derive(Clone, Copy, ValueEnum, PartialEq, Eq)]
-enum NewKind {
-    Practice,
-    Meeting,
-    Member,
 }
 
 #[derive(clap::Args)]
@@ -162,10 +156,10 @@ enum Command {
         #[arg(long)]
         force: bool,
     },
-    /// Add a practice, meeting or member with the right front matter
+    /// Add a document (practice, member, meeting or page) with its front matter
     New {
-        #[arg(value_enum)]
-        kind: NewKind,
+        #[arg(value_parser = kind_names())]
+        kind: String,
         /// The title (or the member's name); the file is named after it
         #[arg(required = true, num_args = 1..)]
         title: Vec<String>,
@@ -178,6 +172,11 @@ enum Command {
         #[arg(value_enum)]
         shell: clap_complete::Shell,
     },
+}
+
+/// The kinds `guild new` makes, by name (`source::KINDS`).
+fn kind_names() -> clap::builder::PossibleValuesParser {
+    clap::builder::PossibleValuesParser::new(KINDS.iter().map(|k| k.name))
 }
 
 fn parse_date(text: &str) -> Result<Date, String> {
@@ -246,7 +245,7 @@ fn main() -> ExitCode {
                 }
             };
         }
-        Command::New { kind, title, now } => return new_document(&cli, &cwd, *kind, &title.join(" "), *now),
+        Command::New { kind, title, now } => return new_document(&cli, &cwd, kind, &title.join(" "), *now),
         Command::Completions { shell } => {
             let mut command = <Cli as clap::CommandFactory>::command();
             clap_complete::generate(*shell, &mut command, "guild", &mut std::io::stdout());
@@ -517,7 +516,7 @@ fn github_prefix(root: &std::path::Path) -> String {
 }
 
 /// `guild new`: writes the file and prints its path.
-fn new_document(cli: &Cli, cwd: &std::path::Path, kind: NewKind, title: &str, now: Option<Date>) -> ExitCode {
+fn new_document(cli: &Cli, cwd: &std::path::Path, kind: &str, title: &str, now: Option<Date>) -> ExitCode {
     let options = Options {
         start: cli.root.clone().unwrap_or_else(|| cwd.to_path_buf()),
         explicit_root: cli.root.is_some(),
@@ -525,11 +524,7 @@ fn new_document(cli: &Cli, cwd: &std::path::Path, kind: NewKind, title: &str, no
         drafts: false,
         today: now.unwrap_or_else(run::today),
     };
-    let kind = match kind {
-        NewKind::Practice => guild::scaffold::NewKind::Practice,
-        NewKind::Meeting => guild::scaffold::NewKind::Meeting,
-        NewKind::Member => guild::scaffold::NewKind::Member,
-    };
+    let kind = Kind::ALL.into_iter().find(|k| k.name() == kind).expect("clap accepts only the kinds' names");
     let result = run::find_root(&options).and_then(|root| {
         let text = guild::load::config_text(&root)?;
         let (config, _) = guild::config::parse(&root, &text);

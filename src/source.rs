@@ -78,15 +78,35 @@ pub struct KindSpec {
     /// The folder its pages' URLs start with (`None`: the file's own path).
     pub url_folder: Option<&'static str>,
     pub template: &'static str,
-    /// The header section its pages highlight (`""`: none).
+    /// The header section its pages highlight (`""`: none), a listing's
+    /// folder in `LISTINGS`.
     pub section: &'static str,
-    /// Its listing's label in the header navigation, if it has one there.
-    pub nav: Option<&'static str>,
     /// Its front-matter keys (`name` for members, `title` for the rest,
     /// is the first; `extra` is free-form, for templates).
     pub keys: &'static [&'static str],
     /// What diagnostics call its front matter.
     pub front_matter: &'static str,
+    /// What `guild new <name>` writes.
+    pub stub: Stub,
+}
+
+/// A new document as `guild new` writes it: where, and its text, in which
+/// `{title}` is the title as a YAML string and `{today}` today's date.
+#[derive(Debug)]
+pub struct Stub {
+    pub file: StubFile,
+    pub text: &'static str,
+}
+
+/// How a new document's file is named, below its collection's folder.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StubFile {
+    /// `<slug of the title>.md`
+    Title,
+    /// `<year>/<date>-<slug>.md`
+    Dated,
+    /// `<member id>.md`: the title's ASCII letters, lowercased.
+    MemberId,
 }
 
 /// Every kind, in `Kind` order.
@@ -100,8 +120,14 @@ pub const KINDS: [KindSpec; 4] = [
         url_folder: Some("practices"),
         template: "practice.html",
         section: "practices",
-        nav: Some("Practices"),
         keys: &["title", "summary", "tags", "maintainers", "status", "reviewed", "related", "extra"],
+        stub: Stub {
+            file: StubFile::Title,
+            text: "---\ntitle: {title}\nsummary: One sentence on what this practice is for.\ntags: []\n\
+                   maintainers: []\nstatus: proposed\n---\n\
+                   Why this practice exists, in a paragraph a newcomer understands.\n\n\
+                   ## How we do it\n\n1. The first step.\n\n## Why\n\nWhat we learned that led here.\n",
+        },
     },
     KindSpec {
         kind: Kind::Member,
@@ -112,10 +138,15 @@ pub const KINDS: [KindSpec; 4] = [
         url_folder: Some("members"),
         template: "member.html",
         section: "members",
-        nav: Some("Members"),
         keys: &[
             "name", "role", "expertise", "location", "timezone", "joined", "links", "avatar", "available_for", "extra",
         ],
+        stub: Stub {
+            file: StubFile::MemberId,
+            text: "---\nname: {title}\n# role: What you do, e.g. Staff SRE, Payments\nexpertise: []\n\
+                   # location: City, Country\navailable_for: []\n---\n\
+                   A few lines about you: what you work on, and what people can ask you about.\n",
+        },
     },
     KindSpec {
         kind: Kind::Meeting,
@@ -126,8 +157,13 @@ pub const KINDS: [KindSpec; 4] = [
         url_folder: Some("meetings"),
         template: "meeting.html",
         section: "meetings",
-        nav: Some("Meetings"),
         keys: &["title", "date", "time", "duration", "attendees", "facilitator", "tags", "recording", "extra"],
+        stub: Stub {
+            file: StubFile::Dated,
+            text: "---\ntitle: {title}\ndate: {today}\nattendees: []\ntags: []\n---\n\
+                   ## Notes\n\n## Decisions\n\n## Action items\n\n\
+                   <!-- - [ ] @member-id what they will do (due YYYY-MM-DD) -->\n",
+        },
     },
     KindSpec {
         kind: Kind::Page,
@@ -138,10 +174,109 @@ pub const KINDS: [KindSpec; 4] = [
         url_folder: None,
         template: "page.html",
         section: "",
-        nav: None,
         keys: &["title", "order", "extra"],
+        stub: Stub { file: StubFile::Title, text: "---\ntitle: {title}\n---\nWhat this page is for.\n" },
     },
 ];
+
+/// A page guild makes from the documents rather than from one of them: a
+/// listing. Its folder is its URL and the header section it highlights;
+/// the ones with a `nav` label make the header navigation, in this order.
+#[derive(Debug)]
+pub struct ListingSpec {
+    pub folder: &'static str,
+    pub template: &'static str,
+    /// The header section it belongs to.
+    pub section: &'static str,
+    pub title: &'static str,
+    pub description: &'static str,
+    pub nav: Option<&'static str>,
+    /// Split into pages of `paginate_by` (`<folder>/page/<n>/`, URLs no
+    /// document may take).
+    pub paged: bool,
+}
+
+const fn listing(
+    folder: &'static str,
+    template: &'static str,
+    section: &'static str,
+    title: &'static str,
+    description: &'static str,
+    nav: Option<&'static str>,
+    paged: bool,
+) -> ListingSpec {
+    ListingSpec { folder, template, section, title, description, nav, paged }
+}
+
+/// Every listing.
+pub const LISTINGS: [ListingSpec; 9] = [
+    listing(
+        "practices",
+        "practices.html",
+        "practices",
+        "Practices",
+        "The community's shared body of knowledge.",
+        Some("Practices"),
+        true,
+    ),
+    listing(
+        "members",
+        "members.html",
+        "members",
+        "Members",
+        "Who is in the community, and what they know.",
+        Some("Members"),
+        false,
+    ),
+    listing("meetings", "meetings.html", "meetings", "Meetings", "Meeting notes, by year.", Some("Meetings"), true),
+    listing(
+        "decisions",
+        "decisions.html",
+        "decisions",
+        "Decisions",
+        "Every decision the community has made, newest first.",
+        Some("Decisions"),
+        true,
+    ),
+    listing(
+        "actions",
+        "actions.html",
+        "actions",
+        "Open actions",
+        "Every open action item, by owner and due date.",
+        Some("Actions"),
+        true,
+    ),
+    listing("tags", "tags.html", "tags", "Tags", "Everything in the community, by topic.", Some("Tags"), false),
+    listing(
+        "updated",
+        "updated.html",
+        "practices",
+        "Recently updated",
+        "The community's practices, the most recently changed first.",
+        None,
+        true,
+    ),
+    listing("review", "review.html", "practices", "Due for review", "Practices not reviewed recently.", None, true),
+    listing("search", "search.html", "", "Search", "", None, false),
+];
+
+/// The listing at `folder`, one of `LISTINGS` (a test holds every name
+/// the renderer asks for to the table).
+pub fn listing_at(folder: &str) -> &'static ListingSpec {
+    LISTINGS.iter().find(|l| l.folder == folder).unwrap_or_else(|| panic!("no listing at {folder}/"))
+}
+
+/// The kinds' folders in words, for prompts: "practices, members,
+/// meetings and pages".
+pub fn kinds_in_words() -> String {
+    let names: Vec<&str> = KINDS.iter().map(|k| k.collection).collect();
+    match names.split_last() {
+        Some((last, [])) => last.to_string(),
+        Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+        None => String::new(),
+    }
+}
 
 impl Kind {
     pub const ALL: [Kind; 4] = [Kind::Practice, Kind::Member, Kind::Meeting, Kind::Page];
@@ -186,5 +321,17 @@ mod tests {
         let mut collections: Vec<&str> = KINDS.iter().map(|k| k.collection).collect();
         collections.dedup();
         assert_eq!(collections.len(), KINDS.len());
+        assert_eq!(kinds_in_words(), "practices, members, meetings and pages");
+    }
+
+    #[test]
+    fn every_section_a_kind_highlights_is_a_listing() {
+        for kind in &KINDS {
+            assert!(kind.section.is_empty() || listing_at(kind.section).nav.is_some(), "{}", kind.name);
+        }
+        let mut folders: Vec<&str> = LISTINGS.iter().map(|l| l.folder).collect();
+        folders.sort_unstable();
+        folders.dedup();
+        assert_eq!(folders.len(), LISTINGS.len());
     }
 }

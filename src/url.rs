@@ -10,9 +10,6 @@ use std::fmt;
 use unicode_normalization::char::is_combining_mark;
 use unicode_normalization::{IsNormalized, UnicodeNormalization, is_nfc_quick};
 
-/// The listings guild splits into pages of `paginate_by` entries.
-pub const PAGED_LISTINGS: &[&str] = &["practices", "updated", "review", "actions", "meetings", "decisions"];
-
 /// A path below the site root: no leading slash; pages end with `/`,
 /// files (`feed.xml`) do not. The home page is the empty path.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -50,7 +47,7 @@ impl UrlPath {
         else {
             return false;
         };
-        PAGED_LISTINGS.iter().any(|l| l.eq_ignore_ascii_case(listing))
+        crate::source::LISTINGS.iter().any(|l| l.paged && l.folder.eq_ignore_ascii_case(listing))
             && page.eq_ignore_ascii_case("page")
             && !number.is_empty()
             && number.bytes().all(|b| b.is_ascii_digit())

@@ -23,7 +23,7 @@ use crate::error::{Error, Result};
 use crate::git::History;
 use crate::link::{DocId, Site};
 use crate::model::{Document, Meta, Status};
-use crate::source::{Kind, SourcePath};
+use crate::source::{Kind, LISTINGS, ListingSpec, SourcePath, listing_at};
 use crate::url::UrlPath;
 
 use crate::output::{Emit, Output};
@@ -47,15 +47,10 @@ pub struct SearchUi {
     pub manifest: String,
 }
 
-/// The sections of the header navigation that are not a kind's listing
-/// (those come first, from `source::KINDS`): key, label and folder.
-const LISTING_SECTIONS: &[(&str, &str)] = &[("decisions", "Decisions"), ("actions", "Actions"), ("tags", "Tags")];
-
 /// The sections of the header navigation, in order: (key, label), the key
 /// being the section's folder too.
 fn sections() -> impl Iterator<Item = (&'static str, &'static str)> {
-    let kinds = crate::source::KINDS.iter().filter_map(|k| k.nav.map(|label| (k.section, label)));
-    kinds.chain(LISTING_SECTIONS.iter().copied())
+    LISTINGS.iter().filter_map(|l| l.nav.map(|label| (l.folder, label)))
 }
 
 struct Shared<'a> {
@@ -202,81 +197,35 @@ type Listing = fn(&Shared<'_>) -> Result<Output>;
 /// A listing split into pages (`paging`).
 type PagedListing = fn(&Shared<'_>) -> Result<Vec<Output>>;
 
-/// Where a paged listing lives and what its pages are called.
-struct Paged {
-    /// The URL segment (`practices`), one of `url::PAGED_LISTINGS`.
-    listing: &'static str,
-    template: &'static str,
-    /// The header section it belongs to.
-    section: &'static str,
-    title: &'static str,
-    description: &'static str,
-}
-
-/// The paged listings, in `url::PAGED_LISTINGS` order (a test holds them
-/// to it).
-const PAGED: [&Paged; 6] = [&LIBRARY, &UPDATED, &REVIEW, &ACTIONS, &MEETINGS, &DECISIONS];
-const LIBRARY: Paged = Paged {
-    listing: "practices",
-    template: "practices.html",
-    section: "practices",
-    title: "Practices",
-    description: "The community's shared body of knowledge.",
-};
-const UPDATED: Paged = Paged {
-    listing: "updated",
-    template: "updated.html",
-    section: "practices",
-    title: "Recently updated",
-    description: "The community's practices, the most recently changed first.",
-};
-const REVIEW: Paged = Paged {
-    listing: "review",
-    template: "review.html",
-    section: "practices",
-    title: "Due for review",
-    description: "Practices not reviewed recently.",
-};
-const ACTIONS: Paged = Paged {
-    listing: "actions",
-    template: "actions.html",
-    section: "actions",
-    title: "Open actions",
-    description: "Every open action item, by owner and due date.",
-};
-const MEETINGS: Paged = Paged {
-    listing: "meetings",
-    template: "meetings.html",
-    section: "meetings",
-    title: "Meetings",
-    description: "Meeting notes, by year.",
-};
-const DECISIONS: Paged = Paged {
-    listing: "decisions",
-    template: "decisions.html",
-    section: "decisions",
-    title: "Decisions",
-    description: "Every decision the community has made, newest first.",
-};
+/// The paged listings' renderers, by folder (a test holds them to the
+/// paged listings of `source::LISTINGS`).
+const PAGED: [(&str, PagedListing); 6] = [
+    ("practices", practices),
+    ("updated", updated),
+    ("review", review),
+    ("actions", actions),
+    ("meetings", meetings),
+    ("decisions", decisions),
+];
 
 impl Shared<'_> {
     /// Renders a listing of `len` entries in pages of `paginate_by`, in
     /// parallel; `view` makes each page's context.
     fn paged<T: Serialize>(
         &self,
-        paged: &Paged,
+        paged: &ListingSpec,
         len: usize,
         view: impl Fn(paging::PageOf) -> Result<T> + Sync,
     ) -> Result<Vec<Output>> {
         let ranges = paging::ranges(len, self.per_page(paged.template));
         let total = ranges.len();
-        let redirect = (total > 1).then(|| self.redirect(paged.listing, paged.title));
+        let redirect = (total > 1).then(|| self.redirect(paged.folder, paged.title));
         ranges
             .into_par_iter()
             .enumerate()
             .map(|(index, range)| {
                 let number = index + 1;
-                let pager = paging::pager(&self.views.site.urls, paged.listing, number, total);
+                let pager = paging::pager(&self.views.site.urls, paged.folder, number, total);
                 let title = if number == 1 {
                     paged.title.to_string()
                 } else {
@@ -285,7 +234,7 @@ impl Shared<'_> {
                 self.page(
                     paged.template,
                     paged.section,
-                    &UrlPath::listing_page(paged.listing, number),
+                    &UrlPath::listing_page(paged.folder, number),
                     &title,
                     paged.description,
                     view(paging::PageOf { number, range, pager })?,
@@ -319,9 +268,9 @@ impl Shared<'_> {
     }
 
     /// The jumps to a paged listing's groups from page `current`.
-    fn jumps(&self, paged: &Paged, groups: &[(String, String, usize, usize)], current: usize) -> Vec<JumpLink> {
+    fn jumps(&self, paged: &ListingSpec, groups: &[(String, String, usize, usize)], current: usize) -> Vec<JumpLink> {
         let (urls, per_page) = (&self.views.site.urls, self.per_page(paged.template));
-        groups.iter().map(|g| paging::jump(urls, paged.listing, per_page, g.clone(), current)).collect()
+        groups.iter().map(|g| paging::jump(urls, paged.folder, per_page, g.clone(), current)).collect()
     }
 }
 
@@ -508,7 +457,7 @@ pub fn site_streamed(
             return Ok(Vec::new());
         }
         // The largest first.
-        let paged: [PagedListing; 6] = [practices, updated, review, actions, meetings, decisions];
+        let paged: Vec<PagedListing> = PAGED.iter().map(|p| p.1).collect();
         let single: [Listing; 4] = [tags, members, home, search_page];
         let (paged, (single, tag_pages)) = rayon::join(
             || {
@@ -869,8 +818,9 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
     // pages by last change instead.
     let (one_page, dated) = library_shape(s);
     let sortable = one_page && dated;
-    let updated_url = (!one_page && dated).then(|| site.urls.href(&UrlPath::listing_page(UPDATED.listing, 1)));
-    let listing = &LIBRARY;
+    let updated_url =
+        (!one_page && dated).then(|| site.urls.href(&UrlPath::listing_page(listing_at("updated").folder, 1)));
+    let listing = listing_at("practices");
     s.paged(listing, entries.len(), |page| {
         let entries = &entries[page.range];
         let groups_here = paging::runs(entries.iter().map(|e| e.0))
@@ -908,7 +858,7 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
 /// practices.
 fn library_shape(s: &Shared<'_>) -> (bool, bool) {
     let site = s.views.site;
-    let one_page = paging::ranges(site.practices.len(), s.per_page(LIBRARY.template)).len() == 1;
+    let one_page = paging::ranges(site.practices.len(), s.per_page(listing_at("practices").template)).len() == 1;
     let dated = site.practices.iter().any(|&p| s.views.history.file(site.docs[p].path.as_str()).is_some());
     (one_page, dated)
 }
@@ -930,8 +880,8 @@ fn updated(s: &Shared<'_>) -> Result<Vec<Output>> {
         .collect();
     // Newest first; in the library's order among equal dates.
     dated.sort_by_key(|&(date, i, _)| (std::cmp::Reverse(date), i));
-    let listing = &UPDATED;
-    let library_url = site.urls.href(&UrlPath::listing_page(LIBRARY.listing, 1));
+    let listing = listing_at("updated");
+    let library_url = site.urls.href(&UrlPath::listing_page(listing_at("practices").folder, 1));
     s.paged(listing, dated.len(), |page| {
         Ok(UpdatedView {
             total: dated.len(),
@@ -978,12 +928,13 @@ fn members(s: &Shared<'_>) -> Result<Output> {
         by_location,
         by_availability,
     };
+    let listing = listing_at("members");
     s.page(
-        "members.html",
-        "members",
-        &UrlPath::page(&["members"]),
-        "Members",
-        "Who is in the community, and what they know.",
+        listing.template,
+        listing.section,
+        &UrlPath::page(&[listing.folder]),
+        listing.title,
+        listing.description,
         view,
     )
 }
@@ -1012,7 +963,7 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
         .filter_map(|(year, first, count)| year.map(|y| (y.to_string(), format!("year-{y}"), first, count)))
         .collect();
     let calendar_url = site.urls.href(&UrlPath::file("meetings.ics"));
-    let listing = &MEETINGS;
+    let listing = listing_at("meetings");
     s.paged(listing, entries.len(), |page| {
         let entries = &entries[page.range];
         let mut upcoming = Vec::new();
@@ -1037,7 +988,7 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
 fn decisions(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let listing = &DECISIONS;
+    let listing = listing_at("decisions");
     s.paged(listing, site.decisions.len(), |page| {
         Ok(DecisionsView {
             total: site.decisions.len(),
@@ -1091,7 +1042,7 @@ fn actions(s: &Shared<'_>) -> Result<Vec<Output>> {
     let entries: Vec<(usize, usize)> =
         owners.iter().enumerate().flat_map(|(o, (_, actions))| (0..actions.len()).map(move |a| (o, a))).collect();
     let open = entries.len();
-    let listing = &ACTIONS;
+    let listing = listing_at("actions");
     s.paged(listing, entries.len(), |page| {
         let entries = &entries[page.range];
         let groups = paging::runs(entries.iter().map(|e| e.0))
@@ -1115,7 +1066,7 @@ fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
     let site = v.site;
     let mut due: Vec<DocId> = site.practices.iter().copied().filter(|&p| v.review(p).due).collect();
     due.sort_by_key(|&p| v.review(p).last.map(|(d, _)| d));
-    let listing = &REVIEW;
+    let listing = listing_at("review");
     s.paged(listing, due.len(), |page| {
         Ok(ReviewView {
             review_after_days: v.review_after_days,
@@ -1128,25 +1079,30 @@ fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
 
 fn search_page(s: &Shared<'_>) -> Result<Output> {
     let urls = &s.views.site.urls;
+    let listing = listing_at("search");
+    let kinds = crate::source::kinds_in_words();
     let view = SearchView {
-        action: urls.href(&UrlPath::page(&["search"])),
+        action: urls.href(&UrlPath::page(&[listing.folder])),
         practices_url: urls.href(&UrlPath::page(&["practices"])),
         members_url: urls.href(&UrlPath::page(&["members"])),
         tags_url: urls.href(&UrlPath::page(&["tags"])),
+        prompt: format!("Type to search {kinds}."),
     };
-    s.page(
-        "search.html",
-        "",
-        &UrlPath::page(&["search"]),
-        "Search",
-        "Search practices, members, meetings and pages.",
-        view,
-    )
+    let description = format!("Search {kinds}.");
+    s.page(listing.template, listing.section, &UrlPath::page(&[listing.folder]), listing.title, &description, view)
 }
 
 fn tags(s: &Shared<'_>) -> Result<Output> {
     let view = TagsView { tags: all_tags(&s.views) };
-    s.page("tags.html", "tags", &UrlPath::page(&["tags"]), "Tags", "Everything in the community, by topic.", view)
+    let listing = listing_at("tags");
+    s.page(
+        listing.template,
+        listing.section,
+        &UrlPath::page(&[listing.folder]),
+        listing.title,
+        listing.description,
+        view,
+    )
 }
 
 fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
@@ -1200,8 +1156,11 @@ mod tests {
 
     #[test]
     fn the_paged_listings_are_those_whose_urls_link_reserves() {
-        let listings: Vec<&str> = PAGED.iter().map(|p| p.listing).collect();
-        assert_eq!(listings, crate::url::PAGED_LISTINGS);
+        let mut rendered: Vec<&str> = PAGED.iter().map(|p| p.0).collect();
+        let mut paged: Vec<&str> = LISTINGS.iter().filter(|l| l.paged).map(|l| l.folder).collect();
+        rendered.sort_unstable();
+        paged.sort_unstable();
+        assert_eq!(rendered, paged);
     }
 
     #[test]

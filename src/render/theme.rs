@@ -230,7 +230,9 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
     }
     let unpaged = templates
         .iter()
-        .filter(|t| super::PAGED.iter().any(|p| p.template == t.name) && !t.text.contains("pager"))
+        .filter(|t| {
+            crate::source::LISTINGS.iter().any(|l| l.paged && l.template == t.name) && !t.text.contains("pager")
+        })
         .map(|t| t.name.clone())
         .collect();
     let unreplaced: Vec<&'static str> = BUILTIN_TEMPLATES

@@ -567,6 +567,8 @@ pub struct SearchView {
     pub practices_url: String,
     pub members_url: String,
     pub tags_url: String,
+    /// What the status line says before anything is typed.
+    pub prompt: String,
 }
 
 #[derive(Debug, Serialize)]

@@ -10,7 +10,7 @@ use crate::config::{self, Config};
 use crate::date::Date;
 use crate::error::{Error, Result};
 use crate::model::MemberId;
-use crate::source::Kind;
+use crate::source::{Kind, StubFile};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::url::slugify;
@@ -216,65 +216,23 @@ fn title_from(folder: &str) -> String {
     if words.is_empty() { "Our Community".into() } else { words.join(" ") }
 }
 
-/// What `guild new` makes.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum NewKind {
-    Practice,
-    Meeting,
-    Member,
-}
-
-/// Where a new document goes and what it starts with, relative to the root.
-pub fn new_document(config: &Config, kind: NewKind, title: &str, today: Date) -> Result<(String, String)> {
+/// Where a new document of `kind` goes and what it starts with (the
+/// kind's `stub`), relative to the root.
+pub fn new_document(config: &Config, kind: Kind, title: &str, today: Date) -> Result<(String, String)> {
     let slug = slugify(title);
     if slug.is_empty() {
         return Err(Error::Usage(format!("`{title}` has no letters or digits to name a file after")));
     }
-    let folder = |k: Kind| {
-        config
-            .collections
-            .iter()
-            .find(|c| c.kind == k)
-            .map_or_else(|| format!("{}/", k.collection()), |c| c.folder().to_string())
-    };
-    let title_yaml = yaml_string(title);
-    Ok(match kind {
-        NewKind::Practice => (
-            format!("{}{slug}.md", folder(Kind::Practice)),
-            format!(
-                "---\n\
-                 title: {title_yaml}\n\
-                 summary: One sentence on what this practice is for.\n\
-                 tags: []\n\
-                 maintainers: []\n\
-                 status: proposed\n\
-                 ---\n\
-                 Why this practice exists, in a paragraph a newcomer understands.\n\n\
-                 ## How we do it\n\n\
-                 1. The first step.\n\n\
-                 ## Why\n\n\
-                 What we learned that led here.\n"
-            ),
-        ),
-        NewKind::Meeting => {
-            let year = &today.to_string()[..4];
-            (
-                format!("{}{year}/{today}-{slug}.md", folder(Kind::Meeting)),
-                format!(
-                    "---\n\
-                     title: {title_yaml}\n\
-                     date: {today}\n\
-                     attendees: []\n\
-                     tags: []\n\
-                     ---\n\
-                     ## Notes\n\n\
-                     ## Decisions\n\n\
-                     ## Action items\n\n\
-                     <!-- - [ ] @member-id what they will do (due YYYY-MM-DD) -->\n"
-                ),
-            )
-        }
-        NewKind::Member => {
+    let folder = config
+        .collections
+        .iter()
+        .find(|c| c.kind == kind)
+        .map_or_else(|| format!("{}/", kind.collection()), |c| c.folder().to_string());
+    let stub = &kind.spec().stub;
+    let file = match stub.file {
+        StubFile::Title => format!("{slug}.md"),
+        StubFile::Dated => format!("{}/{today}-{slug}.md", &today.to_string()[..4]),
+        StubFile::MemberId => {
             // Member ids are ASCII (`@zoe-quinn` in prose): accents go.
             let ascii: String = title.nfkd().filter(char::is_ascii).collect();
             let id = slugify(&ascii).to_ascii_lowercase();
@@ -283,21 +241,12 @@ pub fn new_document(config: &Config, kind: NewKind, title: &str, today: Date) ->
                     "cannot make a member id from `{title}`; ids are lowercase letters, digits and hyphens"
                 )));
             }
-            (
-                format!("{}{id}.md", folder(Kind::Member)),
-                format!(
-                    "---\n\
-                     name: {title_yaml}\n\
-                     # role: What you do, e.g. Staff SRE, Payments\n\
-                     expertise: []\n\
-                     # location: City, Country\n\
-                     available_for: []\n\
-                     ---\n\
-                     A few lines about you: what you work on, and what people can ask you about.\n"
-                ),
-            )
+            format!("{id}.md")
         }
-    })
+    };
+    // The date first: a title may hold `{today}` and is kept as written.
+    let text = stub.text.replace("{today}", &today.to_string()).replace("{title}", &yaml_string(title));
+    Ok((format!("{folder}{file}"), text))
 }
 
 /// Writes a new document under `root`, never over an existing file.
@@ -328,12 +277,12 @@ mod tests {
         let config = config.unwrap();
         let today = Date::parse("2026-11-26").unwrap();
         let path = |k, t| new_document(&config, k, t, today).unwrap().0;
-        assert_eq!(path(NewKind::Practice, "Blameless reviews: how"), "practices/blameless-reviews-how.md");
-        assert_eq!(path(NewKind::Meeting, "Weekly sync"), "meetings/2026/2026-11-26-weekly-sync.md");
-        assert_eq!(path(NewKind::Member, "Zoë Quinn"), "members/zoe-quinn.md");
-        assert!(new_document(&config, NewKind::Member, "李雷", today).is_err(), "no ASCII to name it after");
-        assert!(new_document(&config, NewKind::Practice, "!!!", today).is_err());
-        let (_, text) = new_document(&config, NewKind::Practice, "Rollbacks: first", today).unwrap();
+        assert_eq!(path(Kind::Practice, "Blameless reviews: how"), "practices/blameless-reviews-how.md");
+        assert_eq!(path(Kind::Meeting, "Weekly sync"), "meetings/2026/2026-11-26-weekly-sync.md");
+        assert_eq!(path(Kind::Member, "Zoë Quinn"), "members/zoe-quinn.md");
+        assert!(new_document(&config, Kind::Member, "李雷", today).is_err(), "no ASCII to name it after");
+        assert!(new_document(&config, Kind::Practice, "!!!", today).is_err());
+        let (_, text) = new_document(&config, Kind::Practice, "Rollbacks: first", today).unwrap();
         assert!(text.starts_with("---\ntitle: \"Rollbacks: first\"\n"), "{text}");
     }
 

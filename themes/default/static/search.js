@@ -322,7 +322,7 @@ async function searchPage(page, search) {
       if (v) url.searchParams.set(k, v); else url.searchParams.delete(k);
     }
     history.replaceState(null, '', url);
-    if (!q.trim()) { list.replaceChildren(); status.textContent = 'Type to search practices, members, meetings and pages.'; return; }
+    if (!q.trim()) { list.replaceChildren(); status.textContent = status.dataset.prompt || 'Type to search.'; return; }
     const result = await search.search(q, { type: type.value, tag: tag.value }, 20);
     if (mine !== seq) return;
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, true)));
