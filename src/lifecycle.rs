@@ -15,6 +15,7 @@ use crate::diag::Diagnostic;
 use crate::git::History;
 use crate::link::Site;
 use crate::model::{PracticeMeta, Status};
+use crate::source::Kind;
 
 /// What the last look at a practice was.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -47,7 +48,7 @@ pub fn review(p: &PracticeMeta, changed: Option<Date>, today: Date, after_days: 
 /// naming its maintainers (for `guild check`).
 pub fn due_warnings(site: &Site, history: &History, config: &Config, today: Date) -> Vec<Diagnostic> {
     let mut out = Vec::new();
-    for &id in &site.practices {
+    for &id in site.of(Kind::Practice) {
         let doc = &site.docs[id];
         let Some(p) = doc.practice() else { continue };
         let changed = history.file(doc.path.as_str()).map(|h| h.updated);

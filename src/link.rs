@@ -19,17 +19,22 @@ use crate::hash::FastMap;
 use crate::load::StaticFile;
 use crate::model::{Document, MemberId, Meta, RefKind, Segment, Status, Tag, Target};
 use crate::parse::markdown::escape;
-use crate::source::{Kind, SourcePath};
+use crate::source::{KINDS, Kind, LISTINGS, Order, SourcePath};
 use crate::url::{UrlPath, Urls};
 use crate::yaml::closest;
 
 pub type DocId = usize;
 
-/// URLs the site generates itself; content may not take them.
-pub const GENERATED: &[&str] = &[
-    "", "practices/", "members/", "meetings/", "decisions/", "actions/", "tags/", "review/", "updated/", "search/",
-    "404.html", "sitemap.xml", "feed.xml", "meetings.ics", "robots.txt", ".nojekyll",
-];
+/// Files and pages the site makes besides its listings
+/// (`source::LISTINGS`); content may not take their URLs.
+const GENERATED_FILES: &[&str] =
+    &["", "404.html", "sitemap.xml", "feed.xml", "meetings.ics", "robots.txt", ".nojekyll"];
+
+/// The URLs the site makes itself, given which kinds it has documents of.
+fn generated(has: impl Fn(Kind) -> bool + Copy) -> impl Iterator<Item = String> {
+    let listings = LISTINGS.iter().filter(move |l| l.made(has)).map(|l| format!("{}/", l.folder));
+    GENERATED_FILES.iter().map(|f| f.to_string()).chain(listings)
+}
 
 /// What a member is connected to across the site.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -55,12 +60,9 @@ pub struct Site {
     /// What fills each reference hole of each document's body (see
     /// `Site::body`).
     pub fills: Vec<Fills>,
-    /// Practices by title; members by name; meetings newest first; pages
-    /// by `order`, then title.
-    pub practices: Vec<DocId>,
-    pub members: Vec<DocId>,
-    pub meetings: Vec<DocId>,
-    pub pages: Vec<DocId>,
+    /// The documents of each kind, by kind, in the kind's `Order`
+    /// (`Site::of`).
+    lists: Vec<Vec<DocId>>,
     pub tags: Vec<TagEntry>,
     pub backlinks: Vec<Vec<DocId>>,
     pub related: Vec<Vec<DocId>>,
@@ -77,6 +79,12 @@ pub struct Site {
 }
 
 impl Site {
+    /// The documents of `kind`, in its `Order`: practices and members by
+    /// title, meetings and events newest first, pages by `order`.
+    pub fn of(&self, kind: Kind) -> &[DocId] {
+        self.lists.get(kind as usize).map_or(&[], Vec::as_slice)
+    }
+
     pub fn member(&self, id: &MemberId) -> Option<&Document> {
         self.member_ids.get(id).map(|&d| &*self.docs[d])
     }
@@ -249,10 +257,7 @@ struct Shape {
     diagnostics: Vec<Diagnostic>,
     related: Vec<Vec<DocId>>,
     member_links: Vec<MemberLinks>,
-    practices: Vec<DocId>,
-    members: Vec<DocId>,
-    meetings: Vec<DocId>,
-    pages: Vec<DocId>,
+    lists: Vec<Vec<DocId>>,
     decisions: Vec<(DocId, usize)>,
     actions: Vec<(DocId, usize)>,
     tags: Vec<TagEntry>,
@@ -360,10 +365,7 @@ pub fn site(
         member_ids: lookup.members.clone(),
         docs: docs.clone(),
         fills,
-        practices: shape.practices.clone(),
-        members: shape.members.clone(),
-        meetings: shape.meetings.clone(),
-        pages: shape.pages.clone(),
+        lists: shape.lists.clone(),
         tags: shape.tags.clone(),
         backlinks,
         related: shape.related.clone(),
@@ -456,32 +458,29 @@ fn shape(docs: &[Arc<Document>], index: &Index<'_>) -> Shape {
                     );
                 }
             }
-            Meta::Page(_) => {}
+            Meta::Event(_) | Meta::Page(_) => {}
         }
     }
 
-    let by_kind = |kind: Kind| -> Vec<DocId> { (0..docs.len()).filter(|&i| docs[i].kind() == kind).collect() };
-    let mut practices = by_kind(Kind::Practice);
-    practices.sort_by_cached_key(|&i| sort_title(&docs[i].title));
-    let mut members = by_kind(Kind::Member);
-    members.sort_by_cached_key(|&i| sort_title(&docs[i].title));
-    let mut meetings = by_kind(Kind::Meeting);
-    meetings.sort_by_key(|&i| {
-        let m = docs[i].meeting();
-        (std::cmp::Reverse(m.map(|m| (m.date, m.time))), docs[i].path.clone())
-    });
-    let mut pages = by_kind(Kind::Page);
-    pages.sort_by_cached_key(|&i| {
-        let order = match &docs[i].meta {
-            Meta::Page(p) => p.order.unwrap_or(i64::MAX),
-            _ => i64::MAX,
-        };
-        (order, sort_title(&docs[i].title))
-    });
+    let lists: Vec<Vec<DocId>> = KINDS
+        .iter()
+        .map(|spec| {
+            let mut list: Vec<DocId> = (0..docs.len()).filter(|&i| docs[i].kind() == spec.kind).collect();
+            match spec.order {
+                Order::Title => list.sort_by_cached_key(|&i| sort_title(&docs[i].title)),
+                Order::Newest => list.sort_by_key(|&i| (std::cmp::Reverse(docs[i].meta.when()), docs[i].path.clone())),
+                Order::Ordered => {
+                    list.sort_by_cached_key(|&i| (docs[i].meta.order().unwrap_or(i64::MAX), sort_title(&docs[i].title)))
+                }
+            }
+            list
+        })
+        .collect();
+    let meetings = &lists[Kind::Meeting as usize];
 
     let mut decisions = Vec::new();
     let mut actions = Vec::new();
-    for &m in &meetings {
+    for &m in meetings {
         if let Some(meta) = docs[m].meeting() {
             decisions.extend((0..meta.decisions.len()).map(|i| (m, i)));
             actions.extend((0..meta.actions.len()).map(|i| (m, i)));
@@ -501,7 +500,7 @@ fn shape(docs: &[Arc<Document>], index: &Index<'_>) -> Shape {
     }
     let mut tags: Vec<TagEntry> = tag_map.into_values().collect();
     tags.sort_unstable_by(|a, b| a.tag.slug.cmp(&b.tag.slug));
-    Shape { diagnostics, related, member_links, practices, members, meetings, pages, decisions, actions, tags }
+    Shape { diagnostics, related, member_links, lists, decisions, actions, tags }
 }
 
 /// Case- and accent-insensitive sort key for titles and names.
@@ -530,9 +529,10 @@ fn drop_collisions(
         Doc(SourcePath),
     }
     let mut owners: FastMap<String, Owner> =
-        FastMap::with_capacity_and_hasher(documents.len() + statics.len() * 2 + GENERATED.len(), Default::default());
-    for g in GENERATED {
-        owners.insert(UrlPath::file(g).collision_key(), Owner::Generated);
+        FastMap::with_capacity_and_hasher(documents.len() + statics.len() * 2 + 20, Default::default());
+    let has = |kind: Kind| documents.iter().any(|d| d.kind() == kind);
+    for g in generated(has) {
+        owners.insert(UrlPath::file(&g).collision_key(), Owner::Generated);
     }
     for s in statics {
         let key = UrlPath::file(&s.output).collision_key();
@@ -591,6 +591,8 @@ struct Lookup {
     by_name: FastMap<String, Vec<DocId>>,
     by_url: FastMap<String, DocId>,
     members: FastMap<MemberId, DocId>,
+    /// The kinds the site has documents of.
+    kinds: Vec<Kind>,
 }
 
 impl Lookup {
@@ -603,8 +605,12 @@ impl Lookup {
             by_name: FastMap::default(),
             by_url: FastMap::with_capacity_and_hasher(n, Default::default()),
             members: FastMap::default(),
+            kinds: Vec::new(),
         };
         for (i, d) in docs.iter().enumerate() {
+            if !lookup.kinds.contains(&d.kind()) {
+                lookup.kinds.push(d.kind());
+            }
             lookup.by_title.entry(title_key(&d.title)).or_default().push(i);
             lookup.by_name.entry(d.path.stem().to_string()).or_default().push(i);
             lookup.by_path.insert(d.path.clone(), i);
@@ -700,6 +706,7 @@ impl<'a> Index<'a> {
                     check(&f.value, f.span, "facilitator");
                 }
             }
+            Meta::Event(e) => e.hosts.iter().for_each(|h| check(&h.value, h.span, "hosts")),
             Meta::Member(_) | Meta::Page(_) => {}
         }
     }
@@ -911,8 +918,7 @@ impl<'a> Index<'a> {
         let known = self.static_file(clean).is_some()
             || self.static_file(&format!("{as_page}index.html")).is_some()
             || self.lookup.by_url.contains_key(as_page.as_str())
-            || GENERATED.contains(&clean)
-            || GENERATED.contains(&as_page.as_str())
+            || generated(|kind| self.lookup.kinds.contains(&kind)).any(|g| g == clean || g == as_page)
             || UrlPath::file(&as_page).is_later_listing_page()
             || as_page.starts_with("tags/");
         if known {

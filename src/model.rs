@@ -153,6 +153,21 @@ pub struct MeetingMeta {
     pub actions: Vec<ActionItem>,
 }
 
+/// Something the community runs or takes part in: a workshop, a talk, a
+/// meetup. Unlike a meeting it has no minutes; it has a place and hosts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EventMeta {
+    pub date: Date,
+    /// The last day of an event of several days.
+    pub end: Option<Date>,
+    pub time: Option<TimeOfDay>,
+    pub location: Option<String>,
+    /// Where to register or read more (http or https).
+    pub link: Option<String>,
+    pub hosts: Vec<Located<MemberId>>,
+    pub tags: Vec<Tag>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageMeta {
     pub order: Option<i64>,
@@ -163,6 +178,7 @@ pub enum Meta {
     Practice(PracticeMeta),
     Member(MemberMeta),
     Meeting(MeetingMeta),
+    Event(EventMeta),
     Page(PageMeta),
 }
 
@@ -172,6 +188,7 @@ impl Meta {
             Meta::Practice(_) => Kind::Practice,
             Meta::Member(_) => Kind::Member,
             Meta::Meeting(_) => Kind::Meeting,
+            Meta::Event(_) => Kind::Event,
             Meta::Page(_) => Kind::Page,
         }
     }
@@ -187,7 +204,25 @@ impl Meta {
                     .map(|a| &a.value)
                     .chain(m.actions.iter().map(|a| &a.owner.value)),
             ),
+            Meta::Event(e) => Box::new(e.hosts.iter().map(|h| &h.value)),
             Meta::Member(_) | Meta::Page(_) => Box::new(std::iter::empty()),
+        }
+    }
+
+    /// When it happens, for what has a date (meetings, events).
+    pub fn when(&self) -> Option<(Date, Option<TimeOfDay>)> {
+        match self {
+            Meta::Meeting(m) => Some((m.date, m.time)),
+            Meta::Event(e) => Some((e.date, e.time)),
+            _ => None,
+        }
+    }
+
+    /// Its place in an `Order::Ordered` list.
+    pub fn order(&self) -> Option<i64> {
+        match self {
+            Meta::Page(p) => p.order,
+            _ => None,
         }
     }
 
@@ -196,6 +231,7 @@ impl Meta {
             Meta::Practice(p) => &p.tags,
             Meta::Meeting(m) => &m.tags,
             Meta::Member(m) => &m.expertise,
+            Meta::Event(e) => &e.tags,
             Meta::Page(_) => &[],
         }
     }
@@ -300,6 +336,13 @@ impl Document {
     pub fn meeting(&self) -> Option<&MeetingMeta> {
         match &self.meta {
             Meta::Meeting(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    pub fn event(&self) -> Option<&EventMeta> {
+        match &self.meta {
+            Meta::Event(e) => Some(e),
             _ => None,
         }
     }

@@ -59,6 +59,7 @@ pub enum Kind {
     Practice,
     Member,
     Meeting,
+    Event,
     Page,
 }
 
@@ -88,6 +89,21 @@ pub struct KindSpec {
     pub front_matter: &'static str,
     /// What `guild new <name>` writes.
     pub stub: Stub,
+    /// The order of `Site::of(kind)`, which its listing and links follow.
+    pub order: Order,
+    /// What a tag's page calls the documents of this kind with the tag.
+    pub tagged: &'static str,
+}
+
+/// How the documents of a kind are listed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Order {
+    /// By title (names for members), ignoring case and a leading "The".
+    Title,
+    /// By date and time (`Meta::when`), newest first, then by path.
+    Newest,
+    /// By `order`, then title; those without one after those with one.
+    Ordered,
 }
 
 /// A new document as `guild new` writes it: where, and its text, in which
@@ -110,7 +126,7 @@ pub enum StubFile {
 }
 
 /// Every kind, in `Kind` order.
-pub const KINDS: [KindSpec; 4] = [
+pub const KINDS: [KindSpec; 5] = [
     KindSpec {
         kind: Kind::Practice,
         name: "practice",
@@ -128,6 +144,8 @@ pub const KINDS: [KindSpec; 4] = [
                    Why this practice exists, in a paragraph a newcomer understands.\n\n\
                    ## How we do it\n\n1. The first step.\n\n## Why\n\nWhat we learned that led here.\n",
         },
+        order: Order::Title,
+        tagged: "Practices",
     },
     KindSpec {
         kind: Kind::Member,
@@ -147,6 +165,8 @@ pub const KINDS: [KindSpec; 4] = [
                    # location: City, Country\navailable_for: []\n---\n\
                    A few lines about you: what you work on, and what people can ask you about.\n",
         },
+        order: Order::Title,
+        tagged: "Members with this expertise",
     },
     KindSpec {
         kind: Kind::Meeting,
@@ -164,6 +184,27 @@ pub const KINDS: [KindSpec; 4] = [
                    ## Notes\n\n## Decisions\n\n## Action items\n\n\
                    <!-- - [ ] @member-id what they will do (due YYYY-MM-DD) -->\n",
         },
+        order: Order::Newest,
+        tagged: "Meetings",
+    },
+    KindSpec {
+        kind: Kind::Event,
+        name: "event",
+        front_matter: "event front matter",
+        collection: "events",
+        default_glob: "events/**/*.md",
+        url_folder: Some("events"),
+        template: "event.html",
+        section: "events",
+        keys: &["title", "date", "end", "time", "location", "link", "hosts", "tags", "extra"],
+        stub: Stub {
+            file: StubFile::Dated,
+            text: "---\ntitle: {title}\ndate: {today}\n# time: \"18:00\"\n# location: Where, or online\n\
+                   # link: https://where.to/register\nhosts: []\ntags: []\n---\n\
+                   What the event is, who it is for, and how to take part.\n",
+        },
+        order: Order::Newest,
+        tagged: "Events",
     },
     KindSpec {
         kind: Kind::Page,
@@ -176,6 +217,8 @@ pub const KINDS: [KindSpec; 4] = [
         section: "",
         keys: &["title", "order", "extra"],
         stub: Stub { file: StubFile::Title, text: "---\ntitle: {title}\n---\nWhat this page is for.\n" },
+        order: Order::Ordered,
+        tagged: "Pages",
     },
 ];
 
@@ -194,6 +237,16 @@ pub struct ListingSpec {
     /// Split into pages of `paginate_by` (`<folder>/page/<n>/`, URLs no
     /// document may take).
     pub paged: bool,
+    /// Made (and its URL taken) only when the site has documents of this
+    /// kind: a kind most communities do not use leaves its URL free.
+    pub only_with: Option<Kind>,
+}
+
+impl ListingSpec {
+    /// Whether the site makes this listing, given which kinds it has.
+    pub fn made(&self, has: impl Fn(Kind) -> bool) -> bool {
+        self.only_with.is_none_or(has)
+    }
 }
 
 const fn listing(
@@ -205,11 +258,11 @@ const fn listing(
     nav: Option<&'static str>,
     paged: bool,
 ) -> ListingSpec {
-    ListingSpec { folder, template, section, title, description, nav, paged }
+    ListingSpec { folder, template, section, title, description, nav, paged, only_with: None }
 }
 
 /// Every listing.
-pub const LISTINGS: [ListingSpec; 9] = [
+pub const LISTINGS: [ListingSpec; 10] = [
     listing(
         "practices",
         "practices.html",
@@ -229,6 +282,18 @@ pub const LISTINGS: [ListingSpec; 9] = [
         false,
     ),
     listing("meetings", "meetings.html", "meetings", "Meetings", "Meeting notes, by year.", Some("Meetings"), true),
+    ListingSpec {
+        only_with: Some(Kind::Event),
+        ..listing(
+            "events",
+            "events.html",
+            "events",
+            "Events",
+            "What the community runs and takes part in.",
+            Some("Events"),
+            false,
+        )
+    },
     listing(
         "decisions",
         "decisions.html",
@@ -267,10 +332,10 @@ pub fn listing_at(folder: &str) -> &'static ListingSpec {
     LISTINGS.iter().find(|l| l.folder == folder).unwrap_or_else(|| panic!("no listing at {folder}/"))
 }
 
-/// The kinds' folders in words, for prompts: "practices, members,
-/// meetings and pages".
-pub fn kinds_in_words() -> String {
-    let names: Vec<&str> = KINDS.iter().map(|k| k.collection).collect();
+/// The folders of the kinds `has` says a site has, in words, for
+/// prompts: "practices, members, meetings and pages".
+pub fn kinds_in_words(has: impl Fn(Kind) -> bool) -> String {
+    let names: Vec<&str> = KINDS.iter().filter(|k| has(k.kind)).map(|k| k.collection).collect();
     match names.split_last() {
         Some((last, [])) => last.to_string(),
         Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
@@ -279,7 +344,7 @@ pub fn kinds_in_words() -> String {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Practice, Kind::Member, Kind::Meeting, Kind::Page];
+    pub const ALL: [Kind; 5] = [Kind::Practice, Kind::Member, Kind::Meeting, Kind::Event, Kind::Page];
 
     pub fn spec(self) -> &'static KindSpec {
         &KINDS[self as usize]
@@ -321,7 +386,9 @@ mod tests {
         let mut collections: Vec<&str> = KINDS.iter().map(|k| k.collection).collect();
         collections.dedup();
         assert_eq!(collections.len(), KINDS.len());
-        assert_eq!(kinds_in_words(), "practices, members, meetings and pages");
+        assert_eq!(kinds_in_words(|_| true), "practices, members, meetings, events and pages");
+        assert_eq!(kinds_in_words(|k| k == Kind::Practice), "practices");
+        assert_eq!(kinds_in_words(|k| matches!(k, Kind::Member | Kind::Page)), "members and pages");
     }
 
     #[test]

@@ -15,7 +15,8 @@ use rayon::prelude::*;
 use crate::config::RawHtml;
 use crate::diag::{Diagnostic, Span};
 use crate::model::{
-    ActionItem, Document, Located, MeetingMeta, MemberId, MemberMeta, Meta, PageMeta, PracticeMeta, Status, Tag,
+    ActionItem, Document, EventMeta, Located, MeetingMeta, MemberId, MemberMeta, Meta, PageMeta, PracticeMeta, Status,
+    Tag,
 };
 use crate::source::{Kind, Source, SourcePath};
 use crate::url::{UrlPath, slugify};
@@ -127,6 +128,13 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
         Kind::Member => Meta::Member(member(&mut fields, file, &mut diagnostics)),
         Kind::Meeting => match meeting(&mut fields, file, rendered.decisions, rendered.actions) {
             Some(m) => Meta::Meeting(m),
+            None => {
+                diagnostics.extend(fields.finish(spec.keys));
+                return Parsed { document: None, diagnostics };
+            }
+        },
+        Kind::Event => match event(&mut fields, file) {
+            Some(e) => Meta::Event(e),
             None => {
                 diagnostics.extend(fields.finish(spec.keys));
                 return Parsed { document: None, diagnostics };
@@ -251,35 +259,11 @@ fn meeting(
     decisions: Vec<crate::model::Decision>,
     actions: Vec<markdown::FoundAction>,
 ) -> Option<MeetingMeta> {
-    let named = file.stem().get(..10).unwrap_or("");
-    let from_name = match crate::date::Date::parse(named) {
-        Ok(d) => Some(d),
-        // Shaped like a date but not one: `2026-02-30-sync.md`.
-        Err(why)
-            if named
-                .bytes()
-                .enumerate()
-                .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
-                && named.len() == 10 =>
-        {
-            fields.problem(
-                "date",
-                "bad-file-date",
-                format!("the file name starts with {named}, which is not a date: {why}"),
-                "rename the file to start with the meeting's real date, e.g. `2026-03-02-sync.md`",
-            );
-            None
-        }
-        Err(_) => None,
-    };
+    // The name is read first: a bad date in it is a problem even when
+    // `date` is set.
+    let from_name = date_in_name(fields, file, "meeting");
     let date = fields.date("date").or(from_name);
-    let time = fields.text("time").and_then(|t| match crate::date::TimeOfDay::parse(t.trim()) {
-        Ok(t) => Some(t),
-        Err(why) => {
-            fields.problem("time", "bad-time", why, "write the start time in UTC, quoted: `time: \"15:00\"`");
-            None
-        }
-    });
+    let time = time(fields);
     let duration_minutes = match fields.integer_or_text("duration") {
         None => None,
         Some(text) => match crate::date::parse_minutes(&text) {
@@ -296,18 +280,7 @@ fn meeting(
         value: MemberId::new(id.trim().trim_start_matches('@')),
     });
     let tags = tags(fields, "tags");
-    let recording = fields.text("recording");
-    if let Some(url) = &recording
-        && !(url.starts_with("https://") || url.starts_with("http://"))
-    {
-        fields.problem(
-            "recording",
-            "unsafe-url",
-            format!("`recording` must be an http(s) URL, found `{url}`"),
-            "link to the recording's page",
-        );
-    }
-    let recording = recording.filter(|u| u.starts_with("https://") || u.starts_with("http://"));
+    let recording = http_url(fields, "recording", "link to the recording's page");
     let Some(date) = date else {
         fields.problem(
             "date",
@@ -320,6 +293,84 @@ fn meeting(
     let actions =
         actions.into_iter().map(|a| ActionItem { owner: a.owner, text: a.text, done: a.done, due: a.due }).collect();
     Some(MeetingMeta { date, time, duration_minutes, attendees, facilitator, tags, recording, decisions, actions })
+}
+
+fn event(fields: &mut Fields, file: &SourcePath) -> Option<EventMeta> {
+    let from_name = date_in_name(fields, file, "event");
+    let date = fields.date("date").or(from_name);
+    let end = fields.date("end");
+    if let (Some(start), Some(last)) = (date, end)
+        && last < start
+    {
+        fields.problem(
+            "end",
+            "bad-end",
+            format!("the event ends ({last}) before it starts ({start})"),
+            "`end` is the last day of an event of several days",
+        );
+    }
+    let time = time(fields);
+    let location = fields.text("location");
+    let link = http_url(fields, "link", "link to where people register or read more");
+    let hosts = member_ids(fields, "hosts");
+    let tags = tags(fields, "tags");
+    let Some(date) = date else {
+        fields.problem(
+            "date",
+            "missing-date",
+            "event has no date".into(),
+            "add `date: 2026-03-12`, or start the file name with the date (`2026-03-12-meetup.md`)",
+        );
+        return None;
+    };
+    Some(EventMeta { date, end: end.filter(|&e| e >= date), time, location, link, hosts, tags })
+}
+
+/// The date a file name starts with (`2026-03-02-sync.md`); a problem at
+/// `date` when it is shaped like one but is not a date.
+fn date_in_name(fields: &mut Fields, file: &SourcePath, what: &str) -> Option<crate::date::Date> {
+    let named = file.stem().get(..10).unwrap_or("");
+    match crate::date::Date::parse(named) {
+        Ok(d) => Some(d),
+        // Shaped like a date but not one: `2026-02-30-sync.md`.
+        Err(why)
+            if named
+                .bytes()
+                .enumerate()
+                .all(|(i, b)| if i == 4 || i == 7 { b == b'-' } else { b.is_ascii_digit() })
+                && named.len() == 10 =>
+        {
+            fields.problem(
+                "date",
+                "bad-file-date",
+                format!("the file name starts with {named}, which is not a date: {why}"),
+                format!("rename the file to start with the {what}'s real date, e.g. `2026-03-02-sync.md`"),
+            );
+            None
+        }
+        Err(_) => None,
+    }
+}
+
+/// `time: "15:00"`, a start time in UTC.
+fn time(fields: &mut Fields) -> Option<crate::date::TimeOfDay> {
+    fields.text("time").and_then(|t| match crate::date::TimeOfDay::parse(t.trim()) {
+        Ok(t) => Some(t),
+        Err(why) => {
+            fields.problem("time", "bad-time", why, "write the start time in UTC, quoted: `time: \"15:00\"`");
+            None
+        }
+    })
+}
+
+/// An http(s) URL at `key`; anything else is a problem and left out.
+fn http_url(fields: &mut Fields, key: &str, help: &str) -> Option<String> {
+    let url = fields.text(key)?;
+    if url.starts_with("https://") || url.starts_with("http://") {
+        return Some(url);
+    }
+    fields.problem(key, "unsafe-url", format!("`{key}` must be an http(s) URL, found `{url}`"), help);
+    None
 }
 
 fn tags(fields: &mut Fields, key: &str) -> Vec<Tag> {
@@ -356,7 +407,7 @@ fn url_for(source: &Source) -> Result<UrlPath, Diagnostic> {
     segments.extend(source.kind.spec().url_folder.map(String::from));
     match source.kind {
         Kind::Member => segments.push(source.path.stem().to_string()),
-        Kind::Meeting => segments.push(slugify(source.path.stem())),
+        Kind::Meeting | Kind::Event => segments.push(slugify(source.path.stem())),
         Kind::Practice | Kind::Page => {
             let parts: Vec<&str> = source.rel.split('/').collect();
             for (i, part) in parts.iter().enumerate() {

@@ -84,8 +84,8 @@ impl Feeds<'_> {
         out
     }
 
-    /// Every meeting as an RFC 5545 event: timed in UTC when the meeting
-    /// has a time, else all-day.
+    /// Every meeting and event as an RFC 5545 event: timed in UTC when it
+    /// has a time (and lasts one day), else all-day.
     pub fn ics(&self) -> String {
         let site = self.site;
         let host = self
@@ -102,29 +102,36 @@ impl Feeds<'_> {
             "CALSCALE:GREGORIAN".into(),
             format!("X-WR-CALNAME:{}", ics_text(&self.config.title)),
         ];
-        for &m in &site.meetings {
-            let d = &site.docs[m];
-            let Some(meta) = d.meeting() else { continue };
+        // Meetings, then events: each newest first.
+        for &id in site.of(Kind::Meeting).iter().chain(site.of(Kind::Event)) {
+            let d = &site.docs[id];
+            let Some((date, time)) = d.meta.when() else { continue };
+            let event = d.event();
             lines.push("BEGIN:VEVENT".into());
             lines.push(format!("UID:{}@{host}", d.url.as_str().trim_matches('/').replace('/', "-")));
-            lines.push(format!("DTSTAMP:{}T000000Z", meta.date.compact()));
-            match meta.time {
-                Some(t) => {
-                    lines.push(format!("DTSTART:{}T{:02}{:02}00Z", meta.date.compact(), t.hour, t.minute));
-                    lines.push(format!("DURATION:PT{}M", meta.duration_minutes.unwrap_or(60)));
+            lines.push(format!("DTSTAMP:{}T000000Z", date.compact()));
+            let last = event.and_then(|e| e.end).unwrap_or(date);
+            match time {
+                Some(t) if last == date => {
+                    lines.push(format!("DTSTART:{}T{:02}{:02}00Z", date.compact(), t.hour, t.minute));
+                    let minutes = d.meeting().and_then(|m| m.duration_minutes).unwrap_or(60);
+                    lines.push(format!("DURATION:PT{minutes}M"));
                 }
-                None => {
-                    lines.push(format!("DTSTART;VALUE=DATE:{}", meta.date.compact()));
-                    lines.push(format!("DTEND;VALUE=DATE:{}", Date::from_days(meta.date.days() + 1).compact()));
+                _ => {
+                    lines.push(format!("DTSTART;VALUE=DATE:{}", date.compact()));
+                    lines.push(format!("DTEND;VALUE=DATE:{}", Date::from_days(last.days() + 1).compact()));
                 }
             }
             lines.push(format!("SUMMARY:{}", ics_text(&d.title)));
             let mut description = String::new();
-            for decision in &meta.decisions {
+            for decision in d.meeting().map_or(&[][..], |m| &m.decisions) {
                 let _ = writeln!(description, "Decision: {}", decision.text);
             }
             if !description.is_empty() {
                 lines.push(format!("DESCRIPTION:{}", ics_text(description.trim_end())));
+            }
+            if let Some(location) = event.and_then(|e| e.location.as_deref()) {
+                lines.push(format!("LOCATION:{}", ics_text(location)));
             }
             // URL takes an absolute URI: without an origin in `base_url`
             // there is none to give.

@@ -49,8 +49,8 @@ pub struct SearchUi {
 
 /// The sections of the header navigation, in order: (key, label), the key
 /// being the section's folder too.
-fn sections() -> impl Iterator<Item = (&'static str, &'static str)> {
-    LISTINGS.iter().filter_map(|l| l.nav.map(|label| (l.folder, label)))
+fn sections(site: &Site) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+    LISTINGS.iter().filter(|l| l.made(|kind| !site.of(kind).is_empty())).filter_map(|l| l.nav.map(|n| (l.folder, n)))
 }
 
 struct Shared<'a> {
@@ -207,6 +207,11 @@ const PAGED: [(&str, PagedListing); 6] = [
     ("meetings", meetings),
     ("decisions", decisions),
 ];
+
+/// The other listings' renderers, by folder (a test holds them to the
+/// rest of `source::LISTINGS`). The home page is not a listing.
+const SINGLE: [(&str, Listing); 4] =
+    [("tags", tags), ("members", members), ("events", events), ("search", search_page)];
 
 impl Shared<'_> {
     /// Renders a listing of `len` entries in pages of `paginate_by`, in
@@ -376,7 +381,8 @@ pub fn site_streamed(
         .find(|s| s.output == "favicon.svg" || s.output == "favicon.ico")
         .map(|s| urls.rebase(&s.output));
 
-    let authors = crate::git::members_as_authors(options.history, site.members.iter().map(|&m| (m, &*site.docs[m])));
+    let authors =
+        crate::git::members_as_authors(options.history, site.of(Kind::Member).iter().map(|&m| (m, &*site.docs[m])));
     let members_by_author = authors.iter().flat_map(|(&doc, list)| list.iter().map(move |&a| (a, doc))).collect();
     // Every member as `partials/person.html` renders them, for the pages
     // that name them to place as is: once per build, not at every mention.
@@ -403,7 +409,7 @@ pub fn site_streamed(
     };
     let manifest = options.search.as_ref().map(|s| s.manifest.as_str());
     let mut headers = BTreeMap::new();
-    for current in std::iter::once("").chain(sections().map(|s| s.0)) {
+    for current in std::iter::once("").chain(sections(site).map(|s| s.0)) {
         let chrome = chrome(config, site, current, manifest);
         headers.insert(current, render_fragment(theme, "partials/header.html", &chrome)?);
     }
@@ -457,8 +463,9 @@ pub fn site_streamed(
             return Ok(Vec::new());
         }
         // The largest first.
-        let paged: Vec<PagedListing> = PAGED.iter().map(|p| p.1).collect();
-        let single: [Listing; 4] = [tags, members, home, search_page];
+        let made = |folder: &str| listing_at(folder).made(|kind| !site.of(kind).is_empty());
+        let paged: Vec<PagedListing> = PAGED.iter().filter(|l| made(l.0)).map(|p| p.1).collect();
+        let single: Vec<Listing> = SINGLE.iter().filter(|l| made(l.0)).map(|l| l.1).chain([home as Listing]).collect();
         let (paged, (single, tag_pages)) = rayon::join(
             || {
                 paged
@@ -521,7 +528,9 @@ fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str, manifest: 
         site_title: &config.title,
         tagline: config.tagline.as_deref(),
         home_url: urls.href(&UrlPath::root()),
-        nav: sections().map(|(key, label)| NavItem { key, label, url: urls.href(&UrlPath::page(&[key])) }).collect(),
+        nav: sections(site)
+            .map(|(key, label)| NavItem { key, label, url: urls.href(&UrlPath::page(&[key])) })
+            .collect(),
         current,
         feed_url: urls.href(&UrlPath::file("feed.xml")),
         calendar_url: urls.href(&UrlPath::file("meetings.ics")),
@@ -693,6 +702,26 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             let description = format!("Meeting notes from {}", m.date.human());
             s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
         }
+        Meta::Event(e) => {
+            let when = v.event_when(e);
+            let view = EventView {
+                title: &doc.title,
+                extra: &doc.extra,
+                upcoming: v.upcoming(e),
+                location: e.location.as_deref(),
+                link: e.link.as_deref(),
+                hosts: e.hosts.iter().map(|h| v.person(&h.value)).collect(),
+                tags: v.tag_links(&e.tags),
+                body,
+                toc: v.toc(doc),
+                edit_url: v.edit_url(doc),
+                source_path: doc.path.as_str(),
+                when,
+            };
+            let place = e.location.as_deref().map(|l| format!(", {l}")).unwrap_or_default();
+            let description = format!("{} on {}{place}", doc.title, e.date.human());
+            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
+        }
         Meta::Page(_) => {
             let view = PageView {
                 title: &doc.title,
@@ -733,14 +762,18 @@ fn home(s: &Shared<'_>) -> Result<Output> {
     let site = v.site;
     let urls = &site.urls;
     let upcoming: Vec<DocId> = site
-        .meetings
+        .of(Kind::Meeting)
         .iter()
         .copied()
         .filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date >= v.today))
         .collect();
-    let past: Vec<DocId> =
-        site.meetings.iter().copied().filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date < v.today)).collect();
-    let mut recent_practices = site.practices.clone();
+    let past: Vec<DocId> = site
+        .of(Kind::Meeting)
+        .iter()
+        .copied()
+        .filter(|&m| site.docs[m].meeting().is_some_and(|mm| mm.date < v.today))
+        .collect();
+    let mut recent_practices = site.of(Kind::Practice).to_vec();
     recent_practices.sort_by_key(|&p| std::cmp::Reverse(site.docs[p].practice().and_then(|p| p.reviewed)));
     let decisions: Vec<DecisionView> = site
         .decisions
@@ -760,9 +793,17 @@ fn home(s: &Shared<'_>) -> Result<Output> {
         tagline: s.config.tagline.as_deref(),
         domain: s.config.domain.as_deref().map(paragraphs).unwrap_or_default(),
         stats: vec![
-            Stat { label: "practices", count: site.practices.len(), url: urls.href(&UrlPath::page(&["practices"])) },
-            Stat { label: "members", count: site.members.len(), url: urls.href(&UrlPath::page(&["members"])) },
-            Stat { label: "meetings", count: site.meetings.len(), url: urls.href(&UrlPath::page(&["meetings"])) },
+            Stat {
+                label: "practices",
+                count: site.of(Kind::Practice).len(),
+                url: urls.href(&UrlPath::page(&["practices"])),
+            },
+            Stat { label: "members", count: site.of(Kind::Member).len(), url: urls.href(&UrlPath::page(&["members"])) },
+            Stat {
+                label: "meetings",
+                count: site.of(Kind::Meeting).len(),
+                url: urls.href(&UrlPath::page(&["meetings"])),
+            },
             Stat { label: "decisions", count: site.decisions.len(), url: urls.href(&UrlPath::page(&["decisions"])) },
         ],
         start_here: site
@@ -800,7 +841,7 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
     let entries: Vec<(Status, DocId)> = Status::ALL
         .iter()
         .flat_map(|&status| {
-            site.practices
+            site.of(Kind::Practice)
                 .iter()
                 .copied()
                 .filter(move |&p| site.docs[p].practice().is_some_and(|pp| pp.status == status))
@@ -843,7 +884,7 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
                 .collect()
         };
         Ok(PracticesView {
-            total: site.practices.len(),
+            total: site.of(Kind::Practice).len(),
             sortable,
             groups: groups_here,
             jump: s.jumps(listing, &groups, page.number),
@@ -858,8 +899,9 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
 /// practices.
 fn library_shape(s: &Shared<'_>) -> (bool, bool) {
     let site = s.views.site;
-    let one_page = paging::ranges(site.practices.len(), s.per_page(listing_at("practices").template)).len() == 1;
-    let dated = site.practices.iter().any(|&p| s.views.history.file(site.docs[p].path.as_str()).is_some());
+    let one_page =
+        paging::ranges(site.of(Kind::Practice).len(), s.per_page(listing_at("practices").template)).len() == 1;
+    let dated = site.of(Kind::Practice).iter().any(|&p| s.views.history.file(site.docs[p].path.as_str()).is_some());
     (one_page, dated)
 }
 
@@ -873,7 +915,7 @@ fn updated(s: &Shared<'_>) -> Result<Vec<Output>> {
         return Ok(Vec::new());
     }
     let mut dated: Vec<(Date, usize, DocId)> = site
-        .practices
+        .of(Kind::Practice)
         .iter()
         .enumerate()
         .filter_map(|(i, &p)| v.history.file(site.docs[p].path.as_str()).map(|h| (h.updated, i, p)))
@@ -911,7 +953,7 @@ fn members(s: &Shared<'_>) -> Result<Output> {
         .collect();
     let group = |key: &dyn Fn(&'_ crate::model::MemberMeta) -> Vec<&'_ str>| -> Vec<NamedGroup<'_>> {
         let mut groups: BTreeMap<&str, Vec<PersonLink>> = BTreeMap::new();
-        for &m in &site.members {
+        for &m in site.of(Kind::Member) {
             if let Some(meta) = site.docs[m].member() {
                 for name in key(meta) {
                     groups.entry(name).or_default().push(v.person_of(m));
@@ -923,12 +965,38 @@ fn members(s: &Shared<'_>) -> Result<Output> {
     let by_location = group(&|m| m.location.as_deref().into_iter().collect());
     let by_availability = group(&|m| m.available_for.iter().map(String::as_str).collect());
     let view = MembersView {
-        members: site.members.iter().map(|&m| v.member_card(m)).collect(),
+        members: site.of(Kind::Member).iter().map(|&m| v.member_card(m)).collect(),
         by_expertise,
         by_location,
         by_availability,
     };
     let listing = listing_at("members");
+    s.page(
+        listing.template,
+        listing.section,
+        &UrlPath::page(&[listing.folder]),
+        listing.title,
+        listing.description,
+        view,
+    )
+}
+
+/// Events to come, soonest first, then those past, most recent first.
+fn events(s: &Shared<'_>) -> Result<Output> {
+    let v = &s.views;
+    let site = v.site;
+    let (mut upcoming, mut past) = (Vec::new(), Vec::new());
+    for &id in site.of(Kind::Event) {
+        let Some(e) = site.docs[id].event() else { continue };
+        if v.upcoming(e) { upcoming.push(id) } else { past.push(id) }
+    }
+    upcoming.reverse();
+    let view = EventsView {
+        upcoming: upcoming.into_iter().map(|id| v.event_row(id)).collect(),
+        past: past.into_iter().map(|id| v.event_row(id)).collect(),
+        calendar_url: site.urls.href(&UrlPath::file("meetings.ics")),
+    };
+    let listing = listing_at("events");
     s.page(
         listing.template,
         listing.section,
@@ -946,7 +1014,7 @@ fn meetings(s: &Shared<'_>) -> Result<Vec<Output>> {
     // then the past ones, newest first, by year (`None`: to come).
     let mut upcoming: Vec<(Option<i32>, DocId)> = Vec::new();
     let mut past: Vec<(Option<i32>, DocId)> = Vec::new();
-    for &m in &site.meetings {
+    for &m in site.of(Kind::Meeting) {
         let Some(meta) = site.docs[m].meeting() else {
             continue;
         };
@@ -1064,7 +1132,7 @@ fn actions(s: &Shared<'_>) -> Result<Vec<Output>> {
 fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
-    let mut due: Vec<DocId> = site.practices.iter().copied().filter(|&p| v.review(p).due).collect();
+    let mut due: Vec<DocId> = site.of(Kind::Practice).iter().copied().filter(|&p| v.review(p).due).collect();
     due.sort_by_key(|&p| v.review(p).last.map(|(d, _)| d));
     let listing = listing_at("review");
     s.paged(listing, due.len(), |page| {
@@ -1080,7 +1148,7 @@ fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
 fn search_page(s: &Shared<'_>) -> Result<Output> {
     let urls = &s.views.site.urls;
     let listing = listing_at("search");
-    let kinds = crate::source::kinds_in_words();
+    let kinds = crate::source::kinds_in_words(|kind| !s.views.site.of(kind).is_empty());
     let view = SearchView {
         action: urls.href(&UrlPath::page(&[listing.folder])),
         practices_url: urls.href(&UrlPath::page(&["practices"])),
@@ -1108,19 +1176,20 @@ fn tags(s: &Shared<'_>) -> Result<Output> {
 fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
     let v = &s.views;
     let entry = &v.site.tags[index];
-    let groups = [
-        (Kind::Practice, "Practices"),
-        (Kind::Meeting, "Meetings"),
-        (Kind::Member, "Members with this expertise"),
-        (Kind::Page, "Pages"),
-    ]
-    .into_iter()
-    .map(|(kind, label)| KindGroup {
-        label,
-        items: entry.docs.iter().copied().filter(|&d| v.site.docs[d].kind() == kind).map(|d| v.doc_link(d)).collect(),
-    })
-    .filter(|g| !g.items.is_empty())
-    .collect();
+    let groups = crate::source::KINDS
+        .iter()
+        .map(|spec| KindGroup {
+            label: spec.tagged,
+            items: entry
+                .docs
+                .iter()
+                .copied()
+                .filter(|&d| v.site.docs[d].kind() == spec.kind)
+                .map(|d| v.doc_link(d))
+                .collect(),
+        })
+        .filter(|g| !g.items.is_empty())
+        .collect();
     let url = UrlPath::page(&["tags", &entry.tag.slug]);
     let view = TagView {
         name: &entry.tag.name,
@@ -1155,12 +1224,17 @@ mod tests {
     }
 
     #[test]
-    fn the_paged_listings_are_those_whose_urls_link_reserves() {
+    fn every_listing_has_its_renderer() {
         let mut rendered: Vec<&str> = PAGED.iter().map(|p| p.0).collect();
         let mut paged: Vec<&str> = LISTINGS.iter().filter(|l| l.paged).map(|l| l.folder).collect();
         rendered.sort_unstable();
         paged.sort_unstable();
         assert_eq!(rendered, paged);
+        let mut rendered: Vec<&str> = SINGLE.iter().map(|p| p.0).collect();
+        let mut single: Vec<&str> = LISTINGS.iter().filter(|l| !l.paged).map(|l| l.folder).collect();
+        rendered.sort_unstable();
+        single.sort_unstable();
+        assert_eq!(rendered, single);
     }
 
     #[test]

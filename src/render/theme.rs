@@ -29,6 +29,8 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("member.html", include_str!("../../themes/default/templates/member.html")),
     ("meetings.html", include_str!("../../themes/default/templates/meetings.html")),
     ("meeting.html", include_str!("../../themes/default/templates/meeting.html")),
+    ("events.html", include_str!("../../themes/default/templates/events.html")),
+    ("event.html", include_str!("../../themes/default/templates/event.html")),
     ("decisions.html", include_str!("../../themes/default/templates/decisions.html")),
     ("actions.html", include_str!("../../themes/default/templates/actions.html")),
     ("tags.html", include_str!("../../themes/default/templates/tags.html")),
@@ -309,6 +311,17 @@ mod tests {
 
     fn config() -> Config {
         crate::config::parse(Path::new("/community"), "title: Test\n").0.expect("a valid configuration")
+    }
+
+    #[test]
+    fn the_built_in_theme_has_a_template_for_every_kind_and_listing() {
+        let has = |name: &str| BUILTIN_TEMPLATES.iter().any(|(n, _)| *n == name);
+        for kind in &crate::source::KINDS {
+            assert!(has(kind.template), "{} for {}", kind.template, kind.name);
+        }
+        for listing in &crate::source::LISTINGS {
+            assert!(has(listing.template), "{} for /{}/", listing.template, listing.folder);
+        }
     }
 
     fn overridden(name: &str, text: &str) -> Result<Theme> {

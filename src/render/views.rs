@@ -14,7 +14,7 @@ use crate::date::Date;
 use crate::git::History;
 use crate::lifecycle;
 use crate::link::{DocId, Site};
-use crate::model::{ActionItem, Document, MemberId, Status, Tag};
+use crate::model::{ActionItem, Document, EventMeta, MemberId, Status, Tag};
 use crate::url::UrlPath;
 
 /// What every page's layout needs.
@@ -371,6 +371,49 @@ pub struct MeetingView<'a> {
     pub actions: Vec<ActionView<'a>>,
     pub edit_url: Option<String>,
     pub source_path: &'a str,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventView<'a> {
+    pub title: &'a str,
+    pub extra: &'a serde_json::Value,
+    pub when: EventWhen,
+    pub location: Option<&'a str>,
+    pub link: Option<&'a str>,
+    pub upcoming: bool,
+    pub hosts: Vec<PersonLink<'a>>,
+    pub tags: Vec<TagLink<'a>>,
+    pub body: &'a str,
+    pub toc: Vec<TocEntry<'a>>,
+    pub edit_url: Option<String>,
+    pub source_path: &'a str,
+}
+
+/// When an event happens: its first day, its last for one of several
+/// days, and its start time.
+#[derive(Debug, Serialize)]
+pub struct EventWhen {
+    pub date: DateView,
+    pub end: Option<DateView>,
+    pub time: Option<String>,
+}
+
+/// An event as the events listing shows it.
+#[derive(Debug, Serialize)]
+pub struct EventRow<'a> {
+    pub title: &'a str,
+    pub url: String,
+    pub when: EventWhen,
+    pub location: Option<&'a str>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct EventsView<'a> {
+    /// Soonest first.
+    pub upcoming: Vec<EventRow<'a>>,
+    /// Most recent first.
+    pub past: Vec<EventRow<'a>>,
+    pub calendar_url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -736,6 +779,21 @@ impl<'a> Views<'a> {
             attendees: m.attendees.len(),
             tags: self.tag_links(&m.tags),
         }
+    }
+
+    pub fn event_when(&self, e: &EventMeta) -> EventWhen {
+        EventWhen { date: e.date.into(), end: e.end.map(DateView::from), time: e.time.map(|t| format!("{t} UTC")) }
+    }
+
+    pub fn event_row(&self, id: DocId) -> EventRow<'a> {
+        let d = self.doc(id);
+        let e = d.event().expect("event_row is only called on events");
+        EventRow { title: &d.title, url: self.href(&d.url), when: self.event_when(e), location: e.location.as_deref() }
+    }
+
+    /// Whether an event is still to come (or under way) on `today`.
+    pub fn upcoming(&self, e: &EventMeta) -> bool {
+        e.end.unwrap_or(e.date) >= self.today
     }
 
     pub fn action(&self, meeting: DocId, action: &'a ActionItem) -> ActionView<'a> {

@@ -281,6 +281,7 @@ fn doc_fields(site: &Site, id: usize) -> FieldTexts<'_> {
             v.extend(m.location.clone());
             v
         }
+        crate::model::Meta::Event(e) => e.hosts.iter().map(|h| name(&h.value)).collect(),
         crate::model::Meta::Page(_) => Vec::new(),
     };
     [

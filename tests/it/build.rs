@@ -319,7 +319,7 @@ fn bom_and_crlf_are_handled() {
 }
 
 #[test]
-fn meetings_ics_parses_as_icalendar_with_one_event_per_meeting() {
+fn meetings_ics_parses_as_icalendar_with_one_entry_per_meeting_and_event() {
     let out = tempfile::tempdir().unwrap();
     let target = out.path().join("site");
     run_in(&example_community(), &["build", "-o", target.to_str().unwrap(), "--now", TODAY]).expect_code(0);
@@ -349,15 +349,21 @@ fn meetings_ics_parses_as_icalendar_with_one_event_per_meeting() {
         let summary = prop(&event.properties, "SUMMARY").expect("SUMMARY");
         assert!(!summary.is_empty());
         let url = prop(&event.properties, "URL").expect("URL");
-        assert!(url.starts_with("https://") && url.contains("/meetings/"), "absolute URL {url}");
+        assert!(
+            url.starts_with("https://") && (url.contains("/meetings/") || url.contains("/events/")),
+            "absolute URL {url}"
+        );
     }
-    let files = walkdir::WalkDir::new(example_community().join("meetings"))
-        .into_iter()
-        .filter_map(Result::ok)
-        .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
-        .count();
-    assert!(files > 0);
-    assert_eq!(total, files, "one event per meeting");
+    let count = |folder: &str| {
+        walkdir::WalkDir::new(example_community().join(folder))
+            .into_iter()
+            .filter_map(Result::ok)
+            .filter(|e| e.path().extension().is_some_and(|x| x == "md"))
+            .count()
+    };
+    let (meetings, events) = (count("meetings"), count("events"));
+    assert!(meetings > 0 && events > 0);
+    assert_eq!(total, meetings + events, "one event per meeting and per event");
     // Descriptions unescape back to the decisions' text.
     let described = calendar
         .events

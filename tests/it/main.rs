@@ -14,6 +14,7 @@ mod diagnostics;
 mod git;
 mod golden;
 mod incremental;
+mod kinds;
 mod layering;
 mod links;
 mod output_safety;

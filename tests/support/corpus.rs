@@ -315,6 +315,23 @@ pub fn generate(plan: &Plan) -> Corpus {
         paragraph(&mut rng, &ids, &mut body);
         files.push((format!("pages/page-{i}.md"), format!("---\ntitle: Page {i}\norder: {i}\n---\n{body}")));
     }
+    // Events come from a generator of their own, so the documents above
+    // are the same as in corpora made before there were events.
+    let mut rng = Rng::new(plan.seed ^ 0xe7e7);
+    for i in 0..3 {
+        let date = date_after(2026, i as i64 * 90);
+        let hosts: Vec<&str> = (0..rng.range(1, 3)).map(|_| rng.pick(&ids).as_str()).collect();
+        let mut body = String::new();
+        paragraph(&mut rng, &ids, &mut body);
+        files.push((
+            format!("events/{date}-meetup-{i}.md"),
+            format!(
+                "---\ntitle: Guild meetup {i}\ndate: {date}\ntime: \"17:00\"\nlocation: Room {i}\nlink: https://example.org/meetup-{i}\nhosts: [{}]\ntags: [{}]\n---\n{body}",
+                dedup(&hosts).join(", "),
+                rng.pick(TAGS)
+            ),
+        ));
+    }
     Corpus { files }
 }
 
