@@ -147,6 +147,112 @@ struct Kept {
     search: Option<Live>,
 }
 
+/// What the render stage is given.
+struct Made<'a> {
+    site: &'a link::Site,
+    config: &'a Config,
+    theme: &'a render::theme::Theme,
+    options: &'a render::Options<'a>,
+    scope: Scope,
+    search_files: Vec<Output>,
+}
+
+/// What a live build is kept with: the configuration and generation it
+/// was made under.
+struct Stamp<'a> {
+    config_text: &'a str,
+    generation: u64,
+}
+
+impl Delivery {
+    /// The search stage: the index's files for the browser, and for a live
+    /// session the last build to update (when the configuration is the
+    /// same), whose search index is moved to this site when the documents
+    /// are the same. A stream writes the files as they are made instead.
+    fn search(&mut self, site: &link::Site, config_text: &str) -> Result<(Vec<Output>, Option<Last>)> {
+        match self {
+            // Written as they are made rather than held through the
+            // render; no live state to keep.
+            Delivery::Stream(sink) => {
+                let (table, _) = search::live::analyse_site(site);
+                search::export::export_streamed(table, site, &**sink)?;
+                Ok((Vec::new(), None))
+            }
+            Delivery::Once => Ok((export_search(site, false).0.files, None)),
+            Delivery::Live(kept) => {
+                let last = kept.last.take().filter(|l| l.config_text == config_text);
+                let same_documents = last.as_ref().is_some_and(|l| {
+                    l.site.docs.len() == site.docs.len()
+                        && l.site.docs.iter().zip(&site.docs).all(|(a, b)| a.path == b.path)
+                });
+                let files = match (&last, kept.search.as_mut()) {
+                    (Some(last), Some(live)) if same_documents => {
+                        live.update(&last.site, site, &search_changes(&last.site, site));
+                        live.export(site).files
+                    }
+                    _ => {
+                        let (export, live) = export_search(site, true);
+                        kept.search = live;
+                        export.files
+                    }
+                };
+                Ok((files, last))
+            }
+        }
+    }
+
+    /// The render stage: renders what `made.scope` names and returns the
+    /// site's files, the paths changed since `last`, and the stage's name
+    /// for the report. A stream hands each file to its sink as it is made
+    /// and returns none; a live session keeps the build for the next.
+    fn render(
+        &mut self,
+        made: Made<'_>,
+        last: Option<Last>,
+        stamp: Stamp<'_>,
+    ) -> Result<(Arc<Files>, Vec<String>, &'static str)> {
+        let Made { site, config, theme, options, scope, search_files } = made;
+        if let Delivery::Stream(sink) = self {
+            let emit = |o: Output| sink(o);
+            search_files.into_par_iter().try_for_each(emit)?;
+            render::site_streamed(site, config, theme, options, &scope, &emit)?;
+            return Ok((Arc::default(), Vec::new(), "render+write"));
+        }
+        let (outputs, read) = render::site(site, config, theme, options, &scope)?;
+        let mut last = last;
+        let read = match (&scope, last.as_mut()) {
+            // The pages not rendered again read what they read before.
+            (Scope::Some { docs, .. }, Some(last)) => {
+                let (mut kept, mut fresh) = (std::mem::take(&mut last.read), read);
+                for &id in docs {
+                    kept[id] = std::mem::take(&mut fresh[id]);
+                }
+                kept
+            }
+            _ => read,
+        };
+        let search_paths: Vec<String> = search_files.iter().map(|o| o.path.clone()).collect();
+        let previous = last.map(|l| (l.files, l.search_paths));
+        let rendered = match &scope {
+            Scope::All => Rendered::All,
+            Scope::Some { listings, .. } => Rendered::Some { listings: *listings },
+        };
+        let (files, changed) = assemble(previous, rendered, outputs, search_files, &search_paths, site);
+        let files = Arc::new(files);
+        if let Delivery::Live(kept) = self {
+            kept.last = Some(Last {
+                site: site.clone(),
+                config_text: stamp.config_text.to_string(),
+                generation: stamp.generation,
+                files: files.clone(),
+                search_paths,
+                read,
+            });
+        }
+        Ok((files, changed, "render"))
+    }
+}
+
 impl Session {
     /// After git touched HEAD, a ref or the index: whether the history the
     /// session read is out of date (a checkout, a commit, a pull). If so,
@@ -505,47 +611,16 @@ impl Session {
             self.generation += 1;
         }
 
-        // The last build is a base for this one when the configuration is
-        // the same; with the same documents in the same order, the search
-        // index and the pages can be updated rather than redone.
-        // It is taken only once the content and the theme have loaded
-        // without errors.
-        let mut last = None;
         // The search export needs no history: it runs while git may still.
+        // A live session takes its last build here (a base for this one
+        // when the configuration is the same), only once the content and
+        // the theme have loaded without errors.
         let export = match &site {
             Some(site) if mode == Mode::Build => {
                 let stage = Instant::now();
-                let config_text = &self.config_text;
-                let files = match &mut self.delivery {
-                    // Written as they are made rather than held through the
-                    // wait for git and the render.
-                    Delivery::Stream(sink) => {
-                        let (table, _) = search::live::analyse_site(site);
-                        search::export::export_streamed(table, site, &**sink)?;
-                        Vec::new()
-                    }
-                    Delivery::Once => export_search(site, false).0.files,
-                    Delivery::Live(kept) => {
-                        last = kept.last.take().filter(|l| l.config_text == *config_text);
-                        let same_documents = last.as_ref().is_some_and(|l| {
-                            l.site.docs.len() == site.docs.len()
-                                && l.site.docs.iter().zip(&site.docs).all(|(a, b)| a.path == b.path)
-                        });
-                        match (&last, kept.search.as_mut()) {
-                            (Some(last), Some(live)) if same_documents => {
-                                live.update(&last.site, site, &search_changes(&last.site, site));
-                                live.export(site).files
-                            }
-                            _ => {
-                                let (export, live) = export_search(site, true);
-                                kept.search = live;
-                                export.files
-                            }
-                        }
-                    }
-                };
+                let export = self.delivery.search(site, &self.config_text)?;
                 report.stages.push(("search", stage.elapsed().as_millis()));
-                Some(files)
+                Some(export)
             }
             _ => None,
         };
@@ -571,7 +646,7 @@ impl Session {
             return Ok(Outcome { report, site: None });
         }
 
-        let search_files = export.expect("the search export is made for every build");
+        let (search_files, last) = export.expect("the search export is made for every build");
         let stage = Instant::now();
         let scope = match &last {
             Some(last) if last.generation == self.generation => render::affected(&last.site, &site, &last.read),
@@ -580,57 +655,15 @@ impl Session {
         // The manifest's URL is fixed: pages carry it whatever the index.
         let search_ui = render::SearchUi { manifest: site.urls.href(&UrlPath::file(search::export::MANIFEST)) };
         let options = render::Options { today, search: Some(search_ui), history: &history };
-        if let Delivery::Stream(sink) = &self.delivery {
-            // Streamed: every file goes out as it is made; none is kept.
-            let emit = |o: Output| sink(o);
-            search_files.into_par_iter().try_for_each(emit)?;
-            render::site_streamed(&site, config, theme, &options, &scope, &emit)?;
-            report.stages.push(("render+write", stage.elapsed().as_millis()));
-            report.elapsed_ms = started.elapsed().as_millis();
-            let statics_changed = std::mem::replace(&mut self.statics_changed, false);
-            let mut site = site;
-            let statics = std::mem::take(&mut site.statics);
-            let built = Built { files: Arc::default(), changed: Vec::new(), statics, statics_changed };
-            return Ok(Outcome { report, site: Some(built) });
-        }
-        let (outputs, read) = render::site(&site, config, theme, &options, &scope)?;
-        report.stages.push(("render", stage.elapsed().as_millis()));
-
-        let search_paths: Vec<String> = search_files.iter().map(|o| o.path.clone()).collect();
-        let read = match (&scope, last.as_mut()) {
-            // The pages not rendered again read what they read before.
-            (Scope::Some { docs, .. }, Some(last)) => {
-                let (mut kept, mut fresh) = (std::mem::take(&mut last.read), read);
-                for &id in docs {
-                    kept[id] = std::mem::take(&mut fresh[id]);
-                }
-                kept
-            }
-            _ => read,
-        };
-        let previous = last.map(|l| (l.files, l.search_paths));
-        let rendered = match &scope {
-            Scope::All => Rendered::All,
-            Scope::Some { listings, .. } => Rendered::Some { listings: *listings },
-        };
-        let (files, changed) = assemble(previous, rendered, outputs, search_files, &search_paths, &site);
-        let files = Arc::new(files);
-        if let Delivery::Live(kept) = &mut self.delivery {
-            kept.last = Some(Last {
-                site: site.clone(),
-                config_text: self.config_text.clone(),
-                generation: self.generation,
-                files: files.clone(),
-                search_paths,
-                read,
-            });
-        }
+        let made = Made { site: &site, config, theme, options: &options, scope, search_files };
+        let stamp = Stamp { config_text: &self.config_text, generation: self.generation };
+        let (files, changed, name) = self.delivery.render(made, last, stamp)?;
+        report.stages.push((name, stage.elapsed().as_millis()));
         report.elapsed_ms = started.elapsed().as_millis();
         let statics_changed = std::mem::replace(&mut self.statics_changed, false);
         let statics = site.statics;
         Ok(Outcome { report, site: Some(Built { files, changed, statics, statics_changed }) })
     }
-
     /// Links the current content and returns the site with its search
     /// fingerprint (for `guild search`, which indexes without rendering).
     pub fn linked_site(&mut self) -> Result<(Option<link::Site>, String, usize)> {
