@@ -8,15 +8,16 @@ use std::path::{Path, PathBuf};
 
 use globset::{Glob, GlobSet, GlobSetBuilder};
 
+use crate::checks::{Checks, Level};
 use crate::diag::{Diagnostic, Span};
 use crate::source::{Kind, SourcePath};
 use crate::yaml::Fields;
 
-pub const FILE_NAME: &str = "community.yaml";
+pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 
 const KNOWN_KEYS: &[&str] = &[
     "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
-    "paginate_by", "collections", "exclude", "markdown",
+    "paginate_by", "collections", "exclude", "markdown", "strict", "checks",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of
@@ -98,6 +99,8 @@ pub struct Config {
     pub collections: Vec<Collection>,
     pub exclude: GlobSet,
     pub raw_html: RawHtml,
+    /// How much each kind of problem matters here (`strict`, `checks`).
+    pub checks: Checks,
 }
 
 impl Config {
@@ -258,6 +261,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             ),
         }
     }
+    let checks = checks(&mut fields);
     let diagnostics = fields.finish(KNOWN_KEYS);
     let exclude = exclude.build().unwrap_or_else(|_| GlobSet::empty());
     let config = title.map(|title| Config {
@@ -275,6 +279,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         collections,
         exclude,
         raw_html,
+        checks,
     });
     let mut diagnostics = diagnostics;
     if config.is_none() && !diagnostics.iter().any(|d| d.code == "empty-value") {
@@ -290,6 +295,35 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
 
 fn default_globs(kind: Kind) -> Vec<String> {
     vec![kind.spec().default_glob.to_string()]
+}
+
+/// `strict: true` and `checks: {code: error|warn|off}`.
+fn checks(fields: &mut Fields) -> Checks {
+    let strict = fields.boolean("strict").unwrap_or(false);
+    let mut levels = Vec::new();
+    for (code, level, _) in fields.text_map("checks") {
+        if !crate::diag::CODES.contains(&code.as_str()) {
+            let help = crate::yaml::suggest(&code, crate::diag::CODES, "codes are");
+            fields.problem("checks", "unknown-check", format!("`{code}` is not a code guild reports"), help);
+            continue;
+        }
+        match Level::parse(level.trim()) {
+            Some(Level::Warn | Level::Off) if crate::checks::ERRORS.contains(&code.as_str()) => fields.problem(
+                "checks",
+                "bad-value",
+                format!("`{code}` is always an error: the page would be lost or overwritten"),
+                format!("remove `{code}` from `checks:` and fix the files it names"),
+            ),
+            Some(level) => levels.push((code, level)),
+            None => fields.problem(
+                "checks",
+                "bad-value",
+                format!("`checks.{code}` must be `error`, `warn` or `off`, found `{level}`"),
+                format!("write `{code}: warn`"),
+            ),
+        }
+    }
+    Checks { strict, levels }
 }
 
 /// `180d`, `26w`, `6mo`, `1y` or a bare number of days.

@@ -13,6 +13,20 @@ use serde::Serialize;
 
 use crate::source::SourcePath;
 
+/// Every code guild reports, for `checks:` in `community.yaml` to be
+/// checked against (debug builds refuse any other; a test scans the
+/// source for codes missing here).
+pub const CODES: &[&str] = &[
+    "bad-base-url", "bad-date", "bad-duration", "bad-end", "bad-extra", "bad-file-date", "bad-file-name", "bad-glob",
+    "bad-member-id", "bad-number", "bad-repository", "bad-status", "bad-tag", "bad-time", "bad-value", "broken-anchor",
+    "broken-avatar", "broken-link", "broken-related", "broken-start-here", "broken-symlink", "broken-wiki-link",
+    "duplicate-key", "duplicate-url", "empty-file", "empty-value", "file-too-large", "front-matter-split",
+    "html-too-deep", "link-to-draft", "missing-date", "missing-title", "not-a-file", "not-utf8", "nul-byte",
+    "review-due", "symlink-folder", "symlink-outside", "unclosed-front-matter", "unknown-check", "unknown-key",
+    "unknown-member", "unsafe-url", "windows-name", "wrong-type", "yaml-alias-bomb", "yaml-key", "yaml-not-mapping",
+    "yaml-syntax", "yaml-tab", "yaml-too-deep",
+];
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Severity {
@@ -43,6 +57,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn error(code: &'static str, message: impl Into<String>) -> Diagnostic {
+        debug_assert!(CODES.contains(&code) || cfg!(test), "`{code}` is missing from diag::CODES");
         Diagnostic { severity: Severity::Error, code, file: None, span: None, message: message.into(), help: None }
     }
 
@@ -250,6 +265,49 @@ pub fn summary(counts: Counts) -> Option<String> {
     Some(out)
 }
 
+/// Up to this many problems print in full; past it, each code shows its
+/// first `EXAMPLES` and a count, so 10,000 warnings stay readable.
+pub const FULL_LIMIT: usize = 30;
+pub const EXAMPLES: usize = 3;
+
+/// What a terminal shows of many problems.
+#[derive(Debug)]
+pub struct Digest<'a> {
+    /// Shown in full, in their sorted order.
+    pub shown: Vec<&'a Diagnostic>,
+    /// (severity, code, problems of that code, how many were not shown),
+    /// errors first, then the most frequent.
+    pub codes: Vec<(Severity, &'static str, usize, usize)>,
+}
+
+/// All problems when there are few; otherwise the first `EXAMPLES` of
+/// each code, and every code with its count.
+pub fn digest(diagnostics: &[Diagnostic]) -> Digest<'_> {
+    if diagnostics.len() <= FULL_LIMIT {
+        return Digest { shown: diagnostics.iter().collect(), codes: Vec::new() };
+    }
+    let mut codes: Vec<(Severity, &'static str, usize, usize)> = Vec::new();
+    let mut shown = Vec::new();
+    for d in diagnostics {
+        let at = match codes.iter().position(|c| c.0 == d.severity && c.1 == d.code) {
+            Some(at) => at,
+            None => {
+                codes.push((d.severity, d.code, 0, 0));
+                codes.len() - 1
+            }
+        };
+        let entry = &mut codes[at];
+        entry.2 += 1;
+        if entry.2 <= EXAMPLES {
+            shown.push(d);
+        } else {
+            entry.3 += 1;
+        }
+    }
+    codes.sort_by(|a, b| a.0.cmp(&b.0).then(b.2.cmp(&a.2)).then(a.1.cmp(b.1)));
+    Digest { shown, codes }
+}
+
 /// Maps byte offsets in a text to 1-based line and character column.
 #[derive(Debug, Clone)]
 pub struct LineIndex {
@@ -293,6 +351,26 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn many_problems_print_a_few_of_each_code_and_the_counts() {
+        let few: Vec<Diagnostic> = (0..FULL_LIMIT).map(|_| Diagnostic::warning("broken-link", "x")).collect();
+        let d = digest(&few);
+        assert_eq!((d.shown.len(), d.codes.len()), (FULL_LIMIT, 0), "few: all of them, no table");
+        let mut many: Vec<Diagnostic> = (0..40).map(|_| Diagnostic::warning("unknown-member", "x")).collect();
+        many.extend((0..2).map(|_| Diagnostic::warning("broken-link", "x")));
+        many.push(Diagnostic::error("duplicate-url", "x"));
+        let d = digest(&many);
+        assert_eq!(d.shown.len(), EXAMPLES + 2 + 1);
+        assert_eq!(
+            d.codes,
+            vec![
+                (Severity::Error, "duplicate-url", 1, 0),
+                (Severity::Warning, "unknown-member", 40, 40 - EXAMPLES),
+                (Severity::Warning, "broken-link", 2, 0),
+            ]
+        );
+    }
 
     #[test]
     fn control_characters_never_reach_a_terminal_or_log() {

@@ -4,6 +4,7 @@
 //! `write`, driven by `pipeline`. See ARCHITECTURE.md for the map.
 
 pub mod cache;
+pub mod checks;
 pub mod config;
 pub mod date;
 pub mod diag;

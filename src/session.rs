@@ -548,6 +548,7 @@ impl Session {
         let link_options = link::Options { drafts: self.options.drafts, base_url: self.options.base_url.clone() };
         let (site, link_diagnostics) = link::site(documents, statics, config, &link_options, &mut self.link_memo);
         diagnostics.extend(link_diagnostics);
+        config.checks.apply(&mut diagnostics);
         diag::sort(&mut diagnostics);
         let texts = self.texts(&diagnostics);
         let link_ms = stage.elapsed().as_millis();
@@ -640,7 +641,9 @@ impl Session {
             let options = render::Options { today, search: None, history: &history };
             // Every page is rendered to prove the templates work; none is kept.
             render::site_streamed(&site, config, theme, &options, &Scope::All, &|_| Ok(()))?;
-            report.diagnostics.extend(lifecycle::due_warnings(&site, &history, config, today));
+            let mut due = lifecycle::due_warnings(&site, &history, config, today);
+            config.checks.apply(&mut due);
+            report.diagnostics.extend(due);
             diag::sort(&mut report.diagnostics);
             report.elapsed_ms = started.elapsed().as_millis();
             return Ok(Outcome { report, site: None });

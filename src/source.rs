@@ -7,6 +7,9 @@ use std::sync::Arc;
 
 use serde::Serialize;
 
+/// The file that makes a folder a community.
+pub const CONFIG_FILE: &str = "community.yaml";
+
 /// A file's path relative to the community root, with `/` separators.
 /// Cheap to clone: diagnostics and links carry it everywhere.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -47,6 +47,17 @@ pub fn all(sources: &[Source], raw_html: RawHtml) -> (Vec<Document>, Vec<Diagnos
 
 /// Parses one source file.
 pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
+    let parsed = cleaned(source, raw_html);
+    debug_assert!(
+        parsed.document.is_some() || parsed.diagnostics.iter().any(|d| crate::checks::ERRORS.contains(&d.code)),
+        "{} was dropped without a problem that stops the build: {:?}",
+        source.path,
+        parsed.diagnostics
+    );
+    parsed
+}
+
+fn cleaned(source: &Source, raw_html: RawHtml) -> Parsed {
     // NUL bytes would reach the page (pulldown-cmark keeps them in raw
     // HTML and code); they are dropped, and said where.
     let Some(first_nul) = memchr::memchr(0, source.text.as_bytes()) else {

@@ -37,6 +37,12 @@ pub fn community_files(title: &str, today: Date) -> Vec<(String, String)> {
                  branch: main\n\
                  start_here: [pages/start-here.md, practices/writing-a-practice.md]\n\
                  review_after: 180d\n\
+                 # Every problem fails `guild check` and the build (a broken link, an unknown\n\
+                 # @mention), so pull requests catch it. Set one code's level with `checks:`\n\
+                 # (error, warn or off); a practice due for review is only a reminder.\n\
+                 strict: true\n\
+                 checks:\n  \
+                 review-due: warn\n\
                  # Entries per page of the practice, review, action, meeting and decision\n\
                  # listings (0: each on one page).\n\
                  # paginate_by: 100\n",

@@ -257,6 +257,19 @@ impl Fields {
         }
     }
 
+    /// `true` or `false`.
+    pub fn boolean(&mut self, key: &str) -> Option<bool> {
+        let (value, span) = self.take(key)?;
+        match value {
+            Value::Bool(b) => Some(b),
+            Value::Null => None,
+            other => {
+                self.type_error(key, span, "true or false", &other, format!("write `{key}: true` or `{key}: false`"));
+                None
+            }
+        }
+    }
+
     /// A text value that, when the key is present, may not be empty or null.
     pub fn required_text(&mut self, key: &str, help: &str) -> Option<String> {
         let present = self.entries.iter().any(|e| e.key == key && !e.used);

@@ -48,11 +48,12 @@ test('an open page updates when its file is saved, and shows then clears an erro
   writeFileSync(file, original.replace('summary: What it means', 'summary: Revised live, what it means'));
   await page.waitForFunction(() => document.querySelector('.lede')?.textContent.startsWith('Revised live,'), null, { timeout: 20000 });
 
-  writeFileSync(file, original.replace('maintainers: [', 'maintainers: [nobody, '));
+  // A problem that stops a build (an unknown member would only warn).
+  writeFileSync(file, original.replace('maintainers: [', 'maintainers: [a, b\nmaintainers: [nobody, '));
   await page.locator('#guild-overlay').waitFor({ timeout: 20000 });
   const overlay = await page.locator('#guild-overlay').textContent();
   assert.match(overlay, /practices\/oncall\/basics\.md:\d+:\d+/);
-  assert.match(overlay, /unknown member/);
+  assert.match(overlay, /invalid YAML/);
   assert.match(await page.locator('.lede').textContent(), /^Revised live,/, 'the last good page stays');
 
   writeFileSync(file, original);

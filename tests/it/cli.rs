@@ -153,7 +153,7 @@ fn new_writes_documents_that_check_clean_and_never_overwrites() {
 /// would be too slow to set up with git; unknown members and broken links
 /// make the errors, empty files the warnings.
 fn noisy_community(dir: &Path) {
-    std::fs::write(dir.join("community.yaml"), "title: Noisy\n").unwrap();
+    std::fs::write(dir.join("community.yaml"), "title: Noisy\nchecks:\n  unknown-member: error\n").unwrap();
     std::fs::create_dir_all(dir.join("practices")).unwrap();
     for i in 0..12 {
         std::fs::write(

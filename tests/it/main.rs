@@ -7,6 +7,7 @@
 mod corpus;
 
 mod action;
+mod adoption;
 mod bad_input;
 mod build;
 mod cli;

@@ -246,10 +246,11 @@ fn reload_follows_a_change_and_the_overlay_comes_and_goes() {
     assert_eq!(next_event(&mut stream, "reload"), "2");
     assert!(get(&url, "/sub/practices/a/").1.contains("Second version."));
 
-    site.write("practices/a.md", "---\ntitle: Alpha\nmaintainers: [ghost]\n---\nBroken version.\n");
+    // A problem that stops a build (a warning would not): the key twice.
+    site.write("practices/a.md", "---\ntitle: Alpha\ntitle: Beta\n---\nBroken version.\n");
     let problems = next_event(&mut stream, "problems");
     assert!(problems.contains("\"file\":\"practices/a.md\"") && problems.contains("\"line\":3"), "{problems}");
-    assert!(problems.contains("unknown member"), "{problems}");
+    assert!(problems.contains("duplicate-key"), "{problems}");
     let (_, page) = get(&url, "/sub/practices/a/");
     assert!(page.contains("Second version."), "the last good build is still served");
 

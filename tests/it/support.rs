@@ -58,6 +58,19 @@ impl SiteTest {
         self
     }
 
+    /// Opts the community into `strict: true`: every warning by default
+    /// becomes an error, as `guild init` sets up a new community.
+    pub fn strict(self) -> SiteTest {
+        let config = self.dir.path().join("community.yaml");
+        let mut text = std::fs::read_to_string(&config).unwrap_or_default();
+        if !text.is_empty() && !text.ends_with('\n') {
+            text.push('\n');
+        }
+        text.push_str("strict: true\n");
+        std::fs::write(config, text).unwrap();
+        self
+    }
+
     pub fn write(&self, path: &str, text: &str) {
         let full = self.dir.path().join(path);
         std::fs::create_dir_all(full.parent().unwrap()).unwrap();

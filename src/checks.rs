@@ -1,0 +1,139 @@
+//! How much each kind of problem matters, as a community sets it.
+//!
+//! The stages say what is wrong; this says whether it stops the build.
+//! Only problems that make the output wrong or unsafe are errors by
+//! default: a file guild cannot read, front matter that is not YAML, a
+//! page lost, a URL two files claim, a broken `community.yaml`. Everything
+//! else (a broken link, an unknown mention, a key guild does not know) is a
+//! warning: a repository that reads well on GitHub builds. A community
+//! opts into more with `strict: true` (every default warning an error) or
+//! `checks:` per code (`checks: {unknown-member: error, review-due: off}`),
+//! and `guild check --deny-warnings` fails on any warning that is left.
+
+use crate::diag::{Diagnostic, Severity};
+
+/// The level `checks:` gives a code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Level {
+    Error,
+    Warn,
+    Off,
+}
+
+impl Level {
+    pub fn parse(text: &str) -> Option<Level> {
+        match text {
+            "error" => Some(Level::Error),
+            "warn" | "warning" => Some(Level::Warn),
+            "off" | "allow" => Some(Level::Off),
+            _ => None,
+        }
+    }
+}
+
+/// Problems that always stop a build: the page would be lost, or one page
+/// would overwrite another. `checks:` cannot lower them, and a document
+/// the parser drops always carries one of them (asserted in `parse`).
+pub const ERRORS: &[&str] = &[
+    "not-utf8", "file-too-large", "unclosed-front-matter", "front-matter-split", "yaml-syntax", "yaml-not-mapping",
+    "yaml-too-deep", "yaml-key", "yaml-alias-bomb", "yaml-tab", "duplicate-key", "duplicate-url", "bad-file-name",
+    "missing-date",
+];
+
+/// A community's levels: `strict` and `checks:`.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Checks {
+    pub strict: bool,
+    /// (code, level), as `checks:` lists them.
+    pub levels: Vec<(String, Level)>,
+}
+
+impl Checks {
+    /// The severity `d` has in this community, `None` when it is off.
+    /// A problem in `community.yaml` keeps its own (a broken configuration
+    /// stops the build) unless `checks:` names its code.
+    pub fn severity(&self, d: &Diagnostic) -> Option<Severity> {
+        if let Some((_, level)) = self.levels.iter().find(|(code, _)| code == d.code) {
+            return match level {
+                Level::Error => Some(Severity::Error),
+                Level::Warn => Some(Severity::Warning),
+                Level::Off => None,
+            };
+        }
+        if d.file.as_ref().is_some_and(|f| f.as_str() == crate::source::CONFIG_FILE) || ERRORS.contains(&d.code) {
+            return Some(d.severity);
+        }
+        Some(if self.strict { Severity::Error } else { Severity::Warning })
+    }
+
+    /// Gives every diagnostic its level here, dropping those turned off.
+    pub fn apply(&self, diagnostics: &mut Vec<Diagnostic>) {
+        diagnostics.retain_mut(|d| match self.severity(d) {
+            Some(severity) => {
+                d.severity = severity;
+                true
+            }
+            None => false,
+        });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::source::SourcePath;
+
+    fn problem(code: &'static str, file: &str) -> Diagnostic {
+        Diagnostic::error(code, "x").in_file(&SourcePath::new(file))
+    }
+
+    #[test]
+    fn content_problems_are_warnings_unless_the_page_is_lost_or_the_community_says_so() {
+        let lenient = Checks::default();
+        assert_eq!(lenient.severity(&problem("broken-link", "a.md")), Some(Severity::Warning));
+        assert_eq!(lenient.severity(&problem("duplicate-url", "a.md")), Some(Severity::Error));
+        assert_eq!(lenient.severity(&problem("unknown-key", "community.yaml")), Some(Severity::Error));
+        let strict = Checks { strict: true, levels: vec![("review-due".into(), Level::Warn)] };
+        assert_eq!(strict.severity(&problem("broken-link", "a.md")), Some(Severity::Error));
+        assert_eq!(strict.severity(&problem("review-due", "a.md")), Some(Severity::Warning), "named: kept");
+        let set = Checks {
+            strict: false,
+            levels: vec![("unknown-member".into(), Level::Error), ("broken-link".into(), Level::Off)],
+        };
+        let mut all = vec![problem("broken-link", "a.md"), problem("unknown-member", "a.md")];
+        set.apply(&mut all);
+        assert_eq!(all.len(), 1);
+        assert_eq!((all[0].code, all[0].severity), ("unknown-member", Severity::Error));
+    }
+
+    /// Every literal in the source shaped like a code (`word-word`, first
+    /// word one codes start with) is in `CODES`, and every error by
+    /// default is a code: a new code cannot miss the catalogue `checks:`
+    /// is checked against.
+    #[test]
+    fn every_code_in_the_source_is_listed() {
+        let firsts: Vec<&str> = crate::diag::CODES.iter().map(|c| c.split('-').next().unwrap()).collect();
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut missing = Vec::new();
+        for entry in walkdir::WalkDir::new(&src).into_iter().filter_map(Result::ok) {
+            if entry.path().extension().is_none_or(|e| e != "rs") || entry.path().ends_with("checks.rs") {
+                continue;
+            }
+            let text = std::fs::read_to_string(entry.path()).unwrap();
+            for literal in text.split('"').skip(1).step_by(2) {
+                let shaped = literal.contains('-')
+                    && literal.split('-').all(|w| !w.is_empty() && w.bytes().all(|b| b.is_ascii_lowercase()));
+                let first = literal.split('-').next().unwrap_or("");
+                if shaped
+                    && firsts.contains(&first)
+                    && !crate::diag::CODES.contains(&literal)
+                    && !missing.iter().any(|m: &(String, String)| m.0 == literal)
+                {
+                    missing.push((literal.to_string(), entry.path().display().to_string()));
+                }
+            }
+        }
+        assert!(missing.is_empty(), "codes missing from diag::CODES: {missing:?}");
+        assert!(ERRORS.iter().all(|c| crate::diag::CODES.contains(c)));
+    }
+}

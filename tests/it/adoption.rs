@@ -1,0 +1,74 @@
+//! Adopting an existing repository: content written for GitHub or another
+//! generator builds with one `community.yaml`, and strictness is opt-in.
+
+use crate::support::SiteTest;
+
+#[test]
+fn checks_set_levels_per_code_and_refuse_what_cannot_be_lowered() {
+    let site = SiteTest::new()
+        .file("practices/a.md", "---\ntitle: A\nmaintainers: [ghost]\n---\nSee [x](nope.md).\n")
+        .file("community.yaml", "title: T\nchecks:\n  broken-link: off\n  unknown-member: error\n");
+    let run = site.check();
+    run.expect_code(1);
+    assert!(run.stderr.contains("error[unknown-member]"), "{run:?}");
+    assert!(!run.stderr.contains("broken-link"), "off means not reported: {run:?}");
+
+    site.write("community.yaml", "title: T\nchecks:\n  unknown-membr: warn\n  broken-link: loud\n");
+    let run = site.check();
+    run.expect_code(1);
+    assert!(run.stderr.contains("error[unknown-check]: `unknown-membr` is not a code guild reports"), "{run:?}");
+    assert!(run.stderr.contains("did you mean `unknown-member`?"), "{run:?}");
+    assert!(run.stderr.contains("`checks.broken-link` must be `error`, `warn` or `off`, found `loud`"), "{run:?}");
+
+    site.write("community.yaml", "title: T\nchecks:\n  duplicate-url: off\n");
+    let run = site.check();
+    run.expect_code(1);
+    assert!(run.stderr.contains("`duplicate-url` is always an error"), "{run:?}");
+}
+
+#[test]
+fn strict_and_deny_warnings_make_warnings_fail() {
+    let site = SiteTest::new().file("practices/a.md", "---\ntitle: A\n---\nAsk @ghost.\n");
+    site.check().expect_code(0);
+    site.run(&["check", "--deny-warnings", "--color", "never"]).expect_code(1);
+    let strict = site.file("community.yaml", "title: T\nstrict: true\nchecks: {unknown-member: warn}\n");
+    strict.check().expect_code(0);
+    strict.write("community.yaml", "title: T\nstrict: yes please\n");
+    let run = strict.check();
+    run.expect_code(1);
+    assert!(run.stderr.contains("`strict` must be true or false"), "{run:?}");
+}
+
+#[test]
+fn thousands_of_warnings_print_as_a_summary_by_code_and_json_keeps_them_all() {
+    let mut site = SiteTest::new();
+    for i in 0..40 {
+        site = site.file(
+            &format!("practices/p{i:02}.md"),
+            &format!("---\ntitle: P{i}\n---\nSee [x](gone{i}.md) and @nobody{i}.\n"),
+        );
+    }
+    let run = site.check();
+    run.expect_code(0);
+    assert_eq!(run.stderr.matches("warning[broken-link]").count(), 3, "{}", run.stderr);
+    assert_eq!(run.stderr.matches("warning[unknown-member]").count(), 3, "{}", run.stderr);
+    assert!(run.stderr.contains("problems by code (the first 3 of each are shown above):"), "{}", run.stderr);
+    assert!(run.stderr.contains("  broken-link                  40 warnings, 37 not shown"), "{}", run.stderr);
+    assert!(run.stderr.contains("checked 40 documents: 80 warnings"), "{}", run.stderr);
+    let json = site.run(&["check", "--format", "json"]);
+    assert_eq!(json.stdout.lines().count(), 80);
+}
+
+#[test]
+fn a_page_is_never_lost_to_a_warning() {
+    let site = SiteTest::new()
+        .file(
+            "practices/a.md",
+            "---\ntitle: A\nstatus: Completed\nweight: 3\nreviewed: someday\n---\n[x](nope.md) @ghost\n",
+        )
+        .file("members/grace.md", "---\nname: Grace\nlinks:\n  mastodon: x\n---\n");
+    let run = site.build();
+    run.expect_code(0);
+    assert!(site.out().join("practices/a/index.html").exists(), "{run:?}");
+    assert!(site.out().join("members/grace/index.html").exists(), "{run:?}");
+}
