@@ -40,6 +40,12 @@ pub const ERRORS: &[&str] = &[
     "missing-date",
 ];
 
+/// Problems not reported unless a community is strict, and then only as
+/// warnings: an `@handle` of someone with no profile is normal on GitHub
+/// (it links to their forge profile), but a community that keeps every
+/// member's profile may want to hear of it.
+pub const QUIET: &[&str] = &["unknown-mention"];
+
 /// A community's levels: `strict` and `checks:`.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Checks {
@@ -63,7 +69,12 @@ impl Checks {
         if d.file.as_ref().is_some_and(|f| f.as_str() == crate::source::CONFIG_FILE) || ERRORS.contains(&d.code) {
             return Some(d.severity);
         }
-        Some(if self.strict { Severity::Error } else { Severity::Warning })
+        match (QUIET.contains(&d.code), self.strict) {
+            (true, false) => None,
+            (true, true) => Some(Severity::Warning),
+            (false, true) => Some(Severity::Error),
+            (false, false) => Some(Severity::Warning),
+        }
     }
 
     /// Gives every diagnostic its level here, dropping those turned off.
@@ -96,6 +107,8 @@ mod tests {
         let strict = Checks { strict: true, levels: vec![("review-due".into(), Level::Warn)] };
         assert_eq!(strict.severity(&problem("broken-link", "a.md")), Some(Severity::Error));
         assert_eq!(strict.severity(&problem("review-due", "a.md")), Some(Severity::Warning), "named: kept");
+        assert_eq!(lenient.severity(&problem("unknown-mention", "a.md")), None, "quiet unless strict");
+        assert_eq!(strict.severity(&problem("unknown-mention", "a.md")), Some(Severity::Warning));
         let set = Checks {
             strict: false,
             levels: vec![("unknown-member".into(), Level::Error), ("broken-link".into(), Level::Off)],
@@ -134,6 +147,6 @@ mod tests {
             }
         }
         assert!(missing.is_empty(), "codes missing from diag::CODES: {missing:?}");
-        assert!(ERRORS.iter().all(|c| crate::diag::CODES.contains(c)));
+        assert!(ERRORS.iter().chain(QUIET).all(|c| crate::diag::CODES.contains(c)));
     }
 }

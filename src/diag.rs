@@ -23,8 +23,8 @@ pub const CODES: &[&str] = &[
     "duplicate-key", "duplicate-url", "empty-file", "empty-value", "file-too-large", "front-matter-split",
     "html-too-deep", "link-to-draft", "missing-date", "missing-title", "not-a-file", "not-utf8", "nul-byte",
     "review-due", "symlink-folder", "symlink-outside", "unclosed-front-matter", "unknown-check", "unknown-key",
-    "unknown-member", "unsafe-url", "windows-name", "wrong-type", "yaml-alias-bomb", "yaml-key", "yaml-not-mapping",
-    "yaml-syntax", "yaml-tab", "yaml-too-deep",
+    "unknown-member", "unknown-mention", "unsafe-url", "windows-name", "wrong-type", "yaml-alias-bomb", "yaml-key",
+    "yaml-not-mapping", "yaml-syntax", "yaml-tab", "yaml-too-deep",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -66,7 +66,7 @@ pub struct Site {
     pub tags: Vec<TagEntry>,
     pub backlinks: Vec<Vec<DocId>>,
     pub related: Vec<Vec<DocId>>,
-    pub member_ids: FastMap<MemberId, DocId>,
+    pub member_ids: Members,
     /// Indexed like `docs`; empty for non-members.
     pub member_links: Vec<MemberLinks>,
     /// (meeting, index into its decisions), newest meeting first.
@@ -86,7 +86,7 @@ impl Site {
     }
 
     pub fn member(&self, id: &MemberId) -> Option<&Document> {
-        self.member_ids.get(id).map(|&d| &*self.docs[d])
+        self.member_ids.get(id.as_str()).map(|d| &*self.docs[d])
     }
 
     /// Whether document `id` has the same fills and derived rows (what
@@ -151,6 +151,52 @@ impl std::fmt::Display for BodyHtml<'_> {
     }
 }
 
+/// Members by id and by forge handle, as mentions find them: ignoring
+/// ASCII case, as GitHub does (`@Fishrock123` is the member whose profile
+/// says `github: fishrock123`). An id wins over another member's handle.
+#[derive(Debug, Clone, Default)]
+pub struct Members(FastMap<Box<str>, DocId>);
+
+impl Members {
+    fn new(docs: &[&Document]) -> Members {
+        let mut map: FastMap<Box<str>, DocId> = FastMap::default();
+        for (i, d) in docs.iter().enumerate() {
+            if let Some(m) = d.member() {
+                map.insert(m.id.as_str().to_ascii_lowercase().into(), i);
+            }
+        }
+        for (i, d) in docs.iter().enumerate() {
+            for handle in d.member().into_iter().flat_map(|m| m.handles()) {
+                map.entry(handle.to_ascii_lowercase().into()).or_insert(i);
+            }
+        }
+        Members(map)
+    }
+
+    /// The member an id or handle names.
+    pub fn get(&self, handle: &str) -> Option<DocId> {
+        if handle.bytes().any(|b| b.is_ascii_uppercase()) {
+            self.0.get(handle.to_ascii_lowercase().as_str()).copied()
+        } else {
+            self.0.get(handle).copied()
+        }
+    }
+
+    /// Every id and handle, for suggestions.
+    fn names(&self) -> impl Iterator<Item = &str> {
+        self.0.keys().map(|k| &**k)
+    }
+}
+
+/// The profile of a forge handle on the forge `repository:` names:
+/// `https://github.com/` for `https://github.com/org/repo`.
+fn forge_of(repository: Option<&str>) -> Option<String> {
+    let url = repository?;
+    let rest = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"))?;
+    let host = rest.split('/').next().filter(|h| !h.is_empty())?;
+    Some(format!("{}{host}/", &url[..url.len() - rest.len()]))
+}
+
 pub struct Options {
     pub drafts: bool,
     pub base_url: Option<String>,
@@ -166,6 +212,7 @@ pub struct Memo {
     drafts: Vec<SourcePath>,
     statics: Vec<String>,
     base_url: Option<String>,
+    forge: Option<String>,
     /// Which inputs were kept, and the collisions reported.
     kept: Vec<usize>,
     collisions: Vec<Diagnostic>,
@@ -176,9 +223,12 @@ pub struct Memo {
 }
 
 /// What other documents' bodies can see of a document when they link to
-/// it: whether the link resolves and the text it shows.
-fn identity(doc: &Document) -> (&SourcePath, &UrlPath, &str, Kind, Option<&MemberId>) {
-    (&doc.path, &doc.url, &doc.title, doc.kind(), doc.member().map(|m| &m.id))
+/// it: whether the link resolves and the text it shows (a member's links
+/// carry the forge handles mentions find it by).
+type Identity<'a> = (&'a SourcePath, &'a UrlPath, &'a str, Kind, Option<(&'a MemberId, &'a [(String, String)])>);
+
+fn identity(doc: &Document) -> Identity<'_> {
+    (&doc.path, &doc.url, &doc.title, doc.kind(), doc.member().map(|m| (&m.id, m.links.as_slice())))
 }
 
 /// The anchors a link into a document may name.
@@ -211,11 +261,13 @@ impl Memo {
         drafts: &[SourcePath],
         statics: &[String],
         base_url: Option<&str>,
+        forge: Option<&str>,
     ) -> Reuse {
         if self.inputs.len() != inputs.len()
             || self.drafts != drafts
             || self.statics != statics
             || self.base_url.as_deref() != base_url
+            || self.forge.as_deref() != forge
         {
             return Reuse::Nothing;
         }
@@ -297,7 +349,8 @@ pub fn site(
     let static_list: Vec<String> = statics.iter().map(|s| s.output.clone()).collect();
     let base_url = options.base_url.as_deref().or(config.base_url.as_deref());
 
-    let reuse = memo.reuse(&inputs, &draft_list, &static_list, base_url);
+    let forge = forge_of(config.repository.as_deref());
+    let reuse = memo.reuse(&inputs, &draft_list, &static_list, base_url, forge.as_deref());
     let (kept, collisions, lookup) = match &reuse {
         Reuse::Some { .. } => (memo.kept.clone(), memo.collisions.clone(), memo.lookup.clone()),
         Reuse::Nothing => {
@@ -308,7 +361,7 @@ pub fn site(
         }
     };
     let docs: Vec<Arc<Document>> = kept.iter().map(|&i| inputs[i].clone()).collect();
-    let index = Index::new(&docs, &lookup, &statics, &drafts);
+    let index = Index::new(&docs, &lookup, &statics, &drafts, forge.clone());
     let resolved: Vec<Arc<Resolved>> = docs
         .par_iter()
         .enumerate()
@@ -381,6 +434,7 @@ pub fn site(
         drafts: draft_list,
         statics: static_list,
         base_url: base_url.map(str::to_string),
+        forge,
         kept,
         collisions,
         lookup,
@@ -403,7 +457,7 @@ fn shape(docs: &[Arc<Document>], index: &Index<'_>) -> Shape {
         match &doc.meta {
             Meta::Practice(p) => {
                 for m in &p.maintainers {
-                    if let Some(&mid) = members.get(&m.value) {
+                    if let Some(mid) = members.get(m.value.as_str()) {
                         member_links[mid].maintains.push(id);
                     }
                 }
@@ -424,17 +478,17 @@ fn shape(docs: &[Arc<Document>], index: &Index<'_>) -> Shape {
             }
             Meta::Meeting(m) => {
                 for a in &m.attendees {
-                    if let Some(&mid) = members.get(&a.value) {
+                    if let Some(mid) = members.get(a.value.as_str()) {
                         member_links[mid].attended.push(id);
                     }
                 }
                 if let Some(f) = &m.facilitator
-                    && let Some(&mid) = members.get(&f.value)
+                    && let Some(mid) = members.get(f.value.as_str())
                 {
                     member_links[mid].facilitated.push(id);
                 }
                 for (i, a) in m.actions.iter().enumerate() {
-                    if let Some(&mid) = members.get(&a.owner.value) {
+                    if let Some(mid) = members.get(a.owner.value.as_str()) {
                         member_links[mid].actions.push((id, i));
                     }
                 }
@@ -590,7 +644,7 @@ struct Lookup {
     by_title: FastMap<String, Vec<DocId>>,
     by_name: FastMap<String, Vec<DocId>>,
     by_url: FastMap<String, DocId>,
-    members: FastMap<MemberId, DocId>,
+    members: Members,
     /// The kinds the site has documents of.
     kinds: Vec<Kind>,
 }
@@ -604,7 +658,7 @@ impl Lookup {
             by_title: FastMap::default(),
             by_name: FastMap::default(),
             by_url: FastMap::with_capacity_and_hasher(n, Default::default()),
-            members: FastMap::default(),
+            members: Members::new(docs),
             kinds: Vec::new(),
         };
         for (i, d) in docs.iter().enumerate() {
@@ -616,9 +670,6 @@ impl Lookup {
             lookup.by_path.insert(d.path.clone(), i);
             lookup.by_stem.insert(d.path.without_extension().to_string(), i);
             lookup.by_url.insert(d.url.as_str().to_string(), i);
-            if let Some(m) = d.member() {
-                lookup.members.insert(m.id.clone(), i);
-            }
         }
         lookup
     }
@@ -631,6 +682,9 @@ struct Index<'a> {
     lookup: &'a Lookup,
     statics: FastMap<&'a str, &'a StaticFile>,
     drafts: &'a HashSet<SourcePath>,
+    /// Where an `@handle` that is no member points: its profile on the
+    /// forge `repository:` names.
+    forge: Option<String>,
 }
 
 enum Found {
@@ -644,8 +698,9 @@ impl<'a> Index<'a> {
         lookup: &'a Lookup,
         statics: &'a [StaticFile],
         drafts: &'a HashSet<SourcePath>,
+        forge: Option<String>,
     ) -> Index<'a> {
-        Index { docs, lookup, statics: statics.iter().map(|s| (s.output.as_str(), s)).collect(), drafts }
+        Index { docs, lookup, statics: statics.iter().map(|s| (s.output.as_str(), s)).collect(), drafts, forge }
     }
 
     fn static_file(&self, output: &str) -> Option<&StaticFile> {
@@ -660,7 +715,7 @@ impl<'a> Index<'a> {
     }
 
     fn closest_member(&self, id: &MemberId, prefix: &str) -> String {
-        match closest(id.as_str(), self.lookup.members.keys().map(MemberId::as_str)) {
+        match closest(&id.as_str().to_ascii_lowercase(), self.lookup.members.names()) {
             Some(best) => {
                 format!("did you mean `{prefix}{best}`? Member ids are the file names in members/")
             }
@@ -689,7 +744,7 @@ impl<'a> Index<'a> {
 
     fn check_members(&self, doc: &Document, diagnostics: &mut Vec<Diagnostic>) {
         let mut check = |id: &MemberId, span: Span, role: &str| {
-            if !self.lookup.members.contains_key(id) {
+            if self.lookup.members.get(id.as_str()).is_none() {
                 diagnostics.push(
                     Diagnostic::error("unknown-member", format!("unknown member `{id}` in {role}"))
                         .in_file(&doc.path)
@@ -726,8 +781,8 @@ impl<'a> Index<'a> {
             Diagnostic::error(code, message).in_file(&doc.path).at(span).help(help)
         };
         match kind {
-            RefKind::Mention(member) => match self.lookup.members.get(member) {
-                Some(&m) => {
+            RefKind::Mention(member) => match self.lookup.members.get(member.as_str()) {
+                Some(m) => {
                     out.mentions.push(m);
                     let target = &self.docs[m];
                     format!(
@@ -736,13 +791,25 @@ impl<'a> Index<'a> {
                         escape(&target.title)
                     )
                 }
+                // Someone the community has no profile of: their profile on
+                // the forge, as GitHub links it.
                 None => {
                     out.diagnostics.push(error(
-                        "unknown-member",
-                        format!("unknown member `@{member}`"),
-                        format!("{} (write `\\@` for a literal @)", self.closest_member(member, "@")),
+                        "unknown-mention",
+                        format!("`@{member}` is not a member"),
+                        format!(
+                            "{}, or list the handle in a profile (`github: {member}`); write `\\@` for a literal @",
+                            self.closest_member(member, "@")
+                        ),
                     ));
-                    format!("@{}", escape(member.as_str()))
+                    match &self.forge {
+                        Some(forge) => format!(
+                            "<a class=\"mention external\" href=\"{}\">@{}</a>",
+                            escape(&format!("{forge}{member}")),
+                            escape(member.as_str())
+                        ),
+                        None => format!("@{}", escape(member.as_str())),
+                    }
                 }
             },
             RefKind::WikiElement { target, anchor } => match self.wiki(&doc.path, target) {

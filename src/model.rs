@@ -126,6 +126,23 @@ pub struct MemberMeta {
     pub available_for: Vec<String>,
 }
 
+impl MemberMeta {
+    /// The member's handles on code forges (`links.github`, `gitlab:`),
+    /// by which `@mentions` written for GitHub find them.
+    pub fn handles(&self) -> impl Iterator<Item = &str> {
+        self.links.iter().filter_map(|(kind, url)| {
+            let host = match kind.as_str() {
+                "github" => "https://github.com/",
+                "gitlab" => "https://gitlab.com/",
+                _ => return None,
+            };
+            let rest = url.get(..host.len()).filter(|h| h.eq_ignore_ascii_case(host)).map(|_| &url[host.len()..])?;
+            let handle = rest.trim_end_matches('/');
+            (!handle.is_empty() && !handle.contains('/')).then_some(handle)
+        })
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
     pub text: String,

@@ -791,11 +791,15 @@ fn assemble(
 /// name a changed member (their people field holds the member's name).
 fn search_changes(old: &link::Site, new: &link::Site) -> Vec<link::DocId> {
     let changed: Vec<bool> = old.docs.iter().zip(&new.docs).map(|(a, b)| !Arc::ptr_eq(a, b)).collect();
-    let members: HashSet<&crate::model::MemberId> =
-        new.docs.iter().zip(&changed).filter(|(_, c)| **c).filter_map(|(d, _)| d.member().map(|m| &m.id)).collect();
+    let members_changed = new.docs.iter().zip(&changed).any(|(d, c)| *c && d.member().is_some());
     (0..new.docs.len())
         .filter(|&id| {
-            changed[id] || (!members.is_empty() && new.docs[id].meta.named_members().any(|m| members.contains(m)))
+            changed[id]
+                || (members_changed
+                    && new.docs[id].meta.named_members().any(|m| {
+                        new.member_ids.get(m.as_str()).is_some_and(|d| changed[d])
+                            || old.member_ids.get(m.as_str()).is_some_and(|d| changed.get(d) == Some(&true))
+                    }))
         })
         .collect()
 }

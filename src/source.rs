@@ -160,7 +160,8 @@ pub const KINDS: [KindSpec; 5] = [
         template: "member.html",
         section: "members",
         keys: &[
-            "name", "role", "expertise", "location", "timezone", "joined", "links", "avatar", "available_for", "extra",
+            "name", "role", "expertise", "location", "timezone", "joined", "links", "github", "gitlab", "avatar",
+            "available_for", "extra",
         ],
         stub: Stub {
             file: StubFile::MemberId,

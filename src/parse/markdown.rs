@@ -789,7 +789,9 @@ pub fn find_mentions(text: &str) -> Vec<(usize, String)> {
         }
         let id: String = text[at + 1..].chars().take_while(|c| c.is_ascii_alphanumeric() || *c == '-').collect();
         let id = id.trim_end_matches('-');
-        if id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
+        // `@org/team` names a team, and `@scope/package` a package.
+        let team = text[at + 1 + id.len()..].starts_with('/');
+        if !team && id.chars().next().is_some_and(|c| c.is_ascii_alphanumeric()) {
             out.push((at, id.to_string()));
         }
     }
@@ -857,6 +859,8 @@ mod tests {
     fn mentions_are_found_but_not_emails() {
         assert_eq!(find_mentions("hi @grace and @li-wei."), [(3, "grace".to_string()), (14, "li-wei".to_string())]);
         assert!(find_mentions("mail a@b.com or @ 3pm").is_empty());
+        assert!(find_mentions("ask @kubernetes/sig-node-api-reviews or npm i @types/node").is_empty());
+        assert_eq!(find_mentions("thanks @Fishrock123!"), [(7, "Fishrock123".to_string())]);
     }
 
     #[test]

@@ -22,7 +22,7 @@ use crate::source::{Kind, Source, SourcePath};
 use crate::url::{UrlPath, slugify};
 use crate::yaml::{self, Fields};
 
-const LINK_KINDS: &[&str] = &["github", "website", "mastodon", "linkedin"];
+const LINK_KINDS: &[&str] = &["github", "gitlab", "website", "mastodon", "linkedin"];
 const AVAILABILITY: &[&str] = &["mentoring", "reviews", "talks"];
 
 /// The outcome of parsing one file: a document unless the file is too
@@ -213,7 +213,12 @@ fn member(fields: &mut Fields, file: &SourcePath, diagnostics: &mut Vec<Diagnost
     let timezone = fields.text("timezone");
     let joined = fields.date("joined");
     let mut links = Vec::new();
-    for (kind, value, _) in fields.text_map("links") {
+    // `github: handle` beside the other keys, as other tools write it.
+    let top: Vec<(String, String, Span)> = ["github", "gitlab"]
+        .into_iter()
+        .filter_map(|kind| fields.text(kind).map(|v| (kind.to_string(), v, fields.span_of(kind))))
+        .collect();
+    for (kind, value, _) in fields.text_map("links").into_iter().chain(top) {
         let value = value.trim().to_string();
         if !LINK_KINDS.contains(&kind.as_str()) {
             let help = yaml::suggest(&kind, LINK_KINDS, "link kinds are");
@@ -259,6 +264,7 @@ fn profile_url(kind: &str, value: &str) -> Option<String> {
     let handle = value.trim_start_matches('@');
     match kind {
         "github" => Some(format!("https://github.com/{handle}")),
+        "gitlab" => Some(format!("https://gitlab.com/{handle}")),
         "linkedin" => Some(format!("https://www.linkedin.com/in/{handle}")),
         _ => None,
     }

@@ -671,8 +671,8 @@ impl<'a> Views<'a> {
     }
 
     pub fn person(&self, id: &'a MemberId) -> PersonLink<'a> {
-        match self.site.member_ids.get(id) {
-            Some(&doc) => self.person_of(doc),
+        match self.site.member_ids.get(id.as_str()) {
+            Some(doc) => self.person_of(doc),
             None => PersonLink { id: id.as_str(), name: id.as_str(), url: None, avatar: None, role: None, html: None },
         }
     }

@@ -28,7 +28,7 @@ fn checks_set_levels_per_code_and_refuse_what_cannot_be_lowered() {
 
 #[test]
 fn strict_and_deny_warnings_make_warnings_fail() {
-    let site = SiteTest::new().file("practices/a.md", "---\ntitle: A\n---\nAsk @ghost.\n");
+    let site = SiteTest::new().file("practices/a.md", "---\ntitle: A\nmaintainers: [ghost]\n---\nAsk.\n");
     site.check().expect_code(0);
     site.run(&["check", "--deny-warnings", "--color", "never"]).expect_code(1);
     let strict = site.file("community.yaml", "title: T\nstrict: true\nchecks: {unknown-member: warn}\n");
@@ -45,7 +45,7 @@ fn thousands_of_warnings_print_as_a_summary_by_code_and_json_keeps_them_all() {
     for i in 0..40 {
         site = site.file(
             &format!("practices/p{i:02}.md"),
-            &format!("---\ntitle: P{i}\n---\nSee [x](gone{i}.md) and @nobody{i}.\n"),
+            &format!("---\ntitle: P{i}\nmaintainers: [nobody{i}]\n---\nSee [x](gone{i}.md).\n"),
         );
     }
     let run = site.check();
@@ -71,4 +71,36 @@ fn a_page_is_never_lost_to_a_warning() {
     run.expect_code(0);
     assert!(site.out().join("practices/a/index.html").exists(), "{run:?}");
     assert!(site.out().join("members/grace/index.html").exists(), "{run:?}");
+}
+
+#[test]
+fn mentions_work_as_github_means_them() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: T\nrepository: https://github.com/acme/handbook\n")
+        .file("members/jeremiah.md", "---\nname: Jeremiah Senkpiel\ngithub: Fishrock123\n---\n")
+        .file("members/grace.md", "---\nname: Grace Okafor\n---\n")
+        .file(
+            "practices/a.md",
+            "---\ntitle: A\nmaintainers: [Grace, fishrock123]\n---\n\
+             Thanks @FISHROCK123 and @Grace; ask @someone-else, @acme/sig-docs or docs@acme.org.\n",
+        );
+    let run = site.build();
+    run.expect_code(0);
+    assert!(!run.stderr.contains("warning"), "no warnings: {run:?}");
+    let page = site.read("practices/a/index.html");
+    assert!(page.contains(r#"<a class="mention" href="/members/jeremiah/">Jeremiah Senkpiel</a>"#), "{page}");
+    assert!(page.contains(r#"<a class="mention" href="/members/grace/">Grace Okafor</a>"#), "{page}");
+    assert!(
+        page.contains(r#"<a class="mention external" href="https://github.com/someone-else">@someone-else</a>"#),
+        "{page}"
+    );
+    assert!(page.contains("@acme/sig-docs") && !page.contains(r#"href="https://github.com/acme""#), "{page}");
+    let jeremiah = site.read("members/jeremiah/index.html");
+    assert!(jeremiah.contains(r#"href="/practices/a/""#), "maintainer by handle, any case: {jeremiah}");
+
+    let strict = site.strict();
+    let run = strict.check();
+    run.expect_code(0);
+    assert!(run.stderr.contains("warning[unknown-mention]: `@someone-else` is not a member"), "{run:?}");
+    assert_eq!(run.stderr.matches("unknown-mention").count(), 1, "{run:?}");
 }
