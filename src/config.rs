@@ -17,12 +17,20 @@ pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 
 const KNOWN_KEYS: &[&str] = &[
     "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
-    "paginate_by", "collections", "exclude", "markdown", "strict", "checks",
+    "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of
 /// 100 practice cards is about 130 KB of HTML.
 pub const DEFAULT_PAGINATE_BY: usize = 100;
+
+/// How often practices are reviewed: `review_after`, and whether the
+/// community set it (then every practice can fall due).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Period {
+    pub days: u32,
+    pub every_practice: bool,
+}
 
 /// How raw HTML inside Markdown is treated.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,7 +99,8 @@ pub struct Config {
     pub branch: String,
     pub theme: String,
     pub start_here: Vec<(String, Span)>,
-    pub review_after_days: u32,
+    /// `review_after`: 180 days, for every practice only when set.
+    pub review_after: Period,
     /// Entries per page of the long listings (practices, review, actions,
     /// meetings, decisions); `None` keeps each on one page.
     pub paginate_by: Option<usize>,
@@ -101,6 +110,9 @@ pub struct Config {
     pub raw_html: RawHtml,
     /// How much each kind of problem matters here (`strict`, `checks`).
     pub checks: Checks,
+    /// `statuses:`: the community's own status names, each meaning one of
+    /// guild's lifecycle states (`Completed: adopted`).
+    pub statuses: Vec<(String, crate::model::Status)>,
 }
 
 impl Config {
@@ -174,7 +186,9 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let branch = fields.text("branch").unwrap_or_else(|| "main".into());
     let theme = fields.text("theme").unwrap_or_else(|| "default".into());
     let start_here = fields.text_list("start_here");
-    let review_after_days = match fields.text("review_after") {
+    let review_text = fields.text("review_after");
+    let every_practice = review_text.is_some();
+    let review_after_days = match review_text {
         None => 180,
         Some(text) => match parse_days(&text) {
             Ok(days) => days,
@@ -262,6 +276,21 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         }
     }
     let checks = checks(&mut fields);
+    let mut statuses = Vec::new();
+    for (name, meaning, _) in fields.text_map("statuses") {
+        match crate::model::Status::parse(meaning.trim()) {
+            Some(status) => statuses.push((name, status)),
+            None => {
+                let names: Vec<&str> = crate::model::Status::ALL.iter().map(|s| s.name()).collect();
+                fields.problem(
+                    "statuses",
+                    "bad-status",
+                    format!("`statuses.{name}` must name one of guild's statuses, found `{meaning}`"),
+                    format!("write `{name}: adopted`; statuses are {}", names.join(", ")),
+                );
+            }
+        }
+    }
     let diagnostics = fields.finish(KNOWN_KEYS);
     let exclude = exclude.build().unwrap_or_else(|_| GlobSet::empty());
     let config = title.map(|title| Config {
@@ -274,12 +303,13 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         branch,
         theme,
         start_here,
-        review_after_days,
+        review_after: Period { days: review_after_days, every_practice },
         paginate_by,
         collections,
         exclude,
         raw_html,
         checks,
+        statuses,
     });
     let mut diagnostics = diagnostics;
     if config.is_none() && !diagnostics.iter().any(|d| d.code == "empty-value") {
@@ -366,7 +396,7 @@ mod tests {
         let (config, diags) = parse(Path::new("/x"), "title: Guild\n");
         assert!(diags.is_empty(), "{diags:?}");
         let config = config.unwrap();
-        assert_eq!(config.review_after_days, 180);
+        assert_eq!(config.review_after.days, 180);
         assert_eq!(config.paginate_by, Some(DEFAULT_PAGINATE_BY));
         assert_eq!(config.classify("practices/oncall/basics.md"), (Kind::Practice, "oncall/basics".into()));
         assert_eq!(config.classify("members/grace.md"), (Kind::Member, "grace".into()));

@@ -17,14 +17,14 @@ use crate::source::SourcePath;
 /// checked against (debug builds refuse any other; a test scans the
 /// source for codes missing here).
 pub const CODES: &[&str] = &[
-    "bad-base-url", "bad-date", "bad-duration", "bad-end", "bad-extra", "bad-file-date", "bad-file-name", "bad-glob",
-    "bad-member-id", "bad-number", "bad-repository", "bad-status", "bad-tag", "bad-time", "bad-value", "broken-anchor",
-    "broken-avatar", "broken-link", "broken-related", "broken-start-here", "broken-symlink", "broken-wiki-link",
-    "duplicate-key", "duplicate-url", "empty-file", "empty-value", "file-too-large", "front-matter-split",
-    "html-too-deep", "link-to-draft", "missing-date", "missing-title", "not-a-file", "not-utf8", "nul-byte",
-    "review-due", "symlink-folder", "symlink-outside", "unclosed-front-matter", "unknown-check", "unknown-key",
-    "unknown-member", "unknown-mention", "unsafe-url", "windows-name", "wrong-type", "yaml-alias-bomb", "yaml-key",
-    "yaml-not-mapping", "yaml-syntax", "yaml-tab", "yaml-too-deep",
+    "bad-alias", "bad-base-url", "bad-date", "bad-duration", "bad-end", "bad-extra", "bad-file-date", "bad-file-name",
+    "bad-glob", "bad-member-id", "bad-number", "bad-repository", "bad-status", "bad-tag", "bad-time", "bad-value",
+    "broken-anchor", "broken-avatar", "broken-link", "broken-related", "broken-start-here", "broken-symlink",
+    "broken-wiki-link", "duplicate-key", "duplicate-url", "empty-file", "empty-value", "file-too-large",
+    "front-matter-split", "html-too-deep", "link-to-draft", "missing-date", "missing-title", "not-a-file", "not-utf8",
+    "nul-byte", "review-due", "symlink-folder", "symlink-outside", "unclosed-front-matter", "unknown-check",
+    "unknown-key", "unknown-member", "unknown-mention", "unsafe-url", "windows-name", "wrong-type", "yaml-alias-bomb",
+    "yaml-key", "yaml-not-mapping", "yaml-syntax", "yaml-tab", "yaml-too-deep",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
@@ -265,6 +265,39 @@ pub fn summary(counts: Counts) -> Option<String> {
     Some(out)
 }
 
+/// Codes said once per site rather than once per file: the same unknown
+/// front-matter key in 500 files is one decision for a maintainer.
+pub const ONCE: &[&str] = &["unknown-key"];
+
+/// Keeps the first (in sorted order) of each problem of a `ONCE` code
+/// with the same message, saying how many files repeat it. Sort first.
+pub fn collapse(diagnostics: &mut Vec<Diagnostic>) {
+    let mut first: crate::hash::FastMap<(&'static str, String), usize> = Default::default();
+    let mut repeats: Vec<usize> = vec![0; diagnostics.len()];
+    let mut keep = vec![true; diagnostics.len()];
+    for (i, d) in diagnostics.iter().enumerate() {
+        if !ONCE.contains(&d.code) || d.file.as_ref().is_some_and(|f| f.as_str() == crate::source::CONFIG_FILE) {
+            continue;
+        }
+        match first.entry((d.code, d.message.clone())) {
+            std::collections::hash_map::Entry::Occupied(at) => {
+                repeats[*at.get()] += 1;
+                keep[i] = false;
+            }
+            std::collections::hash_map::Entry::Vacant(slot) => {
+                slot.insert(i);
+            }
+        }
+    }
+    for (d, &n) in diagnostics.iter_mut().zip(&repeats) {
+        if n > 0 {
+            d.message.push_str(&format!(" (and in {n} more file{})", if n == 1 { "" } else { "s" }));
+        }
+    }
+    let mut keep = keep.into_iter();
+    diagnostics.retain(|_| keep.next().unwrap_or(true));
+}
+
 /// Up to this many problems print in full; past it, each code shows its
 /// first `EXAMPLES` and a count, so 10,000 warnings stay readable.
 pub const FULL_LIMIT: usize = 30;
@@ -351,6 +384,28 @@ mod tests {
     }
 
     use super::*;
+
+    #[test]
+    fn an_unknown_key_is_said_once_for_the_site() {
+        let at = |file: &str, key: &str| {
+            Diagnostic::warning("unknown-key", format!("unknown front-matter key `{key}`"))
+                .in_file(&SourcePath::new(file))
+        };
+        let mut all = vec![at("a.md", "layout2"), at("a.md", "x"), at("b.md", "layout2"), at("c.md", "layout2")];
+        all.push(Diagnostic::warning("broken-link", "same").in_file(&SourcePath::new("a.md")));
+        all.push(Diagnostic::warning("broken-link", "same").in_file(&SourcePath::new("b.md")));
+        collapse(&mut all);
+        let messages: Vec<&str> = all.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "unknown front-matter key `layout2` (and in 2 more files)",
+                "unknown front-matter key `x`",
+                "same",
+                "same"
+            ]
+        );
+    }
 
     #[test]
     fn many_problems_print_a_few_of_each_code_and_the_counts() {

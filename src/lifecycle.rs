@@ -4,12 +4,15 @@
 //! A practice's `reviewed` date says when the community last confirmed it;
 //! without one, its last change in git stands in. A practice is due when
 //! that is longer ago than `review_after` (180 days unless configured).
+//! Reviews are opt-in: until a community sets `review_after`, only a
+//! practice that has a `reviewed` date can fall due, so a repository that
+//! never asked for reviews is not told every page is overdue.
 //! When neither is known (a file not committed yet, a folder outside git)
 //! it is not due: a new practice is fresh, and a community without
 //! history should not see every practice flagged. Deprecated practices
 //! are never due. Pure: dates come in, nothing is read.
 
-use crate::config::Config;
+use crate::config::{Config, Period};
 use crate::date::Date;
 use crate::diag::Diagnostic;
 use crate::git::History;
@@ -33,14 +36,16 @@ pub struct Review {
 }
 
 /// The review state of a practice whose file last changed on `changed`.
-pub fn review(p: &PracticeMeta, changed: Option<Date>, today: Date, after_days: u32) -> Review {
+pub fn review(p: &PracticeMeta, changed: Option<Date>, today: Date, period: Period) -> Review {
     let last = match (p.reviewed, changed) {
         (Some(d), _) => Some((d, Basis::Reviewed)),
         (None, Some(d)) => Some((d, Basis::Changed)),
         (None, None) => None,
     };
-    let due =
-        p.status != Status::Deprecated && last.is_some_and(|(d, _)| today.days() - d.days() > i64::from(after_days));
+    let asked = period.every_practice || p.reviewed.is_some();
+    let due = asked
+        && p.status != Some(Status::Deprecated)
+        && last.is_some_and(|(d, _)| today.days() - d.days() > i64::from(period.days));
     Review { last, due }
 }
 
@@ -52,7 +57,7 @@ pub fn due_warnings(site: &Site, history: &History, config: &Config, today: Date
         let doc = &site.docs[id];
         let Some(p) = doc.practice() else { continue };
         let changed = history.file(doc.path.as_str()).map(|h| h.updated);
-        let state = review(p, changed, today, config.review_after_days);
+        let state = review(p, changed, today, config.review_after);
         if !state.due {
             continue;
         }
@@ -76,7 +81,7 @@ pub fn due_warnings(site: &Site, history: &History, config: &Config, today: Date
                 "review-due",
                 format!(
                     "`{}` is due for review ({when}; reviews are due every {} days)",
-                    doc.title, config.review_after_days
+                    doc.title, config.review_after.days
                 ),
             )
             .in_file(&doc.path)
@@ -97,24 +102,36 @@ mod tests {
             summary: None,
             tags: Vec::new(),
             maintainers: Vec::new(),
-            status,
+            status: Some(status),
             reviewed: reviewed.map(|d| Date::parse(d).unwrap()),
             review_span: Span { line: 1, column: 1, len: 1 },
             related: Vec::new(),
         }
     }
 
+    const ALL: Period = Period { days: 180, every_practice: true };
+
+    #[test]
+    fn reviews_are_opt_in_until_the_community_sets_a_period() {
+        let today = Date::parse("2026-11-26").unwrap();
+        let changed = Date::parse("2020-01-01").ok();
+        let unset = Period { days: 180, every_practice: false };
+        assert!(!review(&practice(None, Status::Adopted), changed, today, unset).due, "never asked");
+        assert!(review(&practice(Some("2025-01-01"), Status::Adopted), changed, today, unset).due, "reviewed: asked");
+        assert!(review(&practice(None, Status::Adopted), changed, today, ALL).due);
+    }
+
     #[test]
     fn the_reviewed_date_comes_first_then_the_last_change() {
         let today = Date::parse("2026-11-26").unwrap();
         let changed = Date::parse("2026-11-01").ok();
-        let old = review(&practice(Some("2025-01-01"), Status::Adopted), changed, today, 180);
+        let old = review(&practice(Some("2025-01-01"), Status::Adopted), changed, today, ALL);
         assert_eq!(old, Review { last: Some((Date::parse("2025-01-01").unwrap(), Basis::Reviewed)), due: true });
-        let fresh = review(&practice(None, Status::Adopted), changed, today, 180);
+        let fresh = review(&practice(None, Status::Adopted), changed, today, ALL);
         assert_eq!(fresh, Review { last: Some((changed.unwrap(), Basis::Changed)), due: false });
-        assert!(!review(&practice(None, Status::Adopted), None, today, 180).due, "nothing known: not due");
-        assert!(!review(&practice(None, Status::Deprecated), None, today, 180).due, "deprecated: never due");
-        let edge = review(&practice(Some("2026-05-30"), Status::Adopted), None, today, 180);
+        assert!(!review(&practice(None, Status::Adopted), None, today, ALL).due, "nothing known: not due");
+        assert!(!review(&practice(None, Status::Deprecated), None, today, ALL).due, "deprecated: never due");
+        let edge = review(&practice(Some("2026-05-30"), Status::Adopted), None, today, ALL);
         assert!(!edge.due, "exactly 180 days is not yet due");
     }
 }

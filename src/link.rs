@@ -76,6 +76,9 @@ pub struct Site {
     pub start_here: Vec<DocId>,
     pub statics: Vec<StaticFile>,
     pub urls: Urls,
+    /// Old URLs (`aliases`, `redirect_from`) and the document each now
+    /// redirects to.
+    pub redirects: Vec<(UrlPath, DocId)>,
 }
 
 impl Site {
@@ -335,7 +338,7 @@ pub fn site(
     let mut inputs: Vec<Arc<Document>> = documents
         .into_iter()
         .filter(|d| {
-            let draft = d.practice().is_some_and(|p| p.status == Status::Draft);
+            let draft = d.front.draft || d.practice().is_some_and(|p| p.status == Some(Status::Draft));
             if draft && !options.drafts {
                 drafts.insert(d.path.clone());
                 return false;
@@ -376,6 +379,7 @@ pub fn site(
     };
 
     let mut diagnostics = collisions.clone();
+    let redirects = redirects(&docs, &statics, &mut diagnostics);
     let mut fills = Vec::with_capacity(docs.len());
     let mut backlinks: Vec<Vec<DocId>> = vec![Vec::new(); docs.len()];
     let mut member_links = shape.member_links.clone();
@@ -428,6 +432,7 @@ pub fn site(
         start_here,
         statics,
         urls,
+        redirects,
     };
     *memo = Memo {
         inputs,
@@ -625,6 +630,73 @@ fn drop_collisions(
         }
     }
     kept
+}
+
+/// The redirects documents ask for, each from a URL nothing else claims.
+/// Only a site with aliases pays for the claimed-URL table.
+fn redirects(
+    docs: &[Arc<Document>],
+    statics: &[StaticFile],
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Vec<(UrlPath, DocId)> {
+    if docs.iter().all(|d| d.front.aliases.is_empty()) {
+        return Vec::new();
+    }
+    let has = |kind: Kind| docs.iter().any(|d| d.kind() == kind);
+    let mut claimed: FastMap<String, String> = FastMap::default();
+    for g in generated(has) {
+        claimed.insert(UrlPath::file(&g).collision_key(), "a page guild generates".into());
+    }
+    for s in statics {
+        claimed.insert(UrlPath::file(&s.output).collision_key(), format!("the file {}", s.path));
+    }
+    for d in docs {
+        claimed.insert(d.url.collision_key(), d.path.to_string());
+    }
+    let mut out = Vec::new();
+    for (id, d) in docs.iter().enumerate() {
+        for alias in &d.front.aliases {
+            let problem = |message: String, help: &str| {
+                Diagnostic::error("bad-alias", message).in_file(&d.path).at(alias.span).help(help.to_string())
+            };
+            let Some(from) = alias_url(&alias.value) else {
+                diagnostics.push(problem(
+                    format!("`{}` cannot be a URL on this site", alias.value),
+                    "write the old path from the site's root, e.g. `/guides/old-name/`",
+                ));
+                continue;
+            };
+            let key = from.collision_key();
+            if let Some(owner) = claimed.get(&key) {
+                if owner != d.path.as_str() {
+                    diagnostics.push(problem(
+                        format!("the old URL {from} is {owner}; no redirect is made"),
+                        "remove the alias, or move what is at that URL",
+                    ));
+                }
+                continue;
+            }
+            claimed.insert(key, d.path.to_string());
+            out.push((from, id));
+        }
+    }
+    out
+}
+
+/// An alias as a URL path: `/old/`, `old`, `/old/page.html`; `None` for
+/// anything that is not a plain path on this site.
+fn alias_url(alias: &str) -> Option<UrlPath> {
+    let path = alias.trim().trim_start_matches('/');
+    let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
+    let plain =
+        |s: &&str| *s != "." && *s != ".." && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%+".contains(&b));
+    if segments.is_empty() || !segments.iter().all(plain) {
+        return None;
+    }
+    match segments.last() {
+        Some(last) if last.ends_with(".html") || last.ends_with(".htm") => Some(UrlPath::file(&segments.join("/"))),
+        _ => Some(UrlPath::page(&segments)),
+    }
 }
 
 #[derive(Debug)]

@@ -103,7 +103,9 @@ pub struct PracticeMeta {
     pub summary: Option<String>,
     pub tags: Vec<Tag>,
     pub maintainers: Vec<Located<MemberId>>,
-    pub status: Status,
+    /// None when the practice says none (or one outside the vocabulary):
+    /// no badge is invented.
+    pub status: Option<Status>,
     pub reviewed: Option<Date>,
     /// Where `reviewed` is written (the front matter's start without it),
     /// for the review reminder.
@@ -188,6 +190,7 @@ pub struct EventMeta {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct PageMeta {
     pub order: Option<i64>,
+    pub tags: Vec<Tag>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -249,7 +252,7 @@ impl Meta {
             Meta::Meeting(m) => &m.tags,
             Meta::Member(m) => &m.expertise,
             Meta::Event(e) => &e.tags,
-            Meta::Page(_) => &[],
+            Meta::Page(p) => &p.tags,
         }
     }
 }
@@ -321,9 +324,34 @@ pub struct Document {
     pub plain_text: String,
     /// The first paragraph as plain text, for listings without a summary.
     pub lead: String,
-    /// The front matter's `extra:` mapping, for templates (`page.extra`);
-    /// null without one.
+    /// The front matter's `extra:` mapping and every key guild does not
+    /// know, for templates (`page.extra`); null without any.
     pub extra: serde_json::Value,
+    /// What any kind of document may say, in guild's or another
+    /// generator's words.
+    pub front: Front,
+}
+
+/// Front matter every kind may carry, much of it as other generators
+/// write it (`parse::foreign` maps their keys here).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Front {
+    /// `description`: what the page is about, for listings and previews.
+    pub description: Option<String>,
+    /// `date`, and `lastmod` / `last_modified_at`: when git does not know.
+    pub created: Option<Date>,
+    pub updated: Option<Date>,
+    /// `author` / `authors`, as written (names or member ids).
+    pub authors: Vec<String>,
+    /// `draft: true`: left out unless building with `--drafts`.
+    pub draft: bool,
+    /// `aliases` / `redirect_from`: old URLs that redirect here.
+    pub aliases: Vec<Located<String>>,
+    /// `lang`: the language the page is written in (BCP 47).
+    pub lang: Option<String>,
+    /// `linkTitle` / `sidebar_label` / `nav_title`: a shorter title for
+    /// navigation.
+    pub nav_title: Option<String>,
 }
 
 impl Document {

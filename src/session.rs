@@ -392,8 +392,8 @@ impl Session {
                 // are never all held at once.
                 // (The build's peak, later, is the same: the memory they
                 // took was reused after parsing before.)
-                let raw_html = config.raw_html;
-                let states = load::states_parsed(config, &self.skip, |s| parse::document(s, raw_html))?;
+                let options = parse::Options::of(config);
+                let states = load::states_parsed(config, &self.skip, |s| parse::document(s, options))?;
                 self.files.clear();
                 for (rel, state, parsed) in states {
                     if let (FileState::Source(s), Some(parsed)) = (&state, parsed) {
@@ -530,9 +530,9 @@ impl Session {
             .copied()
             .filter(|s| self.dirty.contains(&s.path) || !self.parsed.contains_key(&s.path))
             .collect();
-        let raw_html = config.raw_html;
+        let options = parse::Options::of(config);
         let fresh: Vec<(SourcePath, ParsedEntry)> =
-            dirty.par_iter().map(|s| (s.path.clone(), ParsedEntry::from(parse::document(s, raw_html)))).collect();
+            dirty.par_iter().map(|s| (s.path.clone(), ParsedEntry::from(parse::document(s, options)))).collect();
         self.parsed.extend(fresh);
         self.dirty.clear();
         let parse_ms = stage.elapsed().as_millis();
@@ -550,6 +550,7 @@ impl Session {
         diagnostics.extend(link_diagnostics);
         config.checks.apply(&mut diagnostics);
         diag::sort(&mut diagnostics);
+        diag::collapse(&mut diagnostics);
         let texts = self.texts(&diagnostics);
         let link_ms = stage.elapsed().as_millis();
         let stages = if self.one_shot() {

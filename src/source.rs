@@ -219,7 +219,7 @@ pub const KINDS: [KindSpec; 5] = [
         url_folder: None,
         template: "page.html",
         section: "",
-        keys: &["title", "order", "extra"],
+        keys: &["title", "order", "tags", "extra"],
         stub: Stub { file: StubFile::Title, text: "---\ntitle: {title}\n---\nWhat this page is for.\n" },
         order: Order::Ordered,
         tagged: "Pages",

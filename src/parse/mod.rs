@@ -6,6 +6,7 @@
 //! what lets `parse::all` run in parallel and `serve` re-parse only what
 //! changed.
 
+pub mod foreign;
 pub mod highlight;
 pub mod markdown;
 mod nesting;
@@ -33,9 +34,29 @@ pub struct Parsed {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// What parsing a file needs of the community's configuration.
+#[derive(Debug, Clone, Copy)]
+pub struct Options<'a> {
+    pub raw_html: RawHtml,
+    /// `statuses:`: the community's names for the lifecycle states.
+    pub statuses: &'a [(String, Status)],
+}
+
+impl Default for Options<'_> {
+    fn default() -> Self {
+        Options { raw_html: RawHtml::Sanitize, statuses: &[] }
+    }
+}
+
+impl<'a> Options<'a> {
+    pub fn of(config: &'a crate::config::Config) -> Options<'a> {
+        Options { raw_html: config.raw_html, statuses: &config.statuses }
+    }
+}
+
 /// Parses every source in parallel; documents keep the sources' order.
-pub fn all(sources: &[Source], raw_html: RawHtml) -> (Vec<Document>, Vec<Diagnostic>) {
-    let parsed: Vec<Parsed> = sources.par_iter().map(|s| document(s, raw_html)).collect();
+pub fn all(sources: &[Source], options: Options<'_>) -> (Vec<Document>, Vec<Diagnostic>) {
+    let parsed: Vec<Parsed> = sources.par_iter().map(|s| document(s, options)).collect();
     let mut documents = Vec::with_capacity(parsed.len());
     let mut diagnostics = Vec::new();
     for p in parsed {
@@ -46,8 +67,8 @@ pub fn all(sources: &[Source], raw_html: RawHtml) -> (Vec<Document>, Vec<Diagnos
 }
 
 /// Parses one source file.
-pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
-    let parsed = cleaned(source, raw_html);
+pub fn document(source: &Source, options: Options<'_>) -> Parsed {
+    let parsed = cleaned(source, options);
     debug_assert!(
         parsed.document.is_some() || parsed.diagnostics.iter().any(|d| crate::checks::ERRORS.contains(&d.code)),
         "{} was dropped without a problem that stops the build: {:?}",
@@ -57,16 +78,16 @@ pub fn document(source: &Source, raw_html: RawHtml) -> Parsed {
     parsed
 }
 
-fn cleaned(source: &Source, raw_html: RawHtml) -> Parsed {
+fn cleaned(source: &Source, options: Options<'_>) -> Parsed {
     // NUL bytes would reach the page (pulldown-cmark keeps them in raw
     // HTML and code); they are dropped, and said where.
     let Some(first_nul) = memchr::memchr(0, source.text.as_bytes()) else {
-        let mut parsed = document_only(source, raw_html);
+        let mut parsed = document_only(source, options);
         parsed.diagnostics.extend(windows_name(&source.path));
         return parsed;
     };
     let cleaned = Source { text: source.text.replace('\0', ""), ..source.clone() };
-    let mut parsed = document_only(&cleaned, raw_html);
+    let mut parsed = document_only(&cleaned, options);
     parsed.diagnostics.extend(windows_name(&source.path));
     let count = source.text.bytes().filter(|b| *b == 0).count();
     parsed.diagnostics.push(
@@ -105,7 +126,7 @@ fn windows_name(path: &SourcePath) -> Option<Diagnostic> {
     )
 }
 
-fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
+fn document_only(source: &Source, options: Options<'_>) -> Parsed {
     let file = &source.path;
     let split = match yaml::split(file, &source.text) {
         Ok(s) => s,
@@ -125,7 +146,7 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
         None => Fields::empty(file, what),
     };
     let fold = source.kind == Kind::Meeting;
-    let rendered = markdown::render_with(file, &source.text, split.body_offset, raw_html, fold);
+    let rendered = markdown::render_with(file, &source.text, split.body_offset, options.raw_html, fold);
     let mut diagnostics = rendered.diagnostics;
     let title_help = "write a title, or remove the key to use the first `# Heading`";
     let front_title = match source.kind {
@@ -134,8 +155,9 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
     };
     let title = front_title.or(rendered.leading_h1).unwrap_or_else(|| humanise(source.path.stem()));
 
+    let mut read = foreign::read(&mut fields, spec);
     let meta = match source.kind {
-        Kind::Practice => Meta::Practice(practice(&mut fields)),
+        Kind::Practice => Meta::Practice(practice(&mut fields, &mut read, options.statuses)),
         Kind::Member => Meta::Member(member(&mut fields, file, &mut diagnostics)),
         Kind::Meeting => match meeting(&mut fields, file, rendered.decisions, rendered.actions) {
             Some(m) => Meta::Meeting(m),
@@ -151,12 +173,24 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
                 return Parsed { document: None, diagnostics };
             }
         },
-        Kind::Page => Meta::Page(PageMeta { order: fields.integer("order") }),
+        Kind::Page => {
+            Meta::Page(PageMeta { order: fields.integer("order").or(read.order), tags: tags(&mut fields, "tags") })
+        }
     };
-    let extra = fields.free_form("extra").unwrap_or_default();
+    let mut meta = meta;
+    match &mut meta {
+        Meta::Practice(p) => foreign::merge_tags(&mut p.tags, std::mem::take(&mut read.tags)),
+        Meta::Meeting(m) => foreign::merge_tags(&mut m.tags, std::mem::take(&mut read.tags)),
+        Meta::Event(e) => foreign::merge_tags(&mut e.tags, std::mem::take(&mut read.tags)),
+        Meta::Page(p) => foreign::merge_tags(&mut p.tags, std::mem::take(&mut read.tags)),
+        Meta::Member(_) => {}
+    }
+    let extra = fields.free_form("extra");
+    let (extra, unknown) = foreign::extra(&mut fields, extra, spec.keys);
     diagnostics.extend(fields.finish(spec.keys));
+    diagnostics.extend(unknown);
 
-    let url = match url_for(source) {
+    let url = match url_for(source, read.slug.as_deref(), read.permalink.as_deref()) {
         Ok(url) => url,
         Err(d) => {
             diagnostics.push(d);
@@ -174,23 +208,33 @@ fn document_only(source: &Source, raw_html: RawHtml) -> Parsed {
         plain_text: rendered.plain_text,
         lead: rendered.lead,
         extra,
+        front: read.front,
     };
     Parsed { document: Some(document), diagnostics }
 }
 
-fn practice(fields: &mut Fields) -> PracticeMeta {
-    let summary = fields.text("summary");
+fn practice(fields: &mut Fields, read: &mut foreign::Read, statuses: &[(String, Status)]) -> PracticeMeta {
+    let summary = fields.text("summary").or_else(|| read.front.description.clone());
     let tags = tags(fields, "tags");
     let maintainers = member_ids(fields, "maintainers");
-    let status = match fields.text("status") {
-        None => Status::Adopted,
-        Some(text) => Status::parse(text.trim()).unwrap_or_else(|| {
-            let names: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
-            let help = yaml::suggest(&text, &names, "statuses are");
-            fields.problem("status", "bad-status", format!("unknown status `{text}`"), help);
-            Status::Adopted
-        }),
-    };
+    let status = fields.text("status").and_then(|text| {
+        let wanted = text.trim();
+        let found = Status::parse(&wanted.to_ascii_lowercase())
+            .or_else(|| statuses.iter().find(|(name, _)| name.eq_ignore_ascii_case(wanted)).map(|(_, s)| *s));
+        if found.is_none() {
+            let mut names: Vec<&str> = Status::ALL.iter().map(|s| s.name()).collect();
+            names.extend(statuses.iter().map(|(n, _)| n.as_str()));
+            let help = match yaml::closest(wanted, names.iter().copied()) {
+                Some(best) => format!("did you mean `{best}`?"),
+                None => format!(
+                    "statuses are {}; or give `{wanted}` a meaning in community.yaml: `statuses: {{{wanted}: adopted}}`",
+                    names.join(", ")
+                ),
+            };
+            fields.problem("status", "bad-status", format!("unknown status `{text}`; the practice shows none"), help);
+        }
+        found
+    });
     let review_span = fields.span_of("reviewed");
     let reviewed = fields.date("reviewed");
     let related = fields.text_list("related").into_iter().map(|(value, span)| Located { value, span }).collect();
@@ -419,7 +463,38 @@ fn member_ids(fields: &mut Fields, key: &str) -> Vec<Located<MemberId>> {
 }
 
 /// The page URL of a source: DESIGN section 3.
-fn url_for(source: &Source) -> Result<UrlPath, Diagnostic> {
+/// `slug` (Hugo, Jekyll, Docusaurus) replaces the last segment, and
+/// `permalink`/`url` the whole path when it is a plain one (`/about/`;
+/// Jekyll's `:placeholders` and the root are left to the file's place).
+fn url_for(source: &Source, slug: Option<&str>, permalink: Option<&str>) -> Result<UrlPath, Diagnostic> {
+    if source.kind != Kind::Member
+        && let Some(p) = permalink
+        && !p.contains(':')
+    {
+        let segments: Vec<String> = p
+            .split('/')
+            .map(|s| slugify(s.trim_end_matches(".html").trim_end_matches(".md")))
+            .filter(|s| !s.is_empty() && s != "index")
+            .collect();
+        if !segments.is_empty() {
+            return Ok(UrlPath::page(&segments));
+        }
+    }
+    let mut segments = url_segments(source)?;
+    if source.kind != Kind::Member
+        && let Some(slug) = slug.map(slugify).filter(|s| !s.is_empty())
+    {
+        // The last segment is the file's own unless only the kind's
+        // folder is left (a folder's README).
+        if segments.len() > usize::from(source.kind.spec().url_folder.is_some()) {
+            segments.pop();
+        }
+        segments.push(slug);
+    }
+    Ok(UrlPath::page(&segments))
+}
+
+fn url_segments(source: &Source) -> Result<Vec<String>, Diagnostic> {
     let mut segments: Vec<String> = Vec::new();
     segments.extend(source.kind.spec().url_folder.map(String::from));
     match source.kind {
@@ -451,7 +526,7 @@ fn url_for(source: &Source) -> Result<UrlPath, Diagnostic> {
             .at(Span { line: 1, column: 1, len: 1 })
             .help("rename the file using words"));
     }
-    Ok(UrlPath::page(&segments))
+    Ok(segments)
 }
 
 /// `first-week` -> `First week`.
@@ -492,22 +567,22 @@ mod tests {
             "oncall/basics",
             "---\ntitle: On-call basics\ntags: [oncall, Paging]\nmaintainers: [grace]\nstatus: proposed\nreviewed: 2026-05-14\n---\nBody.\n",
         );
-        let p = document(&s, RawHtml::Sanitize);
+        let p = document(&s, Options::default());
         assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
         let d = p.document.unwrap();
         assert_eq!(d.title, "On-call basics");
         assert_eq!(d.url.as_str(), "practices/oncall/basics/");
         let meta = d.practice().unwrap();
-        assert_eq!(meta.status, Status::Proposed);
+        assert_eq!(meta.status, Some(Status::Proposed));
         assert_eq!(meta.tags[1].slug, "paging");
         assert_eq!(meta.maintainers[0].span.line, 4);
     }
 
     #[test]
     fn title_falls_back_to_heading_then_file_name() {
-        let a = document(&source("pages/x.md", Kind::Page, "x", "# From heading\n\ntext\n"), RawHtml::Sanitize);
+        let a = document(&source("pages/x.md", Kind::Page, "x", "# From heading\n\ntext\n"), Options::default());
         assert_eq!(a.document.unwrap().title, "From heading");
-        let b = document(&source("pages/first-week.md", Kind::Page, "first-week", "text\n"), RawHtml::Sanitize);
+        let b = document(&source("pages/first-week.md", Kind::Page, "first-week", "text\n"), Options::default());
         assert_eq!(b.document.unwrap().title, "First week");
     }
 
@@ -519,7 +594,7 @@ mod tests {
             "2026/2026-03-12-sync",
             "---\ntitle: Sync\n---\n",
         );
-        let d = document(&s, RawHtml::Sanitize).document.unwrap();
+        let d = document(&s, Options::default()).document.unwrap();
         assert_eq!(d.meeting().unwrap().date.to_string(), "2026-03-12");
         assert_eq!(d.url.as_str(), "meetings/2026-03-12-sync/");
     }
@@ -532,7 +607,7 @@ mod tests {
             "grace",
             "---\nname: Grace\nlinks:\n  github: grace\n  website: javascript:alert(1)\n---\n",
         );
-        let p = document(&s, RawHtml::Sanitize);
+        let p = document(&s, Options::default());
         let m = p.document.unwrap();
         assert_eq!(m.member().unwrap().links, [("github".to_string(), "https://github.com/grace".to_string())]);
         assert_eq!(p.diagnostics[0].code, "unsafe-url");
@@ -541,6 +616,6 @@ mod tests {
     #[test]
     fn index_files_take_their_folder_url() {
         let s = source("practices/oncall/index.md", Kind::Practice, "oncall/index", "# On call\n");
-        assert_eq!(document(&s, RawHtml::Sanitize).document.unwrap().url.as_str(), "practices/oncall/");
+        assert_eq!(document(&s, Options::default()).document.unwrap().url.as_str(), "practices/oncall/");
     }
 }

@@ -154,6 +154,21 @@ impl Shared<'_> {
         description: &str,
         page: T,
     ) -> Result<Output> {
+        self.page_in(None, template, section, url, title, description, page)
+    }
+
+    /// A page in `lang` (a document's `lang`), English when `None`.
+    #[allow(clippy::too_many_arguments)]
+    fn page_in<T: Serialize>(
+        &self,
+        lang: Option<&str>,
+        template: &str,
+        section: &'static str,
+        url: &UrlPath,
+        title: &str,
+        description: &str,
+        page: T,
+    ) -> Result<Output> {
         let urls = &self.views.site.urls;
         let page_title = if url.as_str().is_empty() {
             self.config.title.clone()
@@ -163,6 +178,7 @@ impl Shared<'_> {
         let layout = Layout {
             site_title: &self.config.title,
             page_title,
+            lang: lang.unwrap_or("en"),
             description: truncate(description, 200),
             canonical: urls.absolute(url),
             home_url: urls.href(&UrlPath::root()),
@@ -182,6 +198,22 @@ impl Shared<'_> {
         let html = render_fragment(self.theme, template, &PageContext { layout, page })?;
         Ok(Output::new(url.output_file(), html))
     }
+}
+
+/// A page at `from` that sends the reader (and search engines, through
+/// `rel=canonical`) to `target`: for old URLs and `<listing>/page/1/`.
+/// Left out of the sitemap; `guild serve` serves it like any page.
+fn redirect_page(urls: &crate::url::Urls, from: &UrlPath, target: &UrlPath, title: &str) -> Output {
+    let escape = crate::parse::markdown::escape;
+    let (href, canonical) = (escape(&urls.href(target)), escape(&urls.absolute(target)));
+    let title = escape(title);
+    let html = format!(
+        "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
+         <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
+         <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n\
+         <body>\n<p>This page has moved to <a href=\"{href}\">{title}</a>.</p>\n</body>\n</html>\n"
+    );
+    Output::new(from.output_file(), html)
 }
 
 /// The policy every page carries while the community's HTML is
@@ -252,18 +284,12 @@ impl Shared<'_> {
     /// `<listing>/page/1/`, which Hugo and Zola sites have: a redirect to
     /// the listing itself, left out of the sitemap.
     fn redirect(&self, listing: &str, title: &str) -> Output {
-        let urls = &self.views.site.urls;
-        let target = UrlPath::listing_page(listing, 1);
-        let escape = crate::parse::markdown::escape;
-        let (href, canonical) = (escape(&urls.href(&target)), escape(&urls.absolute(&target)));
-        let title = escape(title);
-        let html = format!(
-            "<!doctype html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n\
-             <link rel=\"canonical\" href=\"{canonical}\">\n<meta name=\"robots\" content=\"noindex\">\n\
-             <meta http-equiv=\"refresh\" content=\"0; url={href}\">\n</head>\n\
-             <body>\n<p><a href=\"{href}\">{title}</a></p>\n</body>\n</html>\n"
-        );
-        Output::new(format!("{listing}/page/1/index.html"), html)
+        redirect_page(
+            &self.views.site.urls,
+            &UrlPath::page(&[listing, "page", "1"]),
+            &UrlPath::listing_page(listing, 1),
+            title,
+        )
     }
 
     /// Entries per page of the listing `template` shows: `paginate_by`,
@@ -399,7 +425,7 @@ pub fn site_streamed(
         people_html: &people_html,
         site,
         today: options.today,
-        review_after_days: config.review_after_days,
+        review_after: config.review_after,
         repository: config.repository.as_deref(),
         branch: &config.branch,
         history: options.history,
@@ -507,6 +533,10 @@ pub fn site_streamed(
         members_url: urls.href(&UrlPath::page(&["members"])),
     };
     listed.push(emit_listed(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?)?);
+    for (from, to) in &site.redirects {
+        let doc = &site.docs[*to];
+        emit(redirect_page(urls, from, &doc.url, &doc.title))?;
+    }
 
     let mut pages: Vec<String> = site.docs.iter().map(|d| d.url.output_file()).collect();
     // Not the redirects from `<listing>/page/1/`.
@@ -624,6 +654,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
     let v = &s.views;
     let site = v.site;
     let doc = v.doc(id);
+    let lang = doc.front.lang.as_deref();
     match &doc.meta {
         Meta::Practice(_) => {
             let card = v.practice_card(id);
@@ -641,7 +672,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
                 steps: v.steps(id),
                 history: v.file_history(id),
             };
-            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
+            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
         }
         Meta::Member(m) => {
             let links_of = &site.member_links[id];
@@ -678,7 +709,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             };
             let description =
                 format!("{}{}", doc.title, m.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default());
-            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
+            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
         }
         Meta::Meeting(m) => {
             let view = MeetingView {
@@ -699,8 +730,9 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
                 edit_url: v.edit_url(doc),
                 source_path: doc.path.as_str(),
             };
-            let description = format!("Meeting notes from {}", m.date.human());
-            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
+            let description =
+                doc.front.description.clone().unwrap_or_else(|| format!("Meeting notes from {}", m.date.human()));
+            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
         }
         Meta::Event(e) => {
             let when = v.event_when(e);
@@ -720,18 +752,28 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             };
             let place = e.location.as_deref().map(|l| format!(", {l}")).unwrap_or_default();
             let description = format!("{} on {}{place}", doc.title, e.date.human());
-            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
+            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
         }
-        Meta::Page(_) => {
+        Meta::Page(p) => {
             let view = PageView {
                 title: &doc.title,
                 extra: &doc.extra,
+                authors: doc.front.authors.iter().map(|a| v.author(a)).collect(),
+                updated: v
+                    .history
+                    .file(doc.path.as_str())
+                    .is_none()
+                    .then_some(doc.front.updated.or(doc.front.created))
+                    .flatten()
+                    .map(DateView::from),
+                tags: v.tag_links(&p.tags),
                 body,
                 toc: v.toc(doc),
                 edit_url: v.edit_url(doc),
                 steps: v.steps(id),
             };
-            s.page(template, doc.kind().spec().section, &doc.url, &doc.title, &doc.lead, view)
+            let description = doc.front.description.as_deref().unwrap_or(&doc.lead);
+            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, description, view)
         }
     }
 }
@@ -838,9 +880,12 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
     let v = &s.views;
     let site = v.site;
     // The library in reading order: by status, then as linked (by title).
-    let entries: Vec<(Status, DocId)> = Status::ALL
+    // Practices without a status come last, under a heading of their own.
+    let entries: Vec<(Option<Status>, DocId)> = Status::ALL
         .iter()
-        .flat_map(|&status| {
+        .map(|&s| Some(s))
+        .chain([None])
+        .flat_map(|status| {
             site.of(Kind::Practice)
                 .iter()
                 .copied()
@@ -848,10 +893,16 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
                 .map(move |p| (status, p))
         })
         .collect();
+    let all_unsorted = entries.iter().all(|e| e.0.is_none());
+    let group_view = move |status: Option<Status>| match status {
+        Some(s) => StatusView::from(s),
+        None if all_unsorted => StatusView { name: "all", label: "All practices" },
+        None => StatusView { name: "none", label: "Without a status" },
+    };
     let groups: Vec<(String, String, usize, usize)> = paging::runs(entries.iter().map(|e| e.0))
         .into_iter()
         .map(|(status, first, count)| {
-            let view = StatusView::from(status);
+            let view = group_view(status);
             (view.label.to_string(), format!("status-{}", view.name), first, count)
         })
         .collect();
@@ -868,7 +919,7 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
             .into_iter()
             .map(|(status, first, count)| {
                 let practices = s.cards(listing.template, entries[first..first + count].iter().map(|(_, p)| p))?;
-                Ok(StatusGroup { status: status.into(), practices })
+                Ok(StatusGroup { status: group_view(status), practices })
             })
             .collect::<Result<_>>()?;
         // Topics lead the first page only.
@@ -1137,7 +1188,7 @@ fn review(s: &Shared<'_>) -> Result<Vec<Output>> {
     let listing = listing_at("review");
     s.paged(listing, due.len(), |page| {
         Ok(ReviewView {
-            review_after_days: v.review_after_days,
+            review_after_days: v.review_after.days,
             total: due.len(),
             due: s.cards(listing.template, &due[page.range])?,
             pager: page.pager,

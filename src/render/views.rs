@@ -22,6 +22,8 @@ use crate::url::UrlPath;
 pub struct Layout<'a> {
     pub site_title: &'a str,
     pub page_title: String,
+    /// The page's language (`lang` in its front matter), else English.
+    pub lang: &'a str,
     pub description: String,
     pub canonical: String,
     pub home_url: String,
@@ -180,7 +182,8 @@ pub struct PracticeCard<'a> {
     pub title: &'a str,
     pub url: String,
     pub summary: &'a str,
-    pub status: StatusView,
+    /// None: the practice names no status, and shows no badge.
+    pub status: Option<StatusView>,
     pub tags: Vec<TagLink<'a>>,
     pub maintainers: Vec<PersonLink<'a>>,
     pub reviewed: Option<DateView>,
@@ -566,6 +569,11 @@ pub struct ReviewView<'a> {
 pub struct PageView<'a> {
     pub title: &'a str,
     pub extra: &'a serde_json::Value,
+    /// `author`/`authors` as written, linked where they name a member.
+    pub authors: Vec<PersonLink<'a>>,
+    /// `date`/`lastmod` from front matter, when git has none.
+    pub updated: Option<DateView>,
+    pub tags: Vec<TagLink<'a>>,
     pub body: &'a str,
     pub toc: Vec<TocEntry<'a>>,
     pub edit_url: Option<String>,
@@ -625,7 +633,7 @@ pub struct NotFoundView {
 pub struct Views<'a> {
     pub site: &'a Site,
     pub today: Date,
-    pub review_after_days: u32,
+    pub review_after: crate::config::Period,
     pub repository: Option<&'a str>,
     pub branch: &'a str,
     pub history: &'a History,
@@ -677,6 +685,15 @@ impl<'a> Views<'a> {
         }
     }
 
+    /// An author as another generator's front matter names them: a member
+    /// when the name is a member's id or handle, else the name as written.
+    pub fn author(&self, name: &'a str) -> PersonLink<'a> {
+        match self.site.member_ids.get(name.trim_start_matches('@')) {
+            Some(doc) => self.person_of(doc),
+            None => PersonLink { id: name, name, url: None, avatar: None, role: None, html: None },
+        }
+    }
+
     pub fn person_of(&self, doc: DocId) -> PersonLink<'a> {
         super::reads::note(doc);
         let mut link = member_link(self.site, doc);
@@ -689,7 +706,7 @@ impl<'a> Views<'a> {
         let d = self.doc(id);
         let p = d.practice().expect("review is only asked of practices");
         let changed = self.history.file(d.path.as_str()).map(|h| h.updated);
-        lifecycle::review(p, changed, self.today, self.review_after_days)
+        lifecycle::review(p, changed, self.today, self.review_after)
     }
 
     pub fn file_history(&self, id: DocId) -> Option<HistoryView<'a>> {
@@ -739,12 +756,18 @@ impl<'a> Views<'a> {
             title: &d.title,
             url: self.href(&d.url),
             summary: p.summary.as_deref().unwrap_or(&d.lead),
-            status: p.status.into(),
+            status: p.status.map(StatusView::from),
             tags: self.tag_links(&p.tags),
             maintainers: p.maintainers.iter().map(|m| self.person(&m.value)).collect(),
             reviewed: p.reviewed.map(DateView::from),
             review_due: self.review(id).due,
-            updated: self.history.file(d.path.as_str()).map(|h| h.updated.into()),
+            updated: self
+                .history
+                .file(d.path.as_str())
+                .map(|h| h.updated)
+                .or(d.front.updated)
+                .or(d.front.created)
+                .map(DateView::from),
             html: None,
         }
     }

@@ -212,6 +212,11 @@ impl Fields {
     }
 
     /// The span of a key, or of the document start if it is absent.
+    /// Whether `key` is present and not taken yet.
+    pub fn has(&self, key: &str) -> bool {
+        self.entries.iter().any(|e| e.key == key && !e.used)
+    }
+
     pub fn span_of(&self, key: &str) -> Span {
         self.entries.iter().find(|e| e.key == key).map_or(self.fallback, |e| e.value_span)
     }
@@ -478,6 +483,31 @@ impl Fields {
                 }
             };
             out.push((k, list, span));
+        }
+        out
+    }
+
+    /// A date, or the date a date-time starts with (`2023-05-01T10:00:00Z`,
+    /// as Hugo and Jekyll write them).
+    pub fn leading_date(&mut self, key: &str) -> Option<Date> {
+        let entry = self.entries.iter_mut().find(|e| e.key == key && !e.used)?;
+        if let Value::String(s) = &mut entry.value {
+            let t = s.trim();
+            if t.len() > 10 && t.is_char_boundary(10) && t[10..].starts_with(['T', ' ', 't']) {
+                *s = t[..10].to_string();
+            }
+        }
+        self.date(key)
+    }
+
+    /// Every key not taken yet, with its value as JSON (for templates) and
+    /// the span of the key; they count as taken.
+    pub fn rest(&mut self) -> Vec<(String, serde_json::Value, Span)> {
+        let mut out = Vec::new();
+        for entry in self.entries.iter_mut().filter(|e| !e.used) {
+            entry.used = true;
+            let value = serde_json::to_value(std::mem::take(&mut entry.value)).unwrap_or(serde_json::Value::Null);
+            out.push((entry.key.clone(), value, entry.key_span));
         }
         out
     }

@@ -104,3 +104,69 @@ fn mentions_work_as_github_means_them() {
     assert!(run.stderr.contains("warning[unknown-mention]: `@someone-else` is not a member"), "{run:?}");
     assert_eq!(run.stderr.matches("unknown-mention").count(), 1, "{run:?}");
 }
+
+#[test]
+fn other_generators_front_matter_is_understood_and_unknown_keys_warn_once() {
+    let mut site = SiteTest::new()
+        .file(
+            "practices/deploys.md",
+            "---\ntitle: Deploys\ndescription: How we ship.\ncategories: [Release]\nkeywords: [ci]\n\
+             aliases: [/old/deploying/, /deploy.html]\nlayout: docs\nspeakers: [Ann]\n---\nBody.\n",
+        )
+        .file(
+            "pages/guide.md",
+            "---\ntitle: Guide\nweight: 2\nlang: fr\nauthor: Jane Doe\nlastmod: 2024-03-01T10:00:00Z\n\
+             slug: guide-du-contributeur\nspeakers: [Bo]\n---\nBonjour.\n",
+        )
+        .file("pages/first.md", "---\ntitle: First\nsidebar_position: 1\n---\nFirst.\n")
+        .file("pages/wip.md", "---\ntitle: WIP\ndraft: true\n---\nNot yet.\n")
+        .file("pages/hidden.md", "---\ntitle: Hidden\npublished: false\n---\nNot yet.\n");
+    for i in 0..3 {
+        site = site.file(&format!("pages/talk{i}.md"), &format!("---\ntitle: Talk {i}\nspeakers: [X]\n---\nT.\n"));
+    }
+    let run = site.build();
+    run.expect_code(0);
+    assert_eq!(run.stderr.matches("unknown front-matter key `speakers`").count(), 1, "{}", run.stderr);
+    assert!(run.stderr.contains("(and in 4 more files)"), "{}", run.stderr);
+    assert!(!run.stderr.contains("`layout`"), "layout keys of other tools pass quietly: {}", run.stderr);
+
+    let practice = site.read("practices/deploys/index.html");
+    assert!(practice.contains("How we ship."), "description is the summary");
+    assert!(!practice.contains("badge-adopted"), "no status, no invented badge");
+    assert!(site.read("tags/release/index.html").contains("Deploys"), "categories are tags");
+    assert!(site.read("tags/ci/index.html").contains("Deploys"), "keywords are tags");
+    let old = site.read("old/deploying/index.html");
+    assert!(old.contains(r#"<meta http-equiv="refresh" content="0; url=/practices/deploys/">"#), "{old}");
+    assert!(site.read("deploy.html").contains(r#"<link rel="canonical""#));
+    assert!(!site.read("sitemap.xml").contains("old/deploying"), "redirects are not in the sitemap");
+
+    let guide = site.read("guide-du-contributeur/index.html");
+    assert!(guide.starts_with("<!doctype html>\n<html lang=\"fr\">"), "{}", &guide[..60]);
+    assert!(guide.contains("Jane Doe") && guide.contains(r#"<time datetime="2024-03-01">"#), "{guide}");
+    assert!(!site.out().join("wip/index.html").exists() && !site.out().join("hidden/index.html").exists());
+}
+
+#[test]
+fn statuses_are_read_in_any_case_and_a_community_names_its_own() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: T\nstatuses:\n  Completed: adopted\n  Active: proposed\n")
+        .file("practices/a.md", "---\ntitle: A\nstatus: Adopted\n---\n")
+        .file("practices/b.md", "---\ntitle: B\nstatus: completed\n---\n")
+        .file("practices/c.md", "---\ntitle: C\nstatus: Shelved\n---\n");
+    let run = site.build();
+    run.expect_code(0);
+    assert!(run.stderr.contains("warning[bad-status]: unknown status `Shelved`; the practice shows none"), "{run:?}");
+    assert!(run.stderr.contains("`statuses: {Shelved: adopted}`"), "{run:?}");
+    assert!(site.read("practices/b/index.html").contains("badge-adopted"));
+    assert!(!site.read("practices/c/index.html").contains("class=\"badge"));
+}
+
+#[test]
+fn reviews_are_off_until_the_community_asks_for_them() {
+    let site = SiteTest::new()
+        .file("practices/a.md", "---\ntitle: A\n---\n")
+        .file("practices/b.md", "---\ntitle: B\nreviewed: 2020-01-01\n---\n");
+    let run = site.check();
+    assert_eq!(run.stderr.matches("review-due").count(), 1, "only the practice with `reviewed`: {run:?}");
+    assert!(run.stderr.contains("practices/b.md"), "{run:?}");
+}

@@ -226,7 +226,7 @@ fn json_format_prints_one_object_per_diagnostic() {
     assert_eq!(lines[0]["file"], "practices/a.md");
     assert_eq!(lines[0]["line"], 2);
     assert_eq!(lines[0]["code"], "unknown-key");
-    assert_eq!(lines[0]["help"], "did you mean `title`?");
+    assert_eq!(lines[0]["help"], "did you mean `title`? Templates see it as `page.extra.titel`");
     assert_eq!(lines[1]["code"], "unknown-member");
     assert_eq!(lines[1]["severity"], "warning");
 }
@@ -610,7 +610,10 @@ fn a_replaced_listing_template_reads_whole_cards() {
 <p class=\"mine\">{{ c.title }} / {{ c.status.label }} / {% for t in c.tags %}{{ t.name }}{% endfor %} / {{ c.summary }}</p>\
 {{ c.html | safe }}{% endfor %}{% endfor %}{% endblock content %}";
     let site = SiteTest::new()
-        .file("practices/a.md", "---\ntitle: Alpha\nsummary: First of all.\ntags: [oncall]\n---\nBody.\n")
+        .file(
+            "practices/a.md",
+            "---\ntitle: Alpha\nsummary: First of all.\ntags: [oncall]\nstatus: adopted\n---\nBody.\n",
+        )
         .file("templates/practices.html", listing);
     site.build().expect_code(0);
     let library = site.read("practices/index.html");

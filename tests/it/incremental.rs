@@ -296,6 +296,7 @@ fn sample(kind: Kind, key: &str, step: usize, member: &str, practice: &str) -> O
         (Kind::Member, "timezone") => "Europe/Berlin".into(),
         (Kind::Member, "joined") => date,
         (Kind::Member, "links") => format!("{{github: https://github.com/user{step}}}"),
+        (Kind::Page, "tags") => format!("[guide, fresh-{step}]"),
         (Kind::Member, "github") => format!("User{step}"),
         (Kind::Member, "gitlab") => format!("user-{step}"),
         (Kind::Member, "avatar") => format!("https://example.org/avatar-{step}.png"),

@@ -5,7 +5,6 @@
 
 use std::time::{Duration, Instant};
 
-use guild::config::RawHtml;
 use guild::source::{Kind, Source, SourcePath};
 
 use crate::support::SiteTest;
@@ -57,7 +56,7 @@ fn parse_time(text: &str) -> Duration {
     (0..3)
         .map(|_| {
             let started = Instant::now();
-            let parsed = guild::parse::document(&s, RawHtml::Sanitize);
+            let parsed = guild::parse::document(&s, guild::parse::Options::default());
             std::hint::black_box(parsed);
             started.elapsed()
         })
