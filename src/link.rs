@@ -364,7 +364,7 @@ pub fn site(
         }
     };
     let docs: Vec<Arc<Document>> = kept.iter().map(|&i| inputs[i].clone()).collect();
-    let index = Index::new(&docs, &lookup, &statics, &drafts, forge.clone());
+    let index = Index::new(&docs, &lookup, &statics, &drafts, forge.clone(), config);
     let resolved: Vec<Arc<Resolved>> = docs
         .par_iter()
         .enumerate()
@@ -757,11 +757,19 @@ struct Index<'a> {
     /// Where an `@handle` that is no member points: its profile on the
     /// forge `repository:` names.
     forge: Option<String>,
+    /// The repository on disk, and its files on the forge
+    /// (`https://github.com/org/repo/blob/main/`), for links to files that
+    /// are not published.
+    root: &'a std::path::Path,
+    source_url: Option<(String, String)>,
 }
 
 enum Found {
     Doc(DocId),
     Url(String),
+    /// A repository file the site does not publish, linked where the forge
+    /// shows it; said as a `not-published` warning.
+    Forge(String),
 }
 
 impl<'a> Index<'a> {
@@ -771,8 +779,21 @@ impl<'a> Index<'a> {
         statics: &'a [StaticFile],
         drafts: &'a HashSet<SourcePath>,
         forge: Option<String>,
+        config: &'a Config,
     ) -> Index<'a> {
-        Index { docs, lookup, statics: statics.iter().map(|s| (s.output.as_str(), s)).collect(), drafts, forge }
+        let source_url = config
+            .repository
+            .as_ref()
+            .map(|r| (format!("{r}/blob/{}/", config.branch), format!("{r}/tree/{}/", config.branch)));
+        Index {
+            docs,
+            lookup,
+            statics: statics.iter().map(|s| (s.output.as_str(), s)).collect(),
+            drafts,
+            forge,
+            root: &config.root,
+            source_url,
+        }
     }
 
     fn static_file(&self, output: &str) -> Option<&StaticFile> {
@@ -917,6 +938,27 @@ impl<'a> Index<'a> {
                         let href = self.href_to(id, to, anchor.as_deref(), urls, span, out);
                         escape(&href)
                     }
+                    Ok(Found::Forge(url)) => {
+                        out.diagnostics.push(
+                            Diagnostic::warning(
+                                "not-published",
+                                format!(
+                                    "`{}` is not published with the site; the link goes to the repository",
+                                    href_text(target)
+                                ),
+                            )
+                            .in_file(&doc.path)
+                            .at(span)
+                            .help(format!(
+                                "it links to {url}; files guild publishes beside pages are images, documents and media"
+                            )),
+                        );
+                        let url = match anchor {
+                            Some(a) => format!("{url}#{a}"),
+                            None => url,
+                        };
+                        escape(&url)
+                    }
                     Ok(Found::Url(url)) => {
                         let url = match anchor {
                             Some(a) => format!("{url}#{a}"),
@@ -1038,11 +1080,37 @@ impl<'a> Index<'a> {
         {
             return Ok(Found::Url(urls.rebase(rest)));
         }
-        Err((
-            "broken-link",
-            format!("link target `{path}` is not a published file (resolved to {joined})"),
-            "link to a .md file, or put files in static/ and link to them as /path".into(),
-        ))
+        // A file beside the pages, published at its own path.
+        if self.static_file(&joined).is_some_and(|s| s.path.as_str() == joined) {
+            return Ok(Found::Url(urls.rebase(&crate::url::percent_encode_path(&joined))));
+        }
+        // A folder: its README or index page, as GitHub shows it.
+        let folder = joined.trim_end_matches('/');
+        for name in ["README.md", "readme.md", "Readme.md", "index.md", "_index.md"] {
+            let page = if folder.is_empty() { name.to_string() } else { format!("{folder}/{name}") };
+            if let Some(&id) = self.lookup.by_path.get(page.as_str()) {
+                return Ok(Found::Doc(id));
+            }
+        }
+        // A file or folder of the repository that is not published: where
+        // GitHub shows it.
+        let on_disk = std::fs::symlink_metadata(self.root.join(&joined)).ok();
+        match (on_disk, &self.source_url) {
+            (Some(meta), Some((blob, tree))) => {
+                let base = if meta.is_dir() { tree } else { blob };
+                Ok(Found::Forge(format!("{base}{}", crate::url::percent_encode_path(&joined))))
+            }
+            (Some(_), None) => Err((
+                "not-published",
+                format!("`{path}` is not published with the site, and without `repository:` the link goes nowhere"),
+                "set `repository:` in community.yaml to link to the file on the forge, or link to a page".into(),
+            )),
+            (None, _) => Err((
+                "broken-link",
+                format!("link target `{path}` does not exist (resolved to {joined})"),
+                self.closest_path(&joined),
+            )),
+        }
     }
 
     fn root(&self, path: &str, urls: &Urls) -> Result<Found, (&'static str, String, String)> {
@@ -1069,6 +1137,14 @@ impl<'a> Index<'a> {
             };
             Err(("broken-link", format!("nothing is published at `{path}`"), help))
         }
+    }
+}
+
+/// A link target as its author wrote it.
+fn href_text(target: &Target) -> &str {
+    match target {
+        Target::Relative(p) | Target::Root(p) | Target::Wiki(p) => p,
+        Target::SamePage => "#",
     }
 }
 

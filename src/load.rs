@@ -21,11 +21,12 @@ use crate::source::{Source, SourcePath};
 /// in one file, and reading it would slow every build.
 pub const MAX_FILE_BYTES: u64 = 10 * 1024 * 1024;
 
-/// A file under `static/`, copied to the same path below the site root.
+/// A file under `static/`, copied to the same path below the site root,
+/// or a file beside the Markdown (`is_asset`), copied to its own path.
 #[derive(Debug, Clone)]
 pub struct StaticFile {
     pub path: SourcePath,
-    /// Path below `static/`, which is also its path in the output.
+    /// Its path in the output: below `static/`, or in the repository.
     pub output: String,
     pub absolute: PathBuf,
 }
@@ -41,6 +42,23 @@ pub struct Loaded {
 
 /// Folders with a meaning of their own at the community root.
 const STATIC_PREFIX: &str = "static/";
+
+/// Files published beside the Markdown that links them, at their path in
+/// the repository, so a link written for GitHub (`![](diagram.png)`,
+/// `../../assets/x.svg`) works unchanged: images, documents, media and
+/// diagram sources. Code and configuration never go out; a link to them
+/// points at the forge instead.
+pub const ASSET_EXTENSIONS: &[&str] = &[
+    "png", "jpg", "jpeg", "gif", "webp", "avif", "svg", "ico", "bmp", "tif", "tiff", "pdf", "mp4", "webm", "mov",
+    "mp3", "ogg", "wav", "m4a", "vtt", "odt", "ods", "odp", "odg", "docx", "xlsx", "pptx", "doc", "xls", "ppt", "epub",
+    "drawio", "excalidraw", "bpmn", "puml", "dot", "csv", "ics", "zip",
+];
+
+/// Whether `name` is a file guild publishes beside the pages.
+pub fn is_asset(name: &str) -> bool {
+    name.rsplit_once('.')
+        .is_some_and(|(stem, ext)| !stem.is_empty() && ASSET_EXTENSIONS.iter().any(|a| a.eq_ignore_ascii_case(ext)))
+}
 const TEMPLATES_PREFIX: &str = "templates/";
 const THEMES_DIR: &str = "themes";
 
@@ -90,9 +108,12 @@ fn walk(config: &Config, skip: &[PathBuf]) -> Result<Vec<(String, Found)>> {
         }
         let name = e.file_name().to_string_lossy();
         let is_dir = e.file_type().is_dir();
+        // A folder a build wrote (another `-o`, a committed site) holds
+        // copies of the assets, not content.
         !(name.starts_with('.')
             || (is_dir && e.depth() == 1 && name == THEMES_DIR)
-            || (is_dir && skipped(&skip, e.path())))
+            || (is_dir && skipped(&skip, e.path()))
+            || (is_dir && e.path().join(crate::source::OUTPUT_MARKER).exists()))
     });
     for entry in walker {
         let entry = match entry {
@@ -212,7 +233,7 @@ pub fn file(config: &Config, skip: &[PathBuf], rel: &str) -> Option<FileState> {
         if d == root.as_path() {
             break;
         }
-        if skipped(&skip, d) {
+        if skipped(&skip, d) || d.join(crate::source::OUTPUT_MARKER).exists() {
             return None;
         }
         dir = d.parent();
@@ -237,11 +258,12 @@ fn consider(
     let is_static = rel.starts_with(STATIC_PREFIX);
     let is_template = rel.starts_with(TEMPLATES_PREFIX);
     let is_markdown = rel.ends_with(".md") && !config.exclude.is_match(rel);
+    let is_asset = !is_static && !is_template && is_asset(name) && !config.exclude.is_match(rel);
     let is_symlink = file_type.is_symlink();
     // Not part of the site. A symlink still gets its warning (a linked
     // folder may hold pages), but for community.yaml, which `config_text`
     // reads and checks itself.
-    if !(is_static || is_template || is_markdown) && (!is_symlink || rel == config::FILE_NAME) {
+    if !(is_static || is_template || is_markdown || is_asset) && (!is_symlink || rel == config::FILE_NAME) {
         return None;
     }
     let source_path = SourcePath::new(rel);
@@ -287,6 +309,8 @@ fn consider(
         Some(Found::Template(rest.to_string(), absolute))
     } else if is_markdown {
         Some(Found::Markdown(source_path, absolute))
+    } else if is_asset {
+        Some(Found::Static(StaticFile { path: source_path, output: rel.to_string(), absolute }))
     } else {
         None
     }

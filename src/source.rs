@@ -10,6 +10,10 @@ use serde::Serialize;
 /// The file that makes a folder a community.
 pub const CONFIG_FILE: &str = "community.yaml";
 
+/// The file every build leaves in its output folder: the walk skips such
+/// folders, and `write::guard` replaces only them.
+pub const OUTPUT_MARKER: &str = ".guild-output";
+
 /// A file's path relative to the community root, with `/` separators.
 /// Cheap to clone: diagnostics and links carry it everywhere.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]

@@ -148,6 +148,13 @@ impl Urls {
     }
 }
 
+/// `path` with what may not appear raw in a URL path percent-encoded.
+pub fn percent_encode_path(path: &str) -> String {
+    let mut out = String::with_capacity(path.len());
+    push_percent_encoded(&mut out, path);
+    out
+}
+
 /// Percent-encodes what may not appear raw in a path; keeps `/` and
 /// unreserved characters, and keeps non-ASCII letters readable by encoding
 /// them as UTF-8 bytes (what browsers send anyway).
@@ -224,6 +231,43 @@ fn slugify_ascii(text: &str) -> String {
     out
 }
 
+/// A heading's id as GitHub makes it, so anchors written against GitHub's
+/// rendering keep working: lowercase; letters, marks, numbers, `-` and
+/// `_` kept; every other character dropped; each space a `-` (so
+/// "Rules & Tips" is `rules--tips`). Repeats are numbered by the caller.
+pub fn heading_id(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    if text.is_ascii() {
+        for b in text.bytes() {
+            match b {
+                b' ' => out.push('-'),
+                b'-' | b'_' => out.push(char::from(b)),
+                _ if b.is_ascii_alphanumeric() => out.push(char::from(b.to_ascii_lowercase())),
+                _ => {}
+            }
+        }
+        return out;
+    }
+    for c in text.chars() {
+        match c {
+            ' ' => out.push('-'),
+            // Connector punctuation (`_` and its kin) stays, as GitHub keeps it.
+            '-'
+            | '_'
+            | '\u{203F}'
+            | '\u{2040}'
+            | '\u{2054}'
+            | '\u{FE33}'
+            | '\u{FE34}'
+            | '\u{FE4D}'..='\u{FE4F}'
+            | '\u{FF3F}' => out.push(c),
+            _ if c.is_alphanumeric() || is_combining_mark(c) => out.extend(c.to_lowercase()),
+            _ => {}
+        }
+    }
+    out
+}
+
 fn slugify_unicode(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut dash = false;
@@ -257,6 +301,29 @@ fn slugify_unicode(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Ids as github.com gives them (github-slugger's rules).
+    #[test]
+    fn heading_ids_follow_github() {
+        for (heading, id) in [
+            ("Ground Rules & Expectations", "ground-rules--expectations"),
+            ("III. Stages - Definitions & Expectations", "iii-stages---definitions--expectations"),
+            ("C++ & Rust", "c--rust"),
+            ("What's new?", "whats-new"),
+            ("🎉 Launch day", "-launch-day"),
+            ("snake_case and kebab-case", "snake_case-and-kebab-case"),
+            ("Café au lait", "café-au-lait"),
+            ("Привет, мир", "привет-мир"),
+            ("日本語の見出し", "日本語の見出し"),
+            ("1. Intro: the (short) version", "1-intro-the-short-version"),
+            ("Tab\there", "tabhere"),
+            ("Über 100 % — fertig", "über-100---fertig"),
+            ("नमस्ते दुनिया", "नमस्ते-दुनिया"),
+            ("???", ""),
+        ] {
+            assert_eq!(heading_id(heading), id, "{heading}");
+        }
+    }
 
     #[test]
     fn listing_pages_after_the_first_live_below_page() {

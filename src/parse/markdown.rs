@@ -17,7 +17,6 @@ use crate::date::Date;
 use crate::diag::{Diagnostic, LineIndex, Span};
 use crate::model::{Body, Decision, Heading, Located, MemberId, RefKind, Reference, Segment, Target};
 use crate::source::SourcePath;
-use crate::url::slugify;
 
 use super::highlight::highlight;
 
@@ -450,7 +449,10 @@ impl<'a> Renderer<'a> {
                     }
                     return;
                 }
-                let dest = self.rewrite_url(&dest_url, span, false);
+                // `<someone@example.org>`: the bare address, which the HTML
+                // writer turns into a `mailto:` link itself.
+                let dest =
+                    if link_type == LinkType::Email { dest_url } else { self.rewrite_url(&dest_url, span, false) };
                 self.link_depth += 1;
                 self.emit(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
                 return;
@@ -504,7 +506,7 @@ impl<'a> Renderer<'a> {
             self.result.leading_h1 = Some(text);
             return;
         }
-        let base = h.id.clone().unwrap_or_else(|| slugify(&text));
+        let base = h.id.clone().unwrap_or_else(|| crate::url::heading_id(&text));
         let base = if base.is_empty() { "section".to_string() } else { base };
         let id = if self.ids.contains_key(&base) {
             let mut n = self.ids[&base];
@@ -698,6 +700,8 @@ impl<'a> Renderer<'a> {
     /// Decides what a link or image URL becomes: a hole for `link`, the URL
     /// itself (external, safe), or `#` when the scheme is unsafe.
     fn rewrite_url(&mut self, url: &str, span: Span, image: bool) -> CowStr<'a> {
+        // Zero-width spaces pasted from chat tools lead some URLs.
+        let url = url.trim_start_matches(['\u{200B}', '\u{FEFF}']);
         let trimmed: String = url.chars().filter(|c| !c.is_ascii_whitespace() && !c.is_control()).collect();
         if let Some(scheme) = scheme(&trimmed) {
             let scheme = scheme.to_ascii_lowercase();

@@ -21,7 +21,7 @@ use crate::error::{Error, Result};
 
 /// The file every output holds, so a later build knows the folder is
 /// guild's to replace. It says so to whoever finds it, and nothing more.
-pub const MARKER: &str = ".guild-output";
+pub const MARKER: &str = crate::source::OUTPUT_MARKER;
 pub const MARKER_TEXT: &str = "This folder was written by guild, the static-site generator.\n\
     Every `guild build` into it replaces it whole, except .git, other dot-entries and CNAME.\n";
 

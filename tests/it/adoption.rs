@@ -170,3 +170,35 @@ fn reviews_are_off_until_the_community_asks_for_them() {
     assert_eq!(run.stderr.matches("review-due").count(), 1, "only the practice with `reviewed`: {run:?}");
     assert!(run.stderr.contains("practices/b.md"), "{run:?}");
 }
+
+#[test]
+fn links_written_for_github_work_unchanged() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: T\nrepository: https://github.com/acme/handbook\nbranch: trunk\n")
+        .file(
+            "practices/oncall/basics.md",
+            "---\ntitle: Basics\n---\n![The rota](rota.png) and [the deck](../../assets/slides%20v2.pdf).\n\n\
+             Read [the guides](../../guides/) and [more guides](../../guides), ask <oncall@acme.org>, \
+             run [the script](../../scripts/page.sh), see [the scripts](../../scripts/) and \
+             [rules](#ground-rules--expectations).\n\n## Ground Rules & Expectations\n\nBe kind.\n",
+        )
+        .bytes("practices/oncall/rota.png", b"\x89PNG\r\n\x1a\n")
+        .bytes("assets/slides v2.pdf", b"%PDF-1.4\n")
+        .file("guides/README.md", "# Guides\n\nAll of them.\n")
+        .file("scripts/page.sh", "#!/bin/sh\necho paged\n")
+        .file(".env", "SECRET=1\n");
+    let run = site.build();
+    run.expect_code(0);
+    let page = site.read("practices/oncall/basics/index.html");
+    assert!(page.contains(r#"<img src="/practices/oncall/rota.png""#), "{page}");
+    assert!(page.contains(r#"href="/assets/slides%20v2.pdf""#), "{page}");
+    assert!(site.out().join("practices/oncall/rota.png").exists() && site.out().join("assets/slides v2.pdf").exists());
+    assert!(page.contains(r#"href="/guides/">the guides</a>"#) && page.contains(r#"href="/guides/">more guides</a>"#));
+    assert!(page.contains(r#"href="mailto:oncall@acme.org""#), "{page}");
+    assert!(page.contains(r#"href="https://github.com/acme/handbook/blob/trunk/scripts/page.sh""#), "{page}");
+    assert!(page.contains(r#"href="https://github.com/acme/handbook/tree/trunk/scripts""#), "{page}");
+    assert!(page.contains(r#"<h2 id="ground-rules--expectations">"#), "{page}");
+    assert!(!site.out().join("scripts/page.sh").exists() && !site.out().join(".env").exists(), "code is not published");
+    assert_eq!(run.stderr.matches("warning[not-published]").count(), 2, "{}", run.stderr);
+    assert!(!run.stderr.contains("broken"), "{}", run.stderr);
+}
