@@ -54,7 +54,7 @@ impl Collection {
     fn new(kind: Kind, globs: Vec<String>) -> Result<Collection, String> {
         let mut builder = GlobSetBuilder::new();
         for g in &globs {
-            builder.add(Glob::new(g).map_err(|e| format!("`{g}` is not a valid glob: {}", e.kind()))?);
+            builder.add(glob(g).map_err(|e| format!("`{g}` is not a valid glob: {}", e.kind()))?);
         }
         let set = builder.build().map_err(|e| e.to_string())?;
         Ok(Collection { kind, globs, set })
@@ -74,6 +74,12 @@ impl Collection {
         let rel = path.strip_prefix(base).unwrap_or(path);
         Some(rel.strip_suffix(".md").unwrap_or(rel).to_string())
     }
+}
+
+/// A glob as git and most tools read it: `*` stays within a folder, `**`
+/// crosses folders (`docs/*.md` is not `docs/archive/2019.md`).
+fn glob(pattern: &str) -> Result<Glob, globset::Error> {
+    globset::GlobBuilder::new(pattern).literal_separator(true).build()
 }
 
 /// The literal folder a glob starts with: `practices/` for `practices/**/*.md`.
@@ -243,8 +249,12 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     }
     let exclude_list: Vec<String> = fields.text_list("exclude").into_iter().map(|(g, _)| g).collect();
     let mut exclude = GlobSetBuilder::new();
-    for g in exclude_list.iter().map(String::as_str).chain(["README.md", "node_modules/**", "target/**"]) {
-        match Glob::new(g) {
+    // The root README is the home page's text, unless the community wrote
+    // its own (`domain:`): then it speaks to contributors on GitHub only.
+    let root_readme = domain.is_some().then_some("README.md");
+    let defaults = ["**/node_modules/**", "target/**"];
+    for g in exclude_list.iter().map(String::as_str).chain(root_readme).chain(defaults) {
+        match glob(g) {
             Ok(glob) => {
                 exclude.add(glob);
             }
@@ -403,7 +413,18 @@ mod tests {
         assert_eq!(config.classify("meetings/2026/2026-01-02-sync.md"), (Kind::Meeting, "2026/2026-01-02-sync".into()));
         assert_eq!(config.classify("pages/about.md"), (Kind::Page, "about".into()));
         assert_eq!(config.classify("guides/setup.md"), (Kind::Page, "guides/setup".into()));
-        assert!(config.exclude.is_match("README.md"));
+        assert!(!config.exclude.is_match("README.md"), "the root README opens the home page");
+        assert!(config.exclude.is_match("website/node_modules/x/README.md"));
+        let (with_domain, _) = parse(Path::new("/x"), "title: Guild\ndomain: We run things.\n");
+        assert!(with_domain.unwrap().exclude.is_match("README.md"), "the community wrote its own");
+    }
+
+    #[test]
+    fn a_star_stays_within_a_folder() {
+        let (config, _) = parse(Path::new("/x"), "title: G\ncollections:\n  practices: [\"docs/*.md\"]\n");
+        let config = config.unwrap();
+        assert_eq!(config.classify("docs/a.md").0, Kind::Practice);
+        assert_eq!(config.classify("docs/archive/2019.md").0, Kind::Page, "`*` does not cross `/`");
     }
 
     #[test]

@@ -79,6 +79,117 @@ pub struct Site {
     /// Old URLs (`aliases`, `redirect_from`) and the document each now
     /// redirects to.
     pub redirects: Vec<(UrlPath, DocId)>,
+    /// Folder READMEs at a page guild generates (the root README at the
+    /// home page, `practices/README.md` at the library): the page shows
+    /// their text, and they get no page of their own.
+    pub intros: Vec<(UrlPath, DocId)>,
+    /// Every folder of documents below the top, with what is in it.
+    pub sections: Vec<Section>,
+}
+
+/// A folder of documents: its page is its README (`page`) or one guild
+/// makes, listing the documents and folders in it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Section {
+    pub url: UrlPath,
+    /// The folder's name as written, for a title when it has no README.
+    pub name: String,
+    pub page: Option<DocId>,
+    /// The documents directly in it (not its README), in title order.
+    pub children: Vec<DocId>,
+    /// The sections directly in it, as indexes into `Site::sections`.
+    pub folders: Vec<usize>,
+}
+
+impl Site {
+    /// The text a generated page at `url` opens with, if a README gives one.
+    pub fn intro_at(&self, url: &UrlPath) -> Option<DocId> {
+        self.intros.iter().find(|(u, _)| u == url).map(|&(_, d)| d)
+    }
+
+    /// Whether document `id` is shown inside a generated page instead of
+    /// on a page of its own.
+    pub fn is_intro(&self, id: DocId) -> bool {
+        self.intros.iter().any(|&(_, d)| d == id)
+    }
+
+    /// The section whose page document `id` is, if it is a folder's README.
+    pub fn section_of(&self, id: DocId) -> Option<&Section> {
+        self.sections.iter().find(|s| s.page == Some(id))
+    }
+}
+
+/// The folders of the documents' URLs, below the top and outside the
+/// generated listings, each with its README if one sits at its URL.
+fn sections(docs: &[Arc<Document>], intros: &[(UrlPath, DocId)], has: impl Fn(Kind) -> bool + Copy) -> Vec<Section> {
+    let generated: HashSet<String> = generated(has).collect();
+    let by_url: FastMap<&str, DocId> = docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
+    let mut at: FastMap<String, usize> = FastMap::default();
+    let mut out: Vec<Section> = Vec::new();
+    let mut section = |url: &str, name: &str, out: &mut Vec<Section>| -> usize {
+        if let Some(&i) = at.get(url) {
+            return i;
+        }
+        out.push(Section {
+            url: UrlPath::file(url),
+            name: name.to_string(),
+            page: by_url.get(url).copied(),
+            children: Vec::new(),
+            folders: Vec::new(),
+        });
+        at.insert(url.to_string(), out.len() - 1);
+        out.len() - 1
+    };
+    for (id, d) in docs.iter().enumerate() {
+        if intros.iter().any(|&(_, i)| i == id) {
+            continue;
+        }
+        // The folders above the document's URL, outermost first, named as
+        // the folders in the repository are (the URL's are slugs).
+        let segments: Vec<&str> = d.url.as_str().split('/').filter(|s| !s.is_empty()).collect();
+        let own = usize::from(!d.path.is_folder_page());
+        let folders = &segments[..segments.len().saturating_sub(own)];
+        let names: Vec<&str> = d.path.parent().split('/').filter(|s| !s.is_empty()).collect();
+        let mut parent: Option<usize> = None;
+        for depth in 0..folders.len() {
+            // A README is its own folder's page, not a child of it.
+            if own == 0 && depth + 1 == folders.len() {
+                break;
+            }
+            let folder = format!("{}/", folders[..=depth].join("/"));
+            if generated.contains(&folder) {
+                continue;
+            }
+            let from_end = folders.len() - depth;
+            let name = names.len().checked_sub(from_end).map_or(folders[depth], |i| names[i]);
+            let i = section(&folder, name, &mut out);
+            if let Some(p) = parent
+                && !out[p].folders.contains(&i)
+            {
+                out[p].folders.push(i);
+            }
+            parent = Some(i);
+        }
+        if let Some(p) = parent {
+            out[p].children.push(id);
+        }
+    }
+    // A folder's README is listed as the folder, not again as a document.
+    let pages: Vec<Option<DocId>> = out.iter().map(|s| s.page).collect();
+    for s in &mut out {
+        let inner: Vec<DocId> = s.folders.iter().filter_map(|&f| pages[f]).collect();
+        s.children.retain(|c| !inner.contains(c));
+    }
+    for s in &mut out {
+        s.children.sort_by(|&a, &b| docs[a].title.cmp(&docs[b].title));
+    }
+    out
+}
+
+/// `practices/README.md` at the library, the root README at the home
+/// page: generated pages a README opens, rather than a collision.
+fn is_intro(doc: &Document, generated_url: bool) -> bool {
+    (generated_url || doc.url.as_str().is_empty()) && doc.path.is_folder_page()
 }
 
 impl Site {
@@ -217,7 +328,7 @@ pub struct Memo {
     base_url: Option<String>,
     forge: Option<String>,
     /// Which inputs were kept, and the collisions reported.
-    kept: Vec<usize>,
+    claims: Claims,
     collisions: Vec<Diagnostic>,
     lookup: Arc<Lookup>,
     docs: Vec<Arc<Document>>,
@@ -282,7 +393,7 @@ impl Memo {
         let mut dirty = vec![false; self.docs.len()];
         let mut meta_changed = false;
         let mut anchors_changed = Vec::new();
-        for (id, &input) in self.kept.iter().enumerate() {
+        for (id, &input) in self.claims.kept.iter().enumerate() {
             let (old, new) = (&self.docs[id], &inputs[input]);
             if Arc::ptr_eq(old, new) {
                 continue;
@@ -354,16 +465,31 @@ pub fn site(
 
     let forge = forge_of(config.repository.as_deref());
     let reuse = memo.reuse(&inputs, &draft_list, &static_list, base_url, forge.as_deref());
-    let (kept, collisions, lookup) = match &reuse {
-        Reuse::Some { .. } => (memo.kept.clone(), memo.collisions.clone(), memo.lookup.clone()),
+    let placed = |claims: &Claims, i: usize| {
+        // Made anew from the current input: its text may have changed.
+        claims.moved.iter().find(|(m, _)| *m == i).map_or_else(
+            || inputs[i].clone(),
+            |(_, url)| Arc::new(Document { url: url.clone(), ..(*inputs[i]).clone() }),
+        )
+    };
+    let (claims, collisions, lookup) = match &reuse {
+        Reuse::Some { .. } => (memo.claims.clone(), memo.collisions.clone(), memo.lookup.clone()),
         Reuse::Nothing => {
             let mut collisions = Vec::new();
-            let kept = drop_collisions(&inputs, &statics, &mut collisions);
-            let docs: Vec<&Document> = kept.iter().map(|&i| &*inputs[i]).collect();
-            (kept, collisions, Arc::new(Lookup::new(&docs)))
+            let claims = drop_collisions(&inputs, &statics, &mut collisions);
+            let docs: Vec<Arc<Document>> = claims.kept.iter().map(|&i| placed(&claims, i)).collect();
+            let refs: Vec<&Document> = docs.iter().map(|d| &**d).collect();
+            (claims, collisions, Arc::new(Lookup::new(&refs)))
         }
     };
-    let docs: Vec<Arc<Document>> = kept.iter().map(|&i| inputs[i].clone()).collect();
+    let docs: Vec<Arc<Document>> = claims.kept.iter().map(|&i| placed(&claims, i)).collect();
+    let intros: Vec<(UrlPath, DocId)> = claims
+        .intros
+        .iter()
+        .filter_map(|(i, url)| claims.kept.iter().position(|k| k == i).map(|id| (url.clone(), id)))
+        .collect();
+    let has = |kind: Kind| docs.iter().any(|d| d.kind() == kind);
+    let sections = sections(&docs, &intros, has);
     let index = Index::new(&docs, &lookup, &statics, &drafts, forge.clone(), config);
     let resolved: Vec<Arc<Resolved>> = docs
         .par_iter()
@@ -433,6 +559,8 @@ pub fn site(
         statics,
         urls,
         redirects,
+        intros,
+        sections,
     };
     *memo = Memo {
         inputs,
@@ -440,7 +568,7 @@ pub fn site(
         statics: static_list,
         base_url: base_url.map(str::to_string),
         forge,
-        kept,
+        claims,
         collisions,
         lookup,
         docs,
@@ -577,11 +705,21 @@ fn sort_title(title: &str) -> String {
 
 /// Reports documents whose URL another document, a static file or a
 /// generated page already has, and leaves them out.
-fn drop_collisions(
-    documents: &[Arc<Document>],
-    statics: &[StaticFile],
-    diagnostics: &mut Vec<Diagnostic>,
-) -> Vec<usize> {
+/// Which documents keep their URL, and the adjustments that avoid a
+/// collision without losing a page.
+#[derive(Debug, Clone, Default)]
+struct Claims {
+    /// Indexes of the inputs kept.
+    kept: Vec<usize>,
+    /// (input index, its page's URL): READMEs that open a generated page.
+    intros: Vec<(usize, UrlPath)>,
+    /// (input index, its new URL): a folder's README beside a file of the
+    /// folder's name (`fund.md` and `fund/README.md`) keeps both, the
+    /// README one level down (`fund/readme/`).
+    moved: Vec<(usize, UrlPath)>,
+}
+
+fn drop_collisions(documents: &[Arc<Document>], statics: &[StaticFile], diagnostics: &mut Vec<Diagnostic>) -> Claims {
     enum Owner {
         Generated,
         Static(SourcePath),
@@ -598,8 +736,24 @@ fn drop_collisions(
         owners.insert(key.trim_end_matches("index.html").to_string(), Owner::Static(s.path.clone()));
         owners.insert(key, Owner::Static(s.path.clone()));
     }
-    let mut kept = Vec::with_capacity(documents.len());
+    let mut claims = Claims { kept: Vec::with_capacity(documents.len()), ..Claims::default() };
     for (i, doc) in documents.iter().enumerate() {
+        let generated_here = matches!(owners.get(&doc.url.collision_key()), Some(Owner::Generated));
+        if is_intro(doc, generated_here) {
+            claims.intros.push((i, doc.url.clone()));
+            claims.kept.push(i);
+            continue;
+        }
+        let mut doc = doc.clone();
+        if let Some(Owner::Doc(other)) = owners.get(&doc.url.collision_key())
+            && doc.path.is_folder_page()
+            && !other.is_folder_page()
+        {
+            let stem = crate::url::slugify(doc.path.stem());
+            let url = UrlPath::file(&format!("{}{stem}/", doc.url.as_str()));
+            claims.moved.push((i, url.clone()));
+            doc = Arc::new(Document { url, ..(*doc).clone() });
+        }
         let key = doc.url.collision_key();
         let rename = "rename one of the files; URLs ignore case and Unicode normalisation";
         let two = |why: String| format!("two sources map to the same URL: {why}");
@@ -607,6 +761,10 @@ fn drop_collisions(
             None if doc.url.is_later_listing_page() => Some((
                 format!("the URL {} is where guild writes a later page of a listing", doc.url),
                 "rename the file or its folder: guild writes the later pages of its listings at `<listing>/page/<n>/`",
+            )),
+            None if doc.url.as_str().is_empty() => Some((
+                "the URL / is the home page guild generates".to_string(),
+                "only the root README.md (or index.md) may open the home page; remove the `permalink`",
             )),
             None => None,
             Some(Owner::Generated) => Some((
@@ -625,11 +783,11 @@ fn drop_collisions(
             ),
             None => {
                 owners.insert(key, Owner::Doc(doc.path.clone()));
-                kept.push(i);
+                claims.kept.push(i);
             }
         }
     }
-    kept
+    claims
 }
 
 /// The redirects documents ask for, each from a URL nothing else claims.

@@ -39,6 +39,12 @@ impl SourcePath {
         name.rsplit_once('.').map_or(name, |(stem, _)| stem)
     }
 
+    /// Whether the file is its folder's page (`README.md`, `index.md`,
+    /// `_index.md`), as GitHub, Hugo and Jekyll treat them.
+    pub fn is_folder_page(&self) -> bool {
+        matches!(self.stem().to_ascii_lowercase().as_str(), "readme" | "index" | "_index")
+    }
+
     /// The path without its `.md` extension.
     pub fn without_extension(&self) -> &str {
         self.0.strip_suffix(".md").unwrap_or(&self.0)

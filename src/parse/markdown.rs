@@ -127,6 +127,9 @@ struct Renderer<'a> {
     link_depth: usize,
     skip_depth: usize,
     blocks_seen: usize,
+    /// Whether a leading `# Heading` may still come: only paragraphs
+    /// (badges) and HTML (comments, logos) came before, as READMEs open.
+    title_open: bool,
     list_depth: usize,
     items: Vec<ItemBuf>,
     /// The text of the open items that gather it (see `ItemBuf`).
@@ -190,6 +193,7 @@ pub fn render_with(
         link_depth: 0,
         skip_depth: 0,
         blocks_seen: 0,
+        title_open: true,
         list_depth: 0,
         items: Vec::new(),
         item_text: String::new(),
@@ -362,7 +366,8 @@ impl<'a> Renderer<'a> {
         let top_level_block = self.list_depth == 0 && self.heading.is_none() && self.link_depth == 0;
         match tag {
             Tag::Heading { level, id, .. } => {
-                let leading = self.blocks_seen == 0 && level == HeadingLevel::H1;
+                let leading = self.title_open && level == HeadingLevel::H1;
+                self.title_open = false;
                 self.blocks_seen += 1;
                 let level = match level as u8 {
                     1 => 2,
@@ -382,6 +387,7 @@ impl<'a> Renderer<'a> {
             }
             Tag::CodeBlock(kind) => {
                 self.blocks_seen += 1;
+                self.title_open = false;
                 let lang = match kind {
                     CodeBlockKind::Fenced(info) => info.split([' ', ',', '{']).next().unwrap_or("").to_string(),
                     CodeBlockKind::Indented => String::new(),
@@ -391,6 +397,7 @@ impl<'a> Renderer<'a> {
             }
             Tag::Table(_) => {
                 self.blocks_seen += 1;
+                self.title_open = false;
                 self.emit(Event::Html(
                     "<div class=\"table-wrap\" role=\"region\" tabindex=\"0\" aria-label=\"Scrollable table\">\n"
                         .into(),
@@ -410,6 +417,7 @@ impl<'a> Renderer<'a> {
             }
             Tag::List(_) => {
                 self.blocks_seen += 1;
+                self.title_open = false;
                 self.list_depth += 1;
             }
             Tag::Item => {
@@ -431,6 +439,7 @@ impl<'a> Renderer<'a> {
             }
             Tag::BlockQuote(_) | Tag::HtmlBlock => {
                 self.blocks_seen += 1;
+                self.title_open &= matches!(tag, Tag::HtmlBlock);
                 self.not_extracted();
             }
             Tag::Link { link_type, dest_url, title, id } => {
@@ -872,6 +881,15 @@ mod tests {
         let r = render_str("## Setup\n\n## Setup\n\n## Über uns\n");
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["setup", "setup-1", "über-uns"]);
+    }
+
+    #[test]
+    fn a_readme_title_comes_after_comments_badges_and_logos() {
+        let md = "<!-- generated -->\n\n<p align=\"center\"><img src=\"logo.png\"></p>\n\n\
+                  [![CI](https://x/badge.svg)](https://x)\n\n# The Handbook\n\nText.\n";
+        assert_eq!(render_str(md).leading_h1.as_deref(), Some("The Handbook"));
+        let after_list = "- a\n\n# Not a title\n";
+        assert_eq!(render_str(after_list).leading_h1, None);
     }
 
     #[test]

@@ -153,7 +153,7 @@ fn document_only(source: &Source, options: Options<'_>) -> Parsed {
         Kind::Member => fields.required_text("name", "write the member's name, e.g. `name: Grace Okafor`"),
         _ => fields.required_text("title", title_help),
     };
-    let title = front_title.or(rendered.leading_h1).unwrap_or_else(|| humanise(source.path.stem()));
+    let title = front_title.or(rendered.leading_h1).unwrap_or_else(|| fallback_title(&source.path));
 
     let mut read = foreign::read(&mut fields, spec);
     let meta = match source.kind {
@@ -499,7 +499,16 @@ fn url_segments(source: &Source) -> Result<Vec<String>, Diagnostic> {
     segments.extend(source.kind.spec().url_folder.map(String::from));
     match source.kind {
         Kind::Member => segments.push(source.path.stem().to_string()),
-        Kind::Meeting | Kind::Event => segments.push(slugify(source.path.stem())),
+        // Folders stay in the URL (two committees' notes of one day do not
+        // collide), but for year and month folders: the date is in the name.
+        Kind::Meeting | Kind::Event => {
+            let mut parts: Vec<&str> = source.rel.split('/').collect();
+            let stem = parts.pop().unwrap_or("");
+            for part in parts.into_iter().filter(|p| !p.bytes().all(|b| b.is_ascii_digit())) {
+                segments.push(slugify(part));
+            }
+            segments.push(slugify(stem));
+        }
         Kind::Practice | Kind::Page => {
             let parts: Vec<&str> = source.rel.split('/').collect();
             for (i, part) in parts.iter().enumerate() {
@@ -527,6 +536,16 @@ fn url_segments(source: &Source) -> Result<Vec<String>, Diagnostic> {
             .help("rename the file using words"));
     }
     Ok(segments)
+}
+
+/// The title of a document that gives none: its file name, or for a
+/// folder's README its folder's name; never "README".
+fn fallback_title(path: &SourcePath) -> String {
+    if path.is_folder_page() {
+        let folder = path.parent().rsplit('/').next().unwrap_or("");
+        return if folder.is_empty() { "Overview".to_string() } else { humanise(folder) };
+    }
+    humanise(path.stem())
 }
 
 /// `first-week` -> `First week`.

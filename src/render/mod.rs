@@ -195,8 +195,24 @@ impl Shared<'_> {
             header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
             footer: &self.footer,
         };
-        let html = render_fragment(self.theme, template, &PageContext { layout, page })?;
+        let site = self.views.site;
+        let intro = site.intro_at(url).map(|d| {
+            reads::note(d);
+            site.body(d).to_string()
+        });
+        let section = site.sections.iter().find(|s| s.url == *url).map(|s| self.section_view(s));
+        let html = render_fragment(self.theme, template, &PageContext { layout, page, intro, section })?;
         Ok(Output::new(url.output_file(), html))
+    }
+}
+
+/// A folder's title from its name: `incident-response` is "Incident response".
+fn section_title(name: &str) -> String {
+    let words = name.replace(['-', '_'], " ");
+    let mut chars = words.trim().chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => name.to_string(),
     }
 }
 
@@ -281,6 +297,24 @@ impl Shared<'_> {
             .collect()
     }
 
+    fn section_view(&self, section: &crate::link::Section) -> SectionView<'_> {
+        let v = &self.views;
+        let site = v.site;
+        let folders = section
+            .folders
+            .iter()
+            .map(|&f| {
+                let sub = &site.sections[f];
+                let title = match sub.page {
+                    Some(d) => v.doc(d).title.clone(),
+                    None => section_title(&sub.name),
+                };
+                SectionLink { title, url: v.href(&sub.url), count: sub.children.len() + sub.folders.len() }
+            })
+            .collect();
+        SectionView { folders, documents: section.children.iter().map(|&d| v.doc_link(d)).collect() }
+    }
+
     /// `<listing>/page/1/`, which Hugo and Zola sites have: a redirect to
     /// the listing itself, left out of the sitemap.
     fn redirect(&self, listing: &str, title: &str) -> Output {
@@ -344,6 +378,9 @@ pub fn affected(old: &Site, new: &Site, read: &Reads) -> Scope {
         || old.urls != new.urls
         || old.statics.len() != new.statics.len()
         || old.statics.iter().zip(&new.statics).any(|(a, b)| a.output != b.output)
+        || old.intros != new.intros
+        || old.sections != new.sections
+        || old.redirects != new.redirects
     {
         return Scope::All;
     }
@@ -468,6 +505,11 @@ pub fn site_streamed(
     };
     let read: Vec<std::sync::OnceLock<Vec<DocId>>> = (0..site.docs.len()).map(|_| std::sync::OnceLock::new()).collect();
     let document = |id: DocId| {
+        // A README that opens a generated page has no page of its own.
+        if site.is_intro(id) {
+            let _ = read[id].set(Vec::new());
+            return Ok(());
+        }
         let (page, r) = reads::record(|| document_page(&shared, id));
         let _ = read[id].set(r);
         emit(page?)
@@ -533,6 +575,12 @@ pub fn site_streamed(
         members_url: urls.href(&UrlPath::page(&["members"])),
     };
     listed.push(emit_listed(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?)?);
+    for section in site.sections.iter().filter(|s| s.page.is_none()) {
+        let title = section_title(&section.name);
+        let description = format!("What is in {title}");
+        let view = SectionPage { title: &title };
+        listed.push(emit_listed(shared.page("section.html", "", &section.url, &title, &description, view)?)?);
+    }
     for (from, to) in &site.redirects {
         let doc = &site.docs[*to];
         emit(redirect_page(urls, from, &doc.url, &doc.title))?;

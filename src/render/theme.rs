@@ -22,6 +22,8 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("partials/people.html", include_str!("../../themes/default/templates/partials/people.html")),
     ("partials/practice_card.html", include_str!("../../themes/default/templates/partials/practice_card.html")),
     ("partials/pager.html", include_str!("../../themes/default/templates/partials/pager.html")),
+    ("partials/section.html", include_str!("../../themes/default/templates/partials/section.html")),
+    ("partials/intro.html", include_str!("../../themes/default/templates/partials/intro.html")),
     ("home.html", include_str!("../../themes/default/templates/home.html")),
     ("practices.html", include_str!("../../themes/default/templates/practices.html")),
     ("practice.html", include_str!("../../themes/default/templates/practice.html")),
@@ -38,6 +40,7 @@ const BUILTIN_TEMPLATES: &[(&str, &str)] = &[
     ("review.html", include_str!("../../themes/default/templates/review.html")),
     ("updated.html", include_str!("../../themes/default/templates/updated.html")),
     ("page.html", include_str!("../../themes/default/templates/page.html")),
+    ("section.html", include_str!("../../themes/default/templates/section.html")),
     ("404.html", include_str!("../../themes/default/templates/404.html")),
     ("search.html", include_str!("../../themes/default/templates/search.html")),
 ];

@@ -44,6 +44,31 @@ pub struct Layout<'a> {
 pub struct PageContext<'a, T: Serialize> {
     pub layout: Layout<'a>,
     pub page: T,
+    /// The text of the README that opens this page (a generated page at a
+    /// folder with one: the home page, the library).
+    pub intro: Option<String>,
+    /// What is in the folder this page stands for, if it is one.
+    pub section: Option<SectionView<'a>>,
+}
+
+/// The contents of a folder, for its page.
+#[derive(Debug, Serialize)]
+pub struct SectionView<'a> {
+    pub folders: Vec<SectionLink>,
+    pub documents: Vec<Prepared<DocLink<'a>>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct SectionLink {
+    pub title: String,
+    pub url: String,
+    pub count: usize,
+}
+
+/// A section page guild makes for a folder without a README.
+#[derive(Debug, Serialize)]
+pub struct SectionPage<'a> {
+    pub title: &'a str,
 }
 
 /// The header and footer, rendered once per section rather than per page.

@@ -202,3 +202,54 @@ fn links_written_for_github_work_unchanged() {
     assert_eq!(run.stderr.matches("warning[not-published]").count(), 2, "{}", run.stderr);
     assert!(!run.stderr.contains("broken"), "{}", run.stderr);
 }
+
+#[test]
+fn a_repository_laid_out_for_github_gets_folder_pages_and_readme_text() {
+    let site = SiteTest::new()
+        .file(
+            "community.yaml",
+            "title: Handbook\ncollections:\n  meetings: [\"meetings/**/*.md\"]\n  pages: [\"**/*.md\"]\n",
+        )
+        .file(
+            "README.md",
+            "<!-- badges -->\n[![CI](https://x.org/b.svg)](https://x.org)\n\n# The Handbook\n\nWelcome, reader.\n",
+        )
+        .file("guides/README.md", "# Guides\n\nHow we work.\n")
+        .file("guides/onboarding.md", "# Onboarding\n\nDay one.\n")
+        .file("guides/release/checklist.md", "# Release checklist\n\nShip it.\n")
+        .file("guides/release/rollback.md", "Roll back.\n")
+        .file("fund.md", "# Fund\n\nMoney.\n")
+        .file("fund/README.md", "Fund details.\n")
+        .file("practices/README.md", "# Our practices\n\nRead these first.\n")
+        .file("practices/deploys/canary.md", "---\ntitle: Canary\n---\nSlowly.\n")
+        .file("meetings/tsc/2024-01-09.md", "# TSC\n")
+        .file("meetings/cpc/2024-01-09.md", "# CPC\n")
+        .file("meetings/2024/2024-02-01-sync.md", "# Sync\n");
+    let run = site.build();
+    run.expect_code(0);
+    assert!(!run.stderr.contains("warning") && !run.stderr.contains("error"), "{}", run.stderr);
+
+    let home = site.read("index.html");
+    assert!(home.contains("Welcome, reader."), "the root README is the home page's text");
+    let library = site.read("practices/index.html");
+    assert!(library.contains("Read these first."), "practices/README.md opens the library");
+
+    let guides = site.read("guides/index.html");
+    assert!(guides.contains("<h1>Guides</h1>") && guides.contains("How we work."));
+    assert!(guides.contains("In this section"), "{guides}");
+    assert!(guides.contains(r#"href="/guides/onboarding/">Onboarding</a>"#), "{guides}");
+    assert!(guides.contains(r#"<a href="/guides/release/">Release</a>"#), "{guides}");
+    let release = site.read("guides/release/index.html");
+    assert!(release.contains("<h1>Release</h1>") && release.contains(">Release checklist</a>"), "{release}");
+    assert!(release.contains(">Rollback</a>"), "a file without a heading is titled by its name: {release}");
+    let deploys = site.read("practices/deploys/index.html");
+    assert!(deploys.contains(r#"href="/practices/deploys/canary/">Canary</a>"#), "{deploys}");
+
+    assert!(site.read("fund/index.html").contains("Money."));
+    let details = site.read("fund/readme/index.html");
+    assert!(details.contains("<h1>Fund</h1>") && details.contains("Fund details."), "never titled README: {details}");
+
+    assert!(site.read("meetings/tsc/2024-01-09/index.html").contains("TSC"));
+    assert!(site.read("meetings/cpc/2024-01-09/index.html").contains("CPC"));
+    assert!(site.out().join("meetings/2024-02-01-sync/index.html").exists(), "year folders stay out of URLs");
+}
