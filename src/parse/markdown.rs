@@ -241,6 +241,25 @@ pub fn render(file: &SourcePath, text: &str, body_offset: usize, raw_html: RawHt
 
 /// Cleans HTML written by hand in Markdown: keeps formatting, drops
 /// scripts, event handlers and dangerous URL schemes.
+/// The values of `id` and `name` attributes in a piece of raw HTML.
+fn html_anchors(html: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let lower = html.to_ascii_lowercase();
+    for attr in [" id=", " name="] {
+        for (at, _) in lower.match_indices(attr) {
+            let rest = &html[at + attr.len()..];
+            let value = match rest.chars().next() {
+                Some(q @ ('"' | '\'')) => rest[1..].split(q).next(),
+                _ => rest.split(|c: char| c.is_whitespace() || c == '>').next(),
+            };
+            if let Some(v) = value.filter(|v| !v.is_empty()) {
+                out.push(v.to_string());
+            }
+        }
+    }
+    out
+}
+
 fn sanitize(html: &str) -> String {
     static CLEANER: OnceLock<ammonia::Builder<'static>> = OnceLock::new();
     let cleaner = CLEANER.get_or_init(|| {
@@ -251,6 +270,7 @@ fn sanitize(html: &str) -> String {
         .add_tags(["details", "summary", "figure", "figcaption", "mark", "kbd", "abbr", "input", "section", "nav"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
         .add_tag_attributes("img", ["loading", "width", "height"])
+        .add_tag_attributes("a", ["name"])
         .add_tag_attributes("div", ["data-lang"])
         .add_tag_attributes("pre", ["data-lang"])
         .add_tag_attributes("th", ["style"])
@@ -330,6 +350,8 @@ impl<'a> Renderer<'a> {
             }
             Event::Html(h) | Event::InlineHtml(h) => {
                 self.has_raw_html = true;
+                // `<a name="x">` and `id="x"`: anchors GitHub honours.
+                self.result.extra_ids.extend(html_anchors(&h));
                 self.emit(Event::Html(h));
             }
             Event::TaskListMarker(done) => {
@@ -881,6 +903,12 @@ mod tests {
         let r = render_str("## Setup\n\n## Setup\n\n## Über uns\n");
         let ids: Vec<&str> = r.headings.iter().map(|h| h.id.as_str()).collect();
         assert_eq!(ids, ["setup", "setup-1", "über-uns"]);
+    }
+
+    #[test]
+    fn raw_html_anchors_are_link_targets() {
+        let r = render_str("<a name=\"section-3\"></a>\n\nText <span id='x'>y</span> <a href=\"#q\">z</a>\n");
+        assert_eq!(r.extra_ids, ["section-3", "x"]);
     }
 
     #[test]
