@@ -737,7 +737,14 @@ fn drop_collisions(documents: &[Arc<Document>], statics: &[StaticFile], diagnost
         owners.insert(key, Owner::Static(s.path.clone()));
     }
     let mut claims = Claims { kept: Vec::with_capacity(documents.len()), ..Claims::default() };
-    for (i, doc) in documents.iter().enumerate() {
+    // READMEs claim last: beside an `index.md` (a generator's page) the
+    // README is the one for GitHub, and moves.
+    let is_readme = |d: &Document| d.path.stem().eq_ignore_ascii_case("readme");
+    let order = (0..documents.len())
+        .filter(|&i| !is_readme(&documents[i]))
+        .chain((0..documents.len()).filter(|&i| is_readme(&documents[i])));
+    for i in order {
+        let doc = &documents[i];
         let generated_here = matches!(owners.get(&doc.url.collision_key()), Some(Owner::Generated));
         if is_intro(doc, generated_here) {
             claims.intros.push((i, doc.url.clone()));
@@ -745,9 +752,8 @@ fn drop_collisions(documents: &[Arc<Document>], statics: &[StaticFile], diagnost
             continue;
         }
         let mut doc = doc.clone();
-        if let Some(Owner::Doc(other)) = owners.get(&doc.url.collision_key())
+        if let Some(Owner::Doc(_)) = owners.get(&doc.url.collision_key())
             && doc.path.is_folder_page()
-            && !other.is_folder_page()
         {
             let stem = crate::url::slugify(doc.path.stem());
             let url = UrlPath::file(&format!("{}{stem}/", doc.url.as_str()));
@@ -787,6 +793,7 @@ fn drop_collisions(documents: &[Arc<Document>], statics: &[StaticFile], diagnost
             }
         }
     }
+    claims.kept.sort_unstable();
     claims
 }
 
@@ -817,7 +824,7 @@ fn redirects(
             let problem = |message: String, help: &str| {
                 Diagnostic::error("bad-alias", message).in_file(&d.path).at(alias.span).help(help.to_string())
             };
-            let Some(from) = alias_url(&alias.value) else {
+            let Some(from) = alias_url(&alias.value, &d.url) else {
                 diagnostics.push(problem(
                     format!("`{}` cannot be a URL on this site", alias.value),
                     "write the old path from the site's root, e.g. `/guides/old-name/`",
@@ -841,10 +848,20 @@ fn redirects(
     out
 }
 
-/// An alias as a URL path: `/old/`, `old`, `/old/page.html`; `None` for
-/// anything that is not a plain path on this site.
-fn alias_url(alias: &str) -> Option<UrlPath> {
-    let path = alias.trim().trim_start_matches('/');
+/// An alias as a URL path: `/old/`, `old`, `/old/page.html`, or relative
+/// to the page's own folder (`../old-name`); `None` for anything that is
+/// not a plain path on this site.
+fn alias_url(alias: &str, page: &UrlPath) -> Option<UrlPath> {
+    let alias = alias.trim();
+    let joined;
+    let path = if alias.starts_with("./") || alias.starts_with("../") {
+        let folder = page.as_str().trim_end_matches('/');
+        let folder = folder.rsplit_once('/').map_or("", |(f, _)| f);
+        joined = join(folder, alias)?;
+        joined.as_str()
+    } else {
+        alias.trim_start_matches('/')
+    };
     let segments: Vec<&str> = path.split('/').filter(|s| !s.is_empty()).collect();
     let plain =
         |s: &&str| *s != "." && *s != ".." && s.bytes().all(|b| b.is_ascii_alphanumeric() || b"-_.~%+".contains(&b));
@@ -1242,13 +1259,10 @@ impl<'a> Index<'a> {
         if self.static_file(&joined).is_some_and(|s| s.path.as_str() == joined) {
             return Ok(Found::Url(urls.rebase(&crate::url::percent_encode_path(&joined))));
         }
-        // A folder: its README or index page, as GitHub shows it.
-        let folder = joined.trim_end_matches('/');
-        for name in ["README.md", "readme.md", "Readme.md", "index.md", "_index.md"] {
-            let page = if folder.is_empty() { name.to_string() } else { format!("{folder}/{name}") };
-            if let Some(&id) = self.lookup.by_path.get(page.as_str()) {
-                return Ok(Found::Doc(id));
-            }
+        // A folder (its README or index page, as GitHub shows it), or a
+        // page named without `.md`.
+        if let Some(id) = self.extensionless(&joined) {
+            return Ok(Found::Doc(id));
         }
         // A file or folder of the repository that is not published: where
         // GitHub shows it.
@@ -1271,6 +1285,26 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// The document a path without `.md` names, as Jekyll, Hugo and
+    /// Docusaurus link to pages: `guides/setup` for `guides/setup.md`, a
+    /// folder for its README or index page, or a page's URL in any case.
+    fn extensionless(&self, path: &str) -> Option<DocId> {
+        let path = path.trim_end_matches('/');
+        let path = path.strip_suffix(".html").unwrap_or(path);
+        if let Some(&id) = self.lookup.by_path.get(format!("{path}.md").as_str()) {
+            return Some(id);
+        }
+        // The page at the folder's URL (its index, else its README), then
+        // a README that moved aside.
+        let slugs: Vec<String> = path.split('/').filter(|s| !s.is_empty()).map(crate::url::slugify).collect();
+        if let Some(&id) = self.lookup.by_url.get(UrlPath::page(&slugs).as_str()) {
+            return Some(id);
+        }
+        let page = |name: &str| if path.is_empty() { name.to_string() } else { format!("{path}/{name}") };
+        let candidates = [page("index.md"), page("_index.md"), page("README.md"), page("readme.md")];
+        candidates.iter().find_map(|c| self.lookup.by_path.get(c.as_str())).copied()
+    }
+
     fn root(&self, path: &str, urls: &Urls) -> Result<Found, (&'static str, String, String)> {
         let clean = path.trim_start_matches('/');
         if clean.ends_with(".md") {
@@ -1278,6 +1312,11 @@ impl<'a> Index<'a> {
                 Some(&id) => Ok(Found::Doc(id)),
                 None => Err(("broken-link", format!("link target `{path}` does not exist"), self.closest_path(clean))),
             };
+        }
+        if self.static_file(clean).is_none()
+            && let Some(id) = self.extensionless(clean)
+        {
+            return Ok(Found::Doc(id));
         }
         let as_page = if clean.is_empty() || clean.ends_with('/') { clean.to_string() } else { format!("{clean}/") };
         let known = self.static_file(clean).is_some()

@@ -57,6 +57,8 @@ pub const KEYS: &[(&str, Meaning)] = &[
     ("aliases", Meaning::Aliases),
     ("redirect_from", Meaning::Aliases),
     ("slug", Meaning::Slug),
+    // Docusaurus: a doc's id is the last segment of its URL.
+    ("id", Meaning::Slug),
     ("permalink", Meaning::Permalink),
     ("url", Meaning::Permalink),
     ("tags", Meaning::Tags),
@@ -76,7 +78,6 @@ pub const KEYS: &[(&str, Meaning)] = &[
     ("hide_table_of_contents", Meaning::Layout),
     ("hide_title", Meaning::Layout),
     ("hide", Meaning::Layout),
-    ("id", Meaning::Layout),
     ("type", Meaning::Layout),
     ("menu", Meaning::Layout),
     ("sitemap", Meaning::Layout),
@@ -133,7 +134,7 @@ pub fn read(fields: &mut Fields, spec: &KindSpec) -> Read {
                 .front
                 .aliases
                 .extend(fields.text_list(key).into_iter().map(|(value, span)| Located { value, span })),
-            Meaning::Slug => read.slug = fields.text(key).map(|s| s.trim().to_string()),
+            Meaning::Slug => read.slug = read.slug.take().or_else(|| fields.text(key).map(|s| s.trim().to_string())),
             Meaning::Permalink => read.permalink = read.permalink.take().or_else(|| fields.text(key)),
             Meaning::Tags => read.tags.extend(fields.text_list(key)),
             Meaning::Lang => read.front.lang = fields.text(key).map(|l| l.trim().to_string()),

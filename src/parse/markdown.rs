@@ -466,6 +466,16 @@ impl<'a> Renderer<'a> {
             }
             Tag::Link { link_type, dest_url, title, id } => {
                 let span = self.span(&range, self.source(&range).chars().count().min(200));
+                // `[[1]]` is a citation number, not a page.
+                if let LinkType::WikiLink { has_pothole: false } = link_type
+                    && dest_url.bytes().all(|b| b.is_ascii_digit())
+                {
+                    let text = format!("[[{dest_url}]]");
+                    self.add_text(&text);
+                    self.emit(Event::Text(text.into()));
+                    self.skip_depth = 1;
+                    return;
+                }
                 if let LinkType::WikiLink { has_pothole } = link_type {
                     let (target, anchor) = split_anchor(&dest_url);
                     if has_pothole {

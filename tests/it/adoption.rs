@@ -253,3 +253,31 @@ fn a_repository_laid_out_for_github_gets_folder_pages_and_readme_text() {
     assert!(site.read("meetings/cpc/2024-01-09/index.html").contains("CPC"));
     assert!(site.out().join("meetings/2024-02-01-sync/index.html").exists(), "year folders stay out of URLs");
 }
+
+#[test]
+fn links_written_for_other_generators_find_their_pages() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: T\ncollections:\n  pages: [\"**/*.md\"]\n")
+        .file(
+            "docs/intro.md",
+            "# Intro\n\nSee [setup](setup), [policy](/docs/governance/cve-policy), [old](../legacy/old.html), \
+             [[1]] and [home](../about/).\n",
+        )
+        .file("docs/setup.md", "# Setup\n")
+        .file("docs/governance/Security-Policy.md", "---\nid: cve-policy\n---\n# Policy\n")
+        .file("legacy/old.md", "---\nredirect_from: [../older-name/]\n---\n# Old\n")
+        .file("about/index.md", "# About\n")
+        .file("about/README.md", "# About (for GitHub)\n");
+    let run = site.build();
+    run.expect_code(0);
+    assert!(!run.stderr.contains("warning"), "{}", run.stderr);
+    let intro = site.read("docs/intro/index.html");
+    assert!(intro.contains(r#"href="/docs/setup/""#), "{intro}");
+    assert!(intro.contains(r#"href="/docs/governance/cve-policy/""#), "Docusaurus ids name the URL: {intro}");
+    assert!(intro.contains(r#"href="/legacy/old/""#), "{intro}");
+    assert!(intro.contains("[[1]]"), "citation numbers stay text: {intro}");
+    assert!(intro.contains(r#"href="/about/""#), "{intro}");
+    assert!(site.read("about/index.html").contains("<h1>About</h1>"), "index.md wins the folder");
+    assert!(site.read("about/readme/index.html").contains("About (for GitHub)"), "and the README is kept");
+    assert!(site.read("older-name/index.html").contains("url=/legacy/old/"), "relative redirect_from");
+}
