@@ -89,6 +89,45 @@ impl Checks {
     }
 }
 
+/// What a maintainer could do next to get more out of guild, from the
+/// problems of a build before `apply` quietens them: who is mentioned
+/// most without a profile, how many practices name no status, whether
+/// the community is ready for `strict`. For `guild check`.
+/// `practices` is (how many, how many name no status).
+pub fn advice(diagnostics: &[Diagnostic], practices: (usize, usize), checks: &Checks) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut handles: Vec<(String, usize)> = Vec::new();
+    for d in diagnostics.iter().filter(|d| d.code == "unknown-mention") {
+        let Some(handle) = d.message.strip_prefix("`@").and_then(|m| m.split('`').next()) else { continue };
+        match handles.iter_mut().find(|(h, _)| h.eq_ignore_ascii_case(handle)) {
+            Some(entry) => entry.1 += 1,
+            None => handles.push((handle.to_string(), 1)),
+        }
+    }
+    if !handles.is_empty() {
+        handles.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let top: Vec<String> = handles.iter().take(5).map(|(h, n)| format!("@{h} ({n})")).collect();
+        let who = if handles.len() == 1 { "1 person is".to_string() } else { format!("{} people are", handles.len()) };
+        out.push(format!(
+            "{who} @mentioned without a profile, most often {}; a profile in members/ with \
+             `github: <handle>` links their mentions and lists what they do",
+            top.join(", ")
+        ));
+    }
+    let (all, unsorted) = practices;
+    if unsorted > 0 {
+        out.push(format!(
+            "{unsorted} of {all} practices name no status; `status: adopted` (or proposed, draft, deprecated) \
+             shows where each stands and groups the library"
+        ));
+    }
+    // Quiet problems count too: `strict` would show them.
+    if !checks.strict && diagnostics.is_empty() {
+        out.push("no warnings: `strict: true` in community.yaml keeps it that way in every pull request".into());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -117,6 +156,20 @@ mod tests {
         set.apply(&mut all);
         assert_eq!(all.len(), 1);
         assert_eq!((all[0].code, all[0].severity), ("unknown-member", Severity::Error));
+    }
+
+    #[test]
+    fn advice_names_the_most_mentioned_and_the_practices_without_a_status() {
+        let mention = |h: &str| Diagnostic::warning("unknown-mention", format!("`@{h}` is not a member"));
+        let all = [mention("Ann"), mention("bob"), mention("ann"), mention("ANN")];
+        let lenient = Checks::default();
+        let notes = advice(&all, (10, 4), &lenient);
+        assert!(notes[0].starts_with("2 people are @mentioned without a profile, most often @Ann (3), @bob (1);"));
+        assert!(notes[1].starts_with("4 of 10 practices name no status"));
+        assert_eq!(notes.len(), 2, "mentions are quiet: not warnings to clear before `strict`");
+        let clean = advice(&[], (3, 0), &lenient);
+        assert_eq!(clean, ["no warnings: `strict: true` in community.yaml keeps it that way in every pull request"]);
+        assert!(advice(&[], (3, 0), &Checks { strict: true, levels: Vec::new() }).is_empty());
     }
 
     /// Every literal in the source shaped like a code (`word-word`, first

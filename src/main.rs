@@ -225,18 +225,25 @@ fn main() -> ExitCode {
             let dir = if dir.is_absolute() { dir.clone() } else { cwd.join(dir) };
             let dir: PathBuf = dir.components().filter(|c| !matches!(c, std::path::Component::CurDir)).collect();
             return match guild::scaffold::init(&dir, *force, run::today()) {
-                Ok(files) => {
-                    for f in &files {
+                Ok(started) => {
+                    for f in &started.written {
                         println!("created {}", f.strip_prefix(&cwd).unwrap_or(f).display());
                     }
-                    eprintln!(
-                        "a new community is ready: `guild serve{}` to preview it, `guild check` before you commit",
-                        if dir == cwd {
-                            String::new()
-                        } else {
-                            format!(" --root {}", dir.strip_prefix(&cwd).unwrap_or(&dir).display())
-                        }
-                    );
+                    let root = if dir == cwd {
+                        String::new()
+                    } else {
+                        format!(" --root {}", dir.strip_prefix(&cwd).unwrap_or(&dir).display())
+                    };
+                    match started.adopted {
+                        Some(n) => eprintln!(
+                            "community.yaml builds the {n} Markdown files here as they are (none was changed; \
+                             each choice is explained in it): `guild serve{root}` to preview, `guild check{root}` \
+                             to see what to improve, by code"
+                        ),
+                        None => eprintln!(
+                            "a new community is ready: `guild serve{root}` to preview it, `guild check` before you commit"
+                        ),
+                    }
                     ExitCode::SUCCESS
                 }
                 Err(e) => {

@@ -116,6 +116,8 @@ pub struct Session {
     /// anew), so a build after one renders everything.
     generation: u64,
     link_memo: link::Memo,
+    /// What `guild check` suggests after the last linking (`checks::advice`).
+    advice: Vec<String>,
     /// What a build does with what it makes.
     delivery: Delivery,
     statics_changed: bool,
@@ -310,6 +312,7 @@ impl Session {
             theme: None,
             generation: 0,
             link_memo: link::Memo::default(),
+            advice: Vec::new(),
             delivery: Delivery::Once,
             statics_changed: true,
             history: None,
@@ -548,6 +551,10 @@ impl Session {
         let link_options = link::Options { drafts: self.options.drafts, base_url: self.options.base_url.clone() };
         let (site, link_diagnostics) = link::site(documents, statics, config, &link_options, &mut self.link_memo);
         diagnostics.extend(link_diagnostics);
+        let practices = site.of(crate::source::Kind::Practice);
+        let unsorted =
+            practices.iter().filter(|&&p| site.docs[p].practice().is_some_and(|m| m.status.is_none())).count();
+        self.advice = crate::checks::advice(&diagnostics, (practices.len(), unsorted), &config.checks);
         config.checks.apply(&mut diagnostics);
         diag::sort(&mut diagnostics);
         diag::collapse(&mut diagnostics);
@@ -642,6 +649,7 @@ impl Session {
             let options = render::Options { today, search: None, history: &history };
             // Every page is rendered to prove the templates work; none is kept.
             render::site_streamed(&site, config, theme, &options, &Scope::All, &|_| Ok(()))?;
+            report.notes.append(&mut self.advice);
             let mut due = lifecycle::due_warnings(&site, &history, config, today);
             config.checks.apply(&mut due);
             report.diagnostics.extend(due);

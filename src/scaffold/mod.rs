@@ -2,6 +2,7 @@
 //! from. Both refuse to overwrite anything (`init --force` may); both write
 //! only what then passes `guild check` without errors.
 
+pub mod adopt;
 pub mod workflows;
 
 use std::path::{Path, PathBuf};
@@ -181,13 +182,25 @@ fn yaml_string(text: &str) -> String {
 
 /// Writes a new community into `dir`. Without `force`, refuses when any
 /// of its files exists, naming them.
-pub fn init(dir: &Path, force: bool, today: Date) -> Result<Vec<PathBuf>> {
+/// What `init` did.
+#[derive(Debug)]
+pub struct Started {
+    pub written: Vec<PathBuf>,
+    /// For a repository that had Markdown: how many files `community.yaml`
+    /// now builds (none of them was touched).
+    pub adopted: Option<usize>,
+}
+
+pub fn init(dir: &Path, force: bool, today: Date) -> Result<Started> {
     let name = dir
         .canonicalize()
         .ok()
         .and_then(|d| d.file_name().map(|n| n.to_string_lossy().into_owned()))
         .or_else(|| dir.file_name().map(|n| n.to_string_lossy().into_owned()))
         .unwrap_or_default();
+    if !dir.join(config::FILE_NAME).exists() && adopt::has_markdown(dir) {
+        return adopt_repository(dir, &name);
+    }
     let title = title_from(&name);
     let files = community_files(&title, today);
     if !force {
@@ -206,7 +219,34 @@ pub fn init(dir: &Path, force: bool, today: Date) -> Result<Vec<PathBuf>> {
         std::fs::write(&full, text).map_err(|e| Error::write(&full, e))?;
         written.push(full);
     }
-    Ok(written)
+    Ok(Started { written, adopted: None })
+}
+
+/// `init` where Markdown already is: a `community.yaml` that builds it, and
+/// the publishing workflows and `.gitignore` where there are none; no
+/// content file is written.
+fn adopt_repository(dir: &Path, name: &str) -> Result<Started> {
+    let survey = adopt::survey(dir);
+    let version = env!("CARGO_PKG_VERSION");
+    let files = [
+        (config::FILE_NAME.to_string(), adopt::config_text(&survey, name)),
+        (".github/workflows/pages.yml".to_string(), workflows::pages(version)),
+        (".github/workflows/check.yml".to_string(), workflows::check(version)),
+        (".gitignore".to_string(), "/public/\n/.guild/\n".to_string()),
+    ];
+    let mut written = Vec::new();
+    for (path, text) in files {
+        let full = dir.join(&path);
+        if full.exists() {
+            continue;
+        }
+        if let Some(parent) = full.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::write(parent, e))?;
+        }
+        std::fs::write(&full, text).map_err(|e| Error::write(&full, e))?;
+        written.push(full);
+    }
+    Ok(Started { written, adopted: Some(survey.markdown.len()) })
 }
 
 /// "platform-guild" -> "Platform Guild"; empty -> "Our Community".

@@ -281,3 +281,60 @@ fn links_written_for_other_generators_find_their_pages() {
     assert!(site.read("about/readme/index.html").contains("About (for GitHub)"), "and the README is kept");
     assert!(site.read("older-name/index.html").contains("url=/legacy/old/"), "relative redirect_from");
 }
+
+#[test]
+fn init_in_an_existing_repository_writes_a_config_that_builds_it_and_touches_nothing_else() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("handbook");
+    let files = [
+        ("README.md", "# The Handbook\n\nHow we work. Ask @Maintainer-One or @maintainer-one.\n"),
+        ("minutes/2024/2024-01-09.md", "# Call\n\n- decided a thing\n"),
+        ("minutes/2024/2024-01-23.md", "# Call\n"),
+        ("minutes/2024/2024-02-06.md", "# Call\n"),
+        ("patterns/review.md", "---\ntitle: Review\nstatus: Completed\n---\nReview everything.\n"),
+        ("guides/setup.md", "---\ndescription: Setting up\nweight: 1\n---\n# Setup\n"),
+    ];
+    for (path, text) in files {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+    let git = |args: &[&str]| {
+        let ok = std::process::Command::new("git").args(args).current_dir(&root).output().unwrap().status.success();
+        assert!(ok, "git {args:?}");
+    };
+    git(&["init", "-q", "-b", "main"]);
+    git(&["remote", "add", "origin", "git@github.com:acme/handbook.git"]);
+    let before = crate::support::tree(&root);
+
+    let run = crate::support::run_in(dir.path(), &["init", "handbook"]);
+    run.expect_code(0);
+    assert!(run.stderr.contains("builds the 6 Markdown files here as they are"), "{run:?}");
+    let after = crate::support::tree(&root);
+    for (path, bytes) in &before {
+        assert_eq!(after.get(path), Some(bytes), "{path} is untouched");
+    }
+    let added: Vec<&String> = after.keys().filter(|p| !before.contains_key(*p)).collect();
+    assert_eq!(
+        added,
+        [".github/workflows/check.yml", ".github/workflows/pages.yml", ".gitignore", "community.yaml"],
+        "only guild's own files"
+    );
+    let config = std::fs::read_to_string(root.join("community.yaml")).unwrap();
+    assert!(config.contains("title: The Handbook"), "{config}");
+    assert!(config.contains("repository: https://github.com/acme/handbook"), "{config}");
+    assert!(config.contains("meetings: [\"minutes/**/*.md\"]"), "{config}");
+    assert!(config.contains("practices: [\"patterns/**/*.md\"]"), "{config}");
+    assert!(config.contains("Completed: adopted"), "{config}");
+
+    let build = crate::support::run_in(&root, &["build", "-o", "public", "--color", "never"]);
+    build.expect_code(0);
+    assert!(build.stderr.contains("built 6 documents"), "{build:?}");
+    assert!(std::fs::read_to_string(root.join("public/index.html")).unwrap().contains("How we work."));
+    let check = crate::support::run_in(&root, &["check", "--color", "never"]);
+    check.expect_code(0);
+    assert!(
+        check.stderr.contains("note: 1 person is @mentioned without a profile, most often @Maintainer-One (2)"),
+        "{check:?}"
+    );
+}
