@@ -133,9 +133,8 @@ fn git_remote(dir: &Path) -> (Option<String>, Option<String>) {
         if let Some(rest) = u.strip_prefix("git@") {
             let (host, path) = rest.split_once(':')?;
             Some(format!("https://{host}/{path}"))
-        } else if u.starts_with("https://") {
+        } else if let Some(rest) = u.strip_prefix("https://") {
             // Without credentials someone may have put in the URL.
-            let rest = &u["https://".len()..];
             Some(format!("https://{}", rest.rsplit_once('@').map_or(rest, |(_, r)| r)))
         } else {
             None
