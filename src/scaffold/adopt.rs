@@ -133,11 +133,9 @@ fn git_remote(dir: &Path) -> (Option<String>, Option<String>) {
         if let Some(rest) = u.strip_prefix("git@") {
             let (host, path) = rest.split_once(':')?;
             Some(format!("https://{host}/{path}"))
-        } else if let Some(rest) = u.strip_prefix("https://") {
-            // Without credentials someone may have put in the URL.
-            Some(format!("https://{}", rest.rsplit_once('@').map_or(rest, |(_, r)| r)))
         } else {
-            None
+            // Without credentials someone may have put in the URL.
+            u.strip_prefix("https://").map(|rest| format!("https://{}", rest.rsplit_once('@').map_or(rest, |(_, r)| r)))
         }
     });
     let branch = std::fs::read_to_string(dir.join(".git/HEAD"))
