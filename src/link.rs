@@ -186,10 +186,11 @@ fn sections(docs: &[Arc<Document>], intros: &[(UrlPath, DocId)], has: impl Fn(Ki
     out
 }
 
-/// `practices/README.md` at the library, the root README at the home
-/// page: generated pages a README opens, rather than a collision.
+/// `practices/README.md` at the library, `search.md` at the search page,
+/// the root README at the home page: a document at the URL of a page
+/// guild generates opens that page with its text, rather than colliding.
 fn is_intro(doc: &Document, generated_url: bool) -> bool {
-    (generated_url || doc.url.as_str().is_empty()) && doc.path.is_folder_page()
+    generated_url || (doc.url.as_str().is_empty() && doc.path.is_folder_page())
 }
 
 impl Site {

@@ -106,9 +106,10 @@ fn generator(dir: &Path) -> Option<(&'static str, String)> {
         ("website/config.toml", "Hugo", "website/content"),
         ("website/hugo.toml", "Hugo", "website/content"),
         ("mkdocs.yml", "MkDocs", "docs"),
-        ("docusaurus.config.js", "Docusaurus", "docs"),
-        ("docusaurus.config.ts", "Docusaurus", "docs"),
-        ("website/docusaurus.config.js", "Docusaurus", "docs"),
+        // Docusaurus serves docs/ at /docs/: paths stay as they are.
+        ("docusaurus.config.js", "Docusaurus", ""),
+        ("docusaurus.config.ts", "Docusaurus", ""),
+        ("website/docusaurus.config.js", "Docusaurus", ""),
         ("_config.yml", "Jekyll", ""),
     ];
     found.iter().find(|(file, _, _)| has(file)).map(|(_, name, folder)| (*name, folder.to_string()))
@@ -168,8 +169,12 @@ pub fn config_text(survey: &Survey, folder_name: &str) -> String {
     }
     out.push_str("collections:\n");
     if !survey.meetings.is_empty() {
-        out.push_str("  # Folders whose files are mostly named by date (2024-01-09-sync.md): meeting notes.\n");
-        let globs: Vec<String> = survey.meetings.iter().map(|f| format!("\"{f}/**/*.md\"")).collect();
+        out.push_str("  # Files named by date (2024-01-09-sync.md) in folders mostly of them: meeting notes.\n");
+        let globs: Vec<String> = survey
+            .meetings
+            .iter()
+            .map(|f| format!("\"{f}/**/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*.md\""))
+            .collect();
         out.push_str(&format!("  meetings: [{}]\n", globs.join(", ")));
     }
     if !survey.practices.is_empty() {

@@ -221,6 +221,7 @@ fn a_repository_laid_out_for_github_gets_folder_pages_and_readme_text() {
         .file("fund.md", "# Fund\n\nMoney.\n")
         .file("fund/README.md", "Fund details.\n")
         .file("practices/README.md", "# Our practices\n\nRead these first.\n")
+        .file("search.md", "---\nlayout: search\n---\nFind anything here.\n")
         .file("practices/deploys/canary.md", "---\ntitle: Canary\n---\nSlowly.\n")
         .file("meetings/tsc/2024-01-09.md", "# TSC\n")
         .file("meetings/cpc/2024-01-09.md", "# CPC\n")
@@ -233,6 +234,7 @@ fn a_repository_laid_out_for_github_gets_folder_pages_and_readme_text() {
     assert!(home.contains("Welcome, reader."), "the root README is the home page's text");
     let library = site.read("practices/index.html");
     assert!(library.contains("Read these first."), "practices/README.md opens the library");
+    assert!(site.read("search/index.html").contains("Find anything here."), "a page at a generated URL opens it");
 
     let guides = site.read("guides/index.html");
     assert!(guides.contains("<h1>Guides</h1>") && guides.contains("How we work."));
@@ -323,7 +325,7 @@ fn init_in_an_existing_repository_writes_a_config_that_builds_it_and_touches_not
     let config = std::fs::read_to_string(root.join("community.yaml")).unwrap();
     assert!(config.contains("title: The Handbook"), "{config}");
     assert!(config.contains("repository: https://github.com/acme/handbook"), "{config}");
-    assert!(config.contains("meetings: [\"minutes/**/*.md\"]"), "{config}");
+    assert!(config.contains("meetings: [\"minutes/**/[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]*.md\"]"), "{config}");
     assert!(config.contains("practices: [\"patterns/**/*.md\"]"), "{config}");
     assert!(config.contains("Completed: adopted"), "{config}");
 
