@@ -5,7 +5,8 @@
 //!   cargo build --release && cargo run --release --example bench-serve -- 10000
 //!
 //! With no size it measures example-community; with sizes, generated
-//! communities of those many documents.
+//! communities of those many documents; `--warnings` adds a broken link
+//! and an unknown key to every document.
 
 #[path = "../tests/support/bench.rs"]
 mod bench;
@@ -93,10 +94,27 @@ fn main() {
         copy_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("example-community"), &root);
         measure("example-community", &root, &root.join("practices/oncall/basics.md"));
     }
+    // `--warnings`: the same communities with a broken link and an unknown
+    // front-matter key in every document (about two warnings each).
+    let warnings = std::env::args().any(|a| a == "--warnings");
     for docs in sizes {
         let root = dir.path().join(format!("corpus-{docs}"));
         corpus::write(&corpus::generate(&corpus::Plan { docs, seed: 1 }), &root).expect("corpus");
+        let mut label = format!("{docs} documents");
+        if warnings {
+            let mut n = 0;
+            for file in walk(&root).into_iter().filter(|f| f.extension().is_some_and(|e| e == "md")) {
+                let text = std::fs::read_to_string(&file).expect("read");
+                let text = match text.strip_prefix("---\n") {
+                    Some(rest) => format!("---\nlegacy_key: {n}\n{rest}"),
+                    None => text,
+                };
+                std::fs::write(&file, format!("{text}\nSee [the old page](gone-{n}.md).\n")).expect("write");
+                n += 1;
+            }
+            label.push_str(&format!(", about {} warnings", n * 2));
+        }
         let practice = walk(&root.join("practices")).into_iter().min().expect("a practice");
-        measure(&format!("{docs} documents"), &root, &practice);
+        measure(&label, &root, &practice);
     }
 }

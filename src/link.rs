@@ -266,6 +266,11 @@ impl std::fmt::Display for BodyHtml<'_> {
     }
 }
 
+/// Up to this many candidates, a suggestion compares a misspelt name with
+/// every one; past it, with the nearby ones only.
+const CLOSEST_ANYWHERE: usize = 2_000;
+const CLOSEST_NEAR: usize = 200;
+
 /// Members by id and by forge handle, as mentions find them: ignoring
 /// ASCII case, as GitHub does (`@Fishrock123` is the member whose profile
 /// says `github: fishrock123`). An id wins over another member's handle.
@@ -892,6 +897,8 @@ struct Lookup {
     by_title: FastMap<String, Vec<DocId>>,
     by_name: FastMap<String, Vec<DocId>>,
     by_url: FastMap<String, DocId>,
+    /// Documents by the folder they are in, for suggestions.
+    by_folder: FastMap<String, Vec<DocId>>,
     members: Members,
     /// The kinds the site has documents of.
     kinds: Vec<Kind>,
@@ -906,6 +913,7 @@ impl Lookup {
             by_title: FastMap::default(),
             by_name: FastMap::default(),
             by_url: FastMap::with_capacity_and_hasher(n, Default::default()),
+            by_folder: FastMap::default(),
             members: Members::new(docs),
             kinds: Vec::new(),
         };
@@ -918,6 +926,7 @@ impl Lookup {
             lookup.by_path.insert(d.path.clone(), i);
             lookup.by_stem.insert(d.path.without_extension().to_string(), i);
             lookup.by_url.insert(d.url.as_str().to_string(), i);
+            lookup.by_folder.entry(d.path.parent().to_string()).or_default().push(i);
         }
         lookup
     }
@@ -976,9 +985,37 @@ impl<'a> Index<'a> {
         self.statics.get(output).copied()
     }
 
+    /// A suggestion for a path that is no document: a document of that
+    /// file name elsewhere (a moved file), else the closest path in the
+    /// same folder, else (in a site small enough to compare every path
+    /// with) the closest path anywhere. Comparing each broken link with
+    /// every path made 10,000 broken links in 10,000 documents take a
+    /// minute (BENCHMARKS.md, "Adoption").
     fn closest_path(&self, wanted: &str) -> String {
-        match closest(wanted, self.lookup.by_path.keys().map(SourcePath::as_str)) {
-            Some(best) => format!("did you mean `{best}`?"),
+        let hint = |best: &str| format!("did you mean `{best}`?");
+        let wanted_path = SourcePath::new(wanted);
+        let name = wanted_path.stem();
+        if let Some([one]) = self.lookup.by_name.get(name).map(Vec::as_slice) {
+            return hint(self.docs[*one].path.as_str());
+        }
+        let folder = wanted_path.parent();
+        // In a large folder, only names that start alike.
+        let siblings = self.lookup.by_folder.get(folder).map_or(&[][..], Vec::as_slice);
+        let initial = name.chars().next().map(|c| c.to_ascii_lowercase());
+        let near = siblings
+            .iter()
+            .map(|&d| &self.docs[d].path)
+            .filter(|p| {
+                siblings.len() <= CLOSEST_NEAR || p.stem().chars().next().map(|c| c.to_ascii_lowercase()) == initial
+            })
+            .map(SourcePath::as_str);
+        let best = closest(wanted, near).or_else(|| {
+            (self.docs.len() <= CLOSEST_ANYWHERE)
+                .then(|| closest(wanted, self.lookup.by_path.keys().map(SourcePath::as_str)))
+                .flatten()
+        });
+        match best {
+            Some(best) => hint(best),
             None => "check the path; links are relative to the file they are written in".into(),
         }
     }
@@ -1218,7 +1255,13 @@ impl<'a> Index<'a> {
                 self.docs[many[0]].path.without_extension()
             )),
             None => {
-                let titles = self.docs.iter().map(|d| d.title.as_str());
+                // In a large site, only titles that start alike (Jaro-Winkler
+                // favours those anyway).
+                let first = t.chars().next().map(|c| c.to_lowercase().collect::<String>()).unwrap_or_default();
+                let small = self.docs.len() <= CLOSEST_ANYWHERE;
+                let titles = self.docs.iter().map(|d| d.title.as_str()).filter(|title| {
+                    small || title.chars().next().is_some_and(|c| c.to_lowercase().collect::<String>() == first)
+                });
                 match closest(t, titles) {
                     Some(best) => Err(format!("did you mean `[[{best}]]`? Wiki links match a title or a path without .md")),
                     None => Err("wiki links match a page title (any case) or a path without .md, like `[[practices/oncall/basics]]`".into()),
@@ -1329,7 +1372,9 @@ impl<'a> Index<'a> {
         if known {
             Ok(Found::Url(urls.rebase(clean)))
         } else {
-            let help = match closest(clean, self.statics.keys().copied()) {
+            let folder = clean.rsplit_once('/').map_or("", |(f, _)| f);
+            let near = self.statics.keys().copied().filter(|k| k.rsplit_once('/').map_or("", |(f, _)| f) == folder);
+            let help = match closest(clean, near.take(CLOSEST_ANYWHERE)) {
                 Some(best) => format!("did you mean `/{best}`? Files in static/ are served from the site root"),
                 None => "files in static/ are served from the site root: static/images/a.png is /images/a.png".into(),
             };

@@ -434,10 +434,11 @@ fn documents(n: usize) -> String {
 }
 
 fn print(report: &Report, format: Format, color: bool) {
-    for note in &report.notes {
-        eprintln!("note: {note}");
+    if format != Format::Human {
+        for note in &report.notes {
+            eprintln!("note: {note}");
+        }
     }
-    let lookup = |path: &guild::source::SourcePath| report.texts.get(path).cloned();
     match format {
         Format::Json => {
             let mut stdout = std::io::stdout().lock();
@@ -446,25 +447,7 @@ fn print(report: &Report, format: Format, color: bool) {
             }
         }
         Format::Human => {
-            let mut stderr = std::io::stderr().lock();
-            let digest = diag::digest(&report.diagnostics);
-            for d in &digest.shown {
-                let _ = writeln!(stderr, "{}\n", diag::render_human(d, &lookup, color));
-            }
-            if !digest.codes.is_empty() {
-                let _ = writeln!(stderr, "problems by code (the first {} of each are shown above):", diag::EXAMPLES);
-                for (severity, code, count, hidden) in &digest.codes {
-                    let word = if *severity == diag::Severity::Error { "error" } else { "warning" };
-                    let more = if *hidden > 0 { format!(", {hidden} not shown") } else { String::new() };
-                    let _ =
-                        writeln!(stderr, "  {code:<24} {count:>6} {word}{}{more}", if *count == 1 { "" } else { "s" });
-                }
-                let _ = writeln!(
-                    stderr,
-                    "  = help: `guild check --format json` lists every one; `checks: {{CODE: off}}` in \
-                     community.yaml silences a code, `checks: {{CODE: error}}` makes it fail the build\n"
-                );
-            }
+            let _ = report.write_human(&mut std::io::stderr().lock(), color);
         }
         Format::Github => print_github(report),
     }

@@ -52,6 +52,34 @@ impl Report {
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(|d| d.severity == Severity::Error)
     }
+
+    /// The notes and problems for a terminal: every problem when there are
+    /// few, else the first few of each code and a count per code
+    /// (`diag::digest`), so 10,000 warnings take a screen, not a minute.
+    pub fn write_human(&self, out: &mut impl std::io::Write, color: bool) -> std::io::Result<()> {
+        for note in &self.notes {
+            writeln!(out, "note: {note}")?;
+        }
+        let lookup = |path: &SourcePath| self.texts.get(path).cloned();
+        let digest = diag::digest(&self.diagnostics);
+        for d in &digest.shown {
+            writeln!(out, "{}\n", diag::render_human(d, &lookup, color))?;
+        }
+        if !digest.codes.is_empty() {
+            writeln!(out, "problems by code (the first {} of each are shown above):", diag::EXAMPLES)?;
+            for (severity, code, count, hidden) in &digest.codes {
+                let word = if *severity == Severity::Error { "error" } else { "warning" };
+                let more = if *hidden > 0 { format!(", {hidden} not shown") } else { String::new() };
+                writeln!(out, "  {code:<24} {count:>6} {word}{}{more}", if *count == 1 { "" } else { "s" })?;
+            }
+            writeln!(
+                out,
+                "  = help: `guild check --format json` lists every one; `checks: {{CODE: off}}` in \
+                 community.yaml silences a code, `checks: {{CODE: error}}` makes it fail the build\n"
+            )?;
+        }
+        Ok(())
+    }
 }
 
 /// Finds the community root: `--root` as given, or the nearest folder at

@@ -111,13 +111,7 @@ fn site_files(version: u64, base_path: &str, built: crate::session::Built) -> Si
 
 /// Prints a build's diagnostics the way `guild build` does.
 pub fn print_report(report: &Report, color: bool) {
-    for note in &report.notes {
-        eprintln!("note: {note}");
-    }
-    let lookup = |path: &crate::source::SourcePath| report.texts.get(path).cloned();
-    for d in &report.diagnostics {
-        eprintln!("{}\n", diag::render_human(d, &lookup, color));
-    }
+    let _ = report.write_human(&mut std::io::stderr().lock(), color);
 }
 
 /// Runs the preview until the process is stopped.
