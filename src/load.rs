@@ -256,7 +256,9 @@ fn consider(
         return None;
     }
     let is_static = rel.starts_with(STATIC_PREFIX);
-    let is_template = rel.starts_with(TEMPLATES_PREFIX);
+    // Only HTML in templates/ overrides the theme: a repository's own
+    // templates/ (issue and document templates) holds Markdown pages.
+    let is_template = rel.starts_with(TEMPLATES_PREFIX) && rel.ends_with(".html");
     let is_markdown = rel.ends_with(".md") && !config.exclude.is_match(rel);
     let is_asset = !is_static && !is_template && is_asset(name) && !config.exclude.is_match(rel);
     let is_symlink = file_type.is_symlink();
@@ -305,7 +307,7 @@ fn consider(
     }
     if let Some(rest) = rel.strip_prefix(STATIC_PREFIX) {
         Some(Found::Static(StaticFile { path: source_path, output: rest.to_string(), absolute }))
-    } else if let Some(rest) = rel.strip_prefix(TEMPLATES_PREFIX) {
+    } else if let Some(rest) = rel.strip_prefix(TEMPLATES_PREFIX).filter(|_| is_template) {
         Some(Found::Template(rest.to_string(), absolute))
     } else if is_markdown {
         Some(Found::Markdown(source_path, absolute))

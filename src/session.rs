@@ -370,7 +370,7 @@ impl Session {
                     // inside it cannot be trusted, so read it all again.
                     everything = true;
                 } else {
-                    if rel.starts_with("templates/") {
+                    if rel.starts_with("templates/") && rel.ends_with(".html") {
                         theme_dirty = true;
                     }
                     paths.push(rel);

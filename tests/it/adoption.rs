@@ -222,6 +222,7 @@ fn a_repository_laid_out_for_github_gets_folder_pages_and_readme_text() {
         .file("fund/README.md", "Fund details.\n")
         .file("practices/README.md", "# Our practices\n\nRead these first.\n")
         .file("search.md", "---\nlayout: search\n---\nFind anything here.\n")
+        .file("templates/new-guide.md", "# New guide template\n\nCopy me.\n")
         .file("practices/deploys/canary.md", "---\ntitle: Canary\n---\nSlowly.\n")
         .file("meetings/tsc/2024-01-09.md", "# TSC\n")
         .file("meetings/cpc/2024-01-09.md", "# CPC\n")
@@ -235,6 +236,7 @@ fn a_repository_laid_out_for_github_gets_folder_pages_and_readme_text() {
     let library = site.read("practices/index.html");
     assert!(library.contains("Read these first."), "practices/README.md opens the library");
     assert!(site.read("search/index.html").contains("Find anything here."), "a page at a generated URL opens it");
+    assert!(site.read("templates/new-guide/index.html").contains("Copy me."), "only HTML in templates/ is the theme's");
 
     let guides = site.read("guides/index.html");
     assert!(guides.contains("<h1>Guides</h1>") && guides.contains("How we work."));
