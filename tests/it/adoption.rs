@@ -342,3 +342,23 @@ fn init_in_an_existing_repository_writes_a_config_that_builds_it_and_touches_not
         "{check:?}"
     );
 }
+
+/// `scripts/try-repo` builds a copy with the config guild init writes and
+/// reports what came out, leaving the checkout as it was.
+#[test]
+fn the_repository_checker_reports_a_trial_without_touching_the_checkout() {
+    let dir = tempfile::tempdir().unwrap();
+    let repo = dir.path().join("notes");
+    std::fs::create_dir_all(repo.join("guides")).unwrap();
+    std::fs::write(repo.join("README.md"), "# Notes\n\nSee [gone](gone.md).\n").unwrap();
+    std::fs::write(repo.join("guides/setup.md"), "# Setup\n").unwrap();
+    let before = crate::support::tree(&repo);
+    let script = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("scripts/try-repo");
+    let out = std::process::Command::new(script).arg(&repo).env("GUILD", env!("CARGO_BIN_EXE_guild")).output().unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success(), "{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(stdout.contains("community.yaml written by guild init"), "{stdout}");
+    assert!(stdout.contains("exit code: 0;") && stdout.contains("Markdown files: 2; documents built: 2;"), "{stdout}");
+    assert!(stdout.contains("     1 warning broken-link"), "{stdout}");
+    assert_eq!(crate::support::tree(&repo), before, "the checkout is untouched");
+}
