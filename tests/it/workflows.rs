@@ -90,7 +90,7 @@ fn every_action_used_is_official_and_at_its_pinned_major() {
 fn the_install_script_and_the_repository_checker_pass_shellcheck() {
     let Some(shellcheck) = tool("shellcheck", "apt-get install shellcheck") else { return };
     for script in ["action/install.sh", "scripts/try-repo"] {
-        let out = Command::new(&shellcheck).arg(repo().join(script)).output().unwrap();
+        let out = Command::new(shellcheck).arg(repo().join(script)).output().unwrap();
         assert!(out.status.success(), "{script}: {}", String::from_utf8_lossy(&out.stdout));
     }
 }
