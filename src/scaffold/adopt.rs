@@ -76,12 +76,29 @@ pub fn survey(dir: &Path) -> Survey {
         }
     }
     survey.members = per_folder.contains_key("members");
-    survey.generator = generator(dir);
+    let found = generator(dir);
     (survey.repository, survey.branch) = git_remote(dir);
-    survey.title = std::fs::read_to_string(dir.join("README.md"))
+    let readme_title = std::fs::read_to_string(dir.join("README.md"))
         .ok()
         .and_then(|text| text.lines().find_map(|l| l.strip_prefix("# ").map(|t| t.trim().to_string())))
         .filter(|t| !t.is_empty());
+    // The generator's own settings name the site better than a README's
+    // first heading, and its folder of pages if it moved it.
+    if let Some((name, file, folder)) = found {
+        let settings = std::fs::read_to_string(dir.join(file)).unwrap_or_default();
+        let base = file.rsplit_once('/').map_or(String::new(), |(d, _)| format!("{d}/"));
+        let folder = match setting(&settings, &["docs_dir", "contentDir"]) {
+            Some(f) => format!("{base}{}", f.trim_end_matches('/')),
+            None => folder.to_string(),
+        };
+        let folder = if !folder.is_empty() && dir.join(&folder).is_dir() { folder } else { String::new() };
+        survey.generator = Some((name, folder));
+        survey.title = setting(&settings, &["site_name", "title"]);
+        if survey.repository.is_none() {
+            survey.repository = setting(&settings, &["repo_url", "repository"]).filter(|r| r.starts_with("https://"));
+        }
+    }
+    survey.title = survey.title.take().or(readme_title);
     for path in &survey.markdown {
         let Ok(text) = std::fs::read_to_string(dir.join(path)) else { continue };
         let Some(front) = text.strip_prefix("---\n").and_then(|rest| rest.split("\n---").next()) else { continue };
@@ -97,8 +114,22 @@ pub fn survey(dir: &Path) -> Survey {
     survey
 }
 
-/// The generator a repository was written for, from its configuration.
-fn generator(dir: &Path) -> Option<(&'static str, String)> {
+/// A top-level `key: value` (YAML) or `key = "value"` (TOML) of a
+/// generator's settings file, the first of `keys` found.
+fn setting(text: &str, keys: &[&str]) -> Option<String> {
+    keys.iter().find_map(|key| {
+        text.lines().find_map(|line| {
+            let rest = line.strip_prefix(key)?.trim_start();
+            let value = rest.strip_prefix(':').or_else(|| rest.strip_prefix('='))?.trim();
+            let value = value.trim_matches(['"', '\'']).trim();
+            (!value.is_empty() && !value.starts_with(['!', '[', '{'])).then(|| value.to_string())
+        })
+    })
+}
+
+/// The generator a repository was written for, its settings file and the
+/// folder its pages live in by default.
+fn generator(dir: &Path) -> Option<(&'static str, &'static str, &'static str)> {
     let has = |p: &str| dir.join(p).exists();
     let found = [
         ("hugo.toml", "Hugo", "content"),
@@ -112,7 +143,7 @@ fn generator(dir: &Path) -> Option<(&'static str, String)> {
         ("website/docusaurus.config.js", "Docusaurus", ""),
         ("_config.yml", "Jekyll", ""),
     ];
-    found.iter().find(|(file, _, _)| has(file)).map(|(_, name, folder)| (*name, folder.to_string()))
+    found.iter().find(|(file, _, _)| has(file)).map(|(file, name, folder)| (*name, *file, *folder))
 }
 
 /// `origin` as an https URL (`git@github.com:org/repo.git` too) and the
@@ -158,8 +189,8 @@ pub fn config_text(survey: &Survey, folder_name: &str) -> String {
     out.push_str(&format!("title: {}\n", super::yaml_string(&title)));
     match &survey.repository {
         Some(r) => {
-            out.push_str("# From the `origin` remote: \"edit this page\" links, and where links to files\n");
-            out.push_str("# that are not published go.\n");
+            out.push_str("# From the `origin` remote (or the generator's settings): \"edit this page\"\n");
+            out.push_str("# links, and where links to files that are not published go.\n");
             out.push_str(&format!("repository: {r}\n"));
         }
         None => out.push_str("# repository: https://github.com/org/repo   (no `origin` remote was found)\n"),
@@ -188,7 +219,7 @@ pub fn config_text(survey: &Survey, folder_name: &str) -> String {
     }
     out.push_str("  # Everything else is a page, at its path in the repository.\n");
     match &survey.generator {
-        Some((name, folder)) if !folder.is_empty() => {
+        Some((name, folder)) if !folder.is_empty() && !survey.practices.contains(folder) => {
             out.push_str(&format!("  # Written for {name}: pages under {folder}/ keep the URLs {name} gave them.\n"));
             out.push_str(&format!("  pages: [\"{folder}/**/*.md\", \"**/*.md\"]\n"));
         }
@@ -240,7 +271,11 @@ mod tests {
         write(d, "minutes/README.md", "Index\n");
         write(d, "patterns/a.md", "---\nstatus: Completed\n---\n");
         write(d, "guides/b.md", "# B\n");
-        write(d, "mkdocs.yml", "site_name: x\n");
+        write(
+            d,
+            "mkdocs.yml",
+            "site_name: Acme Handbook\nrepo_url: https://github.com/acme/other\ndocs_dir: guides/\n",
+        );
         write(
             d,
             ".git/config",
@@ -251,10 +286,10 @@ mod tests {
         assert_eq!(s.markdown.len(), 7);
         assert_eq!(s.meetings, ["minutes"]);
         assert_eq!(s.practices, ["patterns"]);
-        assert_eq!(s.generator, Some(("MkDocs", "docs".to_string())));
+        assert_eq!(s.generator, Some(("MkDocs", "guides".to_string())), "docs_dir, which exists");
         assert_eq!(s.repository.as_deref(), Some("https://github.com/acme/handbook"));
         assert_eq!(s.branch.as_deref(), Some("trunk"));
-        assert_eq!(s.title.as_deref(), Some("The Handbook"));
+        assert_eq!(s.title.as_deref(), Some("Acme Handbook"), "the generator's site name, over the README's heading");
         let text = config_text(&s, "handbook");
         let (config, problems) = crate::config::parse(d, &text);
         assert!(problems.is_empty(), "{problems:?}\n{text}");
