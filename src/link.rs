@@ -1020,6 +1020,18 @@ impl<'a> Index<'a> {
         }
     }
 
+    /// The file of the site an image's target names, if any.
+    fn image_file(&self, doc: &Document, target: &Target) -> Option<&StaticFile> {
+        match target {
+            Target::Relative(path) => {
+                let joined = join(doc.path.parent(), &path.replace("%20", " "))?;
+                self.static_file(&joined).or_else(|| joined.strip_prefix("static/").and_then(|r| self.static_file(r)))
+            }
+            Target::Root(path) => self.static_file(path.trim_start_matches('/')),
+            Target::Wiki(_) | Target::SamePage => None,
+        }
+    }
+
     fn closest_member(&self, id: &MemberId, prefix: &str) -> String {
         match closest(&id.as_str().to_ascii_lowercase(), self.lookup.members.names()) {
             Some(best) => {
@@ -1133,6 +1145,17 @@ impl<'a> Index<'a> {
                     format!("[[{}]]", escape(target))
                 }
             },
+            RefKind::Image { target, alt, title } => {
+                let src = self.fill(id, doc, &RefKind::Href { target: target.clone(), anchor: None }, span, urls, out);
+                // Read from the file's header (a few bytes), so the page
+                // keeps its layout while images load.
+                let size = self
+                    .image_file(doc, target)
+                    .and_then(|f| image_size(&f.absolute))
+                    .map_or(String::new(), |(w, h)| format!(" width=\"{w}\" height=\"{h}\""));
+                let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
+                format!("<img src=\"{src}\" alt=\"{}\"{title}{size} loading=\"lazy\" decoding=\"async\">", escape(alt))
+            }
             RefKind::Href { target, anchor } => {
                 let found = match target {
                     Target::SamePage => Ok(Found::Doc(id)),
@@ -1383,6 +1406,38 @@ impl<'a> Index<'a> {
     }
 }
 
+/// An image's width and height in pixels: from the header of a raster
+/// image, or an SVG's `width`/`height` (else its `viewBox`).
+fn image_size(path: &std::path::Path) -> Option<(usize, usize)> {
+    if !path.extension().is_some_and(|e| e.eq_ignore_ascii_case("svg")) {
+        return imagesize::size(path).ok().map(|s| (s.width, s.height));
+    }
+    use std::io::Read;
+    let mut head = Vec::with_capacity(4096);
+    std::fs::File::open(path).ok()?.take(4096).read_to_end(&mut head).ok()?;
+    svg_size(&String::from_utf8_lossy(&head))
+}
+
+fn svg_size(text: &str) -> Option<(usize, usize)> {
+    let tag = &text[text.find("<svg")?..];
+    let tag = &tag[..tag.find('>')?];
+    let attr = |name: &str| {
+        let at = tag.find(&format!(" {name}="))? + name.len() + 2;
+        let quote = tag[at..].chars().next()?;
+        let value = tag[at + 1..].split(quote).next()?;
+        Some(value.trim().to_string())
+    };
+    let px = |v: String| v.trim_end_matches("px").parse::<f64>().ok().filter(|n| *n > 0.0).map(|n| n.round() as usize);
+    if let (Some(w), Some(h)) = (attr("width").and_then(px), attr("height").and_then(px)) {
+        return Some((w, h));
+    }
+    let view: Vec<f64> = attr("viewBox")?.split([' ', ',']).filter_map(|n| n.parse().ok()).collect();
+    match view[..] {
+        [_, _, w, h] if w > 0.0 && h > 0.0 => Some((w.round() as usize, h.round() as usize)),
+        _ => None,
+    }
+}
+
 /// A link target as its author wrote it.
 fn href_text(target: &Target) -> &str {
     match target {
@@ -1417,6 +1472,14 @@ fn join(dir: &str, rel: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn svg_sizes_come_from_width_and_height_or_the_view_box() {
+        use super::svg_size;
+        assert_eq!(svg_size("<?xml?><svg xmlns='x' width=\"120\" height=\"40px\">"), Some((120, 40)));
+        assert_eq!(svg_size("<svg viewBox=\"0 0 300 150\" width=\"100%\">"), Some((300, 150)));
+        assert_eq!(svg_size("<svg>"), None);
+    }
+
     use super::*;
 
     #[test]

@@ -287,6 +287,10 @@ pub enum RefKind {
     WikiElement { target: String, anchor: Option<String> },
     /// Replaced by a link to the member's profile.
     Mention(MemberId),
+    /// Replaced by a whole `<img>` of a file of the site: its URL, and the
+    /// width and height read from the file, so the page does not jump as
+    /// images load.
+    Image { target: Target, alt: String, title: String },
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -425,6 +425,10 @@ impl Session {
             let was_static = matches!(self.files.get(&rel), Some(FileState::Static(_)));
             if was_static || matches!(state, Some(FileState::Static(_))) {
                 self.statics_changed = true;
+                // Pages carry an image's width and height: link them anew.
+                if load::is_asset(&rel) {
+                    self.link_memo = link::Memo::default();
+                }
             }
             match state {
                 Some(state) => {

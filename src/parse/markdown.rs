@@ -124,6 +124,9 @@ struct Renderer<'a> {
     ids: HashMap<String, usize>,
     heading: Option<HeadingBuf<'a>>,
     code: Option<(String, String)>,
+    /// An image being read: its `src` (a URL, or the index of the hole
+    /// `link` makes the whole `<img>` in), title, alt text and nesting.
+    image: Option<ImageBuf<'a>>,
     link_depth: usize,
     skip_depth: usize,
     blocks_seen: usize,
@@ -192,6 +195,7 @@ pub fn render_with(
         code: None,
         link_depth: 0,
         skip_depth: 0,
+        image: None,
         blocks_seen: 0,
         title_open: true,
         list_depth: 0,
@@ -269,7 +273,7 @@ fn sanitize(html: &str) -> String {
         ])
         .add_tags(["details", "summary", "figure", "figcaption", "mark", "kbd", "abbr", "input", "section", "nav"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
-        .add_tag_attributes("img", ["loading", "width", "height"])
+        .add_tag_attributes("img", ["loading", "width", "height", "decoding"])
         .add_tag_attributes("a", ["name"])
         .add_tag_attributes("div", ["data-lang"])
         .add_tag_attributes("pre", ["data-lang"])
@@ -295,6 +299,36 @@ impl<'a> Renderer<'a> {
         let start = self.body_offset + body_range.start;
         let end = (self.body_offset + body_range.end).min(self.text.len());
         self.text.get(start..end).unwrap_or("")
+    }
+
+    /// The events inside `![alt](src)`: its alt text, as plain text. At
+    /// its end the element goes out, or its hole when `link` resolves it.
+    fn image_event(&mut self, event: Event<'a>) {
+        let Some(image) = &mut self.image else { return };
+        match event {
+            Event::Start(Tag::Image { .. }) => image.depth += 1,
+            Event::End(TagEnd::Image) => image.depth -= 1,
+            Event::Text(t) | Event::Code(t) => image.alt.push_str(&t),
+            Event::SoftBreak | Event::HardBreak => image.alt.push(' '),
+            _ => {}
+        }
+        if image.depth > 0 {
+            return;
+        }
+        let Some(image) = self.image.take() else { return };
+        let alt = image.alt.trim().to_string();
+        self.add_text(&alt);
+        let html = match image.hole {
+            Some(index) => {
+                if let RefKind::Href { target, .. } = &self.refs[index].kind {
+                    let target = target.clone();
+                    self.refs[index].kind = RefKind::Image { target, alt, title: image.title.to_string() };
+                }
+                marker(index)
+            }
+            None => img_element(&image.src, &alt, &image.title, ""),
+        };
+        self.emit(Event::Html(html.into()));
     }
 
     fn push_ref(&mut self, kind: RefKind, span: Span) -> String {
@@ -323,6 +357,10 @@ impl<'a> Renderer<'a> {
     }
 
     fn event(&mut self, event: Event<'a>, range: Range<usize>) {
+        if self.image.is_some() {
+            self.image_event(event);
+            return;
+        }
         if self.skip_depth > 0 {
             // Inside a bare wiki link, whose text the resolved title replaces.
             match event {
@@ -498,10 +536,13 @@ impl<'a> Renderer<'a> {
                 self.emit(Event::Start(Tag::Link { link_type, dest_url: dest, title, id }));
                 return;
             }
-            Tag::Image { link_type, dest_url, title, id } => {
+            Tag::Image { dest_url, title, .. } => {
                 let span = self.span(&range, self.source(&range).chars().count().min(200));
-                let dest = self.rewrite_url(&dest_url, span, true);
-                self.emit(Event::Start(Tag::Image { link_type, dest_url: dest, title, id }));
+                let refs = self.refs.len();
+                let src = self.rewrite_url(&dest_url, span, true);
+                // A file of the site: `link` writes the whole element.
+                let hole = (self.refs.len() > refs).then_some(refs);
+                self.image = Some(ImageBuf { src, hole, title, alt: String::new(), depth: 1 });
                 return;
             }
             _ => {}
@@ -841,6 +882,22 @@ pub fn find_mentions(text: &str) -> Vec<(usize, String)> {
         }
     }
     out
+}
+
+/// An image being read (see `Renderer::image_event`).
+struct ImageBuf<'a> {
+    src: CowStr<'a>,
+    hole: Option<usize>,
+    title: CowStr<'a>,
+    alt: String,
+    depth: usize,
+}
+
+/// An `<img>` that loads when it nears the view; `size` is its ` width=…
+/// height=…` when known.
+pub fn img_element(src: &str, alt: &str, title: &str, size: &str) -> String {
+    let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
+    format!("<img src=\"{}\" alt=\"{}\"{title}{size} loading=\"lazy\" decoding=\"async\">", escape(src), escape(alt))
 }
 
 /// Escapes text for HTML content and attribute values.

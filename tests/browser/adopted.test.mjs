@@ -66,6 +66,7 @@ test('an image beside the Markdown loads and a GitHub anchor lands on its headin
   await img.scrollIntoViewIfNeeded();
   await page.waitForFunction(() => document.querySelector('.prose img')?.complete);
   assert.equal(await img.evaluate((i) => i.naturalWidth), 120, 'the SVG next to the page loaded');
+  assert.deepEqual([await img.getAttribute('width'), await img.getAttribute('height'), await img.getAttribute('loading')], ['120', '40', 'lazy']);
   await page.locator('a[href="#rules--tips"]').first().click();
   await page.waitForFunction(() => location.hash === '#rules--tips');
   const top = await page.locator('#rules--tips').evaluate((h) => h.getBoundingClientRect().top);

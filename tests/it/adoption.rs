@@ -182,7 +182,11 @@ fn links_written_for_github_work_unchanged() {
              run [the script](../../scripts/page.sh), see [the scripts](../../scripts/) and \
              [rules](#ground-rules--expectations).\n\n## Ground Rules & Expectations\n\nBe kind.\n",
         )
-        .bytes("practices/oncall/rota.png", b"\x89PNG\r\n\x1a\n")
+        // A PNG's signature and header: 640 x 480 (the header is all guild reads).
+        .bytes(
+            "practices/oncall/rota.png",
+            b"\x89PNG\r\n\x1a\n\0\0\0\x0dIHDR\0\0\x02\x80\0\0\x01\xe0\x08\x02\0\0\0\0\0\0\0",
+        )
         .bytes("assets/slides v2.pdf", b"%PDF-1.4\n")
         .file("guides/README.md", "# Guides\n\nAll of them.\n")
         .file("scripts/page.sh", "#!/bin/sh\necho paged\n")
@@ -190,7 +194,10 @@ fn links_written_for_github_work_unchanged() {
     let run = site.build();
     run.expect_code(0);
     let page = site.read("practices/oncall/basics/index.html");
-    assert!(page.contains(r#"<img src="/practices/oncall/rota.png""#), "{page}");
+    assert!(
+        page.contains(r#"<img src="/practices/oncall/rota.png" alt="The rota" width="640" height="480" loading="lazy" decoding="async">"#),
+        "images carry their size and load lazily: {page}"
+    );
     assert!(page.contains(r#"href="/assets/slides%20v2.pdf""#), "{page}");
     assert!(site.out().join("practices/oncall/rota.png").exists() && site.out().join("assets/slides v2.pdf").exists());
     assert!(page.contains(r#"href="/guides/">the guides</a>"#) && page.contains(r#"href="/guides/">more guides</a>"#));
