@@ -378,6 +378,7 @@ pub fn affected(old: &Site, new: &Site, read: &Reads) -> Scope {
         || old.urls != new.urls
         || old.statics.len() != new.statics.len()
         || old.statics.iter().zip(&new.statics).any(|(a, b)| a.output != b.output)
+        || !footer_links(old).eq(footer_links(new))
         || old.intros != new.intros
         || old.sections != new.sections
         || old.redirects != new.redirects
@@ -600,7 +601,7 @@ pub fn site_streamed(
     Ok(read)
 }
 
-fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str, manifest: Option<&'a str>) -> Chrome<'a> {
+fn chrome<'a>(config: &'a Config, site: &'a Site, current: &'static str, manifest: Option<&'a str>) -> Chrome<'a> {
     let urls = &site.urls;
     Chrome {
         site_title: &config.title,
@@ -615,7 +616,35 @@ fn chrome<'a>(config: &'a Config, site: &Site, current: &'static str, manifest: 
         repository: config.repository.as_deref(),
         search_url: urls.href(&UrlPath::page(&["search"])),
         search_manifest: manifest,
+        more: footer_links(site).map(|(label, url)| FooterLink { label, url: urls.href(url) }).collect(),
     }
+}
+
+/// Most top-level pages the footer lists.
+const FOOTER_PAGES: usize = 12;
+
+/// What the footer links to (`Chrome::more`), by label and URL: a page's
+/// title is in every page, so `affected` renders all when these change.
+fn footer_links(site: &Site) -> impl Iterator<Item = (&str, &UrlPath)> + '_ {
+    static LISTING_URLS: std::sync::OnceLock<Vec<UrlPath>> = std::sync::OnceLock::new();
+    let urls = LISTING_URLS.get_or_init(|| LISTINGS.iter().map(|l| UrlPath::page(&[l.folder])).collect());
+    let listings = LISTINGS
+        .iter()
+        .zip(urls)
+        // Search has its box in the header; "recently updated" exists only
+        // where git dates the library, which links to it then.
+        .filter(|(l, _)| {
+            l.nav.is_none() && !matches!(l.folder, "search" | "updated") && l.made(|kind| !site.of(kind).is_empty())
+        })
+        .map(|(l, url)| (l.title, url));
+    let pages = site
+        .of(Kind::Page)
+        .iter()
+        .map(|&d| &site.docs[d])
+        .filter(|d| d.url.as_str().matches('/').count() == 1)
+        .take(FOOTER_PAGES)
+        .map(|d| (d.title.as_str(), &d.url));
+    listings.chain(pages)
 }
 
 /// `template` rendered with `value` as its context: a page, or a fragment

@@ -84,6 +84,16 @@ pub struct Chrome<'a> {
     pub repository: Option<&'a str>,
     pub search_url: String,
     pub search_manifest: Option<&'a str>,
+    /// The pages no header entry reaches: the generated listings without
+    /// one (the review queue, recently updated) and the top-level pages
+    /// (about, code of conduct), for the footer.
+    pub more: Vec<FooterLink<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct FooterLink<'a> {
+    pub label: &'a str,
+    pub url: String,
 }
 
 #[derive(Debug, Serialize)]
@@ -213,6 +223,8 @@ pub struct PracticeCard<'a> {
     pub maintainers: Vec<PersonLink<'a>>,
     pub reviewed: Option<DateView>,
     pub review_due: bool,
+    /// The review queue, where a due practice's badge leads.
+    pub review_url: Option<String>,
     /// The last change in git, when known.
     pub updated: Option<DateView>,
     /// The card as `partials/practice_card.html` renders it, for listings
@@ -786,6 +798,7 @@ impl<'a> Views<'a> {
             maintainers: p.maintainers.iter().map(|m| self.person(&m.value)).collect(),
             reviewed: p.reviewed.map(DateView::from),
             review_due: self.review(id).due,
+            review_url: self.review(id).due.then(|| self.href(&UrlPath::page(&["review"]))),
             updated: self
                 .history
                 .file(d.path.as_str())

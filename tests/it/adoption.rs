@@ -369,3 +369,28 @@ fn the_repository_checker_reports_a_trial_without_touching_the_checkout() {
     assert!(stdout.contains("     1 warning broken-link"), "{stdout}");
     assert_eq!(crate::support::tree(&repo), before, "the checkout is untouched");
 }
+
+/// Pages no header entry reaches are in the footer; a "Review due" badge
+/// leads to the review queue.
+#[test]
+fn every_generated_page_and_top_level_page_is_reachable() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: T\nreview_after: 30d\n")
+        .file("practices/a.md", "---\ntitle: A\nstatus: adopted\nreviewed: 2020-01-01\n---\n")
+        .file("pages/about.md", "---\ntitle: About us\norder: 1\n---\nWho we are.\n")
+        .file("pages/code-of-conduct.md", "---\ntitle: Code of conduct\norder: 2\n---\nBe kind.\n")
+        .file("pages/guides/deep.md", "# Deep\n");
+    site.build().expect_code(0);
+    let home = site.read("index.html");
+    let footer = &home[home.find("<footer").unwrap()..];
+    for link in [
+        r#"<a href="/review/">Due for review</a>"#,
+        r#"<a href="/about/">About us</a>"#,
+        r#"<a href="/code-of-conduct/">Code of conduct</a>"#,
+    ] {
+        assert!(footer.contains(link), "{link}: {footer}");
+    }
+    assert!(!footer.contains("Deep"), "only top-level pages: {footer}");
+    let library = site.read("practices/index.html");
+    assert!(library.contains(r#"<a class="due-note" href="/review/">Review due</a>"#), "{library}");
+}
