@@ -85,6 +85,8 @@ pub struct Site {
     pub intros: Vec<(UrlPath, DocId)>,
     /// Every folder of documents below the top, with what is in it.
     pub sections: Vec<Section>,
+    /// `sections` by URL.
+    section_urls: FastMap<String, usize>,
 }
 
 /// A folder of documents: its page is its README (`page`) or one guild
@@ -113,9 +115,10 @@ impl Site {
         self.intros.iter().any(|&(_, d)| d == id)
     }
 
-    /// The section whose page document `id` is, if it is a folder's README.
-    pub fn section_of(&self, id: DocId) -> Option<&Section> {
-        self.sections.iter().find(|s| s.page == Some(id))
+    /// The folder whose page is at `url`: asked by every page rendered,
+    /// so a map rather than a scan of every folder.
+    pub fn section_at(&self, url: &UrlPath) -> Option<&Section> {
+        self.section_urls.get(url.as_str()).map(|&i| &self.sections[i])
     }
 }
 
@@ -566,6 +569,7 @@ pub fn site(
         urls,
         redirects,
         intros,
+        section_urls: sections.iter().enumerate().map(|(i, s)| (s.url.as_str().to_string(), i)).collect(),
         sections,
     };
     *memo = Memo {

@@ -200,7 +200,7 @@ impl Shared<'_> {
             reads::note(d);
             site.body(d).to_string()
         });
-        let section = site.sections.iter().find(|s| s.url == *url).map(|s| self.section_view(s));
+        let section = site.section_at(url).map(|s| self.section_view(s));
         let html = render_fragment(self.theme, template, &PageContext { layout, page, intro, section })?;
         Ok(Output::new(url.output_file(), html))
     }
