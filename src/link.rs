@@ -514,6 +514,7 @@ pub fn site(
     };
 
     let mut diagnostics = collisions.clone();
+    diagnostics.extend(same_titles(&docs, &lookup));
     let redirects = redirects(&docs, &statics, &mut diagnostics);
     let mut fills = Vec::with_capacity(docs.len());
     let mut backlinks: Vec<Vec<DocId>> = vec![Vec::new(); docs.len()];
@@ -805,6 +806,28 @@ fn drop_collisions(documents: &[Arc<Document>], statics: &[StaticFile], diagnost
     }
     claims.kept.sort_unstable();
     claims
+}
+
+/// Practices that share a title: `[[Title]]` cannot tell them apart, and a
+/// reader looking for one finds two. Said at each but the first.
+fn same_titles(docs: &[Arc<Document>], lookup: &Lookup) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for ids in lookup.by_title.values().filter(|ids| ids.len() > 1) {
+        let practices: Vec<DocId> = ids.iter().copied().filter(|&i| docs[i].kind() == Kind::Practice).collect();
+        let Some((&first, rest)) = practices.split_first() else { continue };
+        for &id in rest {
+            out.push(
+                Diagnostic::warning(
+                    "duplicate-title",
+                    format!("`{}` is also the title of {}", docs[id].title, docs[first].path),
+                )
+                .in_file(&docs[id].path)
+                .at(Span { line: 1, column: 1, len: 1 })
+                .help("give each practice its own title: `[[Title]]` links and readers cannot tell them apart"),
+            );
+        }
+    }
+    out
 }
 
 /// The redirects documents ask for, each from a URL nothing else claims.

@@ -127,6 +127,19 @@ pub struct Stub {
     pub text: &'static str,
 }
 
+impl Stub {
+    /// The sentences a new document starts with, which `guild check`
+    /// reports when they are still there: a summary no one wrote.
+    pub fn placeholders(&self) -> impl Iterator<Item = &'static str> {
+        self.text.lines().filter_map(|line| {
+            let line = line.trim();
+            let line = line.strip_prefix("summary: ").or_else(|| line.strip_prefix("1. ")).unwrap_or(line);
+            (line.len() > 12 && line.ends_with('.') && !line.starts_with(['#', '<']) && !line.contains('{'))
+                .then_some(line)
+        })
+    }
+}
+
 /// How a new document's file is named, below its collection's folder.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum StubFile {

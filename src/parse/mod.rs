@@ -148,6 +148,7 @@ fn document_only(source: &Source, options: Options<'_>) -> Parsed {
     let fold = source.kind == Kind::Meeting;
     let rendered = markdown::render_with(file, &source.text, split.body_offset, options.raw_html, fold);
     let mut diagnostics = rendered.diagnostics;
+    diagnostics.extend(placeholders(source));
     let title_help = "write a title, or remove the key to use the first `# Heading`";
     let front_title = match source.kind {
         Kind::Member => fields.required_text("name", "write the member's name, e.g. `name: Grace Okafor`"),
@@ -323,7 +324,7 @@ fn meeting(
     // The name is read first: a bad date in it is a problem even when
     // `date` is set.
     let from_name = date_in_name(fields, file, "meeting");
-    let date = fields.date("date").or(from_name);
+    let date = dated(fields, from_name, "meeting");
     let time = time(fields);
     let duration_minutes = match fields.integer_or_text("duration") {
         None => None,
@@ -358,7 +359,7 @@ fn meeting(
 
 fn event(fields: &mut Fields, file: &SourcePath) -> Option<EventMeta> {
     let from_name = date_in_name(fields, file, "event");
-    let date = fields.date("date").or(from_name);
+    let date = dated(fields, from_name, "event");
     let end = fields.date("end");
     if let (Some(start), Some(last)) = (date, end)
         && last < start
@@ -385,6 +386,23 @@ fn event(fields: &mut Fields, file: &SourcePath) -> Option<EventMeta> {
         return None;
     };
     Some(EventMeta { date, end: end.filter(|&e| e >= date), time, location, link, hosts, tags })
+}
+
+/// `date`, else the file name's; a problem when the two disagree (the URL
+/// says one day, the page another).
+fn dated(fields: &mut Fields, from_name: Option<crate::date::Date>, what: &str) -> Option<crate::date::Date> {
+    let date = fields.date("date");
+    if let (Some(d), Some(n)) = (date, from_name)
+        && d != n
+    {
+        fields.problem(
+            "date",
+            "date-mismatch",
+            format!("`date` says {d}, but the file name says {n}"),
+            format!("rename the file to start with {d}, or set `date: {n}`; the {what}'s URL comes from the name"),
+        );
+    }
+    date.or(from_name)
 }
 
 /// The date a file name starts with (`2026-03-02-sync.md`); a problem at
@@ -536,6 +554,22 @@ fn url_segments(source: &Source) -> Result<Vec<String>, Diagnostic> {
             .help("rename the file using words"));
     }
     Ok(segments)
+}
+
+/// The sentences `guild new` wrote that are still in the file.
+fn placeholders(source: &Source) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for sentence in source.kind.spec().stub.placeholders() {
+        let Some(at) = source.text.find(sentence) else { continue };
+        let span = crate::diag::LineIndex::new(&source.text).span(&source.text, at, sentence.chars().count());
+        out.push(
+            Diagnostic::warning("placeholder", format!("`{sentence}` is the placeholder `guild new` wrote"))
+                .in_file(&source.path)
+                .at(span)
+                .help("replace it with what this document says, in your own words"),
+        );
+    }
+    out
 }
 
 /// The title of a document that gives none: its file name, or for a

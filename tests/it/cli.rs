@@ -146,7 +146,16 @@ fn new_writes_documents_that_check_clean_and_never_overwrites() {
     again.expect_code(2);
     assert!(again.stderr.contains("practices/blameless-incident-reviews.md already exists"), "{again:?}");
     assert!(read(&dir.path().join("practices/blameless-incident-reviews.md")).starts_with("---\ntitle: Blameless"));
-    run_in(dir.path(), &["check", "--now", TODAY]).expect_code(0);
+    // The new files are valid; what stops this strict community is only
+    // the placeholder text, which the contributor is to replace.
+    let check = run_in(dir.path(), &["check", "--now", TODAY, "--format", "json"]);
+    check.expect_code(1);
+    let codes: std::collections::BTreeSet<String> = check
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["code"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(codes.into_iter().collect::<Vec<_>>(), ["placeholder"], "{check:?}");
 }
 
 /// A community with 12 unknown members (errors) and 11 review reminders

@@ -18,6 +18,7 @@ mod incremental;
 mod kinds;
 mod layering;
 mod links;
+mod mistakes;
 mod output_safety;
 mod pathological;
 mod search;

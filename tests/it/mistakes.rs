@@ -1,0 +1,50 @@
+//! `guild check` catches what contributors get wrong, each at its place.
+
+use crate::support::SiteTest;
+
+#[test]
+fn two_practices_with_one_title_are_reported_at_the_second() {
+    let site = SiteTest::new()
+        .file("practices/a/rollbacks.md", "---\ntitle: Rollbacks\n---\nA.\n")
+        .file("practices/b/rollbacks.md", "---\ntitle: rollbacks\n---\nB.\n")
+        .file("pages/rollbacks.md", "---\ntitle: Rollbacks\n---\nA page may share it.\n");
+    let run = site.check();
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains("warning[duplicate-title]: `rollbacks` is also the title of practices/a/rollbacks.md"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("--> practices/b/rollbacks.md:1:1"), "{run:?}");
+    assert_eq!(run.stderr.matches("duplicate-title").count(), 1, "pages are not practices: {run:?}");
+}
+
+#[test]
+fn a_meeting_whose_date_and_file_name_disagree_is_reported_at_the_date() {
+    let site =
+        SiteTest::new().file("meetings/2026-12-07-review.md", "---\ntitle: Review\ndate: 2026-12-08\n---\nNotes.\n");
+    let run = site.check();
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains("warning[date-mismatch]: `date` says 2026-12-08, but the file name says 2026-12-07"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("--> meetings/2026-12-07-review.md:3:7"), "{run:?}");
+}
+
+#[test]
+fn the_placeholders_guild_new_writes_are_reported_until_replaced() {
+    let site = SiteTest::new();
+    site.run(&["new", "practice", "Canary deploys"]).expect_code(0);
+    let run = site.check();
+    run.expect_code(0);
+    assert!(
+        run.stderr.contains("warning[placeholder]: `One sentence on what this practice is for.` is the placeholder"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("--> practices/canary-deploys.md:3:10"), "{run:?}");
+    site.write(
+        "practices/canary-deploys.md",
+        "---\ntitle: Canary deploys\nsummary: Ship to a few first.\n---\nWe ship to 1% first.\n",
+    );
+    assert!(!site.check().stderr.contains("placeholder"));
+}
