@@ -646,12 +646,26 @@ impl<'a> Renderer<'a> {
             }
             return;
         }
-        if let Some(done) = item.task
-            && let Some(action) = self.action(&text, done, item.offset)
-        {
-            self.result.actions.push(action);
-            self.extracted(item.depth);
-            return;
+        if let Some(done) = item.task {
+            if let Some(action) = self.action(&text, done, item.offset) {
+                self.result.actions.push(action);
+                self.extracted(item.depth);
+                return;
+            }
+            // In meeting notes, a task is an action item: without an owner
+            // it would be missing from the open actions, silently.
+            if self.fold_outcomes && !done {
+                let span = self.span(&(item.offset..item.offset), 5);
+                self.result.diagnostics.push(
+                    Diagnostic::warning(
+                        "action-without-owner",
+                        "this action item names no owner, so it is not listed with the open actions",
+                    )
+                    .in_file(self.file)
+                    .at(span)
+                    .help("start it with who will do it: `- [ ] @alex write the runbook (due 2026-12-01)`"),
+                );
+            }
         }
         if self.decisions_level.is_some() && item.depth == 1 && !text.is_empty() {
             self.result.decisions.push(Decision { text });

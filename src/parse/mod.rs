@@ -473,6 +473,16 @@ fn tags(fields: &mut Fields, key: &str) -> Vec<Tag> {
 }
 
 fn member_ids(fields: &mut Fields, key: &str) -> Vec<Located<MemberId>> {
+    // `maintainers: alex` reads as a list of one, but a second name added
+    // the same way (`alex, sam`) would be one odd id: say so now.
+    if let Some(one) = fields.scalar_text(key) {
+        fields.problem(
+            key,
+            "wrong-type",
+            format!("`{key}` is a list; `{one}` was read as `[{one}]`"),
+            format!("write `{key}: [{one}]`"),
+        );
+    }
     fields
         .text_list(key)
         .into_iter()

@@ -212,6 +212,15 @@ impl Fields {
     }
 
     /// The span of a key, or of the document start if it is absent.
+    /// The text of `key` when it is a single text value (not a list), not
+    /// taking it.
+    pub fn scalar_text(&self, key: &str) -> Option<String> {
+        match &self.entries.iter().find(|e| e.key == key && !e.used)?.value {
+            Value::String(s) if !s.trim().is_empty() => Some(s.trim().to_string()),
+            _ => None,
+        }
+    }
+
     /// Whether `key` is present and not taken yet.
     pub fn has(&self, key: &str) -> bool {
         self.entries.iter().any(|e| e.key == key && !e.used)

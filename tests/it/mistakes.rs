@@ -48,3 +48,17 @@ fn the_placeholders_guild_new_writes_are_reported_until_replaced() {
     );
     assert!(!site.check().stderr.contains("placeholder"));
 }
+
+#[test]
+fn an_action_item_without_an_owner_and_a_scalar_list_are_reported() {
+    let site = SiteTest::new().file("members/alex.md", "---\nname: Alex\n---\n").file(
+        "meetings/2026-12-01-sync.md",
+        "---\ntitle: Sync\nattendees: alex\n---\n## Action items\n\n- [ ] @alex write it\n- [ ] someone should call\n",
+    );
+    let run = site.check();
+    run.expect_code(0);
+    assert!(run.stderr.contains("warning[action-without-owner]: this action item names no owner"), "{run:?}");
+    assert!(run.stderr.contains("--> meetings/2026-12-01-sync.md:8:1"), "{run:?}");
+    assert!(run.stderr.contains("warning[wrong-type]: `attendees` is a list; `alex` was read as `[alex]`"), "{run:?}");
+    assert!(run.stderr.contains("--> meetings/2026-12-01-sync.md:3:12"), "{run:?}");
+}
