@@ -336,7 +336,27 @@ fn assert_same_as_clean(root: &Path, out: &Path, what: &str) {
         if differing.is_empty() {
             return;
         }
-        assert!(Instant::now() < deadline, "after {what}, watch output differs from a clean build in: {differing:?}");
+        if Instant::now() >= deadline {
+            // Say how they differ: this test has failed rarely under load,
+            // and the file list alone did not tell why.
+            let first = differing[0];
+            let text = |tree: &std::collections::BTreeMap<String, Vec<u8>>| {
+                tree.get(first).map_or("(missing)".to_string(), |b| String::from_utf8_lossy(b).into_owned())
+            };
+            let (want, got) = (text(&clean), text(&watched));
+            let at = want.bytes().zip(got.bytes()).take_while(|(a, b)| a == b).count();
+            let around = |t: &str| {
+                let lo = (at.saturating_sub(200)..=at.min(t.len())).find(|&i| t.is_char_boundary(i)).unwrap_or(0);
+                let hi = ((at + 200).min(t.len())..=t.len()).find(|&i| t.is_char_boundary(i)).unwrap_or(t.len());
+                t[lo..hi].to_string()
+            };
+            panic!(
+                "after {what}, watch output differs from a clean build in: {differing:?}\n\
+                 {first} from byte {at}, clean:\n{}\nwatched:\n{}",
+                around(&want),
+                around(&got)
+            );
+        }
         std::thread::sleep(Duration::from_millis(200));
     }
 }
