@@ -49,8 +49,21 @@ pub struct SearchUi {
 
 /// The sections of the header navigation, in order: (key, label), the key
 /// being the section's folder too.
+/// The header's entries: the listings with a nav label that have
+/// something to list (a repository of pages has no Members or Meetings to
+/// show). `affected` renders every page when they change.
 fn sections(site: &Site) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
-    LISTINGS.iter().filter(|l| l.made(|kind| !site.of(kind).is_empty())).filter_map(|l| l.nav.map(|n| (l.folder, n)))
+    let has = |kind: Kind| !site.of(kind).is_empty();
+    LISTINGS
+        .iter()
+        .filter(move |l| l.made(has))
+        .filter(move |l| match l.folder {
+            "decisions" => !site.decisions.is_empty(),
+            "actions" => !site.actions.is_empty(),
+            "tags" => !site.tags.is_empty(),
+            _ => crate::source::KINDS.iter().filter(|k| k.section == l.section).any(|k| has(k.kind)),
+        })
+        .filter_map(|l| l.nav.map(|n| (l.folder, n)))
 }
 
 struct Shared<'a> {
@@ -379,6 +392,7 @@ pub fn affected(old: &Site, new: &Site, read: &Reads) -> Scope {
         || old.statics.len() != new.statics.len()
         || old.statics.iter().zip(&new.statics).any(|(a, b)| a.output != b.output)
         || !footer_links(old).eq(footer_links(new))
+        || !sections(old).eq(sections(new))
         || old.intros != new.intros
         || old.sections != new.sections
         || old.redirects != new.redirects

@@ -394,3 +394,21 @@ fn every_generated_page_and_top_level_page_is_reachable() {
     let library = site.read("practices/index.html");
     assert!(library.contains(r#"<a class="due-note" href="/review/">Review due</a>"#), "{library}");
 }
+
+/// A repository of pages has no members or meetings: the header does not
+/// offer empty listings.
+#[test]
+fn the_header_offers_only_listings_with_something_in_them() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: T\ncollections:\n  pages: [\"**/*.md\"]\n")
+        .file("guides/setup.md", "# Setup\n");
+    site.build().expect_code(0);
+    let home = site.read("index.html");
+    let header = &home[..home.find("</header>").unwrap()];
+    for empty in [">Practices<", ">Members<", ">Meetings<", ">Decisions<", ">Actions<", ">Tags<"] {
+        assert!(!header.contains(empty), "{empty} in {header}");
+    }
+    site.write("members/ann.md", "---\nname: Ann\n---\n");
+    site.build().expect_code(0);
+    assert!(site.read("index.html").contains(">Members<"));
+}
