@@ -1180,8 +1180,7 @@ impl<'a> Index<'a> {
                     .image_file(doc, target)
                     .and_then(|f| image_size(&f.absolute))
                     .map_or(String::new(), |(w, h)| format!(" width=\"{w}\" height=\"{h}\""));
-                let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
-                format!("<img src=\"{src}\" alt=\"{}\"{title}{size} loading=\"lazy\" decoding=\"async\">", escape(alt))
+                crate::parse::markdown::img_element(&src, alt, title, &size)
             }
             RefKind::Href { target, anchor } => {
                 let found = match target {

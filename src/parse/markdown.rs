@@ -326,7 +326,7 @@ impl<'a> Renderer<'a> {
                 }
                 marker(index)
             }
-            None => img_element(&image.src, &alt, &image.title, ""),
+            None => img_element(&escape(&image.src), &alt, &image.title, ""),
         };
         self.emit(Event::Html(html.into()));
     }
@@ -907,11 +907,12 @@ struct ImageBuf<'a> {
     depth: usize,
 }
 
-/// An `<img>` that loads when it nears the view; `size` is its ` width=…
-/// height=…` when known.
+/// An `<img>` that loads when it nears the view: `src` already escaped
+/// for an attribute, `size` its ` width=… height=…` when known. `parse`
+/// writes the ones of other sites, `link` those of files of this one.
 pub fn img_element(src: &str, alt: &str, title: &str, size: &str) -> String {
     let title = if title.is_empty() { String::new() } else { format!(" title=\"{}\"", escape(title)) };
-    format!("<img src=\"{}\" alt=\"{}\"{title}{size} loading=\"lazy\" decoding=\"async\">", escape(src), escape(alt))
+    format!("<img src=\"{src}\" alt=\"{}\"{title}{size} loading=\"lazy\" decoding=\"async\">", escape(alt))
 }
 
 /// Escapes text for HTML content and attribute values.

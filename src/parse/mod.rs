@@ -593,7 +593,7 @@ fn fallback_title(path: &SourcePath) -> String {
 }
 
 /// `first-week` -> `First week`.
-fn humanise(stem: &str) -> String {
+pub fn humanise(stem: &str) -> String {
     let words = stem.replace(['-', '_'], " ");
     let mut chars = words.trim().chars();
     match chars.next() {

@@ -219,16 +219,6 @@ impl Shared<'_> {
     }
 }
 
-/// A folder's title from its name: `incident-response` is "Incident response".
-fn section_title(name: &str) -> String {
-    let words = name.replace(['-', '_'], " ");
-    let mut chars = words.trim().chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => name.to_string(),
-    }
-}
-
 /// A page at `from` that sends the reader (and search engines, through
 /// `rel=canonical`) to `target`: for old URLs and `<listing>/page/1/`.
 /// Left out of the sitemap; `guild serve` serves it like any page.
@@ -320,7 +310,7 @@ impl Shared<'_> {
                 let sub = &site.sections[f];
                 let title = match sub.page {
                     Some(d) => v.doc(d).title.clone(),
-                    None => section_title(&sub.name),
+                    None => crate::parse::humanise(&sub.name),
                 };
                 SectionLink { title, url: v.href(&sub.url), count: sub.children.len() + sub.folders.len() }
             })
@@ -591,7 +581,7 @@ pub fn site_streamed(
     };
     listed.push(emit_listed(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?)?);
     for section in site.sections.iter().filter(|s| s.page.is_none()) {
-        let title = section_title(&section.name);
+        let title = crate::parse::humanise(&section.name);
         let description = format!("What is in {title}");
         let view = SectionPage { title: &title };
         listed.push(emit_listed(shared.page("section.html", "", &section.url, &title, &description, view)?)?);
