@@ -25,6 +25,9 @@ use crate::yaml::closest;
 
 pub type DocId = usize;
 
+mod tree;
+pub use tree::{Entry, Section, Tree};
+
 /// Files and pages the site makes besides its listings
 /// (`source::LISTINGS`); content may not take their URLs.
 const GENERATED_FILES: &[&str] =
@@ -83,24 +86,9 @@ pub struct Site {
     /// home page, `practices/README.md` at the library): the page shows
     /// their text, and they get no page of their own.
     pub intros: Vec<(UrlPath, DocId)>,
-    /// Every folder of documents below the top, with what is in it.
-    pub sections: Vec<Section>,
-    /// `sections` by URL.
-    section_urls: FastMap<String, usize>,
-}
-
-/// A folder of documents: its page is its README (`page`) or one guild
-/// makes, listing the documents and folders in it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Section {
-    pub url: UrlPath,
-    /// The folder's name as written, for a title when it has no README.
-    pub name: String,
-    pub page: Option<DocId>,
-    /// The documents directly in it (not its README), in title order.
-    pub children: Vec<DocId>,
-    /// The sections directly in it, as indexes into `Site::sections`.
-    pub folders: Vec<usize>,
+    /// Every folder of documents below the top, with what is in it, and
+    /// each document's place among them.
+    pub tree: Tree,
 }
 
 impl Site {
@@ -115,78 +103,11 @@ impl Site {
         self.intros.iter().any(|&(_, d)| d == id)
     }
 
-    /// The folder whose page is at `url`: asked by every page rendered,
-    /// so a map rather than a scan of every folder.
+    /// The folder whose page is at `url` (not a listing's): asked by every
+    /// page rendered, so a map rather than a scan of every folder.
     pub fn section_at(&self, url: &UrlPath) -> Option<&Section> {
-        self.section_urls.get(url.as_str()).map(|&i| &self.sections[i])
+        self.tree.at(url.as_str()).map(|i| &self.tree.sections[i]).filter(|s| !s.listing)
     }
-}
-
-/// The folders of the documents' URLs, below the top and outside the
-/// generated listings, each with its README if one sits at its URL.
-fn sections(docs: &[Arc<Document>], intros: &[(UrlPath, DocId)], has: impl Fn(Kind) -> bool + Copy) -> Vec<Section> {
-    let generated: HashSet<String> = generated(has).collect();
-    let by_url: FastMap<&str, DocId> = docs.iter().enumerate().map(|(i, d)| (d.url.as_str(), i)).collect();
-    let mut at: FastMap<String, usize> = FastMap::default();
-    let mut out: Vec<Section> = Vec::new();
-    let mut section = |url: &str, name: &str, out: &mut Vec<Section>| -> usize {
-        if let Some(&i) = at.get(url) {
-            return i;
-        }
-        out.push(Section {
-            url: UrlPath::file(url),
-            name: name.to_string(),
-            page: by_url.get(url).copied(),
-            children: Vec::new(),
-            folders: Vec::new(),
-        });
-        at.insert(url.to_string(), out.len() - 1);
-        out.len() - 1
-    };
-    for (id, d) in docs.iter().enumerate() {
-        if intros.iter().any(|&(_, i)| i == id) {
-            continue;
-        }
-        // The folders above the document's URL, outermost first, named as
-        // the folders in the repository are (the URL's are slugs).
-        let segments: Vec<&str> = d.url.as_str().split('/').filter(|s| !s.is_empty()).collect();
-        let own = usize::from(!d.path.is_folder_page());
-        let folders = &segments[..segments.len().saturating_sub(own)];
-        let names: Vec<&str> = d.path.parent().split('/').filter(|s| !s.is_empty()).collect();
-        let mut parent: Option<usize> = None;
-        for depth in 0..folders.len() {
-            // A README is its own folder's page, not a child of it.
-            if own == 0 && depth + 1 == folders.len() {
-                break;
-            }
-            let folder = format!("{}/", folders[..=depth].join("/"));
-            if generated.contains(&folder) {
-                continue;
-            }
-            let from_end = folders.len() - depth;
-            let name = names.len().checked_sub(from_end).map_or(folders[depth], |i| names[i]);
-            let i = section(&folder, name, &mut out);
-            if let Some(p) = parent
-                && !out[p].folders.contains(&i)
-            {
-                out[p].folders.push(i);
-            }
-            parent = Some(i);
-        }
-        if let Some(p) = parent {
-            out[p].children.push(id);
-        }
-    }
-    // A folder's README is listed as the folder, not again as a document.
-    let pages: Vec<Option<DocId>> = out.iter().map(|s| s.page).collect();
-    for s in &mut out {
-        let inner: Vec<DocId> = s.folders.iter().filter_map(|&f| pages[f]).collect();
-        s.children.retain(|c| !inner.contains(c));
-    }
-    for s in &mut out {
-        s.children.sort_by(|&a, &b| docs[a].title.cmp(&docs[b].title));
-    }
-    out
 }
 
 /// `practices/README.md` at the library, `search.md` at the search page,
@@ -498,7 +419,7 @@ pub fn site(
         .filter_map(|(i, url)| claims.kept.iter().position(|k| k == i).map(|id| (url.clone(), id)))
         .collect();
     let has = |kind: Kind| docs.iter().any(|d| d.kind() == kind);
-    let sections = sections(&docs, &intros, has);
+    let tree = Tree::new(&docs, &intros.iter().map(|&(_, d)| d).collect(), &generated(has).collect());
     let index = Index::new(&docs, &lookup, &statics, &drafts, forge.clone(), config);
     let resolved: Vec<Arc<Resolved>> = docs
         .par_iter()
@@ -570,8 +491,7 @@ pub fn site(
         urls,
         redirects,
         intros,
-        section_urls: sections.iter().enumerate().map(|(i, s)| (s.url.as_str().to_string(), i)).collect(),
-        sections,
+        tree,
     };
     *memo = Memo {
         inputs,

@@ -326,6 +326,9 @@ pub struct Document {
     pub extra_ids: Vec<String>,
     /// All text of the body, for search and summaries.
     pub plain_text: String,
+    /// Which lines of `plain_text` a reader sees as prose, for search
+    /// result excerpts.
+    pub prose: Prose,
     /// The first paragraph as plain text, for listings without a summary.
     pub lead: String,
     /// The front matter's `extra:` mapping and every key guild does not
@@ -334,6 +337,37 @@ pub struct Document {
     /// What any kind of document may say, in guild's or another
     /// generator's words.
     pub front: Front,
+}
+
+/// The prose of a document's `plain_text`: its lines but code blocks and
+/// tables, headings marked. Offsets, not a second copy of the text.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Prose {
+    /// Byte ranges of `plain_text` that are code blocks or tables.
+    pub skip: Vec<(u32, u32)>,
+    /// Where each heading's line starts in `plain_text`, in order.
+    pub headings: Vec<u32>,
+}
+
+impl Prose {
+    /// The lines of `text` (the document's `plain_text`) a reader sees
+    /// as prose, trimmed, each with whether it is a heading.
+    pub fn passages<'t>(&'t self, text: &'t str) -> impl Iterator<Item = (&'t str, bool)> + 't {
+        let mut skip = self.skip.iter().peekable();
+        let mut at = 0;
+        text.split_inclusive('\n').filter_map(move |line| {
+            let start = at as u32;
+            at += line.len();
+            while skip.peek().is_some_and(|&&(_, end)| end <= start) {
+                skip.next();
+            }
+            if skip.peek().is_some_and(|&&(from, _)| from <= start) {
+                return None;
+            }
+            let line = line.trim();
+            (!line.is_empty()).then(|| (line, self.headings.binary_search(&start).is_ok()))
+        })
+    }
 }
 
 /// Front matter every kind may carry, much of it as other generators

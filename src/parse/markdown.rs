@@ -35,6 +35,7 @@ pub struct Rendered {
     pub headings: Vec<Heading>,
     pub extra_ids: Vec<String>,
     pub plain_text: String,
+    pub prose: crate::model::Prose,
     pub lead: String,
     /// The text of a leading `# Heading`, which is dropped from the body
     /// because the page shows the title itself.
@@ -93,6 +94,8 @@ fn segments(html: &str) -> Vec<Segment> {
 }
 
 struct HeadingBuf<'a> {
+    /// Where its text starts in the plain text.
+    start: u32,
     level: u8,
     id: Option<String>,
     events: Vec<Event<'a>>,
@@ -146,6 +149,8 @@ struct Renderer<'a> {
     in_paragraph: bool,
     paragraph_text: String,
     has_raw_html: bool,
+    /// Where the table being read starts in the plain text.
+    table_start: u32,
 }
 
 fn options() -> Options {
@@ -207,6 +212,7 @@ pub fn render_with(
         in_paragraph: false,
         paragraph_text: String::new(),
         has_raw_html: false,
+        table_start: 0,
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range);
@@ -437,6 +443,7 @@ impl<'a> Renderer<'a> {
                     self.close_outcome();
                 }
                 self.heading = Some(HeadingBuf {
+                    start: self.result.plain_text.len() as u32,
                     level,
                     id: id.map(|i| i.to_string()),
                     events: Vec::new(),
@@ -456,6 +463,7 @@ impl<'a> Renderer<'a> {
                 return;
             }
             Tag::Table(_) => {
+                self.table_start = self.result.plain_text.len() as u32;
                 self.blocks_seen += 1;
                 self.title_open = false;
                 self.emit(Event::Html(
@@ -557,6 +565,7 @@ impl<'a> Renderer<'a> {
                 return;
             }
             TagEnd::Table => {
+                self.result.prose.skip.push((self.table_start, self.result.plain_text.len() as u32));
                 self.emit(Event::End(tag));
                 self.emit(Event::Html("</div>\n".into()));
                 return;
@@ -585,6 +594,9 @@ impl<'a> Renderer<'a> {
         let Some(h) = self.heading.take() else { return };
         let text = h.text.trim().to_string();
         if h.leading && self.result.leading_h1.is_none() {
+            // The title, which search indexes on its own: left in the body's
+            // text it ran into the first paragraph's first word.
+            self.result.plain_text.truncate(h.start as usize);
             self.result.leading_h1 = Some(text);
             return;
         }
@@ -629,6 +641,7 @@ impl<'a> Renderer<'a> {
             .into(),
         ));
         self.result.plain_text.push('\n');
+        self.result.prose.headings.push(h.start);
         self.result.headings.push(Heading { level: h.level, id, text });
     }
 
@@ -749,8 +762,10 @@ impl<'a> Renderer<'a> {
         let Some((lang, code)) = self.code.take() else {
             return;
         };
+        let start = self.result.plain_text.len() as u32;
         self.result.plain_text.push_str(&code);
         self.result.plain_text.push('\n');
+        self.result.prose.skip.push((start, self.result.plain_text.len() as u32));
         let inner = if lang.is_empty() { None } else { highlight(&lang, &code) };
         let inner = inner.unwrap_or_else(|| escape(&code));
         let lang_attr = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape(&lang)) };
@@ -1000,6 +1015,27 @@ mod tests {
         assert_eq!(render_str(md).leading_h1.as_deref(), Some("The Handbook"));
         let after_list = "- a\n\n# Not a title\n";
         assert_eq!(render_str(after_list).leading_h1, None);
+    }
+
+    #[test]
+    fn prose_is_the_plain_text_a_reader_sees_headings_marked_code_and_tables_left_out() {
+        let md = "# Title\n\nFirst *para*\ngoes on.\n\n## Steps\n\n- one\n- two `x`\n\n```sh\nrm -rf /\n```\n\n| a | b |\n|---|---|\n| c | d |\n\n> Quoted.\n\nAsk @grace.\n";
+        let r = render_str(md);
+        let passages: Vec<(&str, bool)> = r.prose.passages(&r.plain_text).collect();
+        assert_eq!(
+            passages,
+            [
+                ("First para goes on.", false),
+                ("Steps", true),
+                ("one", false),
+                ("two x", false),
+                ("Quoted.", false),
+                ("Ask @grace.", false)
+            ],
+            "{:?}",
+            r.plain_text
+        );
+        assert!(r.plain_text.contains("rm -rf") && r.plain_text.contains("c d"), "search still sees code and tables");
     }
 
     #[test]

@@ -207,6 +207,7 @@ fn document_only(source: &Source, options: Options<'_>) -> Parsed {
         headings: rendered.headings,
         extra_ids: rendered.extra_ids,
         plain_text: rendered.plain_text,
+        prose: rendered.prose,
         lead: rendered.lead,
         extra,
         front: read.front,

@@ -5,6 +5,7 @@
 //! section, not per page. Never touches the file system: `write` does.
 
 pub mod feeds;
+pub mod nav;
 pub mod paging;
 pub mod reads;
 pub mod theme;
@@ -157,6 +158,35 @@ impl<'a> Shared<'a> {
     }
 }
 
+/// Where a page goes and what it is called.
+struct At<'u> {
+    template: &'u str,
+    /// The header section it belongs to.
+    section: &'static str,
+    url: &'u UrlPath,
+    title: &'u str,
+    description: &'u str,
+    /// Its language (a document's `lang`), English when `None`.
+    lang: Option<&'u str>,
+    /// The document it is the page of.
+    doc: Option<DocId>,
+}
+
+impl<'u> At<'u> {
+    /// Document `id`'s page.
+    fn document(id: DocId, doc: &'u Document, template: &'u str, description: &'u str) -> At<'u> {
+        At {
+            template,
+            section: doc.kind().spec().section,
+            url: &doc.url,
+            title: &doc.title,
+            description,
+            lang: doc.front.lang.as_deref(),
+            doc: Some(id),
+        }
+    }
+}
+
 impl Shared<'_> {
     fn page<T: Serialize>(
         &self,
@@ -167,21 +197,11 @@ impl Shared<'_> {
         description: &str,
         page: T,
     ) -> Result<Output> {
-        self.page_in(None, template, section, url, title, description, page)
+        self.page_at(At { template, section, url, title, description, lang: None, doc: None }, page)
     }
 
-    /// A page in `lang` (a document's `lang`), English when `None`.
-    #[allow(clippy::too_many_arguments)]
-    fn page_in<T: Serialize>(
-        &self,
-        lang: Option<&str>,
-        template: &str,
-        section: &'static str,
-        url: &UrlPath,
-        title: &str,
-        description: &str,
-        page: T,
-    ) -> Result<Output> {
+    fn page_at<T: Serialize>(&self, at: At<'_>, page: T) -> Result<Output> {
+        let At { template, section, url, title, description, lang, doc } = at;
         let urls = &self.views.site.urls;
         let page_title = if url.as_str().is_empty() {
             self.config.title.clone()
@@ -190,6 +210,7 @@ impl Shared<'_> {
         };
         let layout = Layout {
             site_title: &self.config.title,
+            title,
             page_title,
             lang: lang.unwrap_or("en"),
             description: truncate(description, 200),
@@ -213,8 +234,9 @@ impl Shared<'_> {
             reads::note(d);
             site.body(d).to_string()
         });
-        let section = site.section_at(url).map(|s| self.section_view(s));
-        let html = render_fragment(self.theme, template, &PageContext { layout, page, intro, section })?;
+        let section = site.section_at(url).map(|s| nav::section_view(&self.views, s));
+        let nav = nav::nav(&self.views, url, doc);
+        let html = render_fragment(self.theme, template, &PageContext { layout, page, intro, section, nav })?;
         Ok(Output::new(url.output_file(), html))
     }
 }
@@ -300,24 +322,6 @@ impl Shared<'_> {
             .collect()
     }
 
-    fn section_view(&self, section: &crate::link::Section) -> SectionView<'_> {
-        let v = &self.views;
-        let site = v.site;
-        let folders = section
-            .folders
-            .iter()
-            .map(|&f| {
-                let sub = &site.sections[f];
-                let title = match sub.page {
-                    Some(d) => v.doc(d).title.clone(),
-                    None => crate::parse::humanise(&sub.name),
-                };
-                SectionLink { title, url: v.href(&sub.url), count: sub.children.len() + sub.folders.len() }
-            })
-            .collect();
-        SectionView { folders, documents: section.children.iter().map(|&d| v.doc_link(d)).collect() }
-    }
-
     /// `<listing>/page/1/`, which Hugo and Zola sites have: a redirect to
     /// the listing itself, left out of the sitemap.
     fn redirect(&self, listing: &str, title: &str) -> Output {
@@ -384,7 +388,7 @@ pub fn affected(old: &Site, new: &Site, read: &Reads) -> Scope {
         || !footer_links(old).eq(footer_links(new))
         || !sections(old).eq(sections(new))
         || old.intros != new.intros
-        || old.sections != new.sections
+        || old.tree != new.tree
         || old.redirects != new.redirects
     {
         return Scope::All;
@@ -574,17 +578,19 @@ pub fn site_streamed(
     let Some((atom, ics)) = beside else {
         return Ok(read);
     };
-    let nf = NotFoundView {
-        home_url: urls.href(&UrlPath::root()),
-        practices_url: urls.href(&UrlPath::page(&["practices"])),
-        members_url: urls.href(&UrlPath::page(&["members"])),
-    };
+    let nf = NotFoundView { home_url: urls.href(&UrlPath::root()), browse: browse(site) };
     listed.push(emit_listed(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?)?);
-    for section in site.sections.iter().filter(|s| s.page.is_none()) {
+    for section in site.tree.sections.iter().filter(|s| s.page.is_none() && !s.listing) {
         let title = crate::parse::humanise(&section.name);
         let description = format!("What is in {title}");
         let view = SectionPage { title: &title };
-        listed.push(emit_listed(shared.page("section.html", "", &section.url, &title, &description, view)?)?);
+        // A folder inside a listing's (`practices/deploys/`) is under that
+        // listing's header entry.
+        let header = LISTINGS
+            .iter()
+            .find(|l| section.url.as_str().strip_prefix(l.folder).is_some_and(|rest| rest.starts_with('/')))
+            .map_or("", |l| l.section);
+        listed.push(emit_listed(shared.page("section.html", header, &section.url, &title, &description, view)?)?);
     }
     for (from, to) in &site.redirects {
         let doc = &site.docs[*to];
@@ -605,15 +611,18 @@ pub fn site_streamed(
     Ok(read)
 }
 
+/// The header's entries, for a page that offers them to browse.
+fn browse(site: &Site) -> Vec<NavItem> {
+    sections(site).map(|(key, label)| NavItem { key, label, url: site.urls.href(&UrlPath::page(&[key])) }).collect()
+}
+
 fn chrome<'a>(config: &'a Config, site: &'a Site, current: &'static str, manifest: Option<&'a str>) -> Chrome<'a> {
     let urls = &site.urls;
     Chrome {
         site_title: &config.title,
         tagline: config.tagline.as_deref(),
         home_url: urls.href(&UrlPath::root()),
-        nav: sections(site)
-            .map(|(key, label)| NavItem { key, label, url: urls.href(&UrlPath::page(&[key])) })
-            .collect(),
+        nav: browse(site),
         current,
         feed_url: urls.href(&UrlPath::file("feed.xml")),
         calendar_url: urls.href(&UrlPath::file("meetings.ics")),
@@ -735,7 +744,6 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
     let v = &s.views;
     let site = v.site;
     let doc = v.doc(id);
-    let lang = doc.front.lang.as_deref();
     match &doc.meta {
         Meta::Practice(_) => {
             let card = v.practice_card(id);
@@ -753,7 +761,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
                 steps: v.steps(id),
                 history: v.file_history(id),
             };
-            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
+            s.page_at(At::document(id, doc, template, &description), view)
         }
         Meta::Member(m) => {
             let links_of = &site.member_links[id];
@@ -790,7 +798,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             };
             let description =
                 format!("{}{}", doc.title, m.role.as_deref().map(|r| format!(", {r}")).unwrap_or_default());
-            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
+            s.page_at(At::document(id, doc, template, &description), view)
         }
         Meta::Meeting(m) => {
             let view = MeetingView {
@@ -813,7 +821,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             };
             let description =
                 doc.front.description.clone().unwrap_or_else(|| format!("Meeting notes from {}", m.date.human()));
-            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
+            s.page_at(At::document(id, doc, template, &description), view)
         }
         Meta::Event(e) => {
             let when = v.event_when(e);
@@ -833,7 +841,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
             };
             let place = e.location.as_deref().map(|l| format!(", {l}")).unwrap_or_default();
             let description = format!("{} on {}{place}", doc.title, e.date.human());
-            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, &description, view)
+            s.page_at(At::document(id, doc, template, &description), view)
         }
         Meta::Page(p) => {
             let view = PageView {
@@ -854,7 +862,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
                 steps: v.steps(id),
             };
             let description = doc.front.description.as_deref().unwrap_or(&doc.lead);
-            s.page_in(lang, template, doc.kind().spec().section, &doc.url, &doc.title, description, view)
+            s.page_at(At::document(id, doc, template, description), view)
         }
     }
 }
@@ -1283,9 +1291,7 @@ fn search_page(s: &Shared<'_>) -> Result<Output> {
     let kinds = crate::source::kinds_in_words(|kind| !s.views.site.of(kind).is_empty());
     let view = SearchView {
         action: urls.href(&UrlPath::page(&[listing.folder])),
-        practices_url: urls.href(&UrlPath::page(&["practices"])),
-        members_url: urls.href(&UrlPath::page(&["members"])),
-        tags_url: urls.href(&UrlPath::page(&["tags"])),
+        browse: browse(s.views.site),
         prompt: format!("Type to search {kinds}."),
     };
     let description = format!("Search {kinds}.");

@@ -21,6 +21,8 @@ use crate::url::UrlPath;
 #[derive(Debug, Serialize)]
 pub struct Layout<'a> {
     pub site_title: &'a str,
+    /// The page's own title (its `<title>` is `page_title`).
+    pub title: &'a str,
     pub page_title: String,
     /// The page's language (`lang` in its front matter), else English.
     pub lang: &'a str,
@@ -48,20 +50,65 @@ pub struct PageContext<'a, T: Serialize> {
     /// folder with one: the home page, the library).
     pub intro: Option<String>,
     /// What is in the folder this page stands for, if it is one.
-    pub section: Option<SectionView<'a>>,
+    pub section: Option<SectionView>,
+    /// Where the page sits: breadcrumbs, its folder's tree, previous and
+    /// next.
+    pub nav: NavView<'a>,
+}
+
+/// A page's place in the site, from `link::Tree`.
+#[derive(Debug, Default, Serialize)]
+pub struct NavView<'a> {
+    /// The folders above the page, from the home page down; the page
+    /// itself is not among them.
+    pub breadcrumbs: Vec<Crumb>,
+    /// The tree the page is in, opened down to it, when its folders are
+    /// worth a sidebar.
+    pub tree: Option<TreeView>,
+    /// The documents before and after it in the tree's reading order.
+    pub previous: Option<Prepared<DocLink<'a>>>,
+    pub next: Option<Prepared<DocLink<'a>>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Crumb {
+    pub title: String,
+    pub url: String,
+}
+
+/// A folder in the sidebar: its own link and, when it is open (the page
+/// is in it), what is in it. A folder of many entries shows those around
+/// the page and says how many more its page lists (`hidden`), so no page
+/// carries a whole large folder.
+#[derive(Debug, Serialize)]
+pub struct TreeView {
+    pub title: String,
+    pub url: String,
+    /// The page itself (`aria-current`).
+    pub current: bool,
+    pub folder: bool,
+    /// The page is in it: its entries follow.
+    pub open: bool,
+    /// How many entries it holds.
+    pub count: usize,
+    pub entries: Vec<TreeView>,
+    /// Entries of an open folder not shown here.
+    pub hidden: usize,
 }
 
 /// The contents of a folder, for its page.
 #[derive(Debug, Serialize)]
-pub struct SectionView<'a> {
-    pub folders: Vec<SectionLink>,
-    pub documents: Vec<Prepared<DocLink<'a>>>,
+pub struct SectionView {
+    /// What is in it, in order: documents and folders.
+    pub entries: Vec<SectionEntry>,
 }
 
 #[derive(Debug, Serialize)]
-pub struct SectionLink {
+pub struct SectionEntry {
     pub title: String,
     pub url: String,
+    /// A folder, holding `count` entries.
+    pub folder: bool,
     pub count: usize,
 }
 
@@ -652,9 +699,8 @@ pub struct StartStep<'a> {
 #[derive(Debug, Serialize)]
 pub struct SearchView {
     pub action: String,
-    pub practices_url: String,
-    pub members_url: String,
-    pub tags_url: String,
+    /// The listings to browse instead: the header's entries.
+    pub browse: Vec<NavItem>,
     /// What the status line says before anything is typed.
     pub prompt: String,
 }
@@ -662,8 +708,8 @@ pub struct SearchView {
 #[derive(Debug, Serialize)]
 pub struct NotFoundView {
     pub home_url: String,
-    pub practices_url: String,
-    pub members_url: String,
+    /// The listings to browse instead: the header's entries.
+    pub browse: Vec<NavItem>,
 }
 
 /// Builds views from the site; one per render, shared by every page.

@@ -57,8 +57,10 @@ const K1: f32 = 1.2;
 const B: f32 = 0.75;
 /// Shards are cut when their JSON passes this many bytes (about 16 KB gzip).
 pub const SHARD_BYTES: usize = 48 * 1024;
-/// Characters of plain text kept per document for result excerpts.
-pub const EXCERPT_CHARS: usize = 1200;
+/// Characters of prose kept per document for result excerpts.
+pub const EXCERPT_CHARS: usize = 2000;
+/// Most characters kept of any one passage (a paragraph, an item).
+pub const PASSAGE_CHARS: usize = 600;
 /// Where every page finds the index.
 pub const MANIFEST: &str = "search/manifest.json";
 
@@ -176,8 +178,8 @@ impl Encoded {
 
     /// Encodes again the given stems (dropping those no longer in `table`),
     /// reusing every chunk that holds none of the `docs` that changed, and
-    /// those documents' result cards.
-    pub fn update(&mut self, table: &Table, site: &Site, stems: &[&str], docs: &[DocId]) {
+    /// the result cards of `cards`.
+    pub fn update(&mut self, table: &Table, site: &Site, stems: &[&str], docs: &[DocId], cards: &[DocId]) {
         let mut changed: Vec<u32> = docs.iter().map(|&d| d as u32).collect();
         changed.sort_unstable();
         let encoded: Vec<(&str, Option<Block>)> = stems
@@ -200,7 +202,7 @@ impl Encoded {
                 }
             }
         }
-        for &id in docs {
+        for &id in cards {
             self.docs[id] = Arc::new(doc_json(site, id).into_bytes());
         }
     }
@@ -580,16 +582,58 @@ fn json_len(text: &str) -> usize {
 fn doc_json(site: &Site, id: DocId) -> String {
     let d = &site.docs[id];
     let tags: Vec<&str> = d.meta.tags().iter().map(|t| t.name.as_str()).collect();
+    let (passages, headings) = passages(site, d);
     let summary = d.practice().and_then(|p| p.summary.as_deref()).unwrap_or("");
     format!(
-        "{{\"t\":{},\"u\":{},\"k\":{},\"g\":{},\"s\":{},\"x\":{}}}",
+        "{{\"t\":{},\"u\":{},\"k\":{},\"g\":{},\"s\":{},\"x\":{},\"h\":{}}}",
         json_string(&d.title),
         json_string(&site.urls.href(&d.url)),
         json_string(d.kind().name()),
         serde_json::to_string(&tags).unwrap_or_else(|_| "[]".into()),
         json_string(summary),
-        json_string(&excerpt(&d.plain_text))
+        serde_json::to_string(&passages).unwrap_or_else(|_| "[]".into()),
+        serde_json::to_string(&headings).unwrap_or_else(|_| "[]".into()),
     )
+}
+
+/// The prose a result's excerpt is chosen from, as the page shows it: up
+/// to `EXCERPT_CHARS` characters of the passages a reader sees (no code,
+/// no tables), each with whitespace collapsed and cut at a word, mentions
+/// as the member's name; and which of them are headings.
+fn passages(site: &Site, d: &crate::model::Document) -> (Vec<String>, Vec<usize>) {
+    let (mut passages, mut headings) = (Vec::new(), Vec::new());
+    let mut budget = EXCERPT_CHARS;
+    for (line, heading) in d.prose.passages(&d.plain_text) {
+        if budget < 20 {
+            break;
+        }
+        let text = named(site, excerpt(line, budget.min(PASSAGE_CHARS)));
+        budget = budget.saturating_sub(text.chars().count());
+        if heading {
+            headings.push(passages.len());
+        }
+        passages.push(text);
+    }
+    (passages, headings)
+}
+
+/// `text` with each `@id` of a member as the member's name.
+fn named(site: &Site, text: String) -> String {
+    if !text.contains('@') {
+        return text;
+    }
+    let mentions = crate::parse::markdown::find_mentions(&text);
+    let mut out = String::with_capacity(text.len());
+    let mut last = 0;
+    for (at, id) in mentions {
+        if let Some(member) = site.member_ids.get(&id) {
+            out.push_str(&text[last..at]);
+            out.push_str(&site.docs[member].title);
+            last = at + 1 + id.len();
+        }
+    }
+    out.push_str(&text[last..]);
+    out
 }
 
 /// tantivy's English stop words (Lucene's list), which the client needs
@@ -603,19 +647,19 @@ fn json_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
 }
 
-/// The first `EXCERPT_CHARS` characters of the text, whitespace collapsed,
-/// cut at a word boundary. Reads only as far as it needs.
-fn excerpt(text: &str) -> String {
-    excerpt_ascii(text).unwrap_or_else(|| excerpt_unicode(text))
+/// The first `max` characters of the text, whitespace collapsed, cut at a
+/// word boundary. Reads only as far as it needs.
+fn excerpt(text: &str, max: usize) -> String {
+    excerpt_ascii(text, max).unwrap_or_else(|| excerpt_unicode(text, max))
 }
 
 /// `excerpt` for text that is ASCII as far as the excerpt reads (where a
 /// character is a byte), or `None` at the first byte that is not.
-fn excerpt_ascii(text: &str) -> Option<String> {
+fn excerpt_ascii(text: &str, max: usize) -> Option<String> {
     // `char::is_whitespace` for ASCII: tab to carriage return, and space.
     let space = |b: u8| matches!(b, b'\t'..=b'\r' | b' ');
     let bytes = text.as_bytes();
-    let mut out = String::with_capacity(EXCERPT_CHARS + 16);
+    let mut out = String::with_capacity(max + 16);
     let mut i = 0;
     loop {
         while i < bytes.len() && space(bytes[i]) {
@@ -632,9 +676,9 @@ fn excerpt_ascii(text: &str) -> Option<String> {
             i += 1;
         }
         let (chars, len) = (out.len(), i - start);
-        if chars + len + usize::from(chars > 0) > EXCERPT_CHARS {
+        if chars + len + usize::from(chars > 0) > max {
             if chars == 0 {
-                out.push_str(&text[start..start + EXCERPT_CHARS]);
+                out.push_str(&text[start..start + max]);
             }
             return Some(out);
         }
@@ -645,14 +689,14 @@ fn excerpt_ascii(text: &str) -> Option<String> {
     }
 }
 
-fn excerpt_unicode(text: &str) -> String {
-    let mut out = String::with_capacity(EXCERPT_CHARS + 16);
+fn excerpt_unicode(text: &str, max: usize) -> String {
+    let mut out = String::with_capacity(max + 16);
     let mut chars = 0;
     for word in text.split_whitespace() {
         let len = word.chars().count();
-        if chars + len + usize::from(chars > 0) > EXCERPT_CHARS {
+        if chars + len + usize::from(chars > 0) > max {
             if chars == 0 {
-                out.extend(word.chars().take(EXCERPT_CHARS));
+                out.extend(word.chars().take(max));
             }
             break;
         }
@@ -672,9 +716,9 @@ mod tests {
 
     proptest::proptest! {
         #[test]
-        fn ascii_excerpts_match_the_unicode_path(text in "([a-z]{1,9}[ \t\n\x0b\x0c\r]{1,2}){0,300}|[ -~é\n]{0,1500}|x{1190,1300}") {
-            if let Some(ascii) = excerpt_ascii(&text) {
-                proptest::prop_assert_eq!(ascii, excerpt_unicode(&text));
+        fn ascii_excerpts_match_the_unicode_path(text in "([a-z]{1,9}[ \t\n\x0b\x0c\r]{1,2}){0,300}|[ -~é\n]{0,1500}|x{590,700}") {
+            if let Some(ascii) = excerpt_ascii(&text, PASSAGE_CHARS) {
+                proptest::prop_assert_eq!(ascii, excerpt_unicode(&text, PASSAGE_CHARS));
             }
         }
     }
@@ -696,11 +740,12 @@ mod tests {
 
     #[test]
     fn excerpts_collapse_whitespace_and_stop_at_a_word() {
-        assert_eq!(excerpt("  a\n\n b   c "), "a b c");
+        assert_eq!(excerpt("  a\n\n b   c ", 100), "a b c");
         let long = "word ".repeat(1000);
-        let e = excerpt(&long);
+        let e = excerpt(&long, EXCERPT_CHARS);
         assert!(e.chars().count() <= EXCERPT_CHARS && e.ends_with("word"), "{}", e.len());
-        assert_eq!(excerpt(&"x".repeat(5000)).chars().count(), EXCERPT_CHARS);
+        assert_eq!(excerpt(&"x".repeat(5000), EXCERPT_CHARS).chars().count(), EXCERPT_CHARS);
+        assert_eq!(excerpt("ten minutes to mitigate", 14), "ten minutes to");
     }
 
     #[test]

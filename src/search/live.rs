@@ -276,7 +276,18 @@ impl Live {
             }
         }
         let stems: Vec<&str> = stems.iter().map(String::as_str).collect();
-        self.encoded.update(&self.table, new, &stems, changed);
+        // A result's excerpt names the members its text mentions: a
+        // member's edit may change the cards of the documents naming them.
+        let mut cards: BTreeSet<DocId> = changed.iter().copied().collect();
+        for &id in changed {
+            for site in [old, new] {
+                if let Some(links) = site.member_links.get(id) {
+                    cards.extend(&links.mentioned_in);
+                }
+            }
+        }
+        let cards: Vec<DocId> = cards.into_iter().collect();
+        self.encoded.update(&self.table, new, &stems, changed, &cards);
     }
 
     /// The export of the current index.

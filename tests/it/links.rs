@@ -88,3 +88,47 @@ fn every_internal_link_and_anchor_resolves() {
     assert!(problems.is_empty(), "{} broken links:\n{}", problems.len(), problems.join("\n"));
     assert!(checked > 1000, "only {checked} links checked");
 }
+
+/// A reader who only follows links from the home page reaches every page
+/// the build made: each listing, the review queue, tags, every folder's
+/// page and every document (redirects and the 404 page aside).
+#[test]
+fn every_page_is_reachable_by_following_links_from_the_home_page() {
+    let (_dir, files) = build_example("https://example.org/guild/");
+    let html: BTreeMap<&String, String> = html_files(&files).collect();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = vec!["index.html".to_string()];
+    while let Some(page) = queue.pop() {
+        if !seen.insert(page.clone()) {
+            continue;
+        }
+        let Some(text) = html.get(&page) else { continue };
+        for url in urls_in(text) {
+            let target = url.split_once('#').map_or(url.as_str(), |(t, _)| t);
+            let Some(rel) = target.strip_prefix("/guild/") else { continue };
+            let rel = percent_decode(rel);
+            let file = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel };
+            if file.ends_with(".html") && !seen.contains(&file) {
+                queue.push(file);
+            }
+        }
+    }
+    let unreachable: Vec<&&String> = html
+        .iter()
+        .filter(|(path, text)| {
+            !seen.contains(path.as_str()) && path.as_str() != "404.html" && !text.contains("http-equiv=\"refresh\"")
+        })
+        .map(|(path, _)| path)
+        .collect();
+    assert!(unreachable.is_empty(), "{} pages no link leads to:\n{unreachable:#?}", unreachable.len());
+    for page in [
+        "review/index.html",
+        "tags/index.html",
+        "about/index.html",
+        "code-of-conduct/index.html",
+        "practices/deploys/index.html",
+    ] {
+        assert!(seen.contains(page), "{page} was not reached");
+    }
+    assert!(seen.len() > 100, "only {} pages reached", seen.len());
+}

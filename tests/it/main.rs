@@ -19,6 +19,7 @@ mod kinds;
 mod layering;
 mod links;
 mod mistakes;
+mod navigation;
 mod output_safety;
 mod pathological;
 mod search;

@@ -169,21 +169,23 @@ export function client(manifestUrl) {
   const dir = manifestUrl.slice(0, manifestUrl.lastIndexOf('/') + 1);
   const api = {
     manifest: fetchJson(manifestUrl, true),
-    async search(query, filter = {}, limit = 10) {
+    /** The results `offset` to `offset + limit` of the ranking, with their cards. */
+    async search(query, filter = {}, limit = 10, offset = 0) {
       try {
-        return await run(await api.manifest, query, filter, limit);
+        return await run(await api.manifest, query, filter, limit, offset);
       } catch (e) {
         // The index changed since this page loaded it (a deploy, a live
         // preview rebuild): its shards are gone. Load the new manifest and
         // try once more.
         cache.clear();
         api.manifest = fetchJson(manifestUrl, true);
-        return run(await api.manifest, query, filter, limit);
+        return run(await api.manifest, query, filter, limit, offset);
       }
     },
   };
-  async function run(m, query, filter, limit) {
-    const result = await rank(query, m, (i) => fetchJson(`${dir}t/${m.shardIds[i]}.json`), () => fetchJson(dir + m.filters), filter, limit);
+  async function run(m, query, filter, limit, offset) {
+    const result = await rank(query, m, (i) => fetchJson(`${dir}t/${m.shardIds[i]}.json`), () => fetchJson(dir + m.filters), filter, offset + limit);
+    result.hits = result.hits.slice(offset);
     const docs = await Promise.all(result.hits.map((h) => fetchJson(`${dir}d/${h.doc}.json`, true)));
     result.hits.forEach((h, i) => { h.meta = docs[i]; });
     return result;
@@ -207,18 +209,84 @@ function markWords(parent, text, surface, prefix) {
   parent.append(text.slice(at));
 }
 
-/** About 200 characters of the excerpt around the first matched word. */
-function excerptOf(meta, surface, prefix) {
-  const text = meta.x || meta.s || '';
+/** Characters of an excerpt, about. */
+const EXCERPT = 180;
+
+/** Whether `word` (lower case) is one the query matched. */
+function matches(word, surface, prefix) {
+  return surface.has(word) || (prefix && word.startsWith(prefix));
+}
+
+/** The distinct matched words of `text`, and where the first is. */
+function scoreOf(text, surface, prefix) {
+  const found = new Set();
   let first = -1;
+  let count = 0;
   for (const m of text.matchAll(WORD)) {
     const lower = m[0].toLowerCase();
-    if (surface.has(lower) || (prefix && lower.startsWith(prefix))) { first = m.index; break; }
+    if (matches(lower, surface, prefix)) {
+      if (first < 0) first = m.index;
+      found.add(lower);
+      count++;
+    }
   }
-  if (first < 0) return meta.s || text.slice(0, 200);
-  const start = Math.max(0, text.lastIndexOf(' ', Math.max(0, first - 60)) + 1);
-  const end = Math.min(text.length, start + 220);
-  return `${start > 0 ? '…' : ''}${text.slice(start, end)}${end < text.length ? '…' : ''}`;
+  return { score: found.size * 100 + Math.min(count, 99), first };
+}
+
+/**
+ * `text` cut to about `EXCERPT` characters around `first` (a matched
+ * word's index, or -1), at word boundaries, with an ellipsis where it was
+ * cut.
+ */
+export function cut(text, first) {
+  if (text.length <= EXCERPT) return text;
+  let start = 0;
+  if (first > EXCERPT / 3) {
+    const space = text.lastIndexOf(' ', first - EXCERPT / 4);
+    start = space < 0 ? 0 : space + 1;
+  }
+  let end = start + EXCERPT;
+  if (end >= text.length) {
+    end = text.length;
+  } else {
+    const space = text.lastIndexOf(' ', end);
+    end = space > start ? space : end;
+  }
+  const cutEnd = end < text.length;
+  const head = cutEnd ? text.slice(start, end).replace(/[\s,;:\-–—]+$/u, '') : text.slice(start, end);
+  return `${start > 0 ? '…' : ''}${head}${cutEnd ? '…' : ''}`;
+}
+
+/**
+ * The excerpt of a result: the passage of the page's prose that matches
+ * the most query words (a heading stands for its first passage), cut
+ * around the first match, with the heading it is under. Without a match
+ * in the prose (the title or a tag matched), the summary or the opening.
+ * Returns { section, text }.
+ */
+export function excerptOf(meta, surface, prefix) {
+  const passages = meta.x || [];
+  const headings = new Set(meta.h || []);
+  let best = -1;
+  let bestScore = { score: 0, first: -1 };
+  passages.forEach((text, i) => {
+    const s = scoreOf(text, surface, prefix);
+    if (s.score > bestScore.score) { best = i; bestScore = s; }
+  });
+  if (best < 0) {
+    const opening = passages.find((_, i) => !headings.has(i)) || '';
+    return { section: '', text: cut(meta.s || opening, -1) };
+  }
+  let section = '';
+  let at = best;
+  if (headings.has(best)) {
+    section = passages[best];
+    at = best + 1 < passages.length && !headings.has(best + 1) ? best + 1 : -1;
+    bestScore = at < 0 ? { first: -1 } : scoreOf(passages[at], surface, prefix);
+  } else {
+    for (let i = best - 1; i >= 0; i--) if (headings.has(i)) { section = passages[i]; break; }
+  }
+  return { section, text: at < 0 ? cut(meta.s || '', -1) : cut(passages[at], bestScore.first) };
 }
 
 function el(tag, className, text) {
@@ -233,8 +301,14 @@ function resultItem(hit, result, full) {
   const a = el('a', 'search-result-link');
   a.href = hit.meta.u;
   a.append(el('span', 'search-result-title', hit.meta.t), el('span', 'search-result-kind', hit.meta.k));
+  const { section, text } = excerptOf(hit.meta, result.surface, result.prefix);
   const excerpt = el('span', 'search-result-excerpt');
-  markWords(excerpt, excerptOf(hit.meta, result.surface, result.prefix), result.surface, result.prefix);
+  if (section) {
+    const where = el('span', 'search-result-section');
+    markWords(where, section, result.surface, result.prefix);
+    excerpt.append(where, ' ');
+  }
+  markWords(excerpt, text, result.surface, result.prefix);
   a.append(excerpt);
   li.append(a);
   if (full && hit.meta.g.length) {
@@ -246,27 +320,49 @@ function resultItem(hit, result, full) {
   return li;
 }
 
+/** "1 result", "27 results". */
+function results(n) {
+  return `${n} result${n === 1 ? '' : 's'}`;
+}
+
 function debounce(fn, ms) {
   let timer;
   return (...args) => { clearTimeout(timer); timer = setTimeout(() => fn(...args), ms); };
 }
+
+/** Results the header's box shows; the search page shows them all. */
+const POPUP = 8;
+/** Results per page of the search page. */
+const PER_PAGE = 20;
 
 function headerBox(form, search) {
   const input = form.querySelector('input[type="search"]');
   const popup = form.querySelector('.search-popup');
   const list = popup.querySelector('ul');
   const status = popup.querySelector('.search-status');
+  const all = popup.querySelector('.search-all');
+  const allLink = all && all.querySelector('a');
   let seq = 0;
-  const links = () => [...list.querySelectorAll('a')];
+  // The results, then "See all": arrow keys go down the list first.
+  const links = () => [...list.querySelectorAll('a'), ...(all && !all.hidden ? [allLink] : [])];
   const close = () => { popup.hidden = true; };
   const run = debounce(async () => {
     const q = input.value;
     const mine = ++seq;
     if (!q.trim()) { list.replaceChildren(); close(); return; }
-    const result = await search.search(q, {}, 8);
+    const result = await search.search(q, {}, POPUP);
     if (mine !== seq) return;
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, false)));
-    status.textContent = result.total ? `${result.total} result${result.total === 1 ? '' : 's'}` : 'No results';
+    const shown = result.hits.length;
+    status.textContent = !result.total ? `No results for “${q}”`
+      : shown < result.total ? `${results(result.total)}, best ${shown} shown` : results(result.total);
+    if (all) {
+      const url = new URL(form.action, location.href);
+      url.searchParams.set('q', q);
+      allLink.href = url.pathname + url.search;
+      allLink.textContent = result.total > shown ? `See all ${results(result.total)}` : 'Search with filters';
+      all.hidden = false;
+    }
     popup.hidden = false;
   }, 60);
   input.addEventListener('input', run);
@@ -306,6 +402,8 @@ async function searchPage(page, search) {
   const tag = form.querySelector('select[name="tag"]');
   const list = page.querySelector('.search-results');
   const status = page.querySelector('.search-status');
+  const pager = page.querySelector('.search-pager');
+  const empty = page.querySelector('.search-empty');
   const manifest = await search.manifest;
   for (const [name, count] of manifest.types) type.append(new Option(`${name} (${count})`, name));
   for (const [slug, name, count] of manifest.tags) tag.append(new Option(`${name} (${count})`, slug));
@@ -313,25 +411,79 @@ async function searchPage(page, search) {
   input.value = params.get('q') || '';
   type.value = params.get('type') || '';
   tag.value = params.get('tag') || '';
+  let number = Math.max(1, Number.parseInt(params.get('page') || '1', 10) || 1);
   let seq = 0;
-  const run = async () => {
+  const link = (n) => {
+    const url = new URL(location.href);
+    if (n > 1) url.searchParams.set('page', n); else url.searchParams.delete('page');
+    return url.pathname + url.search;
+  };
+  const pagerLink = (n, label, rel) => {
+    const a = el('a', `search-page-${rel}`, label);
+    a.href = link(n);
+    a.rel = rel;
+    a.addEventListener('click', (e) => {
+      e.preventDefault();
+      number = n;
+      run(true);
+    });
+    return a;
+  };
+  const run = async (moved = false) => {
     const mine = ++seq;
     const q = input.value;
     const url = new URL(location.href);
-    for (const [k, v] of [['q', q], ['type', type.value], ['tag', tag.value]]) {
+    for (const [k, v] of [['q', q], ['type', type.value], ['tag', tag.value], ['page', number > 1 ? String(number) : '']]) {
       if (v) url.searchParams.set(k, v); else url.searchParams.delete(k);
     }
     history.replaceState(null, '', url);
+    pager.replaceChildren();
+    pager.hidden = true;
+    empty.hidden = true;
     if (!q.trim()) { list.replaceChildren(); status.textContent = status.dataset.prompt || 'Type to search.'; return; }
-    const result = await search.search(q, { type: type.value, tag: tag.value }, 20);
+    let result = await search.search(q, { type: type.value, tag: tag.value }, PER_PAGE, (number - 1) * PER_PAGE);
     if (mine !== seq) return;
+    const pages = Math.max(1, Math.ceil(result.total / PER_PAGE));
+    if (number > pages) {
+      // A link to a page past the end (the index changed): the last one.
+      number = pages;
+      result = await search.search(q, { type: type.value, tag: tag.value }, PER_PAGE, (number - 1) * PER_PAGE);
+      if (mine !== seq) return;
+    }
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, true)));
-    status.textContent = result.total ? `${result.total} result${result.total === 1 ? '' : 's'} for “${q}”${result.total > 20 ? ', best 20 shown' : ''}` : `No results for “${q}”`;
+    list.start = (number - 1) * PER_PAGE + 1;
+    if (!result.total) {
+      status.textContent = `No results for “${q}”${type.value || tag.value ? ' with these filters' : ''}.`;
+      empty.hidden = false;
+      empty.querySelector('.search-unfilter').hidden = !(type.value || tag.value);
+      return;
+    }
+    const from = (number - 1) * PER_PAGE + 1;
+    const to = from + result.hits.length - 1;
+    status.textContent = pages > 1
+      ? `${results(result.total)} for “${q}”, ${from} to ${to} shown`
+      : `${results(result.total)} for “${q}”`;
+    if (pages > 1) {
+      if (number > 1) pager.append(pagerLink(number - 1, 'Previous', 'prev'));
+      pager.append(el('span', 'search-page-of', `Page ${number} of ${pages}`));
+      if (number < pages) pager.append(pagerLink(number + 1, 'Next', 'next'));
+      pager.hidden = false;
+    }
+    if (moved) {
+      page.querySelector('h1').scrollIntoView();
+      list.querySelector('a')?.focus({ preventScroll: true });
+    }
   };
-  form.addEventListener('submit', (e) => { e.preventDefault(); run(); });
-  input.addEventListener('input', debounce(run, 60));
-  type.addEventListener('change', run);
-  tag.addEventListener('change', run);
+  const fresh = () => { number = 1; run(); };
+  form.addEventListener('submit', (e) => { e.preventDefault(); fresh(); });
+  input.addEventListener('input', debounce(fresh, 60));
+  type.addEventListener('change', fresh);
+  tag.addEventListener('change', fresh);
+  empty.querySelector('.search-unfilter button')?.addEventListener('click', () => {
+    type.value = '';
+    tag.value = '';
+    fresh();
+  });
   page.classList.add('search-ready');
   run();
 }
