@@ -8,7 +8,7 @@ use crate::link::{DocId, Entry, Section, Tree};
 use crate::source::{Kind, LISTINGS};
 use crate::url::UrlPath;
 
-use super::views::{Crumb, NavView, SectionEntry, SectionView, TreeView, Views};
+use super::views::{Crumb, NavView, SectionEntry, SectionView, TreeEntry, TreeView, Views};
 
 /// Most entries an open folder shows in the sidebar: those around the
 /// page, then a link to the folder's page, which lists them all. Keeps a
@@ -30,6 +30,7 @@ pub fn nav<'a>(v: &Views<'a>, url: &UrlPath, doc: Option<DocId>) -> NavView<'a> 
     NavView {
         breadcrumbs: breadcrumbs(v, url),
         tree: sidebar.map(|(s, current)| folder(v, tree.root(s), &tree.spine(s), current)),
+        current: if sidebar.is_some() { v.href(url) } else { String::new() },
         previous: previous.map(|d| v.doc_link(d)),
         next: next.map(|d| v.doc_link(d)),
     }
@@ -82,7 +83,7 @@ fn title(v: &Views<'_>, s: &Section) -> String {
 
 /// Section `i` in the sidebar, opened when it is on `spine` (the folders
 /// from the root down to the page's).
-fn folder(v: &Views<'_>, i: usize, spine: &[usize], current: Current) -> TreeView {
+fn folder<'a>(v: &Views<'a>, i: usize, spine: &[usize], current: Current) -> TreeView<'a> {
     let tree: &Tree = &v.site.tree;
     let s = &tree.sections[i];
     let open = spine.contains(&i);
@@ -104,33 +105,12 @@ fn folder(v: &Views<'_>, i: usize, spine: &[usize], current: Current) -> TreeVie
         entries = shown
             .iter()
             .map(|e| match *e {
-                Entry::Document(d) => TreeView {
-                    title: v.doc(d).title.clone(),
-                    url: v.href(&v.doc(d).url),
-                    current: current == Current::Document(d),
-                    folder: false,
-                    open: false,
-                    count: 0,
-                    entries: Vec::new(),
-                    hidden: 0,
-                },
-                Entry::Folder(f) => folder(v, f, spine, current),
+                Entry::Document(d) => TreeEntry::Document(v.doc_link(d)),
+                Entry::Folder(f) => TreeEntry::Folder(folder(v, f, spine, current)),
             })
             .collect();
     }
-    TreeView {
-        title: title(v, s),
-        url: v.href(&s.url),
-        current: match current {
-            Current::Folder(f) => f == i,
-            Current::Document(d) => s.page == Some(d),
-        },
-        folder: true,
-        open,
-        count: s.entries.len(),
-        entries,
-        hidden,
-    }
+    TreeView { title: title(v, s), url: v.href(&s.url), kind: "folder", open, count: s.entries.len(), entries, hidden }
 }
 
 /// What is in a folder, for its page.

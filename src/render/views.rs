@@ -64,7 +64,9 @@ pub struct NavView<'a> {
     pub breadcrumbs: Vec<Crumb>,
     /// The tree the page is in, opened down to it, when its folders are
     /// worth a sidebar.
-    pub tree: Option<TreeView>,
+    pub tree: Option<TreeView<'a>>,
+    /// The page's own href, which the tree marks (`aria-current`).
+    pub current: String,
     /// The documents before and after it in the tree's reading order.
     pub previous: Option<Prepared<DocLink<'a>>>,
     pub next: Option<Prepared<DocLink<'a>>>,
@@ -81,19 +83,26 @@ pub struct Crumb {
 /// the page and says how many more its page lists (`hidden`), so no page
 /// carries a whole large folder.
 #[derive(Debug, Serialize)]
-pub struct TreeView {
+pub struct TreeView<'a> {
     pub title: String,
     pub url: String,
-    /// The page itself (`aria-current`).
-    pub current: bool,
-    pub folder: bool,
+    /// `"folder"`, as a document's link says its kind.
+    pub kind: &'static str,
     /// The page is in it: its entries follow.
     pub open: bool,
     /// How many entries it holds.
     pub count: usize,
-    pub entries: Vec<TreeView>,
+    pub entries: Vec<TreeEntry<'a>>,
     /// Entries of an open folder not shown here.
     pub hidden: usize,
+}
+
+/// A document (its link, the same value every page shares) or a folder.
+#[derive(Debug, Serialize)]
+#[serde(untagged)]
+pub enum TreeEntry<'a> {
+    Document(Prepared<DocLink<'a>>),
+    Folder(TreeView<'a>),
 }
 
 /// The contents of a folder, for its page.

@@ -55,9 +55,19 @@ test('an open page updates when its file is saved, and shows then clears an erro
   assert.match(overlay, /practices\/oncall\/basics\.md:\d+:\d+/);
   assert.match(overlay, /invalid YAML/);
   assert.match(await page.locator('.lede').textContent(), /^Revised live,/, 'the last good page stays');
+  // It can be put aside (Hide, or Escape) and brought back from the corner.
+  await page.getByRole('button', { name: /Hide the problems/ }).click();
+  assert.equal(await page.locator('#guild-overlay').isVisible(), false);
+  const pill = page.locator('#guild-overlay-pill');
+  assert.match(await pill.textContent(), /guild: \d+ problems?/);
+  assert.equal(await pill.evaluate((b) => b === document.activeElement), true, 'focus moves to what brings it back');
+  await pill.click();
+  assert.equal(await page.locator('#guild-overlay').isVisible(), true);
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('#guild-overlay').isVisible(), false);
 
   writeFileSync(file, original);
-  await page.waitForFunction(() => document.querySelector('.lede')?.textContent.startsWith('What it means') && !document.getElementById('guild-overlay'), null, { timeout: 20000 });
+  await page.waitForFunction(() => document.querySelector('.lede')?.textContent.startsWith('What it means') && !document.getElementById('guild-overlay') && !document.getElementById('guild-overlay-pill'), null, { timeout: 20000 });
   assert.deepEqual(problems, []);
   await page.close();
 });
