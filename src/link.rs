@@ -938,7 +938,7 @@ impl<'a> Index<'a> {
     /// with) the closest path anywhere. Comparing each broken link with
     /// every path made 10,000 broken links in 10,000 documents take a
     /// minute (BENCHMARKS.md, "Adoption").
-    fn closest_path(&self, wanted: &str) -> String {
+    fn closest_path<'s>(&'s self, wanted: &str) -> String {
         let hint = |best: &str| format!("did you mean `{best}`?");
         let wanted_path = SourcePath::new(wanted);
         let name = wanted_path.stem();
@@ -956,9 +956,23 @@ impl<'a> Index<'a> {
                 siblings.len() <= CLOSEST_NEAR || p.stem().chars().next().map(|c| c.to_ascii_lowercase()) == initial
             })
             .map(SourcePath::as_str);
-        let best = closest(wanted, near).or_else(|| {
+        // A file whose name is like the one asked for: paths that share only
+        // their folders (`practices/…`) are no suggestion.
+        let like = |paths: &mut dyn Iterator<Item = &'s str>| -> Option<&'s str> {
+            let paths: Vec<(&str, &str)> = paths.map(|p| (p, p.rsplit('/').next().unwrap_or(p))).collect();
+            let stems: Vec<&str> = paths.iter().map(|(_, f)| f.strip_suffix(".md").unwrap_or(f)).collect();
+            let best = closest(name, stems.iter().copied())?;
+            let similarity = |p: &str| strsim::jaro_winkler(wanted, p);
+            paths
+                .iter()
+                .zip(&stems)
+                .filter(|(_, s)| **s == best)
+                .map(|((p, _), _)| *p)
+                .max_by(|a, b| similarity(a).total_cmp(&similarity(b)).then_with(|| b.cmp(a)))
+        };
+        let best = like(&mut near.into_iter()).or_else(|| {
             (self.docs.len() <= CLOSEST_ANYWHERE)
-                .then(|| closest(wanted, self.lookup.by_path.keys().map(SourcePath::as_str)))
+                .then(|| like(&mut self.lookup.by_path.keys().map(SourcePath::as_str)))
                 .flatten()
         });
         match best {

@@ -156,27 +156,31 @@ fn document_only(source: &Source, options: Options<'_>) -> Parsed {
     };
     let title = front_title.or(rendered.leading_h1).unwrap_or_else(|| fallback_title(&source.path));
 
+    // A misspelt key's value is checked as the key it stands for, so both
+    // problems are said at once rather than one after the other.
+    let misspelt: Vec<(String, &str)> = fields
+        .misspelt(spec.keys)
+        .into_iter()
+        .filter(|(written, _)| !foreign::KEYS.iter().any(|(k, _)| k == written))
+        .collect();
+    let probe = (!misspelt.is_empty()).then(|| fields.only_renamed(&misspelt));
+
     let mut read = foreign::read(&mut fields, spec);
-    let meta = match source.kind {
-        Kind::Practice => Meta::Practice(practice(&mut fields, &mut read, options.statuses)),
-        Kind::Member => Meta::Member(member(&mut fields, file, &mut diagnostics)),
-        Kind::Meeting => match meeting(&mut fields, file, rendered.decisions, rendered.actions) {
-            Some(m) => Meta::Meeting(m),
-            None => {
-                diagnostics.extend(fields.finish(spec.keys));
-                return Parsed { document: None, diagnostics };
-            }
-        },
-        Kind::Event => match event(&mut fields, file) {
-            Some(e) => Meta::Event(e),
-            None => {
-                diagnostics.extend(fields.finish(spec.keys));
-                return Parsed { document: None, diagnostics };
-            }
-        },
-        Kind::Page => {
-            Meta::Page(PageMeta { order: fields.integer("order").or(read.order), tags: tags(&mut fields, "tags") })
-        }
+    let meta = meta(
+        source.kind,
+        &mut fields,
+        file,
+        &mut read,
+        options,
+        (rendered.decisions, rendered.actions),
+        &mut diagnostics,
+    );
+    if let Some((mut probe, lines)) = probe {
+        diagnostics.extend(misspelt_values(source.kind, &mut probe, &lines, &misspelt, options));
+    }
+    let Some(meta) = meta else {
+        diagnostics.extend(fields.finish(spec.keys));
+        return Parsed { document: None, diagnostics };
     };
     let mut meta = meta;
     match &mut meta {
@@ -213,6 +217,55 @@ fn document_only(source: &Source, options: Options<'_>) -> Parsed {
         front: read.front,
     };
     Parsed { document: Some(document), diagnostics }
+}
+
+/// The kind's own front matter, or `None` when a meeting or event lacks
+/// what places it (its date), which `fields` then says.
+fn meta(
+    kind: Kind,
+    fields: &mut Fields,
+    file: &SourcePath,
+    read: &mut foreign::Read,
+    options: Options<'_>,
+    (decisions, actions): (Vec<crate::model::Decision>, Vec<markdown::FoundAction>),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> Option<Meta> {
+    Some(match kind {
+        Kind::Practice => Meta::Practice(practice(fields, read, options.statuses)),
+        Kind::Member => Meta::Member(member(fields, file, diagnostics)),
+        Kind::Meeting => Meta::Meeting(meeting(fields, file, decisions, actions)?),
+        Kind::Event => Meta::Event(event(fields, file)?),
+        Kind::Page => {
+            Meta::Page(PageMeta { order: fields.integer("order").or(read.order), tags: tags(fields, "tags") })
+        }
+    })
+}
+
+/// What is wrong with the values of misspelt keys read as the keys they
+/// stand for (`probe` holds only those, renamed), each said as such.
+fn misspelt_values(
+    kind: Kind,
+    probe: &mut Fields,
+    lines: &[std::ops::RangeInclusive<usize>],
+    misspelt: &[(String, &str)],
+    options: Options<'_>,
+) -> Vec<Diagnostic> {
+    let file = probe.file().clone();
+    let mut found = Vec::new();
+    let mut read = foreign::read(probe, kind.spec());
+    let _ = meta(kind, probe, &file, &mut read, options, (Vec::new(), Vec::new()), &mut found);
+    found.extend(std::mem::replace(probe, Fields::empty(&file, "")).finish(&[]));
+    found
+        .into_iter()
+        .filter(|d| d.code != "unknown-key")
+        .filter_map(|mut d| {
+            // Both lists follow the front matter's order.
+            let line = d.span?.line;
+            let (written, meant) = misspelt.iter().zip(lines).find(|(_, l)| l.contains(&line))?.0;
+            d.message = format!("{} (reading `{written}` as `{meant}`)", d.message);
+            Some(d)
+        })
+        .collect()
 }
 
 fn practice(fields: &mut Fields, read: &mut foreign::Read, statuses: &[(String, Status)]) -> PracticeMeta {

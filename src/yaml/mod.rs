@@ -112,7 +112,7 @@ fn keys_after_front_matter(file: &SourcePath, text: &str, body_offset: usize, cl
 }
 
 /// One top-level key and its value.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct Entry {
     key: String,
     value: Value,
@@ -209,6 +209,41 @@ impl Fields {
 
     pub fn file(&self) -> &SourcePath {
         &self.file
+    }
+
+    /// The keys not in `known` that look like a misspelling of a known key
+    /// that is absent (`maintainrs` for `maintainers`): (as written, meant).
+    pub fn misspelt<'k>(&self, known: &[&'k str]) -> Vec<(String, &'k str)> {
+        self.entries
+            .iter()
+            .filter(|e| !known.contains(&e.key.as_str()))
+            .filter_map(|e| {
+                let meant = closest(&e.key, known.iter().copied())?;
+                (!self.entries.iter().any(|o| o.key == meant)).then(|| (e.key.clone(), meant))
+            })
+            .collect()
+    }
+
+    /// Only the keys `renamed` names, each under the key it was meant as,
+    /// at its place in the file (to check a misspelt key's value as the
+    /// key it stands for), and the lines each of them spans.
+    pub fn only_renamed(&self, renamed: &[(String, &str)]) -> (Fields, Vec<std::ops::RangeInclusive<usize>>) {
+        let last_line = self.first_line + self.yaml.lines().count().saturating_sub(1);
+        let mut starts: Vec<usize> = self.entries.iter().map(|e| e.key_span.line).collect();
+        starts.sort_unstable();
+        let mut lines = Vec::new();
+        let entries = self
+            .entries
+            .iter()
+            .filter_map(|e| {
+                let (_, meant) = renamed.iter().find(|(written, _)| *written == e.key)?;
+                let from = e.key_span.line;
+                let next = starts.iter().find(|&&l| l > from).map_or(last_line, |l| l - 1);
+                lines.push(from..=next.max(from));
+                Some(Entry { key: meant.to_string(), used: false, ..e.clone() })
+            })
+            .collect();
+        (Fields { entries, diagnostics: Vec::new(), file: self.file.clone(), yaml: self.yaml.clone(), ..*self }, lines)
     }
 
     /// The span of a key, or of the document start if it is absent.
@@ -668,6 +703,31 @@ fn split_key(line: &str) -> Option<(String, usize, usize)> {
     Some((key, line[..key_end].chars().count(), colon_at + 1))
 }
 
+/// The last `[` or `{` in `yaml` that no bracket closes (outside quotes
+/// and comments), as (line, column, bracket), both counted from 1.
+fn unclosed(yaml: &str) -> Option<(usize, usize, char)> {
+    let mut open: Vec<(usize, usize, char)> = Vec::new();
+    for (n, line) in yaml.lines().enumerate() {
+        let mut quote: Option<char> = None;
+        let mut previous = ' ';
+        for (column, c) in line.chars().enumerate() {
+            match (quote, c) {
+                (Some(q), c) if c == q => quote = None,
+                (Some(_), _) => {}
+                (None, '"' | '\'') if matches!(previous, ' ' | '[' | '{' | ',' | ':') => quote = Some(c),
+                (None, '#') if previous == ' ' => break,
+                (None, '[' | '{') => open.push((n + 1, column + 1, c)),
+                (None, ']' | '}') => {
+                    open.pop();
+                }
+                _ => {}
+            }
+            previous = c;
+        }
+    }
+    open.pop()
+}
+
 fn syntax_error(file: &SourcePath, what: &str, yaml: &str, first_line: usize, e: &serde_yaml::Error) -> Diagnostic {
     let raw = e.to_string();
     // serde_yaml appends " at line L column C"; we show the place ourselves.
@@ -692,6 +752,21 @@ fn syntax_error(file: &SourcePath, what: &str, yaml: &str, first_line: usize, e:
             ),
         )
     };
+    if message.contains("did not find expected ',' or ']'") || message.contains("did not find expected ',' or '}'") {
+        let before = e.location().map_or(yaml.len(), |l| l.index().min(yaml.len()));
+        if let Some((line, column, open)) = unclosed(&yaml[..before]) {
+            let key = yaml.lines().nth(line - 1).and_then(|l| l.split_once(':')).map_or("tags", |(k, _)| k.trim());
+            let (close, example) = if open == '[' {
+                (']', format!("`{key}: [one, two]`"))
+            } else {
+                ('}', format!("`{key}: {{a: 1, b: 2}}`"))
+            };
+            return Diagnostic::error("yaml-syntax", format!("invalid YAML in {what}: this `{open}` is never closed"))
+                .in_file(file)
+                .at(Span { line: first_line + line - 1, column, len: 1 })
+                .help(format!("end the list with `{close}` on the same line, e.g. {example}; quote an item that holds a comma or `{close}`"));
+        }
+    }
     let duplicate_line = message
         .strip_prefix("duplicate entry with key \"")
         .and_then(|rest| rest.strip_suffix('"'))
@@ -860,6 +935,16 @@ mod tests {
         let e = fields("title: a\ntags: [x\n").unwrap_err();
         assert_eq!(e.code, "yaml-syntax");
         assert!(e.span.unwrap().line >= 3, "{e:?}");
+    }
+
+    #[test]
+    fn an_unclosed_bracket_is_pointed_at_not_the_key_after_it() {
+        let e = fields("name: Alex\nexpertise: [k8s, \"a, [b\"\nrole: SRE\n").unwrap_err();
+        assert_eq!(e.message, "invalid YAML in practice front matter: this `[` is never closed");
+        assert_eq!(e.span.unwrap(), Span { line: 3, column: 12, len: 1 });
+        assert!(e.help.unwrap().starts_with("end the list with `]` on the same line"));
+        let e = fields("links: {github: alex\nrole: SRE\n").unwrap_err();
+        assert_eq!((e.span.unwrap().line, e.span.unwrap().column), (2, 8), "{e:?}");
     }
 
     #[test]

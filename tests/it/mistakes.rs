@@ -62,3 +62,56 @@ fn an_action_item_without_an_owner_and_a_scalar_list_are_reported() {
     assert!(run.stderr.contains("warning[wrong-type]: `attendees` is a list; `alex` was read as `[alex]`"), "{run:?}");
     assert!(run.stderr.contains("--> meetings/2026-12-01-sync.md:3:12"), "{run:?}");
 }
+
+#[test]
+fn a_misspelt_keys_value_is_checked_as_the_key_it_stands_for_at_once() {
+    let site = SiteTest::new()
+        .file("practices/a.md", "---\ntitle: A\nmaintainrs: alex\nreviewd: 2026-13-01\nsummary: Fine.\n---\nBody.\n");
+    let run = site.check();
+    run.expect_code(0);
+    assert!(run.stderr.contains("unknown front-matter key `maintainrs`"), "{run:?}");
+    assert!(
+        run.stderr.contains(
+            "warning[wrong-type]: `maintainers` is a list; `alex` was read as `[alex]` (reading `maintainrs` as `maintainers`)\n --> practices/a.md:3:13"
+        ),
+        "{run:?}"
+    );
+    assert!(
+        run.stderr.contains("`reviewed` is not a valid date: month 13 does not exist (reading `reviewd` as `reviewed`)\n --> practices/a.md:4:10"),
+        "{run:?}"
+    );
+    assert_eq!(run.stderr.matches("reading `").count(), 2, "the right keys are not checked twice: {run:?}");
+}
+
+#[test]
+fn an_unclosed_list_is_reported_at_its_bracket() {
+    let site = SiteTest::new().file("members/alex.md", "---\nname: Alex\nexpertise: [k8s\nrole: SRE\n---\nHi.\n");
+    let run = site.check();
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("error[yaml-syntax]: invalid YAML in member front matter: this `[` is never closed\n --> members/alex.md:3:12"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("help: end the list with `]` on the same line"), "{run:?}");
+}
+
+#[test]
+fn a_broken_link_suggests_only_a_file_of_a_like_name() {
+    let site = SiteTest::new()
+        .file(
+            "practices/deploys/rollback.md",
+            "---\ntitle: Rollback\n---\nSee [a](../practices/nothere.md) and [b](rollbak.md).\n",
+        )
+        .file("practices/cost/tagging.md", "---\ntitle: Tagging\n---\nT.\n");
+    let run = site.check();
+    run.expect_code(0);
+    let helps: Vec<&str> = run.stderr.lines().filter_map(|l| l.split_once("help: ").map(|(_, h)| h)).collect();
+    assert_eq!(
+        helps,
+        [
+            "check the path; links are relative to the file they are written in",
+            "did you mean `practices/deploys/rollback.md`?"
+        ],
+        "{run:?}"
+    );
+}
