@@ -884,6 +884,10 @@ fn format_minutes(m: u32) -> String {
     }
 }
 
+/// The tags page's most used topics, and documents shown of each.
+const TOPICS: usize = 12;
+const TOPIC_DOCUMENTS: usize = 4;
+
 fn all_tags<'a>(v: &Views<'a>) -> Vec<TagLink<'a>> {
     v.site.tags.iter().map(|t| v.tag_link(&t.tag, t.docs.len())).collect()
 }
@@ -1198,10 +1202,27 @@ fn decisions(s: &Shared<'_>) -> Result<Vec<Output>> {
     let site = v.site;
     let listing = listing_at("decisions");
     s.paged(listing, site.decisions.len(), |page| {
+        let first_number = page.range.start + 1;
+        let on_page = &site.decisions[page.range];
+        let mut by_meeting: Vec<MeetingDecisions> = Vec::new();
+        let mut last = None;
+        for (n, &(m, i)) in on_page.iter().enumerate() {
+            let Some(mm) = site.docs[m].meeting() else { continue };
+            let text = mm.decisions[i].text.as_str();
+            match by_meeting.last_mut() {
+                Some(group) if last == Some(m) => group.decisions.push(text),
+                _ => by_meeting.push(MeetingDecisions {
+                    meeting: v.meeting_link(m),
+                    first_number: first_number + n,
+                    decisions: vec![text],
+                }),
+            }
+            last = Some(m);
+        }
         Ok(DecisionsView {
             total: site.decisions.len(),
-            first_number: page.range.start + 1,
-            decisions: site.decisions[page.range]
+            first_number,
+            decisions: on_page
                 .iter()
                 .filter_map(|&(m, i)| {
                     site.docs[m]
@@ -1209,6 +1230,7 @@ fn decisions(s: &Shared<'_>) -> Result<Vec<Output>> {
                         .map(|mm| DecisionView { text: &mm.decisions[i].text, meeting: v.meeting_link(m) })
                 })
                 .collect(),
+            by_meeting,
             pager: page.pager,
         })
     })
@@ -1299,7 +1321,26 @@ fn search_page(s: &Shared<'_>) -> Result<Output> {
 }
 
 fn tags(s: &Shared<'_>) -> Result<Output> {
-    let view = TagsView { tags: all_tags(&s.views) };
+    let v = &s.views;
+    let mut busiest: Vec<&crate::link::TagEntry> = v.site.tags.iter().collect();
+    busiest.sort_by_key(|t| std::cmp::Reverse(t.docs.len()));
+    let topics = busiest
+        .into_iter()
+        .take(TOPICS)
+        .map(|t| {
+            let mut docs = t.docs.clone();
+            docs.sort_by(|&a, &b| {
+                let (a, b) = (v.doc(a), v.doc(b));
+                (a.kind() != Kind::Practice, &a.title).cmp(&(b.kind() != Kind::Practice, &b.title))
+            });
+            TopicView {
+                tag: v.tag_link(&t.tag, t.docs.len()),
+                documents: docs.iter().take(TOPIC_DOCUMENTS).map(|&d| v.doc_link(d)).collect(),
+                more: t.docs.len().saturating_sub(TOPIC_DOCUMENTS),
+            }
+        })
+        .collect();
+    let view = TagsView { tags: all_tags(&s.views), topics };
     let listing = listing_at("tags");
     s.page(
         listing.template,

@@ -215,6 +215,8 @@ pub struct PersonLink<'a> {
     pub name: &'a str,
     pub url: Option<String>,
     pub avatar: Option<String>,
+    /// One or two letters for where there is no picture, or while it loads.
+    pub initials: String,
     pub role: Option<&'a str>,
     /// A member as `partials/person.html` renders them (once per build,
     /// however many pages name them); `None` for a name that is no member's.
@@ -239,9 +241,19 @@ pub fn member_link<'a>(site: &'a Site, doc: DocId) -> PersonLink<'a> {
         avatar: m
             .and_then(|m| m.avatar.as_ref())
             .map(|a| if a.value.starts_with("https://") { a.value.clone() } else { site.urls.rebase(&a.value) }),
+        initials: initials(&d.title),
         role: m.and_then(|m| m.role.as_deref()),
         html: None,
     }
+}
+
+/// "Grace Okafor" -> "GO", "Li Wei" -> "LW", "priya" -> "P": the first
+/// letters of the first and last words.
+pub fn initials(name: &str) -> String {
+    let mut words = name.split_whitespace().filter_map(|w| w.chars().find(|c| c.is_alphanumeric()));
+    let first = words.next();
+    let last = words.next_back();
+    first.into_iter().chain(last).flat_map(char::to_uppercase).collect()
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -600,7 +612,18 @@ pub struct DecisionsView<'a> {
     /// The list number of this page's first decision.
     pub first_number: usize,
     pub decisions: Vec<DecisionView<'a>>,
+    /// The same decisions by the meeting that made them, in order.
+    pub by_meeting: Vec<MeetingDecisions<'a>>,
     pub pager: Option<Pager>,
+}
+
+/// One meeting's decisions on a page of the decisions listing.
+#[derive(Debug, Serialize)]
+pub struct MeetingDecisions<'a> {
+    pub meeting: MeetingLink<'a>,
+    /// The list number of its first decision.
+    pub first_number: usize,
+    pub decisions: Vec<&'a str>,
 }
 
 #[derive(Debug, Serialize)]
@@ -625,6 +648,17 @@ pub struct ActionsView<'a> {
 #[derive(Debug, Serialize)]
 pub struct TagsView<'a> {
     pub tags: Vec<TagLink<'a>>,
+    /// The most used tags, each with a few of its documents.
+    pub topics: Vec<TopicView<'a>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct TopicView<'a> {
+    pub tag: TagLink<'a>,
+    /// Its first documents: practices first, then by title.
+    pub documents: Vec<Prepared<DocLink<'a>>>,
+    /// How many more its page lists.
+    pub more: usize,
 }
 
 #[derive(Debug, Serialize)]
@@ -773,7 +807,15 @@ impl<'a> Views<'a> {
     pub fn person(&self, id: &'a MemberId) -> PersonLink<'a> {
         match self.site.member_ids.get(id.as_str()) {
             Some(doc) => self.person_of(doc),
-            None => PersonLink { id: id.as_str(), name: id.as_str(), url: None, avatar: None, role: None, html: None },
+            None => PersonLink {
+                id: id.as_str(),
+                name: id.as_str(),
+                url: None,
+                avatar: None,
+                initials: initials(id.as_str()),
+                role: None,
+                html: None,
+            },
         }
     }
 
@@ -782,7 +824,9 @@ impl<'a> Views<'a> {
     pub fn author(&self, name: &'a str) -> PersonLink<'a> {
         match self.site.member_ids.get(name.trim_start_matches('@')) {
             Some(doc) => self.person_of(doc),
-            None => PersonLink { id: name, name, url: None, avatar: None, role: None, html: None },
+            None => {
+                PersonLink { id: name, name, url: None, avatar: None, initials: initials(name), role: None, html: None }
+            }
         }
     }
 
@@ -949,5 +993,18 @@ impl<'a> Views<'a> {
             previous: at.checked_sub(1).map(|p| self.doc_link(path[p])),
             next: path.get(at + 1).map(|&n| self.doc_link(n)),
         })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn initials_are_the_first_letters_of_the_first_and_last_words() {
+        assert_eq!(super::initials("Grace Okafor"), "GO");
+        assert_eq!(super::initials("Oskar Wiśniewski"), "OW");
+        assert_eq!(super::initials("María José de la Cruz"), "MC");
+        assert_eq!(super::initials("priya"), "P");
+        assert_eq!(super::initials("  (Sam) ‘Taylor’ "), "ST");
+        assert_eq!(super::initials(""), "");
     }
 }
