@@ -540,7 +540,14 @@ pub fn site_streamed(
             return Ok(Vec::new());
         }
         // The largest first.
-        let made = |folder: &str| listing_at(folder).made(|kind| !site.of(kind).is_empty());
+        // A listing the header offers only with something in it (no
+        // Members where there are no members) is not made empty either: no
+        // link would lead to it.
+        let offered: Vec<&str> = sections(site).map(|(folder, _)| folder).collect();
+        let made = |folder: &str| {
+            let listing = listing_at(folder);
+            listing.made(|kind| !site.of(kind).is_empty()) && (listing.nav.is_none() || offered.contains(&folder))
+        };
         let paged: Vec<PagedListing> = PAGED.iter().filter(|l| made(l.0)).map(|p| p.1).collect();
         let single: Vec<Listing> = SINGLE.iter().filter(|l| made(l.0)).map(|l| l.1).chain([home as Listing]).collect();
         let (paged, (single, tag_pages)) = rayon::join(
@@ -633,12 +640,15 @@ fn chrome<'a>(config: &'a Config, site: &'a Site, current: &'static str, manifes
     }
 }
 
-/// Most top-level pages the footer lists.
+/// Most top-level folders and pages the footer lists.
 const FOOTER_PAGES: usize = 12;
 
-/// What the footer links to (`Chrome::more`), by label and URL: a page's
-/// title is in every page, so `affected` renders all when these change.
-fn footer_links(site: &Site) -> impl Iterator<Item = (&str, &UrlPath)> + '_ {
+/// What the footer links to (`Chrome::more`), by label and URL: the
+/// listings the header has no room for, then the top-level folders guild
+/// makes a page for and the top-level pages (so every page is reachable
+/// by following links). A page's title is in every page, so `affected`
+/// renders all when these change.
+fn footer_links(site: &Site) -> impl Iterator<Item = (std::borrow::Cow<'_, str>, &UrlPath)> + '_ {
     static LISTING_URLS: std::sync::OnceLock<Vec<UrlPath>> = std::sync::OnceLock::new();
     let urls = LISTING_URLS.get_or_init(|| LISTINGS.iter().map(|l| UrlPath::page(&[l.folder])).collect());
     let listings = LISTINGS
@@ -649,15 +659,20 @@ fn footer_links(site: &Site) -> impl Iterator<Item = (&str, &UrlPath)> + '_ {
         .filter(|(l, _)| {
             l.nav.is_none() && !matches!(l.folder, "search" | "updated") && l.made(|kind| !site.of(kind).is_empty())
         })
-        .map(|(l, url)| (l.title, url));
+        .map(|(l, url)| (l.title.into(), url));
+    let folders = site
+        .tree
+        .sections
+        .iter()
+        .filter(|s| s.parent.is_none() && !s.listing && s.page.is_none())
+        .map(|s| (crate::parse::humanise(&s.name).into(), &s.url));
     let pages = site
         .of(Kind::Page)
         .iter()
         .map(|&d| &site.docs[d])
         .filter(|d| d.url.as_str().matches('/').count() == 1)
-        .take(FOOTER_PAGES)
-        .map(|d| (d.title.as_str(), &d.url));
-    listings.chain(pages)
+        .map(|d| (d.title.as_str().into(), &d.url));
+    listings.chain(folders.chain(pages).take(FOOTER_PAGES))
 }
 
 /// `template` rendered with `value` as its context: a page, or a fragment

@@ -148,7 +148,7 @@ pub struct Chrome<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct FooterLink<'a> {
-    pub label: &'a str,
+    pub label: std::borrow::Cow<'a, str>,
     pub url: String,
 }
 

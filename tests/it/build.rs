@@ -16,9 +16,14 @@ fn clean_site_builds_with_exit_code_zero() {
     assert!(site.read("practices/a/index.html").contains("<h1>Alpha</h1>"));
     for file in [
         "index.html", "404.html", "sitemap.xml", "feed.xml", "meetings.ics", "robots.txt", ".nojekyll",
-        "tags/index.html", "review/index.html",
+        "review/index.html",
     ] {
         assert!(site.out().join(file).exists(), "{file} is missing");
+    }
+    // Listings the header offers only with something to list are not made
+    // empty, where no link would lead to them.
+    for empty in ["tags/index.html", "actions/index.html", "members/index.html"] {
+        assert!(!site.out().join(empty).exists(), "{empty} is made with nothing in it");
     }
 }
 

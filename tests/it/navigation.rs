@@ -107,3 +107,44 @@ fn a_flat_library_has_breadcrumbs_but_no_sidebar() {
     assert!(crumbs.contains(r#"<a href="/practices/">Practices</a>"#), "{crumbs}");
     assert!(nav(&page, "sidebar").is_none() && nav(&page, "pager-nav").is_none(), "{page}");
 }
+
+/// Every page an adopted repository builds (its folders' pages included,
+/// with or without a README) is reached by following links from the home
+/// page, even when its README links to nothing.
+#[test]
+fn every_page_of_an_adopted_repository_is_reachable_from_the_home_page() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Handbook\ncollections:\n  pages: [\"**/*.md\"]\n")
+        .file("README.md", "# Handbook\n\nWelcome.\n")
+        .file("guides/setup.md", "# Setup\n")
+        .file("guides/deploy/rollback.md", "# Rollback\n")
+        .file("guides/deploy/canary.md", "# Canary\n")
+        .file("policies/README.md", "# Policies\n")
+        .file("policies/security.md", "# Security\n")
+        .file("faq.md", "# FAQ\n");
+    site.build().expect_code(0);
+    let files = crate::support::tree(&site.out());
+    let html = |path: &str| String::from_utf8_lossy(&files[path]).into_owned();
+    let mut seen = std::collections::BTreeSet::new();
+    let mut queue = vec!["index.html".to_string()];
+    while let Some(page) = queue.pop() {
+        if !seen.insert(page.clone()) || !files.contains_key(&page) {
+            continue;
+        }
+        for url in crate::support::urls_in(&html(&page)) {
+            let Some(rel) = url.split('#').next().and_then(|u| u.strip_prefix('/')) else { continue };
+            let file = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
+            if file.ends_with(".html") {
+                queue.push(file);
+            }
+        }
+    }
+    let missed: Vec<&String> = files
+        .keys()
+        .filter(|p| p.ends_with("index.html") && !seen.contains(*p) && !html(p).contains("http-equiv=\"refresh\""))
+        .collect();
+    assert!(missed.is_empty(), "no link leads to {missed:#?}");
+    for page in ["guides/index.html", "guides/deploy/index.html", "policies/index.html", "faq/index.html"] {
+        assert!(seen.contains(page), "{page} not reached");
+    }
+}
