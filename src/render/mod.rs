@@ -544,9 +544,13 @@ pub fn site_streamed(
         // Members where there are no members) is not made empty either: no
         // link would lead to it.
         let offered: Vec<&str> = sections(site).map(|(folder, _)| folder).collect();
+        // (Documents in a folder of a listing's name, `pages/members/x.md`,
+        // still have it made: their breadcrumbs lead there.)
         let made = |folder: &str| {
             let listing = listing_at(folder);
-            listing.made(|kind| !site.of(kind).is_empty()) && (listing.nav.is_none() || offered.contains(&folder))
+            let above = || site.tree.at(&format!("{folder}/")).is_some();
+            listing.made(|kind| !site.of(kind).is_empty())
+                && (listing.nav.is_none() || offered.contains(&folder) || above())
         };
         let paged: Vec<PagedListing> = PAGED.iter().filter(|l| made(l.0)).map(|p| p.1).collect();
         let single: Vec<Listing> = SINGLE.iter().filter(|l| made(l.0)).map(|l| l.1).chain([home as Listing]).collect();

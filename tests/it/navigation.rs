@@ -148,3 +148,17 @@ fn every_page_of_an_adopted_repository_is_reachable_from_the_home_page() {
         assert!(seen.contains(page), "{page} not reached");
     }
 }
+
+/// A folder named like a listing guild makes (`members/` in a repository
+/// of pages) keeps that listing, so its pages' breadcrumbs lead somewhere.
+#[test]
+fn a_folder_named_like_a_listing_keeps_the_listing_its_breadcrumbs_name() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Handbook\ncollections:\n  pages: [\"**/*.md\"]\n")
+        .file("members/handbook.md", "# Member handbook\n");
+    site.build().expect_code(0);
+    let page = site.read("members/handbook/index.html");
+    let crumbs = nav(&page, "breadcrumbs").expect("breadcrumbs");
+    assert!(crumbs.contains(r#"<a href="/members/">Members</a>"#), "{crumbs}");
+    assert!(site.out().join("members/index.html").exists(), "the crumb leads to a page");
+}
