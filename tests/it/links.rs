@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 
 use guild::url::percent_decode;
 
-use crate::support::{TODAY, example_community, run_in, tree, urls_in};
+use crate::support::{TODAY, crawl, example_community, run_in, tree, urls_in};
 
 fn build_example(base_url: &str) -> (tempfile::TempDir, BTreeMap<String, Vec<u8>>) {
     let out = tempfile::tempdir().unwrap();
@@ -95,31 +95,7 @@ fn every_internal_link_and_anchor_resolves() {
 #[test]
 fn every_page_is_reachable_by_following_links_from_the_home_page() {
     let (_dir, files) = build_example("https://example.org/guild/");
-    let html: BTreeMap<&String, String> = html_files(&files).collect();
-    let mut seen = std::collections::BTreeSet::new();
-    let mut queue = vec!["index.html".to_string()];
-    while let Some(page) = queue.pop() {
-        if !seen.insert(page.clone()) {
-            continue;
-        }
-        let Some(text) = html.get(&page) else { continue };
-        for url in urls_in(text) {
-            let target = url.split_once('#').map_or(url.as_str(), |(t, _)| t);
-            let Some(rel) = target.strip_prefix("/guild/") else { continue };
-            let rel = percent_decode(rel);
-            let file = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel };
-            if file.ends_with(".html") && !seen.contains(&file) {
-                queue.push(file);
-            }
-        }
-    }
-    let unreachable: Vec<&&String> = html
-        .iter()
-        .filter(|(path, text)| {
-            !seen.contains(path.as_str()) && path.as_str() != "404.html" && !text.contains("http-equiv=\"refresh\"")
-        })
-        .map(|(path, _)| path)
-        .collect();
+    let (seen, unreachable) = crawl(&files, "/guild/");
     assert!(unreachable.is_empty(), "{} pages no link leads to:\n{unreachable:#?}", unreachable.len());
     for page in [
         "review/index.html",

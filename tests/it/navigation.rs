@@ -123,26 +123,7 @@ fn every_page_of_an_adopted_repository_is_reachable_from_the_home_page() {
         .file("policies/security.md", "# Security\n")
         .file("faq.md", "# FAQ\n");
     site.build().expect_code(0);
-    let files = crate::support::tree(&site.out());
-    let html = |path: &str| String::from_utf8_lossy(&files[path]).into_owned();
-    let mut seen = std::collections::BTreeSet::new();
-    let mut queue = vec!["index.html".to_string()];
-    while let Some(page) = queue.pop() {
-        if !seen.insert(page.clone()) || !files.contains_key(&page) {
-            continue;
-        }
-        for url in crate::support::urls_in(&html(&page)) {
-            let Some(rel) = url.split('#').next().and_then(|u| u.strip_prefix('/')) else { continue };
-            let file = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel.to_string() };
-            if file.ends_with(".html") {
-                queue.push(file);
-            }
-        }
-    }
-    let missed: Vec<&String> = files
-        .keys()
-        .filter(|p| p.ends_with("index.html") && !seen.contains(*p) && !html(p).contains("http-equiv=\"refresh\""))
-        .collect();
+    let (seen, missed) = crate::support::crawl(&crate::support::tree(&site.out()), "/");
     assert!(missed.is_empty(), "no link leads to {missed:#?}");
     for page in ["guides/index.html", "guides/deploy/index.html", "policies/index.html", "faq/index.html"] {
         assert!(seen.contains(page), "{page} not reached");

@@ -1,7 +1,7 @@
 //! A builder for whole community sites in a temporary folder, and a runner
 //! for the real binary that explains itself when an assertion fails.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -228,4 +228,36 @@ pub fn urls_in(html: &str) -> Vec<String> {
         }
     }
     out
+}
+
+/// Follows links from the home page of built `files` (output path to
+/// bytes) served under `base` (`/`, `/guild/`), as a reader would. Returns
+/// the pages reached and the pages no link leads to (redirects and the 404
+/// page aside).
+pub fn crawl(files: &BTreeMap<String, Vec<u8>>, base: &str) -> (BTreeSet<String>, Vec<String>) {
+    let html = |path: &str| files.get(path).map(|b| String::from_utf8_lossy(b).into_owned());
+    let mut seen = BTreeSet::new();
+    let mut queue = vec!["index.html".to_string()];
+    while let Some(page) = queue.pop() {
+        if !seen.insert(page.clone()) {
+            continue;
+        }
+        let Some(text) = html(&page) else { continue };
+        for url in urls_in(&text) {
+            let target = url.split_once('#').map_or(url.as_str(), |(t, _)| t);
+            let Some(rel) = target.strip_prefix(base) else { continue };
+            let rel = guild::url::percent_decode(rel);
+            let file = if rel.is_empty() || rel.ends_with('/') { format!("{rel}index.html") } else { rel };
+            if file.ends_with(".html") && !seen.contains(&file) {
+                queue.push(file);
+            }
+        }
+    }
+    let unreachable = files
+        .keys()
+        .filter(|p| p.ends_with(".html") && !seen.contains(*p) && p.as_str() != "404.html")
+        .filter(|p| html(p).is_some_and(|t| !t.contains("http-equiv=\"refresh\"")))
+        .cloned()
+        .collect();
+    (seen.into_iter().filter(|p| files.contains_key(p)).collect(), unreachable)
 }
