@@ -10,7 +10,9 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::OnceLock;
 
-use pulldown_cmark::{CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd};
+use pulldown_cmark::{
+    BlockQuoteKind, CodeBlockKind, CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd,
+};
 
 use crate::config::RawHtml;
 use crate::date::Date;
@@ -151,6 +153,11 @@ struct Renderer<'a> {
     has_raw_html: bool,
     /// Where the table being read starts in the plain text.
     table_start: u32,
+    /// Where the top-level paragraph being read starts in the output and
+    /// the plain text: a `:::note` line replaces it with a callout.
+    paragraph_mark: Option<(usize, usize)>,
+    /// Docusaurus callouts (`:::note` … `:::`) open.
+    fences_open: usize,
 }
 
 fn options() -> Options {
@@ -161,6 +168,44 @@ fn options() -> Options {
         | Options::ENABLE_SMART_PUNCTUATION
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
+        | Options::ENABLE_GFM
+}
+
+/// A GitHub alert (`> [!WARNING]`) as the callout the theme styles: its
+/// kind's class and title (or `title`), and a role that says it is an
+/// aside of the text. The icon is the stylesheet's.
+fn callout_open(kind: BlockQuoteKind, title: Option<&str>) -> String {
+    let (name, default) = callout_kind(kind);
+    let title = title.map_or_else(|| default.to_string(), escape);
+    format!("<div class=\"callout callout-{name}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n")
+}
+
+/// A Docusaurus admonition's opening line (`:::tip`, `:::tip Title`,
+/// `:::tip[Title]`): its kind and title.
+fn admonition(line: &str) -> Option<(BlockQuoteKind, Option<&str>)> {
+    let rest = line.trim().strip_prefix(":::")?;
+    let end = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
+    let kind = match rest[..end].to_ascii_lowercase().as_str() {
+        "note" | "info" => BlockQuoteKind::Note,
+        "tip" | "success" => BlockQuoteKind::Tip,
+        "important" => BlockQuoteKind::Important,
+        "warning" | "caution" => BlockQuoteKind::Warning,
+        "danger" => BlockQuoteKind::Caution,
+        _ => return None,
+    };
+    let title = rest[end..].trim();
+    let title = title.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(title).trim();
+    Some((kind, (!title.is_empty()).then_some(title)))
+}
+
+fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
+    match kind {
+        BlockQuoteKind::Note => ("note", "Note"),
+        BlockQuoteKind::Tip => ("tip", "Tip"),
+        BlockQuoteKind::Important => ("important", "Important"),
+        BlockQuoteKind::Warning => ("warning", "Warning"),
+        BlockQuoteKind::Caution => ("caution", "Caution"),
+    }
 }
 
 /// Renders the Markdown body that starts at byte `body_offset` of `text`.
@@ -213,11 +258,17 @@ pub fn render_with(
         paragraph_text: String::new(),
         has_raw_html: false,
         table_start: 0,
+        paragraph_mark: None,
+        fences_open: 0,
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range);
     }
     r.close_outcome();
+    // A `:::note` never closed ends with the document, as Docusaurus ends it.
+    for _ in 0..r.fences_open {
+        r.out.push(Event::Html("</div>\n".into()));
+    }
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.out.drain(..));
     if r.has_raw_html && raw_html == RawHtml::Sanitize {
@@ -477,6 +528,8 @@ impl<'a> Renderer<'a> {
                 if self.list_depth == 0 {
                     self.not_extracted();
                 }
+                self.paragraph_mark = (self.list_depth == 0 && self.link_depth == 0)
+                    .then_some((self.out.len(), self.result.plain_text.len()));
                 if top_level_block {
                     self.blocks_seen += 1;
                 }
@@ -505,7 +558,14 @@ impl<'a> Renderer<'a> {
             Tag::FootnoteDefinition(ref name) => {
                 self.result.extra_ids.push(name.to_string());
             }
-            Tag::BlockQuote(_) | Tag::HtmlBlock => {
+            Tag::BlockQuote(Some(kind)) => {
+                self.blocks_seen += 1;
+                self.title_open = false;
+                self.not_extracted();
+                self.emit(Event::Html(callout_open(kind, None).into()));
+                return;
+            }
+            Tag::BlockQuote(None) | Tag::HtmlBlock => {
                 self.blocks_seen += 1;
                 self.title_open &= matches!(tag, Tag::HtmlBlock);
                 self.not_extracted();
@@ -564,6 +624,11 @@ impl<'a> Renderer<'a> {
                 self.end_heading();
                 return;
             }
+            TagEnd::BlockQuote(Some(_)) => {
+                self.result.plain_text.push('\n');
+                self.emit(Event::Html("</div>\n".into()));
+                return;
+            }
             TagEnd::Table => {
                 self.result.prose.skip.push((self.table_start, self.result.plain_text.len() as u32));
                 self.emit(Event::End(tag));
@@ -571,6 +636,29 @@ impl<'a> Renderer<'a> {
                 return;
             }
             TagEnd::Paragraph => {
+                if let Some((out, plain)) = self.paragraph_mark.take() {
+                    let line = &self.result.plain_text[plain..];
+                    let html = match admonition(line) {
+                        Some((kind, title)) => {
+                            self.fences_open += 1;
+                            Some(callout_open(kind, title))
+                        }
+                        None if line.trim() == ":::" && self.fences_open > 0 => {
+                            self.fences_open -= 1;
+                            Some("</div>\n".to_string())
+                        }
+                        None => None,
+                    };
+                    if let Some(html) = html {
+                        // The line is markup, not text: it leaves neither
+                        // the page nor the search text.
+                        self.out.truncate(out);
+                        self.result.plain_text.truncate(plain);
+                        self.in_paragraph = false;
+                        self.emit(Event::Html(html.into()));
+                        return;
+                    }
+                }
                 if self.in_paragraph {
                     self.result.lead = self.paragraph_text.trim().to_string();
                     self.in_paragraph = false;
@@ -1015,6 +1103,34 @@ mod tests {
         assert_eq!(render_str(md).leading_h1.as_deref(), Some("The Handbook"));
         let after_list = "- a\n\n# Not a title\n";
         assert_eq!(render_str(after_list).leading_h1, None);
+    }
+
+    #[test]
+    fn github_alerts_and_docusaurus_admonitions_become_callouts() {
+        let md = "Intro.\n\n> [!WARNING]\n> Do **not** deploy.\n\n> Just a quote.\n\n:::tip[Use `kubectl`]\n\nRoll back first.\n\n:::\n\n:::danger\n\nUnclosed.\n";
+        let r = render_str(md);
+        let html = r
+            .body
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.as_str(),
+                _ => "",
+            })
+            .collect::<String>();
+        assert!(
+            html.contains("<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Do <strong>not</strong> deploy.</p>\n</div>"),
+            "{html}"
+        );
+        assert!(html.contains("<blockquote>\n<p>Just a quote.</p>\n</blockquote>"), "{html}");
+        assert!(
+            html.contains("<div class=\"callout callout-tip\" role=\"note\">\n<p class=\"callout-title\">Use kubectl</p>\n<p>Roll back first.</p>\n</div>"),
+            "{html}"
+        );
+        assert!(html.contains("callout-caution") && html.trim_end().ends_with("<p>Unclosed.</p>\n</div>"), "{html}");
+        assert!(!html.contains(":::"), "{html}");
+        assert!(!r.plain_text.contains(":::") && r.plain_text.contains("Roll back first."), "{:?}", r.plain_text);
+        assert_eq!(r.lead, "Intro.");
     }
 
     #[test]

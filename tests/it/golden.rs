@@ -41,6 +41,15 @@ A claim.[^1]
 
 > Quoted wisdom.
 
+> [!IMPORTANT]
+> A GitHub alert, with a [link](other.md).
+
+:::warning[Read first]
+
+A Docusaurus admonition.
+
+:::
+
 [^1]: The source.
 
 ## Links
