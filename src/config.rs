@@ -17,7 +17,7 @@ pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 
 const KNOWN_KEYS: &[&str] = &[
     "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
-    "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses",
+    "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses", "image",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of
@@ -98,6 +98,9 @@ pub struct Config {
     pub root: PathBuf,
     pub title: String,
     pub tagline: Option<String>,
+    /// The picture a shared link shows (OpenGraph) for a page without an
+    /// image of its own: a path in the site (`/images/card.png`) or a URL.
+    pub image: Option<String>,
     /// The shared interest, as Markdown.
     pub domain: Option<String>,
     pub base_url: Option<String>,
@@ -162,6 +165,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     };
     let title = fields.required_text("title", "give the community a name, e.g. `title: Platform Engineering Guild`");
     let tagline = fields.text("tagline");
+    let image = fields.text("image");
     let domain = fields.text("domain");
     let base_url = fields.text("base_url");
     if let Some(url) = &base_url
@@ -307,6 +311,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         root: root.to_path_buf(),
         title,
         tagline,
+        image,
         domain,
         base_url,
         repository: repository.map(|r| r.trim_end_matches('/').to_string()),

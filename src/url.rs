@@ -146,6 +146,15 @@ impl Urls {
     pub fn rebase(&self, root_relative: &str) -> String {
         format!("{}{}", self.base_path, root_relative.trim_start_matches('/'))
     }
+
+    /// An href of this site (`/guild/images/a.png`) as an absolute URL where
+    /// `base_url` gives the origin; a URL with a scheme stays as it is.
+    pub fn absolute_href(&self, href: &str) -> String {
+        match &self.origin {
+            Some(origin) if href.starts_with('/') => format!("{origin}{href}"),
+            _ => href.to_string(),
+        }
+    }
 }
 
 /// `path` with what may not appear raw in a URL path percent-encoded.

@@ -16,6 +16,7 @@ pub struct Feeds<'a> {
     pub site: &'a Site,
     pub config: &'a Config,
     pub today: Date,
+    pub history: &'a crate::git::History,
 }
 
 impl Feeds<'_> {
@@ -27,8 +28,27 @@ impl Feeds<'_> {
         let mut pages: Vec<&str> =
             outputs.iter().filter(|o| o.ends_with("index.html")).map(|o| o.trim_end_matches("index.html")).collect();
         pages.sort_unstable();
+        // A document's page was last modified when git last changed its
+        // file, else when its front matter says (`updated`, `lastmod`).
+        let modified: crate::hash::FastMap<&str, Date> = self
+            .site
+            .docs
+            .iter()
+            .filter_map(|d| {
+                let date = self.history.files.get(d.path.as_str()).map(|h| h.updated).or(d.front.updated)?;
+                Some((d.url.as_str(), date))
+            })
+            .collect();
         for page in pages {
-            let _ = writeln!(out, "  <url><loc>{}</loc></url>", xml(&self.site.urls.absolute(&UrlPath::file(page))));
+            let loc = xml(&self.site.urls.absolute(&UrlPath::file(page)));
+            match modified.get(page) {
+                Some(date) => {
+                    let _ = writeln!(out, "  <url><loc>{loc}</loc><lastmod>{date}</lastmod></url>");
+                }
+                None => {
+                    let _ = writeln!(out, "  <url><loc>{loc}</loc></url>");
+                }
+            }
         }
         out.push_str("</urlset>\n");
         out

@@ -211,6 +211,13 @@ impl Shared<'_> {
         let layout = Layout {
             site_title: &self.config.title,
             title,
+            og_type: if doc.is_some() { "article" } else { "website" },
+            image: doc
+                .and_then(|d| first_image(self.views.site, d))
+                .or_else(|| {
+                    self.config.image.as_ref().map(|i| if i.contains("://") { i.clone() } else { urls.rebase(i) })
+                })
+                .map(|href| urls.absolute_href(&href)),
             page_title,
             lang: lang.unwrap_or("en"),
             description: truncate(description, 200),
@@ -239,6 +246,16 @@ impl Shared<'_> {
         let html = render_fragment(self.theme, template, &PageContext { layout, page, intro, section, nav })?;
         Ok(Output::new(url.output_file(), html))
     }
+}
+
+/// The `src` of the first image in document `id`'s body, as it was
+/// filled in (an href of the site or a URL).
+fn first_image(site: &Site, id: DocId) -> Option<String> {
+    let refs = &site.docs[id].body.refs;
+    let at = refs.iter().position(|r| matches!(r.kind, crate::model::RefKind::Image { .. }))?;
+    let fill = site.fills[id].get(at)?;
+    let src = fill.split_once(" src=\"")?.1.split_once('"')?.0;
+    Some(src.replace("&amp;", "&"))
 }
 
 /// A page at `from` that sends the reader (and search engines, through
@@ -451,7 +468,8 @@ pub fn site_streamed(
         .statics
         .iter()
         .find(|s| s.output == "favicon.svg" || s.output == "favicon.ico")
-        .map(|s| urls.rebase(&s.output));
+        .map(|s| urls.rebase(&s.output))
+        .or_else(|| asset_urls.get("favicon.svg").cloned());
 
     let authors =
         crate::git::members_as_authors(options.history, site.of(Kind::Member).iter().map(|&m| (m, &*site.docs[m])));
@@ -580,7 +598,7 @@ pub fn site_streamed(
     };
     // The feed and the calendar need no page: they are made beside the
     // pages, not after them (on one core, with the other idle).
-    let feeds = feeds::Feeds { site, config, today: options.today };
+    let feeds = feeds::Feeds { site, config, today: options.today, history: options.history };
     let made_beside = || listings.then(|| rayon::join(|| feeds.atom(), || feeds.ics()));
     let ((listed, documents_done), beside) = rayon::join(|| rayon::join(listing_pages, documents), made_beside);
     documents_done?;

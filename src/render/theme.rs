@@ -49,6 +49,8 @@ const BUILTIN_ASSETS: &[(&str, &str)] = &[
     ("style.css", include_str!("../../themes/default/static/style.css")),
     ("search.js", include_str!("../../themes/default/static/search.js")),
     ("directory.js", include_str!("../../themes/default/static/directory.js")),
+    // The theme's mark, for communities without a favicon of their own.
+    ("favicon.svg", include_str!("../../themes/default/static/favicon.svg")),
 ];
 
 /// A stylesheet or script the theme ships, written under `assets/` with a

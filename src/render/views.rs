@@ -23,6 +23,11 @@ pub struct Layout<'a> {
     pub site_title: &'a str,
     /// The page's own title (its `<title>` is `page_title`).
     pub title: &'a str,
+    /// What a shared link's card shows (OpenGraph, Twitter): `article`
+    /// for a document's page, else `website`, and a picture: the page's
+    /// first image, else `image:` of `community.yaml`.
+    pub og_type: &'static str,
+    pub image: Option<String>,
     pub page_title: String,
     /// The page's language (`lang` in its front matter), else English.
     pub lang: &'a str,

@@ -25,5 +25,6 @@ mod pathological;
 mod search;
 mod serve;
 mod serve_load;
+mod sharing;
 mod support;
 mod workflows;

@@ -1,0 +1,57 @@
+//! What a shared link and a crawler see: OpenGraph and Twitter card tags,
+//! a favicon in every community, `lastmod` in the sitemap.
+
+use crate::support::SiteTest;
+
+fn meta<'h>(html: &'h str, property: &str) -> Option<&'h str> {
+    let pattern = format!("=\"{property}\" content=\"");
+    let at = html.find(&pattern)? + pattern.len();
+    html[at..].split('"').next()
+}
+
+#[test]
+fn pages_carry_a_card_with_their_title_description_url_and_picture() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Guild\nbase_url: https://example.org/guild/\nimage: /images/card.png\n")
+        .bytes("static/images/card.png", b"\x89PNG\r\n\x1a\n")
+        .file("practices/rollback.md", "---\ntitle: Rollbacks\nsummary: Roll back first.\n---\n![Flow](flow.svg)\n")
+        .file("practices/flow.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"10\" height=\"10\"/>\n")
+        .file("pages/about.md", "# About\n\nNo picture here.\n");
+    site.build().expect_code(0);
+    let page = site.read("practices/rollback/index.html");
+    assert_eq!(meta(&page, "og:type"), Some("article"));
+    assert_eq!(meta(&page, "og:title"), Some("Rollbacks"));
+    assert_eq!(meta(&page, "og:description"), Some("Roll back first."));
+    assert_eq!(meta(&page, "og:url"), Some("https://example.org/guild/practices/rollback/"));
+    assert_eq!(meta(&page, "og:site_name"), Some("Guild"));
+    assert_eq!(meta(&page, "og:image"), Some("https://example.org/guild/practices/flow.svg"), "its own first image");
+    assert_eq!(meta(&page, "twitter:card"), Some("summary_large_image"));
+    let about = site.read("about/index.html");
+    assert_eq!(meta(&about, "og:image"), Some("https://example.org/guild/images/card.png"), "the community's picture");
+    let home = site.read("index.html");
+    assert_eq!(meta(&home, "og:type"), Some("website"));
+}
+
+#[test]
+fn a_community_without_a_favicon_gets_the_themes_and_its_own_wins() {
+    let site = SiteTest::new().file("pages/a.md", "# A\n");
+    site.build().expect_code(0);
+    let page = site.read("a/index.html");
+    let href = page.split("<link rel=\"icon\" href=\"").nth(1).and_then(|r| r.split('"').next()).expect("an icon link");
+    assert!(href.starts_with("/assets/favicon.") && href.ends_with(".svg"), "{href}");
+    assert!(site.out().join(href.trim_start_matches('/')).exists(), "{href} is written");
+
+    let own = site.file("static/favicon.svg", "<svg xmlns=\"http://www.w3.org/2000/svg\"/>\n");
+    own.run(&["build", "-o", "public", "--force"]).expect_code(0);
+    assert!(own.read("a/index.html").contains("<link rel=\"icon\" href=\"/favicon.svg\">"));
+}
+
+#[test]
+fn the_sitemap_says_when_each_document_last_changed() {
+    let site =
+        SiteTest::new().file("pages/a.md", "---\ntitle: A\nlastmod: 2026-10-01\n---\nA.\n").file("pages/b.md", "# B\n");
+    site.build().expect_code(0);
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("<loc>/a/</loc><lastmod>2026-10-01</lastmod>"), "{sitemap}");
+    assert!(sitemap.contains("<url><loc>/b/</loc></url>"), "no date known, none said: {sitemap}");
+}
