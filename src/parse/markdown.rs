@@ -864,6 +864,38 @@ impl<'a> Renderer<'a> {
 
     fn text_event(&mut self, text: CowStr<'a>, range: Range<usize>) {
         self.add_text(&text);
+        // Bare URLs link as on GitHub, where the text is the source as
+        // written (so the pieces between them keep their places).
+        if self.link_depth == 0
+            && self.heading.is_none()
+            && (text.contains("://") || text.contains("www."))
+            && *text == *self.source(&range)
+        {
+            let links = autolinks(&text);
+            if !links.is_empty() {
+                let mut last = 0;
+                for (start, end) in links {
+                    if start > last {
+                        let piece: CowStr<'a> = text[last..start].to_string().into();
+                        self.inline_text(piece, range.start + last..range.start + start);
+                    }
+                    let url = &text[start..end];
+                    let href = if url.starts_with("www.") { format!("http://{url}") } else { url.to_string() };
+                    self.emit(Event::Html(format!("<a href=\"{}\">{}</a>", escape(&href), escape(url)).into()));
+                    last = end;
+                }
+                if last < text.len() {
+                    let piece: CowStr<'a> = text[last..].to_string().into();
+                    self.inline_text(piece, range.start + last..range.end);
+                }
+                return;
+            }
+        }
+        self.inline_text(text, range);
+    }
+
+    /// Text outside a bare URL: `@mentions` become references.
+    fn inline_text(&mut self, text: CowStr<'a>, range: Range<usize>) {
         if self.link_depth > 0 || !text.contains('@') {
             self.emit(Event::Text(text));
             return;
@@ -979,6 +1011,60 @@ fn scheme(url: &str) -> Option<&str> {
     let first = chars.next()?;
     (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
         .then_some(candidate)
+}
+
+/// Bare URLs in text as GitHub links them (its extended autolinks): byte
+/// ranges of `https://…`, `http://…` and `www.…` that start a word (or
+/// follow `(`, `*`, `_`, `~`), have a domain with a dot, and end before
+/// whitespace or `<`, without trailing punctuation or an unbalanced `)`.
+pub fn autolinks(text: &str) -> Vec<(usize, usize)> {
+    let mut out = Vec::new();
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let rest = &text[i..];
+        let scheme = ["https://", "http://", "www."].into_iter().find(|p| rest.starts_with(p));
+        let starts_word = i == 0 || matches!(bytes[i - 1], b' ' | b'\t' | b'\n' | b'(' | b'*' | b'_' | b'~');
+        let Some(scheme) = scheme.filter(|_| starts_word) else {
+            i += rest.chars().next().map_or(1, char::len_utf8);
+            continue;
+        };
+        let after = if scheme == "www." { i } else { i + scheme.len() };
+        let end = text[after..].find(|c: char| c.is_whitespace() || c == '<').map_or(text.len(), |e| after + e);
+        let domain_end = text[after..end]
+            .find(|c: char| !(c.is_alphanumeric() || matches!(c, '-' | '_' | '.')))
+            .map_or(end, |e| after + e);
+        let domain = text[after..domain_end].trim_end_matches('.');
+        let labels: Vec<&str> = domain.split('.').collect();
+        let valid = labels.len() >= 2
+            && labels.iter().all(|l| !l.is_empty() && l.chars().all(|c| c.is_alphanumeric() || c == '-' || c == '_'))
+            && labels[labels.len() - 2..].iter().all(|l| !l.contains('_'));
+        if !valid {
+            i = end.max(i + 1);
+            continue;
+        }
+        let mut stop = end;
+        loop {
+            let url = &text[i..stop];
+            let Some(last) = url.chars().last() else { break };
+            if matches!(last, '?' | '!' | '.' | ',' | ':' | '*' | '_' | '~' | '\'' | '"') {
+                stop -= last.len_utf8();
+            } else if last == ')' && url.matches(')').count() > url.matches('(').count() {
+                stop -= 1;
+            } else if last == ';'
+                && url.rfind('&').is_some_and(|a| url[a + 1..stop - i - 1].chars().all(char::is_alphanumeric))
+            {
+                stop = i + url.rfind('&').unwrap_or(url.len());
+            } else {
+                break;
+            }
+        }
+        if stop > after {
+            out.push((i, stop));
+        }
+        i = end.max(i + 1);
+    }
+    out
 }
 
 /// `@id` mentions in text: byte offset of the `@` and the id. An `@` after
@@ -1103,6 +1189,49 @@ mod tests {
         assert_eq!(render_str(md).leading_h1.as_deref(), Some("The Handbook"));
         let after_list = "- a\n\n# Not a title\n";
         assert_eq!(render_str(after_list).leading_h1, None);
+    }
+
+    #[test]
+    fn bare_urls_are_found_as_github_finds_them() {
+        let found = |t: &str| autolinks(t).into_iter().map(|(a, b)| t[a..b].to_string()).collect::<Vec<_>>();
+        assert_eq!(found("see https://example.org/a?b=1."), ["https://example.org/a?b=1"]);
+        assert_eq!(found("(www.commonmark.org/he<lp)"), ["www.commonmark.org/he"]);
+        assert_eq!(found("www.google.com/search?q=Markup+(business))"), ["www.google.com/search?q=Markup+(business)"]);
+        assert_eq!(
+            found("https://en.wikipedia.org/wiki/Rust_(language), ok"),
+            ["https://en.wikipedia.org/wiki/Rust_(language)"]
+        );
+        assert_eq!(found("www.google.com/search?q=commonmark&hl;"), ["www.google.com/search?q=commonmark"]);
+        assert!(found("mail a@www.x.org, http://localhost, www.x_y.z_w, notwww.example.org").is_empty());
+        assert_eq!(found("two: http://a.io and https://b.io!"), ["http://a.io", "https://b.io"]);
+    }
+
+    #[test]
+    fn bare_urls_link_outside_code_and_links_and_mentions_still_work() {
+        let r = render_str(
+            "Docs at https://example.org/docs. Ask @grace or see www.rust-lang.org.\n\n`https://in.code.org` and [https://x.org](https://y.org)\n",
+        );
+        let html = r
+            .body
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.as_str(),
+                _ => "",
+            })
+            .collect::<String>();
+        assert!(
+            html.contains("Docs at <a href=\"https://example.org/docs\">https://example.org/docs</a>. Ask "),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"http://www.rust-lang.org\">www.rust-lang.org</a>."), "{html}");
+        assert!(html.contains("<code>https://in.code.org</code>"), "{html}");
+        assert!(html.contains("<a href=\"https://y.org\">https://x.org</a>"), "{html}");
+        assert_eq!(
+            r.body.refs.iter().filter(|r| matches!(r.kind, RefKind::Mention(_))).count(),
+            1,
+            "the mention is still found"
+        );
     }
 
     #[test]

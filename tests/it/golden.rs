@@ -56,6 +56,8 @@ A Docusaurus admonition.
 
 [Relative](other.md#setup), [[Other page]], [[other|piped]], [same page](#a-table), @grace, <https://example.org>.
 
+Bare URLs link as on GitHub: https://example.org/bare?x=1, www.example.com and (https://example.org/in-parens).
+
 ![Diagram of a flow](/images/flow.svg)
 
 ## Über uns {#custom-id}
