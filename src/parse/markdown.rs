@@ -158,6 +158,13 @@ struct Renderer<'a> {
     paragraph_mark: Option<(usize, usize)>,
     /// Docusaurus callouts (`:::note` … `:::`) open.
     fences_open: usize,
+    /// Footnotes by name, numbered in the order first referenced, with how
+    /// often each is referenced.
+    footnote_numbers: Vec<(String, usize)>,
+    /// Each footnote's definition as events, moved to the end of the body
+    /// as GitHub shows them; and where the one being read starts.
+    footnotes: Vec<(String, Vec<Event<'a>>)>,
+    footnote_start: Option<(String, usize)>,
 }
 
 fn options() -> Options {
@@ -260,6 +267,9 @@ pub fn render_with(
         table_start: 0,
         paragraph_mark: None,
         fences_open: 0,
+        footnote_numbers: Vec::new(),
+        footnotes: Vec::new(),
+        footnote_start: None,
     };
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         r.event(event, range);
@@ -269,6 +279,7 @@ pub fn render_with(
     for _ in 0..r.fences_open {
         r.out.push(Event::Html("</div>\n".into()));
     }
+    r.end_footnotes();
     let mut html = String::with_capacity(body.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, r.out.drain(..));
     if r.has_raw_html && raw_html == RawHtml::Sanitize {
@@ -473,9 +484,8 @@ impl<'a> Renderer<'a> {
                 self.add_text(" ");
                 self.emit(Event::HardBreak);
             }
-            other @ (Event::Rule | Event::FootnoteReference(_) | Event::InlineMath(_) | Event::DisplayMath(_)) => {
-                self.emit(other)
-            }
+            Event::FootnoteReference(name) => self.footnote_reference(&name),
+            other @ (Event::Rule | Event::InlineMath(_) | Event::DisplayMath(_)) => self.emit(other),
         }
     }
 
@@ -555,8 +565,9 @@ impl<'a> Renderer<'a> {
                     depth: self.list_depth,
                 });
             }
-            Tag::FootnoteDefinition(ref name) => {
-                self.result.extra_ids.push(name.to_string());
+            Tag::FootnoteDefinition(name) => {
+                self.footnote_start = Some((name.to_string(), self.out.len()));
+                return;
             }
             Tag::BlockQuote(Some(kind)) => {
                 self.blocks_seen += 1;
@@ -622,6 +633,13 @@ impl<'a> Renderer<'a> {
         match tag {
             TagEnd::Heading(_) => {
                 self.end_heading();
+                return;
+            }
+            TagEnd::FootnoteDefinition => {
+                if let Some((name, start)) = self.footnote_start.take() {
+                    let events = self.out.split_off(start.min(self.out.len()));
+                    self.footnotes.push((name, events));
+                }
                 return;
             }
             TagEnd::BlockQuote(Some(_)) => {
@@ -846,6 +864,73 @@ impl<'a> Renderer<'a> {
         Some(FoundAction { owner: Located { value: MemberId::new(&id), span }, text, done, due })
     }
 
+    /// `[^name]`: its number (in the order footnotes are first referenced)
+    /// linking to the note, with an id the note links back to. Ids are
+    /// `fn:name` and `fnref:name`, which no heading id can be.
+    fn footnote_reference(&mut self, name: &str) {
+        let (number, nth) = match self.footnote_numbers.iter().position(|(n, _)| n == name) {
+            Some(i) => {
+                self.footnote_numbers[i].1 += 1;
+                (i + 1, self.footnote_numbers[i].1)
+            }
+            None => {
+                self.footnote_numbers.push((name.to_string(), 1));
+                (self.footnote_numbers.len(), 1)
+            }
+        };
+        let id = footnote_id(name);
+        let back = if nth == 1 { format!("fnref:{id}") } else { format!("fnref:{id}-{nth}") };
+        self.result.extra_ids.push(back.clone());
+        self.emit(Event::Html(
+            format!("<sup class=\"footnote-ref\"><a href=\"#fn:{id}\" id=\"{back}\">{number}</a></sup>").into(),
+        ));
+    }
+
+    /// The footnotes referenced, in their order, as a list at the end of
+    /// the body, each with a link back to every reference. A definition
+    /// nothing references is left out, as GitHub leaves it.
+    fn end_footnotes(&mut self) {
+        if self.footnote_numbers.is_empty() {
+            return;
+        }
+        let mut notes = std::mem::take(&mut self.footnotes);
+        self.out.push(Event::Html(
+            "<section class=\"footnotes\" aria-label=\"Footnotes\">\n<ol class=\"footnote-list\">\n".into(),
+        ));
+        for (number, (name, count)) in std::mem::take(&mut self.footnote_numbers).into_iter().enumerate() {
+            let id = footnote_id(&name);
+            self.result.extra_ids.push(format!("fn:{id}"));
+            self.out.push(Event::Html(format!("<li id=\"fn:{id}\">\n").into()));
+            let mut note = match notes.iter().position(|(n, _)| *n == name) {
+                Some(at) => notes.swap_remove(at).1,
+                None => Vec::new(),
+            };
+            // The links back end the note's last paragraph, as on GitHub.
+            let closing = matches!(note.last(), Some(Event::End(TagEnd::Paragraph))).then(|| note.pop());
+            self.out.extend(note);
+            let backs: String = (1..=count)
+                .map(|nth| {
+                    let target = if nth == 1 { format!("fnref:{id}") } else { format!("fnref:{id}-{nth}") };
+                    let label = if count == 1 {
+                        format!("Back to reference {}", number + 1)
+                    } else {
+                        format!("Back to reference {}, use {nth}", number + 1)
+                    };
+                    format!(" <a class=\"footnote-back\" href=\"#{target}\" aria-label=\"{label}\">↩</a>")
+                })
+                .collect();
+            match closing {
+                Some(end) => {
+                    self.out.push(Event::Html(backs.into()));
+                    self.out.extend(end);
+                    self.out.push(Event::Html("</li>\n".into()));
+                }
+                None => self.out.push(Event::Html(format!("<p>{backs}</p>\n</li>\n").into())),
+            }
+        }
+        self.out.push(Event::Html("</ol>\n</section>\n".into()));
+    }
+
     fn end_code_block(&mut self) {
         let Some((lang, code)) = self.code.take() else {
             return;
@@ -1011,6 +1096,11 @@ fn scheme(url: &str) -> Option<&str> {
     let first = chars.next()?;
     (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
         .then_some(candidate)
+}
+
+/// A footnote's name as an id: what a URL fragment may hold as it is.
+fn footnote_id(name: &str) -> String {
+    name.chars().map(|c| if c.is_alphanumeric() || matches!(c, '-' | '_') { c } else { '-' }).collect()
 }
 
 /// Bare URLs in text as GitHub links them (its extended autolinks): byte
@@ -1189,6 +1279,47 @@ mod tests {
         assert_eq!(render_str(md).leading_h1.as_deref(), Some("The Handbook"));
         let after_list = "- a\n\n# Not a title\n";
         assert_eq!(render_str(after_list).leading_h1, None);
+    }
+
+    #[test]
+    fn footnotes_are_numbered_by_first_use_listed_at_the_end_and_link_back() {
+        let md = "A claim.[^src] Another.[^2] Again.[^src]\n\n[^2]: Second note.\n\n[^src]: The **source**.\n\n[^unused]: Never cited.\n\n## 1\n";
+        let r = render_str(md);
+        let html = r
+            .body
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.as_str(),
+                _ => "",
+            })
+            .collect::<String>();
+        assert!(
+            html.contains("A claim.<sup class=\"footnote-ref\"><a href=\"#fn:src\" id=\"fnref:src\">1</a></sup>"),
+            "{html}"
+        );
+        assert!(
+            html.contains("Another.<sup class=\"footnote-ref\"><a href=\"#fn:2\" id=\"fnref:2\">2</a></sup>"),
+            "{html}"
+        );
+        assert!(html.contains("<a href=\"#fn:src\" id=\"fnref:src-2\">1</a>"), "{html}");
+        let list = &html[html.find("<section class=\"footnotes\"").expect("a footnotes section")..];
+        assert!(
+            list.find("id=\"fn:src\"").unwrap() < list.find("id=\"fn:2\"").unwrap(),
+            "in the order first cited: {list}"
+        );
+        assert!(
+            list.contains("<p>The <strong>source</strong>. <a class=\"footnote-back\" href=\"#fnref:src\" aria-label=\"Back to reference 1, use 1\">↩</a> <a class=\"footnote-back\" href=\"#fnref:src-2\""),
+            "{list}"
+        );
+        assert!(!html.contains("Never cited"), "{html}");
+        assert!(
+            html.find("<section class=\"footnotes\"").unwrap() > html.find("<h2 id=\"1\"").unwrap(),
+            "at the very end"
+        );
+        for id in ["fn:src", "fn:2", "fnref:src", "fnref:src-2", "fnref:2"] {
+            assert!(r.extra_ids.iter().any(|e| e == id), "{id} in {:?}", r.extra_ids);
+        }
     }
 
     #[test]
