@@ -982,7 +982,7 @@ impl<'a> Renderer<'a> {
     /// Text outside a bare URL: `@mentions` become references.
     fn inline_text(&mut self, text: CowStr<'a>, range: Range<usize>) {
         if self.link_depth > 0 || !text.contains('@') {
-            self.emit(Event::Text(text));
+            self.emit(Event::Text(emoji(text)));
             return;
         }
         let source = self.source(&range);
@@ -994,13 +994,13 @@ impl<'a> Renderer<'a> {
         let in_text = find_mentions(&text);
         let matching = in_source.len() == in_text.len() && in_source.iter().zip(&in_text).all(|(a, b)| a.1 == b.1);
         if in_text.is_empty() || !matching {
-            self.emit(Event::Text(text));
+            self.emit(Event::Text(emoji(text)));
             return;
         }
         let mut last = 0;
         for ((src_at, id), (text_at, _)) in in_source.into_iter().zip(in_text) {
             if text_at > last {
-                self.emit(Event::Text(text[last..text_at].to_string().into()));
+                self.emit(Event::Text(emoji(text[last..text_at].to_string().into())));
             }
             let start = range.start + src_at;
             let span = self.span(&(start..start), id.chars().count() + 1);
@@ -1009,7 +1009,7 @@ impl<'a> Renderer<'a> {
             last = text_at + 1 + id.len();
         }
         if last < text.len() {
-            self.emit(Event::Text(text[last..].to_string().into()));
+            self.emit(Event::Text(emoji(text[last..].to_string().into())));
         }
     }
 
@@ -1096,6 +1096,42 @@ fn scheme(url: &str) -> Option<&str> {
     let first = chars.next()?;
     (first.is_ascii_alphabetic() && chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
         .then_some(candidate)
+}
+
+/// `text` with each GitHub emoji shortcode (`:tada:`) as its emoji; a
+/// shortcode GitHub does not know stays as written.
+fn emoji(text: CowStr<'_>) -> CowStr<'_> {
+    if !text.contains(':') {
+        return text;
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest: &str = &text;
+    let mut changed = false;
+    while let Some(open) = rest.find(':') {
+        let after = &rest[open + 1..];
+        let name_len =
+            after.find(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '_' | '+' | '-'))).unwrap_or(after.len());
+        match (after[name_len..].starts_with(':') && name_len > 0)
+            .then(|| emojis::get_by_shortcode(&after[..name_len]))
+            .flatten()
+        {
+            Some(e) => {
+                out.push_str(&rest[..open]);
+                out.push_str(e.as_str());
+                rest = &after[name_len + 1..];
+                changed = true;
+            }
+            None => {
+                out.push_str(&rest[..=open]);
+                rest = after;
+            }
+        }
+    }
+    if !changed {
+        return text;
+    }
+    out.push_str(rest);
+    out.into()
 }
 
 /// A footnote's name as an id: what a URL fragment may hold as it is.
@@ -1320,6 +1356,22 @@ mod tests {
         for id in ["fn:src", "fn:2", "fnref:src", "fnref:src-2", "fnref:2"] {
             assert!(r.extra_ids.iter().any(|e| e == id), "{id} in {:?}", r.extra_ids);
         }
+    }
+
+    #[test]
+    fn emoji_shortcodes_become_emoji_outside_code() {
+        let r = render_str("Shipped :tada: at 10:30, :not_an_emoji: stays, :+1:\n\n`:tada:` in code\n");
+        let html = r
+            .body
+            .segments
+            .iter()
+            .map(|s| match s {
+                Segment::Html(h) => h.as_str(),
+                _ => "",
+            })
+            .collect::<String>();
+        assert!(html.contains("Shipped 🎉 at 10:30, :not_an_emoji: stays, 👍"), "{html}");
+        assert!(html.contains("<code>:tada:</code>"), "{html}");
     }
 
     #[test]
