@@ -17,7 +17,7 @@ pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 
 const KNOWN_KEYS: &[&str] = &[
     "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
-    "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses", "image",
+    "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses", "image", "redirects",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of
@@ -108,6 +108,9 @@ pub struct Config {
     pub branch: String,
     pub theme: String,
     pub start_here: Vec<(String, Span)>,
+    /// `redirects:`: old URLs and the document (its path, or its URL) each
+    /// now sends readers to, with where the map is written.
+    pub redirects: Vec<(String, String, Span)>,
     /// `review_after`: 180 days, for every practice only when set.
     pub review_after: Period,
     /// Entries per page of the long listings (practices, review, actions,
@@ -196,6 +199,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
     let branch = fields.text("branch").unwrap_or_else(|| "main".into());
     let theme = fields.text("theme").unwrap_or_else(|| "default".into());
     let start_here = fields.text_list("start_here");
+    let redirects = fields.text_map("redirects");
     let review_text = fields.text("review_after");
     let every_practice = review_text.is_some();
     let review_after_days = match review_text {
@@ -318,6 +322,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         branch,
         theme,
         start_here,
+        redirects,
         review_after: Period { days: review_after_days, every_practice },
         paginate_by,
         collections,

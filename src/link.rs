@@ -436,7 +436,7 @@ pub fn site(
 
     let mut diagnostics = collisions.clone();
     diagnostics.extend(same_titles(&docs, &lookup));
-    let redirects = redirects(&docs, &statics, &mut diagnostics);
+    let redirects = redirects(&docs, &statics, &config.redirects, &mut diagnostics);
     let mut fills = Vec::with_capacity(docs.len());
     let mut backlinks: Vec<Vec<DocId>> = vec![Vec::new(); docs.len()];
     let mut member_links = shape.member_links.clone();
@@ -755,9 +755,10 @@ fn same_titles(docs: &[Arc<Document>], lookup: &Lookup) -> Vec<Diagnostic> {
 fn redirects(
     docs: &[Arc<Document>],
     statics: &[StaticFile],
+    configured: &[(String, String, Span)],
     diagnostics: &mut Vec<Diagnostic>,
 ) -> Vec<(UrlPath, DocId)> {
-    if docs.iter().all(|d| d.front.aliases.is_empty()) {
+    if configured.is_empty() && docs.iter().all(|d| d.front.aliases.is_empty()) {
         return Vec::new();
     }
     let has = |kind: Kind| docs.iter().any(|d| d.kind() == kind);
@@ -797,6 +798,47 @@ fn redirects(
             claimed.insert(key, d.path.to_string());
             out.push((from, id));
         }
+    }
+    // `redirects:` in community.yaml: old URL -> a document's path or URL.
+    let config = Config::source_path();
+    for (old, new, span) in configured {
+        let problem = |code: &'static str, message: String, help: &str| {
+            Diagnostic::warning(code, message).in_file(&config).at(*span).help(help.to_string())
+        };
+        let wanted = new.trim().trim_start_matches("./");
+        let target = docs.iter().position(|d| d.path.as_str() == wanted).or_else(|| {
+            let url = alias_url(wanted, &UrlPath::root())?;
+            docs.iter().position(|d| d.url.collision_key() == url.collision_key())
+        });
+        let Some(id) = target else {
+            diagnostics.push(problem(
+                "broken-redirect",
+                format!("`redirects: {old}` sends readers to `{new}`, which is no document of the site"),
+                "name the document's file (`practices/new-name.md`) or its URL (`/practices/new-name/`)",
+            ));
+            continue;
+        };
+        let Some(from) = alias_url(old, &UrlPath::root()) else {
+            diagnostics.push(problem(
+                "bad-alias",
+                format!("`{old}` in `redirects` cannot be a URL on this site"),
+                "write the old path from the site's root, e.g. `/guides/old-name/`",
+            ));
+            continue;
+        };
+        let key = from.collision_key();
+        if let Some(owner) = claimed.get(&key) {
+            if *owner != docs[id].path.as_str() {
+                diagnostics.push(problem(
+                    "bad-alias",
+                    format!("the old URL {from} in `redirects` is {owner}; no redirect is made"),
+                    "remove the entry, or move what is at that URL",
+                ));
+            }
+            continue;
+        }
+        claimed.insert(key, docs[id].path.to_string());
+        out.push((from, id));
     }
     out
 }

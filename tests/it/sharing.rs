@@ -55,3 +55,35 @@ fn the_sitemap_says_when_each_document_last_changed() {
     assert!(sitemap.contains("<loc>/a/</loc><lastmod>2026-10-01</lastmod>"), "{sitemap}");
     assert!(sitemap.contains("<url><loc>/b/</loc></url>"), "no date known, none said: {sitemap}");
 }
+
+#[test]
+fn redirects_in_community_yaml_send_old_urls_to_documents() {
+    let site = SiteTest::new()
+        .file(
+            "community.yaml",
+            "title: Guild\nredirects:\n  /old/rollbacks/: practices/rollback.md\n  guides/deploy.html: /practices/rollback/\n  /gone/: practices/nothere.md\n  /practices/other/: practices/rollback.md\n",
+        )
+        .file("practices/rollback.md", "---\ntitle: Rollbacks\n---\nRoll back.\n")
+        .file("practices/other.md", "---\ntitle: Other\n---\nO.\n");
+    let run = site.build();
+    run.expect_code(0);
+    for old in ["old/rollbacks/index.html", "guides/deploy.html"] {
+        let page = site.read(old);
+        assert!(
+            page.contains("<meta http-equiv=\"refresh\" content=\"0; url=/practices/rollback/\">"),
+            "{old}: {page}"
+        );
+        assert!(page.contains("<link rel=\"canonical\" href=\"/practices/rollback/\">"), "{old}: {page}");
+    }
+    assert!(
+        run.stderr.contains("warning[broken-redirect]: `redirects: /gone/` sends readers to `practices/nothere.md`, which is no document of the site"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("--> community.yaml:2:"), "{run:?}");
+    assert!(
+        run.stderr.contains("the old URL /practices/other/ in `redirects` is practices/other.md; no redirect is made"),
+        "{run:?}"
+    );
+    assert!(site.read("practices/other/index.html").contains("<h1>Other</h1>"), "the page there is kept");
+    assert!(!site.read("sitemap.xml").contains("old/rollbacks"), "redirects are listed nowhere");
+}
