@@ -224,9 +224,10 @@ pub fn run(options: ServeOptions, color: bool) -> Result<()> {
 }
 
 /// The next changes worth a build, and how many paths they name: the
-/// site's changed paths, or none but a moved git history (a checkout, a
-/// commit). A batch that only touched git's index or refs without moving
-/// the history is skipped. `None` once the watcher stops.
+/// site's changed paths, or every file when the git history moved (a
+/// checkout, a commit, a merge). A batch that only touched git's index or
+/// refs without moving the history is skipped. `None` once the watcher
+/// stops.
 fn next_changes(watcher: &Watcher, session: &mut Session, root: &Path) -> Option<(Changes, usize)> {
     loop {
         let (batch, git) = watcher.split(watcher.next_batch()?);
@@ -235,7 +236,11 @@ fn next_changes(watcher: &Watcher, session: &mut Session, root: &Path) -> Option
             continue;
         }
         let paths = batch.len();
-        let everything = batch.iter().any(|p| p == root || p.canonicalize().is_ok_and(|c| c == root));
+        // A checkout, merge or pull may rewrite any file, and its events may
+        // come split around git's own or, under load, not all: when the
+        // history moved, every file is read again (unchanged texts keep
+        // their parse), as a clean build at the new commit would.
+        let everything = history_moved || batch.iter().any(|p| p == root || p.canonicalize().is_ok_and(|c| c == root));
         return Some((if everything { Changes::Everything } else { Changes::Paths(batch) }, paths));
     }
 }
