@@ -1321,15 +1321,7 @@ mod tests {
     fn footnotes_are_numbered_by_first_use_listed_at_the_end_and_link_back() {
         let md = "A claim.[^src] Another.[^2] Again.[^src]\n\n[^2]: Second note.\n\n[^src]: The **source**.\n\n[^unused]: Never cited.\n\n## 1\n";
         let r = render_str(md);
-        let html = r
-            .body
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Html(h) => h.as_str(),
-                _ => "",
-            })
-            .collect::<String>();
+        let html = html_of(&r);
         assert!(
             html.contains("A claim.<sup class=\"footnote-ref\"><a href=\"#fn:src\" id=\"fnref:src\">1</a></sup>"),
             "{html}"
@@ -1361,15 +1353,7 @@ mod tests {
     #[test]
     fn emoji_shortcodes_become_emoji_outside_code() {
         let r = render_str("Shipped :tada: at 10:30, :not_an_emoji: stays, :+1:\n\n`:tada:` in code\n");
-        let html = r
-            .body
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Html(h) => h.as_str(),
-                _ => "",
-            })
-            .collect::<String>();
+        let html = html_of(&r);
         assert!(html.contains("Shipped 🎉 at 10:30, :not_an_emoji: stays, 👍"), "{html}");
         assert!(html.contains("<code>:tada:</code>"), "{html}");
     }
@@ -1394,15 +1378,7 @@ mod tests {
         let r = render_str(
             "Docs at https://example.org/docs. Ask @grace or see www.rust-lang.org.\n\n`https://in.code.org` and [https://x.org](https://y.org)\n",
         );
-        let html = r
-            .body
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Html(h) => h.as_str(),
-                _ => "",
-            })
-            .collect::<String>();
+        let html = html_of(&r);
         assert!(
             html.contains("Docs at <a href=\"https://example.org/docs\">https://example.org/docs</a>. Ask "),
             "{html}"
@@ -1421,15 +1397,7 @@ mod tests {
     fn github_alerts_and_docusaurus_admonitions_become_callouts() {
         let md = "Intro.\n\n> [!WARNING]\n> Do **not** deploy.\n\n> Just a quote.\n\n:::tip[Use `kubectl`]\n\nRoll back first.\n\n:::\n\n:::danger\n\nUnclosed.\n";
         let r = render_str(md);
-        let html = r
-            .body
-            .segments
-            .iter()
-            .map(|s| match s {
-                Segment::Html(h) => h.as_str(),
-                _ => "",
-            })
-            .collect::<String>();
+        let html = html_of(&r);
         assert!(
             html.contains("<div class=\"callout callout-warning\" role=\"note\">\n<p class=\"callout-title\">Warning</p>\n<p>Do <strong>not</strong> deploy.</p>\n</div>"),
             "{html}"
