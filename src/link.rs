@@ -587,9 +587,7 @@ fn shape(docs: &[Arc<Document>], index: &Index<'_>) -> Shape {
             match spec.order {
                 Order::Title => list.sort_by_cached_key(|&i| sort_title(&docs[i].title)),
                 Order::Newest => list.sort_by_key(|&i| (std::cmp::Reverse(docs[i].meta.when()), docs[i].path.clone())),
-                Order::Ordered => {
-                    list.sort_by_cached_key(|&i| (docs[i].meta.order().unwrap_or(i64::MAX), sort_title(&docs[i].title)))
-                }
+                Order::Ordered => list.sort_by_cached_key(|&i| order_key(&docs[i])),
             }
             list
         })
@@ -619,6 +617,12 @@ fn shape(docs: &[Arc<Document>], index: &Index<'_>) -> Shape {
     let mut tags: Vec<TagEntry> = tag_map.into_values().collect();
     tags.sort_unstable_by(|a, b| a.tag.slug.cmp(&b.tag.slug));
     Shape { diagnostics, related, member_links, lists, decisions, actions, tags }
+}
+
+/// Where a document sorts in a list in `order`: its `order` first, then
+/// its title (the pages of a kind, the entries of a folder).
+fn order_key(doc: &Document) -> (i64, String) {
+    (doc.meta.order().unwrap_or(i64::MAX), sort_title(&doc.title))
 }
 
 /// Case- and accent-insensitive sort key for titles and names.

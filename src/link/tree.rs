@@ -144,12 +144,12 @@ impl Tree {
         let keys: Vec<(i64, String)> = sections
             .iter()
             .map(|s| match s.page {
-                Some(d) => sort_key(&docs[d]),
-                None => (i64::MAX, crate::parse::humanise(&s.name).to_lowercase()),
+                Some(d) => super::order_key(&docs[d]),
+                None => (i64::MAX, super::sort_title(&crate::parse::humanise(&s.name))),
             })
             .collect();
         let doc_keys: FastMap<DocId, (i64, String)> =
-            sections.iter().flat_map(|s| s.documents()).map(|d| (d, sort_key(&docs[d]))).collect();
+            sections.iter().flat_map(|s| s.documents()).map(|d| (d, super::order_key(&docs[d]))).collect();
         for s in &mut sections {
             s.entries.sort_by(|a, b| {
                 let key = |e: &Entry| match *e {
@@ -229,12 +229,6 @@ impl Tree {
         let s = &self.sections[root];
         !s.listing || s.folders().next().is_some()
     }
-}
-
-/// Where a document sorts among its siblings: its `order`, then its title
-/// without regard to case.
-fn sort_key(doc: &Document) -> (i64, String) {
-    (doc.meta.order().unwrap_or(i64::MAX), doc.title.to_lowercase())
 }
 
 #[cfg(test)]

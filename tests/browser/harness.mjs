@@ -97,3 +97,17 @@ export function screenshotPath(name) {
   mkdirSync(dir, { recursive: true });
   return join(dir, `${name}.png`);
 }
+
+/**
+ * Opens `path` of the site served at `origin` in a fresh context of
+ * `width` px and colour `scheme`; collects page errors and console errors.
+ */
+export async function openPage(browser, origin, path, width, scheme = 'light') {
+  const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: scheme });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${origin}${basePath}${path}`);
+  return { page, errors, close: () => context.close() };
+}

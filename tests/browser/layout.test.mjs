@@ -5,7 +5,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { repoRoot, basePath, buildSite, serve, launch, axe } from './harness.mjs';
+import { repoRoot, buildSite, serve, launch, axe, openPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -20,12 +20,7 @@ after(async () => {
   await server?.close();
 });
 
-async function open(path, width) {
-  const context = await browser.newContext({ viewport: { width, height: 900 } });
-  const page = await context.newPage();
-  await page.goto(`${server.origin}${basePath}${path}`);
-  return { page, close: () => context.close() };
-}
+const open = (path, width, scheme) => openPage(browser, server.origin, path, width, scheme);
 
 test('topics fold behind one button on a phone and lie open on a desktop', async () => {
   const phone = await open('practices/', 390);

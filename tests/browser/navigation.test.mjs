@@ -6,7 +6,7 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
-import { repoRoot, basePath, buildSite, serve, launch, axe, screenshotPath } from './harness.mjs';
+import { repoRoot, buildSite, serve, launch, axe, screenshotPath, openPage } from './harness.mjs';
 
 let server;
 let browser;
@@ -21,15 +21,7 @@ after(async () => {
   await server?.close();
 });
 
-async function open(path, width, scheme = 'light') {
-  const context = await browser.newContext({ viewport: { width, height: 800 }, colorScheme: scheme });
-  const page = await context.newPage();
-  const errors = [];
-  page.on('pageerror', (e) => errors.push(e.message));
-  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
-  await page.goto(`${server.origin}${basePath}${path}`);
-  return { page, errors, close: () => context.close() };
-}
+const open = (path, width, scheme) => openPage(browser, server.origin, path, width, scheme);
 
 for (const scheme of ['light', 'dark']) {
   test(`on a phone (${scheme}) the header is one row and its Menu opens from the keyboard`, async () => {
