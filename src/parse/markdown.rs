@@ -20,6 +20,7 @@ use crate::diag::{Diagnostic, LineIndex, Span};
 use crate::model::{Body, Decision, Heading, Located, MemberId, RefKind, Reference, Segment, Target};
 use crate::source::SourcePath;
 
+use super::admonitions::Unfolded;
 use super::highlight::highlight;
 
 /// An action item as found in the text, before its owner is checked.
@@ -60,6 +61,30 @@ fn marker_prefix() -> &'static str {
 
 fn marker(index: usize) -> String {
     format!("{}{index}e", marker_prefix())
+}
+
+/// Puts each trusted piece of HTML where its marker (`…{index}t`) is.
+fn splice(html: &str, trusted: &[String]) -> String {
+    let prefix = marker_prefix();
+    let mut out = String::with_capacity(html.len() + trusted.iter().map(String::len).sum::<usize>());
+    let mut rest = html;
+    while let Some(at) = rest.find(prefix) {
+        let after = &rest[at + prefix.len()..];
+        let digits = after.bytes().take_while(u8::is_ascii_digit).count();
+        match (after[..digits].parse::<usize>().ok().and_then(|i| trusted.get(i)), after.as_bytes().get(digits)) {
+            (Some(piece), Some(b't')) => {
+                out.push_str(&rest[..at]);
+                out.push_str(piece);
+                rest = &after[digits + 1..];
+            }
+            _ => {
+                out.push_str(&rest[..at + prefix.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Splits rendered HTML at reference markers.
@@ -155,9 +180,16 @@ struct Renderer<'a> {
     table_start: u32,
     /// Where the top-level paragraph being read starts in the output and
     /// the plain text: a `:::note` line replaces it with a callout.
-    paragraph_mark: Option<(usize, usize)>,
-    /// Docusaurus callouts (`:::note` … `:::`) open.
-    fences_open: usize,
+    paragraph_mark: Option<(usize, usize, usize)>,
+    /// The closing tags of the callouts open (`:::note` … `:::`, and
+    /// MkDocs' `!!! note`, which `admonitions` turns into the same).
+    fences: Vec<&'static str>,
+    /// The body as parsed: `text[body_offset..]`, or that with MkDocs
+    /// admonitions unfolded (then `unfolded` maps offsets back).
+    body: &'a str,
+    unfolded: Option<&'a Unfolded>,
+    /// HTML guild made that goes in after sanitising (MathML).
+    trusted: Vec<String>,
     /// Footnotes by name, numbered in the order first referenced, with how
     /// often each is referenced.
     footnote_numbers: Vec<(String, usize)>,
@@ -176,33 +208,61 @@ fn options() -> Options {
         | Options::ENABLE_HEADING_ATTRIBUTES
         | Options::ENABLE_WIKILINKS
         | Options::ENABLE_GFM
+        | Options::ENABLE_MATH
 }
 
-/// A GitHub alert (`> [!WARNING]`) as the callout the theme styles: its
-/// kind's class and title (or `title`), and a role that says it is an
-/// aside of the text. The icon is the stylesheet's.
-fn callout_open(kind: BlockQuoteKind, title: Option<&str>) -> String {
-    let (name, default) = callout_kind(kind);
-    let title = title.map_or_else(|| default.to_string(), escape);
-    format!("<div class=\"callout callout-{name}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n")
+/// A callout as the theme styles it: its kind's class, its title (none
+/// for `""`), and a role that says it is an aside of the text; with
+/// `collapsible`, a `<details>` (open or not). The icon is the
+/// stylesheet's. Returns the opening HTML and its closing tag.
+fn callout_open(kind: BlockQuoteKind, title: &str, collapsible: Option<bool>) -> (String, &'static str) {
+    let (name, _) = callout_kind(kind);
+    let title = escape(title);
+    match collapsible {
+        Some(open) => (
+            format!(
+                "<details class=\"callout callout-{name}\"{}>\n<summary class=\"callout-title\">{title}</summary>\n",
+                if open { " open" } else { "" }
+            ),
+            "</details>\n",
+        ),
+        None if title.is_empty() => (format!("<div class=\"callout callout-{name}\" role=\"note\">\n"), "</div>\n"),
+        None => (
+            format!("<div class=\"callout callout-{name}\" role=\"note\">\n<p class=\"callout-title\">{title}</p>\n"),
+            "</div>\n",
+        ),
+    }
+}
+
+/// The callout kind of an admonition type (Docusaurus and MkDocs names).
+fn admonition_kind(word: &str) -> Option<BlockQuoteKind> {
+    Some(match word {
+        "note" | "info" | "abstract" | "summary" | "tldr" | "todo" | "question" | "help" | "faq" | "example"
+        | "quote" | "cite" | "seealso" => BlockQuoteKind::Note,
+        "tip" | "hint" | "success" | "check" | "done" => BlockQuoteKind::Tip,
+        "important" => BlockQuoteKind::Important,
+        "warning" | "caution" | "attention" => BlockQuoteKind::Warning,
+        "danger" | "error" | "failure" | "fail" | "missing" | "bug" => BlockQuoteKind::Caution,
+        _ => return None,
+    })
+}
+
+/// `note` -> `Note`: the title an admonition without one shows.
+fn title_case(word: &str) -> String {
+    let mut chars = word.chars();
+    chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
 }
 
 /// A Docusaurus admonition's opening line (`:::tip`, `:::tip Title`,
 /// `:::tip[Title]`): its kind and title.
-fn admonition(line: &str) -> Option<(BlockQuoteKind, Option<&str>)> {
+fn admonition(line: &str) -> Option<(BlockQuoteKind, String)> {
     let rest = line.trim().strip_prefix(":::")?;
     let end = rest.find(|c: char| !c.is_ascii_alphabetic()).unwrap_or(rest.len());
-    let kind = match rest[..end].to_ascii_lowercase().as_str() {
-        "note" | "info" => BlockQuoteKind::Note,
-        "tip" | "success" => BlockQuoteKind::Tip,
-        "important" => BlockQuoteKind::Important,
-        "warning" | "caution" => BlockQuoteKind::Warning,
-        "danger" => BlockQuoteKind::Caution,
-        _ => return None,
-    };
+    let word = rest[..end].to_ascii_lowercase();
+    let kind = admonition_kind(&word)?;
     let title = rest[end..].trim();
     let title = title.strip_prefix('[').and_then(|t| t.strip_suffix(']')).unwrap_or(title).trim();
-    Some((kind, (!title.is_empty()).then_some(title)))
+    Some((kind, if title.is_empty() { title_case(&word) } else { title.to_string() }))
 }
 
 fn callout_kind(kind: BlockQuoteKind) -> (&'static str, &'static str) {
@@ -238,8 +298,12 @@ pub fn render_with(
     raw_html: RawHtml,
     fold_outcomes: bool,
 ) -> Rendered {
-    let body = &text[body_offset..];
+    let unfolded = super::admonitions::unfold(&text[body_offset..]);
+    let body = unfolded.as_ref().map_or(&text[body_offset..], |u| u.text.as_str());
     let mut r = Renderer {
+        body,
+        unfolded: unfolded.as_ref(),
+        trusted: Vec::new(),
         file,
         text,
         body_offset,
@@ -266,7 +330,7 @@ pub fn render_with(
         has_raw_html: false,
         table_start: 0,
         paragraph_mark: None,
-        fences_open: 0,
+        fences: Vec::new(),
         footnote_numbers: Vec::new(),
         footnotes: Vec::new(),
         footnote_start: None,
@@ -276,8 +340,8 @@ pub fn render_with(
     }
     r.close_outcome();
     // A `:::note` never closed ends with the document, as Docusaurus ends it.
-    for _ in 0..r.fences_open {
-        r.out.push(Event::Html("</div>\n".into()));
+    for close in std::mem::take(&mut r.fences).into_iter().rev() {
+        r.out.push(Event::Html(close.into()));
     }
     r.end_footnotes();
     let mut html = String::with_capacity(body.len() * 3 / 2);
@@ -300,6 +364,9 @@ pub fn render_with(
             html = flat;
         }
         html = sanitize(&html);
+    }
+    if !r.trusted.is_empty() {
+        html = splice(&html, &r.trusted);
     }
     let mut result = r.result;
     result.body = Body { segments: segments(&html), refs: r.refs };
@@ -341,6 +408,7 @@ fn sanitize(html: &str) -> String {
         ])
         .add_tags(["details", "summary", "figure", "figcaption", "mark", "kbd", "abbr", "input", "section", "nav"])
         .add_tag_attributes("input", ["type", "checked", "disabled"])
+        .add_tag_attributes("details", ["open"])
         .add_tag_attributes("img", ["loading", "width", "height", "decoding"])
         .add_tag_attributes("a", ["name"])
         .add_tag_attributes("div", ["data-lang"])
@@ -360,13 +428,13 @@ fn sanitize(html: &str) -> String {
 
 impl<'a> Renderer<'a> {
     fn span(&self, body_range: &Range<usize>, len: usize) -> Span {
-        self.lines.span(self.text, self.body_offset + body_range.start, len)
+        let at = self.unfolded.map_or(body_range.start, |u| u.original(body_range.start));
+        self.lines.span(self.text, self.body_offset + at, len)
     }
 
     fn source(&self, body_range: &Range<usize>) -> &'a str {
-        let start = self.body_offset + body_range.start;
-        let end = (self.body_offset + body_range.end).min(self.text.len());
-        self.text.get(start..end).unwrap_or("")
+        let end = body_range.end.min(self.body.len());
+        self.body.get(body_range.start..end).unwrap_or("")
     }
 
     /// The events inside `![alt](src)`: its alt text, as plain text. At
@@ -485,7 +553,9 @@ impl<'a> Renderer<'a> {
                 self.emit(Event::HardBreak);
             }
             Event::FootnoteReference(name) => self.footnote_reference(&name),
-            other @ (Event::Rule | Event::InlineMath(_) | Event::DisplayMath(_)) => self.emit(other),
+            Event::InlineMath(tex) => self.math(&tex, false, range),
+            Event::DisplayMath(tex) => self.math(&tex, true, range),
+            Event::Rule => self.emit(Event::Rule),
         }
     }
 
@@ -538,8 +608,11 @@ impl<'a> Renderer<'a> {
                 if self.list_depth == 0 {
                     self.not_extracted();
                 }
-                self.paragraph_mark = (self.list_depth == 0 && self.link_depth == 0)
-                    .then_some((self.out.len(), self.result.plain_text.len()));
+                self.paragraph_mark = (self.list_depth == 0 && self.link_depth == 0).then_some((
+                    self.out.len(),
+                    self.result.plain_text.len(),
+                    range.start,
+                ));
                 if top_level_block {
                     self.blocks_seen += 1;
                 }
@@ -573,7 +646,8 @@ impl<'a> Renderer<'a> {
                 self.blocks_seen += 1;
                 self.title_open = false;
                 self.not_extracted();
-                self.emit(Event::Html(callout_open(kind, None).into()));
+                let (open, _) = callout_open(kind, callout_kind(kind).1, None);
+                self.emit(Event::Html(open.into()));
                 return;
             }
             Tag::BlockQuote(None) | Tag::HtmlBlock => {
@@ -654,16 +728,25 @@ impl<'a> Renderer<'a> {
                 return;
             }
             TagEnd::Paragraph => {
-                if let Some((out, plain)) = self.paragraph_mark.take() {
+                if let Some((out, plain, at)) = self.paragraph_mark.take() {
                     let line = &self.result.plain_text[plain..];
-                    let html = match admonition(line) {
-                        Some((kind, title)) => {
-                            self.fences_open += 1;
-                            Some(callout_open(kind, title))
+                    let mkdocs = self.unfolded.and_then(|u| u.openers.iter().find(|o| o.at == at));
+                    let opened = match mkdocs {
+                        Some(o) => Some((
+                            admonition_kind(&o.kind).unwrap_or(BlockQuoteKind::Note),
+                            o.title.clone().unwrap_or_else(|| title_case(&o.kind)),
+                            o.collapsible,
+                        )),
+                        None => admonition(line).map(|(kind, title)| (kind, title, None)),
+                    };
+                    let html = match opened {
+                        Some((kind, title, collapsible)) => {
+                            let (open, close) = callout_open(kind, &title, collapsible);
+                            self.fences.push(close);
+                            Some(open)
                         }
-                        None if line.trim() == ":::" && self.fences_open > 0 => {
-                            self.fences_open -= 1;
-                            Some("</div>\n".to_string())
+                        None if line.trim() == ":::" && !self.fences.is_empty() => {
+                            self.fences.pop().map(str::to_string)
                         }
                         None => None,
                     };
@@ -823,7 +906,7 @@ impl<'a> Renderer<'a> {
     /// `@grace draft the runbook (due 2026-12-01)` -> an action item.
     fn action(&mut self, text: &str, done: bool, offset: usize) -> Option<FoundAction> {
         let (at, id) = find_mentions(text).into_iter().next()?;
-        let end = (offset + 400).min(self.text.len() - self.body_offset);
+        let end = (offset + 400).min(self.body.len());
         let source = self.source(&(offset..end));
         let shift = source.find(&format!("@{id}")).unwrap_or(0);
         let span = self.span(&(offset + shift..offset + shift), id.chars().count() + 1);
@@ -862,6 +945,32 @@ impl<'a> Renderer<'a> {
         let text = rest.split_whitespace().collect::<Vec<_>>().join(" ");
         let text = text.trim_start_matches([':', '-', '–', ',']).trim().to_string();
         Some(FoundAction { owner: Located { value: MemberId::new(&id), span }, text, done, due })
+    }
+
+    /// A formula as MathML, which the sanitiser never sees (it would drop
+    /// the MathML namespace): a marker holds its place until after it.
+    /// One that cannot be read shows its source, and says why.
+    fn math(&mut self, tex: &str, display: bool, range: Range<usize>) {
+        let start = self.result.plain_text.len() as u32;
+        self.add_text(tex);
+        self.result.prose.skip.push((start, self.result.plain_text.len() as u32));
+        let html = match super::math::mathml(tex, display) {
+            Ok(html) => html,
+            Err(why) => {
+                let len = self.source(&range).chars().count().min(200);
+                self.result.diagnostics.push(
+                    Diagnostic::warning("bad-math", format!("this formula cannot be read: {why}"))
+                        .in_file(self.file)
+                        .at(self.span(&range, len))
+                        .help("fix the TeX between the `$` signs, or write `\\$` for a dollar sign that is not math"),
+                );
+                let class = if display { "math-error math-display" } else { "math-error" };
+                format!("<code class=\"{class}\">{}</code>", escape(tex))
+            }
+        };
+        self.trusted.push(html);
+        let m = format!("{}{}t", marker_prefix(), self.trusted.len() - 1);
+        self.emit(Event::Html(m.into()));
     }
 
     /// `[^name]`: its number (in the order footnotes are first referenced)
@@ -986,7 +1095,7 @@ impl<'a> Renderer<'a> {
             return;
         }
         let source = self.source(&range);
-        let before = &self.text[..self.body_offset + range.start];
+        let before = &self.body[..range.start];
         let in_source: Vec<(usize, String)> = find_mentions(source)
             .into_iter()
             .filter(|(at, _)| !(source[..*at].ends_with('\\') || (*at == 0 && before.ends_with('\\'))))
@@ -1411,6 +1520,42 @@ mod tests {
         assert!(!html.contains(":::"), "{html}");
         assert!(!r.plain_text.contains(":::") && r.plain_text.contains("Roll back first."), "{:?}", r.plain_text);
         assert_eq!(r.lead, "Intro.");
+    }
+
+    #[test]
+    fn math_becomes_mathml_and_the_source_is_never_altered() {
+        let md = "Budget: $(1 - \\text{SLO}) \\times 30\\,\\text{days}$ left.\n\n$$\n\\frac{a}{b}\n$$\n\nCosts $5 and $10, <b>raw</b>.\n\nBad $\\frac{a}$ here.\n";
+        let r = render_str(md);
+        let html = html_of(&r);
+        assert!(html.contains("<p>Budget: <math"), "{html}");
+        assert!(html.contains(r"(1 - \text{SLO}) \times 30\,\text{days}</annotation>"), "{html}");
+        assert!(html.contains("<math display=\"block\""), "{html}");
+        assert!(html.contains("Costs $5 and $10"), "dollar amounts stay text: {html}");
+        assert!(html.contains(r#"<code class="math-error">\frac{a}</code>"#), "{html}");
+        let bad = r.diagnostics.iter().find(|d| d.code == "bad-math").expect("a bad-math warning");
+        assert_eq!((bad.span.unwrap().line, bad.span.unwrap().column), (9, 5));
+        assert!(!html.contains(marker_prefix()), "{html}");
+    }
+
+    #[test]
+    fn mkdocs_admonitions_become_callouts_and_keep_their_positions() {
+        let md = "!!! example \"Try it\"\n    Run `guild serve` and see @ada.\n\n??? danger\n    Hidden.\n\n!!! note \"\"\n    Bare.\n\nAfter.\n";
+        let r = render_str(md);
+        let html = html_of(&r);
+        assert!(
+            html.contains("<div class=\"callout callout-note\" role=\"note\">\n<p class=\"callout-title\">Try it</p>\n<p>Run <code>guild serve</code> and see"),
+            "{html}"
+        );
+        assert!(
+            html.contains("<details class=\"callout callout-caution\">\n<summary class=\"callout-title\">Danger</summary>\n<p>Hidden.</p>\n</details>"),
+            "{html}"
+        );
+        assert!(html.contains("<div class=\"callout callout-note\" role=\"note\">\n<p>Bare.</p>\n</div>"), "{html}");
+        assert!(html.trim_end().ends_with("<p>After.</p>"), "{html}");
+        assert!(!html.contains("!!!") && !html.contains("<pre"), "{html}");
+        // The mention is found where the writer put it: line 2, column 31.
+        let mention = r.body.refs.iter().find(|r| matches!(r.kind, RefKind::Mention(_))).expect("a mention");
+        assert_eq!((mention.span.line, mention.span.column), (2, 31));
     }
 
     #[test]

@@ -6,9 +6,11 @@
 //! what lets `parse::all` run in parallel and `serve` re-parse only what
 //! changed.
 
+mod admonitions;
 pub mod foreign;
 pub mod highlight;
 pub mod markdown;
+mod math;
 mod nesting;
 
 use rayon::prelude::*;

@@ -50,6 +50,20 @@ A Docusaurus admonition.
 
 :::
 
+!!! tip "From MkDocs"
+    An admonition's indented content, with `code`.
+
+??? note
+    Folded until opened.
+
+## Math
+
+An error budget is $(1 - S) \times W$, and a burn rate is
+
+$$
+\frac{e}{1 - S}
+$$
+
 [^1]: The source.
 
 ## Links
