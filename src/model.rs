@@ -304,6 +304,9 @@ pub struct Reference {
 pub struct Body {
     pub segments: Vec<Segment>,
     pub refs: Vec<Reference>,
+    /// Whether it has a diagram (a ```mermaid block): its page then loads
+    /// the script that draws it.
+    pub diagrams: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

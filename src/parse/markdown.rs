@@ -190,6 +190,8 @@ struct Renderer<'a> {
     unfolded: Option<&'a Unfolded>,
     /// HTML guild made that goes in after sanitising (MathML).
     trusted: Vec<String>,
+    /// Whether a ```mermaid block was seen.
+    diagrams: bool,
     /// Footnotes by name, numbered in the order first referenced, with how
     /// often each is referenced.
     footnote_numbers: Vec<(String, usize)>,
@@ -304,6 +306,7 @@ pub fn render_with(
         body,
         unfolded: unfolded.as_ref(),
         trusted: Vec::new(),
+        diagrams: false,
         file,
         text,
         body_offset,
@@ -369,7 +372,7 @@ pub fn render_with(
         html = splice(&html, &r.trusted);
     }
     let mut result = r.result;
-    result.body = Body { segments: segments(&html), refs: r.refs };
+    result.body = Body { segments: segments(&html), refs: r.refs, diagrams: r.diagrams };
     result
 }
 
@@ -1048,6 +1051,18 @@ impl<'a> Renderer<'a> {
         self.result.plain_text.push_str(&code);
         self.result.plain_text.push('\n');
         self.result.prose.skip.push((start, self.result.plain_text.len() as u32));
+        if lang.eq_ignore_ascii_case("mermaid") {
+            // Drawn in the browser (the theme's diagrams script); the
+            // source is what a reader without JavaScript sees.
+            self.diagrams = true;
+            let html = format!(
+                "<figure class=\"diagram diagram-mermaid\">\n<pre class=\"code diagram-source\" tabindex=\"0\" \
+                 data-lang=\"mermaid\"><code class=\"language-mermaid\">{}</code></pre>\n</figure>\n",
+                escape(&code)
+            );
+            self.emit(Event::Html(html.into()));
+            return;
+        }
         let inner = if lang.is_empty() { None } else { highlight(&lang, &code) };
         let inner = inner.unwrap_or_else(|| escape(&code));
         let lang_attr = if lang.is_empty() { String::new() } else { format!(" data-lang=\"{}\"", escape(&lang)) };

@@ -9,6 +9,7 @@ pub mod nav;
 pub mod paging;
 pub mod reads;
 pub mod theme;
+mod vendor;
 pub mod views;
 
 use std::collections::{BTreeMap, HashMap};
@@ -74,6 +75,8 @@ struct Shared<'a> {
     css_url: String,
     search_script: Option<String>,
     directory_script: Option<String>,
+    /// The diagrams script and the Mermaid module it loads.
+    diagram_scripts: Option<(String, String)>,
     /// Documents by source path, for git's file lists.
     by_path: HashMap<&'a str, DocId>,
     favicon_url: Option<String>,
@@ -203,6 +206,12 @@ impl Shared<'_> {
     fn page_at<T: Serialize>(&self, at: At<'_>, page: T) -> Result<Output> {
         let At { template, section, url, title, description, lang, doc } = at;
         let urls = &self.views.site.urls;
+        let site = self.views.site;
+        let diagrams = doc.into_iter().chain(site.intro_at(url)).any(|d| site.docs[d].body.diagrams);
+        let (diagram_script, mermaid_url) = match (&self.diagram_scripts, diagrams) {
+            (Some((script, mermaid)), true) => (Some(script.as_str()), Some(mermaid.as_str())),
+            _ => (None, None),
+        };
         let page_title = if url.as_str().is_empty() {
             self.config.title.clone()
         } else {
@@ -230,14 +239,16 @@ impl Shared<'_> {
             } else {
                 None
             },
+            diagram_script,
+            mermaid_url,
             favicon_url: self.favicon_url.as_deref(),
             feed_url: urls.href(&UrlPath::file("feed.xml")),
             csp: (self.config.raw_html == crate::config::RawHtml::Sanitize).then_some(CSP),
             header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
             footer: &self.footer,
         };
-        let site = self.views.site;
-        let intro = site.intro_at(url).map(|d| {
+        let intro_doc = site.intro_at(url);
+        let intro = intro_doc.map(|d| {
             reads::note(d);
             site.body(d).to_string()
         });
@@ -464,6 +475,21 @@ pub fn site_streamed(
             emit(Output::new(path, asset.text.clone()))?;
         }
     }
+    // Mermaid goes out only to a site with a diagram (in the pages being
+    // made, when not all are): 5.7 MB that no other site needs.
+    let diagrams = match scope {
+        Scope::All => site.docs.iter().any(|d| d.body.diagrams),
+        Scope::Some { docs, .. } => docs.iter().any(|&d| site.docs[d].body.diagrams),
+    };
+    let mermaid_dir = format!("assets/mermaid-{}", vendor::MERMAID_VERSION);
+    if diagrams {
+        for (path, text) in vendor::MERMAID {
+            emit(Output::new(format!("{mermaid_dir}/{path}"), text.to_string()))?;
+        }
+    }
+    let diagram_scripts = asset_urls
+        .get("diagrams.js")
+        .map(|script| (script.clone(), urls.href(&UrlPath::file(&format!("{mermaid_dir}/{}", vendor::MERMAID[0].0)))));
     let favicon_url = site
         .statics
         .iter()
@@ -511,6 +537,7 @@ pub fn site_streamed(
         css_url: asset_urls.get("style.css").cloned().unwrap_or_default(),
         search_script: options.search.as_ref().and(asset_urls.get("search.js").cloned()),
         directory_script: asset_urls.get("directory.js").cloned(),
+        diagram_scripts,
         by_path: if options.history.authors.is_empty() {
             HashMap::new()
         } else {

@@ -39,6 +39,10 @@ pub struct Layout<'a> {
     /// The directory script (filters and sorting), on the pages that have
     /// directories.
     pub page_script: Option<&'a str>,
+    /// The script that draws diagrams, and the Mermaid module it loads, on
+    /// the pages that have a diagram.
+    pub diagram_script: Option<&'a str>,
+    pub mermaid_url: Option<&'a str>,
     pub favicon_url: Option<&'a str>,
     pub feed_url: String,
     /// The Content-Security-Policy of the page, if any (see `render::CSP`).

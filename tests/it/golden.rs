@@ -56,6 +56,13 @@ A Docusaurus admonition.
 ??? note
     Folded until opened.
 
+## Diagrams
+
+```mermaid
+flowchart LR
+  draft --> review --> adopted
+```
+
 ## Math
 
 An error budget is $(1 - S) \times W$, and a burn rate is

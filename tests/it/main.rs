@@ -18,6 +18,7 @@ mod incremental;
 mod kinds;
 mod layering;
 mod links;
+mod markdown;
 mod mistakes;
 mod navigation;
 mod output_safety;

@@ -1,0 +1,101 @@
+// GitHub's Markdown as readers see it, in Chromium: Mermaid diagrams drawn
+// from the library the theme ships (only on pages that have one, light and
+// dark, the source kept for readers without JavaScript), formulas laid out
+// as MathML, and callouts.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { repoRoot, buildSite, serve, launch, axe, openPage, basePath, screenshotPath } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(buildSite(join(repoRoot, 'example-community')));
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const open = (path, width, scheme) => openPage(browser, server.origin, path, width, scheme);
+const ROLLBACK = 'practices/deploys/rollback/';
+
+for (const [width, scheme] of [[390, 'light'], [1280, 'dark']]) {
+  test(`a mermaid block is drawn as a diagram (${width}px, ${scheme})`, async () => {
+    const { page, errors, close } = await open(ROLLBACK, width, scheme);
+    const svg = page.locator('figure.diagram-mermaid .diagram-drawing svg');
+    await svg.waitFor({ timeout: 15000 });
+    const box = await svg.boundingBox();
+    assert.ok(box.width > 100 && box.height > 100, `drawn at ${box.width}x${box.height}`);
+    assert.ok(box.x >= 0 && box.x + box.width <= width, 'the drawing fits the page');
+    assert.match(await svg.textContent(), /Roll back, then freeze deploys/);
+    // The source folds under the drawing, for copying.
+    assert.equal(await page.locator('figure.diagram-mermaid pre.diagram-source').isVisible(), false);
+    await page.locator('figure.diagram-mermaid .diagram-code > summary').click();
+    assert.match(await page.locator('figure.diagram-mermaid pre.diagram-source').innerText(), /^flowchart TD/);
+    // Mermaid's dark theme on a dark page: the node fill follows.
+    const fill = await page.locator('figure.diagram-mermaid svg .node rect, figure.diagram-mermaid svg .node polygon')
+      .first().evaluate((n) => getComputedStyle(n).fill);
+    const [r, g, b] = fill.match(/\d+/g).map(Number);
+    const light = (r + g + b) / 3 > 128;
+    assert.equal(light, scheme === 'light', `node fill ${fill} on a ${scheme} page`);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(await axe(page), []);
+    await page.screenshot({ path: screenshotPath(`diagram-${width}-${scheme}`) });
+    await close();
+  });
+}
+
+test('a diagram is drawn again when the colour scheme changes', async () => {
+  const { page, errors, close } = await open(ROLLBACK, 1280, 'light');
+  await page.locator('figure.diagram-mermaid svg').waitFor({ timeout: 15000 });
+  const before = await page.locator('figure.diagram-mermaid svg').getAttribute('id');
+  await page.emulateMedia({ colorScheme: 'dark' });
+  await page.waitForFunction((id) => document.querySelector('figure.diagram-mermaid svg')?.id !== id, before);
+  assert.deepEqual(errors, []);
+  await close();
+});
+
+test('without JavaScript the diagram is its source', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${server.origin}${basePath}${ROLLBACK}`);
+  const source = page.locator('figure.diagram-mermaid pre.diagram-source');
+  assert.equal(await source.isVisible(), true);
+  assert.match(await source.innerText(), /Deploy looks bad/);
+  await context.close();
+});
+
+test('only pages with a diagram load Mermaid', async () => {
+  const { page, close } = await openPage(browser, server.origin, 'practices/observability/slos/', 1280);
+  const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
+  assert.ok(!loaded.some((u) => /mermaid|diagrams/.test(u)), loaded.join('\n'));
+  await close();
+  const drawn = await open(ROLLBACK, 1280);
+  await drawn.page.locator('figure.diagram-mermaid svg').waitFor({ timeout: 15000 });
+  const urls = await drawn.page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
+  const mermaid = urls.filter((u) => u.includes('/assets/mermaid-'));
+  assert.ok(mermaid.length > 1, 'the entry and the chunks it needs');
+  assert.ok(mermaid.every((u) => u.startsWith(server.origin)), 'served by the site itself');
+  await drawn.close();
+});
+
+test('formulas are laid out as MathML and callouts carry their kind', async () => {
+  const { page, errors, close } = await open('practices/observability/slos/', 390);
+  const block = page.locator('math[display="block"]').first();
+  const box = await block.boundingBox();
+  assert.ok(box.height > 10 && box.width > 40, `block formula at ${box.width}x${box.height}`);
+  const frac = await page.locator('math mfrac').first().boundingBox();
+  const line = await page.locator('math').first().boundingBox();
+  assert.ok(frac.height > line.height * 0.9, 'a fraction stacks, it is not a line of text');
+  const tip = page.locator('.callout-tip');
+  assert.equal(await tip.getAttribute('role'), 'note');
+  assert.equal(await tip.locator('.callout-title').innerText(), 'Tip');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(page), []);
+  await close();
+});
