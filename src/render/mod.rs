@@ -73,6 +73,7 @@ struct Shared<'a> {
     config: &'a Config,
     views: Views<'a>,
     css_url: String,
+    scheme_script: Option<String>,
     search_script: Option<String>,
     directory_script: Option<String>,
     /// The diagrams script and the Mermaid module it loads.
@@ -233,6 +234,7 @@ impl Shared<'_> {
             canonical: urls.absolute(url),
             home_url: urls.href(&UrlPath::root()),
             css_url: &self.css_url,
+            scheme_script: self.scheme_script.as_deref(),
             search_script: self.search_script.as_deref(),
             page_script: if matches!(template, "members.html" | "practices.html") {
                 self.directory_script.as_deref()
@@ -535,6 +537,7 @@ pub fn site_streamed(
         config,
         views,
         css_url: asset_urls.get("style.css").cloned().unwrap_or_default(),
+        scheme_script: asset_urls.get("scheme.js").cloned(),
         search_script: options.search.as_ref().and(asset_urls.get("search.js").cloned()),
         directory_script: asset_urls.get("directory.js").cloned(),
         diagram_scripts,

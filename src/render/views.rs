@@ -35,6 +35,8 @@ pub struct Layout<'a> {
     pub canonical: String,
     pub home_url: String,
     pub css_url: &'a str,
+    /// The colour-scheme script, loaded blocking in `<head>`.
+    pub scheme_script: Option<&'a str>,
     pub search_script: Option<&'a str>,
     /// The directory script (filters and sorting), on the pages that have
     /// directories.

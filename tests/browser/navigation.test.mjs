@@ -86,8 +86,11 @@ test('on a phone the sidebar follows the page and the breadcrumbs lead it', asyn
   const { page, close } = await open('practices/deploys/rollback/', 390);
   const crumbs = await page.getByRole('navigation', { name: 'Breadcrumb' }).boundingBox();
   const title = await page.locator('h1').boundingBox();
-  const sidebar = await page.locator('nav.sidebar').boundingBox();
-  const main = await page.locator('.main-column').boundingBox();
+  // Measured together and once the page's diagram is drawn: drawing it
+  // changes the page's height.
+  await page.locator('figure.diagram-mermaid svg').waitFor({ timeout: 15000 });
+  const [sidebar, main] = await page.evaluate(() => ['nav.sidebar', '.main-column']
+    .map((s) => document.querySelector(s).getBoundingClientRect().toJSON()));
   assert.ok(crumbs.y < title.y, 'breadcrumbs above the title');
   assert.ok(sidebar.y >= main.y + main.height - 1, 'the folder tree comes after the page');
   await close();

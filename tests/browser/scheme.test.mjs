@@ -1,0 +1,106 @@
+// The theme switch, in Chromium: automatic, light and dark in turn,
+// remembered across pages, applied before the first paint (no flash of
+// the other scheme), diagrams redrawn, hidden without JavaScript.
+
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { repoRoot, buildSite, serve, launch, axe, basePath, screenshotPath } from './harness.mjs';
+
+let server;
+let browser;
+
+before(async () => {
+  server = await serve(buildSite(join(repoRoot, 'example-community')));
+  browser = await launch();
+});
+
+after(async () => {
+  await browser?.close();
+  await server?.close();
+});
+
+const background = (page) => page.evaluate(() => {
+  const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
+  return (r + g + b) / 3 > 128 ? 'light' : 'dark';
+});
+
+test('the switch goes automatic, light, dark and is remembered on the next page', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  await page.goto(`${server.origin}${basePath}practices/`);
+  const button = page.locator('.site-menu .scheme-switch');
+  assert.equal(await button.isVisible(), true);
+  assert.equal(await button.getAttribute('data-state'), 'auto');
+  assert.equal(await background(page), 'light', 'automatic follows the system');
+  await button.click();
+  assert.equal(await button.getAttribute('data-state'), 'light');
+  // By keyboard too.
+  await button.focus();
+  await page.keyboard.press('Enter');
+  assert.equal(await button.getAttribute('data-state'), 'dark');
+  const label = await button.locator('.scheme-label').boundingBox();
+  assert.ok(label.width <= 1, 'on a desktop the label is for screen readers, the icon for the eye');
+  assert.match(await button.locator('.scheme-label').textContent(), /Theme: dark/);
+  assert.equal(await background(page), 'dark');
+  assert.deepEqual(await axe(page), []);
+  await page.goto(`${server.origin}${basePath}members/`);
+  assert.equal(await background(page), 'dark', 'the choice holds on the next page');
+  await page.locator('.site-menu .scheme-switch').click();
+  assert.equal(await background(page), 'light', 'back to automatic: the system is light');
+  assert.equal(await page.evaluate(() => localStorage.getItem('guild-scheme')), null);
+  assert.deepEqual(errors, []);
+  await context.close();
+});
+
+test('a chosen scheme is on the page before its body is drawn', async () => {
+  const context = await browser.newContext({ viewport: { width: 390, height: 800 }, colorScheme: 'light' });
+  await context.addInitScript(() => {
+    if (location.pathname.endsWith('/practices/')) localStorage.setItem('guild-scheme', 'dark');
+    // What the scheme is when the body first exists: the first paint
+    // cannot come earlier.
+    new MutationObserver((_, observer) => {
+      if (document.body) {
+        window.schemeAtBody = document.documentElement.dataset.scheme ?? 'auto';
+        observer.disconnect();
+      }
+    }).observe(document, { childList: true, subtree: true });
+  });
+  const page = await context.newPage();
+  await page.goto(`${server.origin}${basePath}practices/`);
+  assert.equal(await page.evaluate(() => window.schemeAtBody), 'dark');
+  await page.click('.menu-button');
+  const row = page.locator('.site-menu .scheme-switch');
+  assert.equal(await row.innerText(), 'Theme: dark', 'a labelled row in the phone menu');
+  assert.deepEqual(await axe(page), []);
+  await page.screenshot({ path: screenshotPath('scheme-menu-390-dark') });
+  await context.close();
+});
+
+test('switching redraws a diagram in the chosen scheme', async () => {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const page = await context.newPage();
+  await page.goto(`${server.origin}${basePath}practices/deploys/rollback/`);
+  const svg = page.locator('figure.diagram-mermaid svg');
+  await svg.waitFor({ timeout: 15000 });
+  const first = await svg.getAttribute('id');
+  await page.locator('.site-menu .scheme-switch').click(); // light: no change
+  await page.locator('.site-menu .scheme-switch').click(); // dark
+  await page.waitForFunction((id) => document.querySelector('figure.diagram-mermaid svg')?.id !== id, first);
+  const fill = await page.locator('figure.diagram-mermaid svg .node rect, figure.diagram-mermaid svg .node polygon')
+    .first().evaluate((n) => getComputedStyle(n).fill);
+  const [r, g, b] = fill.match(/\d+/g).map(Number);
+  assert.ok((r + g + b) / 3 < 128, `dark nodes after switching: ${fill}`);
+  await context.close();
+});
+
+test('without JavaScript there is no switch, and the system decides', async () => {
+  const context = await browser.newContext({ javaScriptEnabled: false, colorScheme: 'dark', viewport: { width: 1280, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${server.origin}${basePath}`);
+  assert.equal(await page.locator('.scheme-switch').isVisible(), false);
+  assert.equal(await background(page), 'dark');
+  await context.close();
+});

@@ -1,0 +1,62 @@
+// The reader's colour scheme: automatic (the system's), light or dark.
+// A classic script loaded blocking in <head>, so a chosen scheme is on
+// <html> before the first paint: no flash of the other one. It also wires
+// the header's theme switch, which stays hidden without JavaScript.
+(() => {
+  const KEY = 'guild-scheme';
+  const ORDER = ['auto', 'light', 'dark'];
+  const NAMES = { auto: 'automatic', light: 'light', dark: 'dark' };
+  const root = document.documentElement;
+
+  const stored = () => {
+    try {
+      return localStorage.getItem(KEY);
+    } catch {
+      return null; // Storage refused (a browser setting or policy): automatic.
+    }
+  };
+  const apply = (scheme) => {
+    if (scheme === 'light' || scheme === 'dark') root.dataset.scheme = scheme;
+    else delete root.dataset.scheme;
+  };
+  const current = () => root.dataset.scheme || 'auto';
+  apply(stored());
+
+  const show = () => {
+    for (const button of document.querySelectorAll('.scheme-switch')) {
+      const now = current();
+      const next = ORDER[(ORDER.indexOf(now) + 1) % ORDER.length];
+      button.dataset.state = now;
+      button.querySelector('.scheme-label').textContent = `Theme: ${NAMES[now]}`;
+      button.title = `Theme: ${NAMES[now]}. Switch to ${NAMES[next]}`;
+    }
+  };
+  const announce = () => {
+    show();
+    document.dispatchEvent(new CustomEvent('guild:scheme', { detail: current() }));
+  };
+
+  document.addEventListener('DOMContentLoaded', () => {
+    for (const button of document.querySelectorAll('.scheme-switch')) {
+      button.hidden = false;
+      button.addEventListener('click', () => {
+        const next = ORDER[(ORDER.indexOf(current()) + 1) % ORDER.length];
+        apply(next);
+        try {
+          if (next === 'auto') localStorage.removeItem(KEY);
+          else localStorage.setItem(KEY, next);
+        } catch {
+          // Not remembered; this page still switches.
+        }
+        announce();
+      });
+    }
+    show();
+  });
+  // A choice made in another tab of the site.
+  window.addEventListener('storage', (event) => {
+    if (event.key !== KEY) return;
+    apply(event.newValue);
+    announce();
+  });
+})();
