@@ -18,6 +18,7 @@ pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 const KNOWN_KEYS: &[&str] = &[
     "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
     "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses", "image", "redirects",
+    "analytics", "comments",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of
@@ -125,6 +126,10 @@ pub struct Config {
     /// `statuses:`: the community's own status names, each meaning one of
     /// guild's lifecycle states (`Completed: adopted`).
     pub statuses: Vec<(String, crate::model::Status)>,
+    /// `analytics:`: the script every page loads, if any.
+    pub analytics: Option<crate::hooks::ScriptTag>,
+    /// `comments:`: giscus under each document, if set.
+    pub comments: Option<crate::hooks::Comments>,
 }
 
 impl Config {
@@ -309,6 +314,8 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             }
         }
     }
+    let analytics = crate::hooks::analytics(&mut fields);
+    let comments = crate::hooks::comments(&mut fields);
     let diagnostics = fields.finish(KNOWN_KEYS);
     let exclude = exclude.build().unwrap_or_else(|_| GlobSet::empty());
     let config = title.map(|title| Config {
@@ -330,6 +337,8 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         raw_html,
         checks,
         statuses,
+        analytics,
+        comments,
     });
     let mut diagnostics = diagnostics;
     if config.is_none() && !diagnostics.iter().any(|d| d.code == "empty-value") {

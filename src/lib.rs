@@ -11,6 +11,7 @@ pub mod diag;
 pub mod error;
 pub mod git;
 pub mod hash;
+pub mod hooks;
 pub mod lifecycle;
 pub mod link;
 pub mod load;

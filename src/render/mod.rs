@@ -74,6 +74,9 @@ struct Shared<'a> {
     views: Views<'a>,
     css_url: String,
     scheme_script: Option<String>,
+    comments_script: Option<String>,
+    /// The pages' Content-Security-Policy (`None` with `raw_html: allow`).
+    csp: Option<String>,
     search_script: Option<String>,
     directory_script: Option<String>,
     /// The diagrams script and the Mermaid module it loads.
@@ -209,6 +212,9 @@ impl Shared<'_> {
         let urls = &self.views.site.urls;
         let site = self.views.site;
         let diagrams = doc.into_iter().chain(site.intro_at(url)).any(|d| site.docs[d].body.diagrams);
+        // Comments go under what the community writes, not under profiles.
+        let comments =
+            self.config.comments.as_ref().filter(|_| doc.is_some_and(|d| site.docs[d].kind() != Kind::Member));
         let (diagram_script, mermaid_url) = match (&self.diagram_scripts, diagrams) {
             (Some((script, mermaid)), true) => (Some(script.as_str()), Some(mermaid.as_str())),
             _ => (None, None),
@@ -245,7 +251,10 @@ impl Shared<'_> {
             mermaid_url,
             favicon_url: self.favicon_url.as_deref(),
             feed_url: urls.href(&UrlPath::file("feed.xml")),
-            csp: (self.config.raw_html == crate::config::RawHtml::Sanitize).then_some(CSP),
+            csp: self.csp.as_deref(),
+            analytics: self.config.analytics.as_ref(),
+            comments,
+            comments_script: comments.and(self.comments_script.as_deref()),
             header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
             footer: &self.footer,
         };
@@ -294,6 +303,22 @@ fn redirect_page(urls: &crate::url::Urls, from: &UrlPath, target: &UrlPath, titl
 /// `style`, avatars come from other sites). A community that sets
 /// `markdown.raw_html: allow` trusts its authors' scripts, so gets none.
 pub const CSP: &str = "script-src 'self'; object-src 'none'; base-uri 'self'";
+
+/// The CSP with the origins of the scripts `community.yaml` adds
+/// (analytics, giscus) allowed too.
+fn csp(config: &Config) -> String {
+    let mut origins: Vec<&str> = Vec::new();
+    if let Some(a) = &config.analytics {
+        origins.push(crate::hooks::origin(&a.src));
+    }
+    if config.comments.is_some() {
+        origins.push(crate::hooks::origin(crate::hooks::GISCUS_SCRIPT));
+    }
+    if origins.is_empty() {
+        return CSP.to_string();
+    }
+    CSP.replacen("'self'", &format!("'self' {}", origins.join(" ")), 1)
+}
 
 /// A page that is not a document's.
 type Listing = fn(&Shared<'_>) -> Result<Output>;
@@ -538,6 +563,8 @@ pub fn site_streamed(
         views,
         css_url: asset_urls.get("style.css").cloned().unwrap_or_default(),
         scheme_script: asset_urls.get("scheme.js").cloned(),
+        comments_script: asset_urls.get("comments.js").cloned(),
+        csp: (config.raw_html == crate::config::RawHtml::Sanitize).then(|| csp(config)),
         search_script: options.search.as_ref().and(asset_urls.get("search.js").cloned()),
         directory_script: asset_urls.get("directory.js").cloned(),
         diagram_scripts,

@@ -50,6 +50,7 @@ const BUILTIN_ASSETS: &[(&str, &str)] = &[
     ("search.js", include_str!("../../themes/default/static/search.js")),
     ("directory.js", include_str!("../../themes/default/static/directory.js")),
     ("scheme.js", include_str!("../../themes/default/static/scheme.js")),
+    ("comments.js", include_str!("../../themes/default/static/comments.js")),
     ("diagrams.js", include_str!("../../themes/default/static/diagrams.js")),
     // The theme's mark, for communities without a favicon of their own.
     ("favicon.svg", include_str!("../../themes/default/static/favicon.svg")),

@@ -48,7 +48,12 @@ pub struct Layout<'a> {
     pub favicon_url: Option<&'a str>,
     pub feed_url: String,
     /// The Content-Security-Policy of the page, if any (see `render::CSP`).
-    pub csp: Option<&'static str>,
+    pub csp: Option<&'a str>,
+    /// `analytics:`'s script, on every page.
+    pub analytics: Option<&'a crate::hooks::ScriptTag>,
+    /// giscus under a document (`comments:`), and the script that loads it.
+    pub comments: Option<&'a crate::hooks::Comments>,
+    pub comments_script: Option<&'a str>,
     pub header: &'a str,
     pub footer: &'a str,
 }

@@ -5,6 +5,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { repoRoot, buildSite, serve, launch, axe, basePath, screenshotPath } from './harness.mjs';
 
 let server;
@@ -103,4 +105,37 @@ test('without JavaScript there is no switch, and the system decides', async () =
   assert.equal(await page.locator('.scheme-switch').isVisible(), false);
   assert.equal(await background(page), 'dark');
   await context.close();
+});
+
+test('giscus comments start in the reader\'s scheme and analytics load from their own origin', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'guild-hooks-'));
+  mkdirSync(join(dir, 'practices'));
+  writeFileSync(join(dir, 'community.yaml'), 'title: Hooks\nanalytics:\n  provider: plausible\n  id: hooks.example.org\n'
+    + 'comments:\n  repo: northwind/guild\n  repo_id: R_kgDO\n  category: Comments\n  category_id: DIC_kwDO\n');
+  writeFileSync(join(dir, 'practices', 'a.md'), '---\ntitle: A practice\n---\nText.\n');
+  const site = await serve(buildSite(dir));
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  // No internet here: both services answer with an empty script.
+  const asked = [];
+  await context.route(/^https:\/\/(giscus\.app|plausible\.io)\//, (route) => {
+    asked.push(route.request().url());
+    return route.fulfill({ status: 200, contentType: 'text/javascript', body: '' });
+  });
+  const page = await context.newPage();
+  const errors = [];
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
+  await page.goto(`${site.origin}${basePath}practices/a/`);
+  const giscus = page.locator('script[src="https://giscus.app/client.js"]');
+  await giscus.waitFor({ state: 'attached' });
+  assert.equal(await giscus.getAttribute('data-theme'), 'dark');
+  assert.equal(await giscus.getAttribute('data-repo'), 'northwind/guild');
+  assert.equal(await giscus.getAttribute('data-mapping'), 'pathname');
+  await page.waitForFunction(() => performance.getEntriesByType('resource').some((r) => r.name.includes('giscus.app')));
+  assert.ok(asked.some((u) => u.startsWith('https://plausible.io/js/script.js')), asked.join(' '));
+  assert.ok(asked.some((u) => u.startsWith('https://giscus.app/client.js')), asked.join(' '));
+  assert.deepEqual(errors, [], 'the CSP lets both in');
+  assert.deepEqual(await axe(page), []);
+  await context.close();
+  await site.close();
 });

@@ -87,3 +87,68 @@ fn redirects_in_community_yaml_send_old_urls_to_documents() {
     assert!(site.read("practices/other/index.html").contains("<h1>Other</h1>"), "the page there is kept");
     assert!(!site.read("sitemap.xml").contains("old/rollbacks"), "redirects are listed nowhere");
 }
+
+#[test]
+fn analytics_and_comments_are_set_in_community_yaml_and_allowed_by_the_csp() {
+    let site = SiteTest::new()
+        .file(
+            "community.yaml",
+            "title: Guild\nanalytics:\n  provider: plausible\n  id: guild.example.org\ncomments:\n  repo: northwind/guild\n  \
+             repo_id: R_kgDO\n  category: Comments\n  category_id: DIC_kwDO\n",
+        )
+        .file("practices/rollback.md", "---\ntitle: Rollbacks\n---\nRoll back first.\n")
+        .file("members/grace.md", "---\nname: Grace\n---\n");
+    site.build().expect_code(0);
+    let page = site.read("practices/rollback/index.html");
+    assert!(
+        page.contains(
+            "<script defer src=\"https://plausible.io/js/script.js\" data-domain=\"guild.example.org\"></script>"
+        ),
+        "{page}"
+    );
+    let csp = meta(&page, "Content-Security-Policy").map(str::to_string);
+    let csp = csp.or_else(|| {
+        page.split("http-equiv=\"Content-Security-Policy\" content=\"")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .map(str::to_string)
+    });
+    assert_eq!(
+        csp.as_deref(),
+        Some("script-src 'self' https://plausible.io https://giscus.app; object-src 'none'; base-uri 'self'")
+    );
+    assert!(page.contains("<div class=\"giscus\" data-repo=\"northwind/guild\" data-repo-id=\"R_kgDO\""), "{page}");
+    assert!(page.contains("href=\"https://github.com/northwind/guild/discussions\""), "the no-JavaScript way: {page}");
+    let profile = site.read("members/grace/index.html");
+    assert!(!profile.contains("class=\"giscus\""), "no comments under a profile");
+    assert!(profile.contains("plausible.io"), "analytics on every page");
+    assert!(!site.read("index.html").contains("class=\"giscus\""), "nor under a listing");
+
+    let plain = SiteTest::new().file("pages/a.md", "# A\n");
+    plain.build().expect_code(0);
+    let page = plain.read("a/index.html");
+    assert!(!page.contains("giscus") && !page.contains("plausible"));
+    assert!(page.contains("content=\"script-src 'self'; object-src 'none'; base-uri 'self'\""));
+}
+
+#[test]
+fn a_mistake_in_analytics_or_comments_is_named_at_its_key() {
+    let site = SiteTest::new()
+        .file(
+            "community.yaml",
+            "title: Guild\nanalytics:\n  provider: matomo\ncomments:\n  repo: northwind/guild\n  categroy: Comments\n",
+        )
+        .file("pages/a.md", "# A\n");
+    let run = site.build();
+    run.expect_code(1);
+    assert!(
+        run.stderr.contains("`analytics.provider` must be one of plausible, umami, goatcounter, script"),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("community.yaml:2:1"), "{run:?}");
+    assert!(run.stderr.contains("unknown key `comments.categroy`"), "{run:?}");
+    assert!(
+        run.stderr.contains("giscus needs `comments.repo_id`, `comments.category`, `comments.category_id`"),
+        "{run:?}"
+    );
+}
