@@ -165,6 +165,9 @@ pub fn community_files(title: &str, today: Date) -> Vec<(String, String)> {
         (".gitignore".into(), "/public/\n/.guild/\n".into()),
         (".github/workflows/pages.yml".into(), workflows::pages(version)),
         (".github/workflows/check.yml".into(), workflows::check(version)),
+        // The theme's mark as the community's own, to replace: browsers
+        // ask every page for one.
+        ("static/favicon.svg".into(), include_str!("../../themes/default/static/favicon.svg").into()),
     ]
 }
 

@@ -23,6 +23,7 @@ fn init_scaffolds_a_community_that_builds_and_checks_clean() {
         ".github/workflows/check.yml",
         "members/alex.md",
         "pages/start-here.md",
+        "static/favicon.svg",
     ] {
         assert!(root.join(file).is_file(), "{file} is written{run:?}");
         assert!(run.stdout.contains(&format!("created platform-guild/{file}")), "{run:?}");
@@ -40,6 +41,8 @@ fn init_scaffolds_a_community_that_builds_and_checks_clean() {
     assert!(meeting.is_some(), "the kickoff meeting is dated the day of init");
     let home = String::from_utf8(site["index.html"].clone()).unwrap();
     assert!(home.contains("Writing a practice"), "the start-here path is on the home page");
+    assert!(home.contains("<link rel=\"icon\" href=\"/favicon.svg\">"), "the community's own favicon");
+    assert!(site.contains_key("favicon.svg"));
 }
 
 #[test]
