@@ -18,7 +18,7 @@ pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 const KNOWN_KEYS: &[&str] = &[
     "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
     "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses", "image", "redirects",
-    "analytics", "comments",
+    "analytics", "comments", "timezone",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of
@@ -126,6 +126,9 @@ pub struct Config {
     /// `statuses:`: the community's own status names, each meaning one of
     /// guild's lifecycle states (`Completed: adopted`).
     pub statuses: Vec<(String, crate::model::Status)>,
+    /// `timezone:`: the IANA zone meeting and event times are in, unless
+    /// one names its own; `None` is UTC.
+    pub timezone: Option<String>,
     /// `analytics:`: the script every page loads, if any.
     pub analytics: Option<crate::hooks::ScriptTag>,
     /// `comments:`: giscus under each document, if set.
@@ -314,6 +317,19 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
             }
         }
     }
+    let timezone = fields.text("timezone").map(|t| t.trim().to_string());
+    let timezone = match timezone.as_deref().map(crate::zone::find) {
+        Some(Err(why)) => {
+            fields.problem(
+                "timezone",
+                "bad-timezone",
+                why,
+                "write an IANA zone name such as `Europe/Berlin`; meeting times are read in it",
+            );
+            None
+        }
+        _ => timezone,
+    };
     let analytics = crate::hooks::analytics(&mut fields);
     let comments = crate::hooks::comments(&mut fields);
     let diagnostics = fields.finish(KNOWN_KEYS);
@@ -337,6 +353,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         raw_html,
         checks,
         statuses,
+        timezone,
         analytics,
         comments,
     });

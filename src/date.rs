@@ -78,6 +78,14 @@ impl Date {
         self.year
     }
 
+    pub fn month(self) -> u8 {
+        self.month
+    }
+
+    pub fn day(self) -> u8 {
+        self.day
+    }
+
     /// "12 Mar 2026": unambiguous for readers anywhere.
     pub fn human(self) -> String {
         let mut out = String::with_capacity(11);
@@ -153,7 +161,7 @@ pub struct TimeOfDay {
 
 impl TimeOfDay {
     pub fn parse(text: &str) -> Result<TimeOfDay, String> {
-        let err = || format!("`{text}` is not a time in the form HH:MM (24-hour, UTC)");
+        let err = || format!("`{text}` is not a time in the form HH:MM (24-hour)");
         let (h, m) = text.split_once(':').ok_or_else(err)?;
         if h.len() != 2 || m.len() != 2 {
             return Err(err());

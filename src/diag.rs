@@ -19,7 +19,7 @@ use crate::source::SourcePath;
 pub const CODES: &[&str] = &[
     "action-without-owner", "bad-alias", "bad-base-url", "bad-date", "bad-duration", "bad-end", "bad-extra",
     "bad-file-date", "bad-file-name", "bad-glob", "bad-math", "bad-member-id", "bad-number", "bad-repository",
-    "bad-status", "bad-tag", "bad-time", "bad-value", "broken-anchor", "broken-avatar", "broken-link",
+    "bad-status", "bad-tag", "bad-time", "bad-timezone", "bad-value", "broken-anchor", "broken-avatar", "broken-link",
     "broken-redirect", "broken-related", "broken-start-here", "broken-symlink", "broken-wiki-link", "date-mismatch",
     "duplicate-key", "duplicate-title", "duplicate-url", "empty-file", "empty-value", "file-too-large",
     "front-matter-split", "html-too-deep", "link-to-draft", "missing-date", "missing-title", "not-a-file",

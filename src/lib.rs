@@ -30,3 +30,4 @@ pub mod url;
 pub mod watch;
 pub mod write;
 pub mod yaml;
+pub mod zone;

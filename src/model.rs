@@ -163,6 +163,8 @@ pub struct ActionItem {
 pub struct MeetingMeta {
     pub date: Date,
     pub time: Option<TimeOfDay>,
+    /// The IANA zone `time` is in, when the meeting names one.
+    pub timezone: Option<String>,
     pub duration_minutes: Option<u32>,
     pub attendees: Vec<Located<MemberId>>,
     pub facilitator: Option<Located<MemberId>>,
@@ -180,6 +182,8 @@ pub struct EventMeta {
     /// The last day of an event of several days.
     pub end: Option<Date>,
     pub time: Option<TimeOfDay>,
+    /// The IANA zone `time` is in, when the event names one.
+    pub timezone: Option<String>,
     pub location: Option<String>,
     /// Where to register or read more (http or https).
     pub link: Option<String>,

@@ -204,7 +204,9 @@ pub const KINDS: [KindSpec; 5] = [
         url_folder: Some("meetings"),
         template: "meeting.html",
         section: "meetings",
-        keys: &["title", "date", "time", "duration", "attendees", "facilitator", "tags", "recording", "extra"],
+        keys: &[
+            "title", "date", "time", "timezone", "duration", "attendees", "facilitator", "tags", "recording", "extra",
+        ],
         stub: Stub {
             file: StubFile::Dated,
             text: "---\ntitle: {title}\ndate: {today}\nattendees: []\ntags: []\n---\n\
@@ -223,7 +225,7 @@ pub const KINDS: [KindSpec; 5] = [
         url_folder: Some("events"),
         template: "event.html",
         section: "events",
-        keys: &["title", "date", "end", "time", "location", "link", "hosts", "tags", "extra"],
+        keys: &["title", "date", "end", "time", "timezone", "location", "link", "hosts", "tags", "extra"],
         stub: Stub {
             file: StubFile::Dated,
             text: "---\ntitle: {title}\ndate: {today}\n# time: \"18:00\"\n# location: Where, or online\n\

@@ -382,6 +382,7 @@ fn meeting(
     let from_name = date_in_name(fields, file, "meeting");
     let date = dated(fields, from_name, "meeting");
     let time = time(fields);
+    let timezone = timezone(fields);
     let duration_minutes = match fields.integer_or_text("duration") {
         None => None,
         Some(text) => match crate::date::parse_minutes(&text) {
@@ -410,7 +411,18 @@ fn meeting(
     };
     let actions =
         actions.into_iter().map(|a| ActionItem { owner: a.owner, text: a.text, done: a.done, due: a.due }).collect();
-    Some(MeetingMeta { date, time, duration_minutes, attendees, facilitator, tags, recording, decisions, actions })
+    Some(MeetingMeta {
+        date,
+        time,
+        timezone,
+        duration_minutes,
+        attendees,
+        facilitator,
+        tags,
+        recording,
+        decisions,
+        actions,
+    })
 }
 
 fn event(fields: &mut Fields, file: &SourcePath) -> Option<EventMeta> {
@@ -428,6 +440,7 @@ fn event(fields: &mut Fields, file: &SourcePath) -> Option<EventMeta> {
         );
     }
     let time = time(fields);
+    let timezone = timezone(fields);
     let location = fields.text("location");
     let link = http_url(fields, "link", "link to where people register or read more");
     let hosts = member_ids(fields, "hosts");
@@ -441,7 +454,7 @@ fn event(fields: &mut Fields, file: &SourcePath) -> Option<EventMeta> {
         );
         return None;
     };
-    Some(EventMeta { date, end: end.filter(|&e| e >= date), time, location, link, hosts, tags })
+    Some(EventMeta { date, end: end.filter(|&e| e >= date), time, timezone, location, link, hosts, tags })
 }
 
 /// `date`, else the file name's; a problem when the two disagree (the URL
@@ -487,15 +500,34 @@ fn date_in_name(fields: &mut Fields, file: &SourcePath, what: &str) -> Option<cr
     }
 }
 
-/// `time: "15:00"`, a start time in UTC.
+/// `time: "15:00"`, a start time on the clock of the document's
+/// `timezone` (else the community's, else UTC).
 fn time(fields: &mut Fields) -> Option<crate::date::TimeOfDay> {
     fields.text("time").and_then(|t| match crate::date::TimeOfDay::parse(t.trim()) {
         Ok(t) => Some(t),
         Err(why) => {
-            fields.problem("time", "bad-time", why, "write the start time in UTC, quoted: `time: \"15:00\"`");
+            fields.problem("time", "bad-time", why, "write the start time, quoted: `time: \"15:00\"`");
             None
         }
     })
+}
+
+/// `timezone: Europe/Berlin`: the zone a meeting's or event's `time` is in.
+fn timezone(fields: &mut Fields) -> Option<String> {
+    let name = fields.text("timezone")?;
+    let name = name.trim().to_string();
+    match crate::zone::find(&name) {
+        Ok(_) => Some(name),
+        Err(why) => {
+            fields.problem(
+                "timezone",
+                "bad-timezone",
+                why,
+                "write an IANA zone name such as `Europe/Berlin` or `America/New_York`",
+            );
+            None
+        }
+    }
 }
 
 /// An http(s) URL at `key`; anything else is a problem and left out.

@@ -104,8 +104,9 @@ impl Feeds<'_> {
         out
     }
 
-    /// Every meeting and event as an RFC 5545 event: timed in UTC when it
-    /// has a time (and lasts one day), else all-day.
+    /// Every meeting and event as an RFC 5545 event: timed (its zone's
+    /// wall-clock time as a UTC instant) when it has a time and lasts one
+    /// day, else all-day.
     pub fn ics(&self) -> String {
         let site = self.site;
         let host = self
@@ -133,7 +134,16 @@ impl Feeds<'_> {
             let last = event.and_then(|e| e.end).unwrap_or(date);
             match time {
                 Some(t) if last == date => {
-                    lines.push(format!("DTSTART:{}T{:02}{:02}00Z", date.compact(), t.hour, t.minute));
+                    // The wall-clock time in the document's zone (else the
+                    // community's), as the instant it is in UTC.
+                    let own =
+                        d.meeting().and_then(|m| m.timezone.as_deref()).or(event.and_then(|e| e.timezone.as_deref()));
+                    let zone = own
+                        .or(self.config.timezone.as_deref())
+                        .and_then(|name| crate::zone::find(name).ok())
+                        .unwrap_or(jiff::tz::TimeZone::UTC);
+                    let (day, t) = crate::zone::instant(date, t, &zone).utc;
+                    lines.push(format!("DTSTART:{}T{:02}{:02}00Z", day.compact(), t.hour, t.minute));
                     let minutes = d.meeting().and_then(|m| m.duration_minutes).unwrap_or(60);
                     lines.push(format!("DURATION:PT{minutes}M"));
                 }

@@ -778,6 +778,8 @@ pub struct Views<'a> {
     pub review_after: crate::config::Period,
     pub repository: Option<&'a str>,
     pub branch: &'a str,
+    /// The community's time zone (`timezone:`), for times that name none.
+    pub timezone: Option<&'a str>,
     pub history: &'a History,
     /// Members who are git authors: member -> indexes into `history.authors`.
     pub authors: HashMap<DocId, Vec<usize>>,
@@ -949,7 +951,7 @@ impl<'a> Views<'a> {
         let m = d.meeting().expect("meeting_summary is only called on meetings");
         MeetingSummary {
             link: self.meeting_link(id),
-            time: m.time.map(|t| format!("{t} UTC")),
+            time: m.time.map(|t| self.time_label(m.date, t, m.timezone.as_deref())),
             decisions: m.decisions.len(),
             open_actions: m.actions.iter().filter(|a| !a.done).count(),
             attendees: m.attendees.len(),
@@ -958,7 +960,21 @@ impl<'a> Views<'a> {
     }
 
     pub fn event_when(&self, e: &EventMeta) -> EventWhen {
-        EventWhen { date: e.date.into(), end: e.end.map(DateView::from), time: e.time.map(|t| format!("{t} UTC")) }
+        EventWhen {
+            date: e.date.into(),
+            end: e.end.map(DateView::from),
+            time: e.time.map(|t| self.time_label(e.date, t, e.timezone.as_deref())),
+        }
+    }
+
+    /// A start time as pages show it: in its zone (the document's, else
+    /// the community's), with UTC beside it when that differs.
+    pub fn time_label(&self, date: Date, time: crate::date::TimeOfDay, own: Option<&str>) -> String {
+        let name = own.or(self.timezone).unwrap_or("UTC");
+        match crate::zone::find(name) {
+            Ok(zone) => crate::zone::label(date, time, &zone, name),
+            Err(_) => format!("{time} UTC"),
+        }
     }
 
     pub fn event_row(&self, id: DocId) -> EventRow<'a> {

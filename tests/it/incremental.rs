@@ -303,6 +303,9 @@ fn sample(kind: Kind, key: &str, step: usize, member: &str, practice: &str) -> O
         (Kind::Member, "available_for") => ["[mentoring]", "[reviews, talks]"][step % 2].to_string(),
         (Kind::Meeting, "date") => date,
         (Kind::Meeting, "time") => format!("\"{:02}:30\"", step % 24),
+        (Kind::Meeting | Kind::Event, "timezone") => {
+            ["Europe/Berlin", "Asia/Tokyo", "America/New_York", "UTC"][step % 4].to_string()
+        }
         (Kind::Meeting, "duration") => format!("{}m", 15 + step),
         (Kind::Meeting, "attendees") => format!("[{member}]"),
         (Kind::Meeting, "facilitator") => member.to_string(),

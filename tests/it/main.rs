@@ -29,3 +29,4 @@ mod serve_load;
 mod sharing;
 mod support;
 mod workflows;
+mod zones;
