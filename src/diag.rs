@@ -22,11 +22,11 @@ pub const CODES: &[&str] = &[
     "bad-status", "bad-tag", "bad-time", "bad-timezone", "bad-value", "broken-anchor", "broken-avatar", "broken-link",
     "broken-redirect", "broken-related", "broken-start-here", "broken-symlink", "broken-wiki-link", "date-mismatch",
     "duplicate-key", "duplicate-title", "duplicate-url", "empty-file", "empty-value", "file-too-large",
-    "front-matter-split", "html-too-deep", "link-to-draft", "missing-date", "missing-title", "not-a-file",
-    "not-published", "not-utf8", "nul-byte", "placeholder", "review-due", "symlink-folder", "symlink-outside",
-    "unclosed-front-matter", "unknown-check", "unknown-key", "unknown-member", "unknown-mention", "unsafe-url",
-    "windows-name", "wrong-type", "yaml-alias-bomb", "yaml-key", "yaml-not-mapping", "yaml-syntax", "yaml-tab",
-    "yaml-too-deep",
+    "front-matter-split", "html-too-deep", "link-to-draft", "missing-date", "missing-title", "moved-without-redirect",
+    "not-a-file", "not-published", "not-utf8", "nul-byte", "placeholder", "review-due", "symlink-folder",
+    "symlink-outside", "unclosed-front-matter", "unknown-check", "unknown-key", "unknown-member", "unknown-mention",
+    "unsafe-url", "windows-name", "wrong-type", "yaml-alias-bomb", "yaml-key", "yaml-not-mapping", "yaml-syntax",
+    "yaml-tab", "yaml-too-deep",
 ];
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]

@@ -40,6 +40,8 @@ pub struct FileHistory {
     pub commits: u32,
     /// Most commits first, then by name.
     pub contributors: Vec<Contributor>,
+    /// The paths it had before renames, the latest first.
+    pub former: Vec<String>,
 }
 
 /// What one author did across the community.
@@ -371,6 +373,7 @@ fn parse_log(out: &[u8]) -> History {
         commits: u32,
         /// (author, email, commits), in order of first appearance.
         by_author: Vec<(&'a str, &'a str, u32)>,
+        former: Vec<&'a str>,
     }
     struct Gathering<'a> {
         emails: Vec<&'a str>,
@@ -415,7 +418,14 @@ fn parse_log(out: &[u8]) -> History {
                 updated_by: commit.name,
                 commits: 0,
                 by_author: Vec::new(),
+                former: Vec::new(),
             });
+            if let Some(old) = old
+                && old != name
+                && !entry.former.contains(&old)
+            {
+                entry.former.push(old);
+            }
             entry.created = commit.time;
             entry.commits += 1;
             match entry.by_author.iter_mut().find(|(n, _, _)| *n == commit.name) {
@@ -458,6 +468,7 @@ fn parse_log(out: &[u8]) -> History {
                 updated_by: b.updated_by.to_string(),
                 commits: b.commits,
                 contributors,
+                former: b.former.iter().map(|f| f.to_string()).collect(),
             };
             (path.to_string(), history)
         })
@@ -630,6 +641,7 @@ mod tests {
         let f = h.file("new.md").unwrap();
         assert_eq!((f.commits, f.created, f.updated), (3, Date::from_days(0), Date::from_days(0)));
         assert_eq!(f.contributors.len(), 2);
+        assert_eq!(f.former, ["old.md"], "where it was before");
         assert!(h.file("old.md").is_none() && h.file("gone.md").is_none());
         let bob = h.authors.iter().find(|a| a.name == "Bob").unwrap();
         assert_eq!(bob.files, ["new.md"], "only files that still exist");

@@ -92,6 +92,54 @@ pub fn due_warnings(site: &Site, history: &History, config: &Config, today: Date
     out
 }
 
+/// Documents whose file was renamed in git, so that their address changed
+/// and nothing sends the old one on: each gets the alias that would.
+/// Renames are routine in a practice's life (replaced, merged, regrouped);
+/// broken links from chat, tickets and other sites should not be.
+pub fn moved_warnings(site: &Site, history: &History, config: &Config) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    for doc in &site.docs {
+        let Some(file) = history.file(doc.path.as_str()) else { continue };
+        if file.former.is_empty() {
+            continue;
+        }
+        // A URL of its own (`slug`, `permalink`) did not move with the file.
+        if crate::parse::place_url(config, doc.path.as_str()).as_ref() != Some(&doc.url) {
+            continue;
+        }
+        let mut lost: Vec<(String, String)> = Vec::new();
+        for old in &file.former {
+            let Some(url) = crate::parse::place_url(config, old) else { continue };
+            let taken = url == doc.url
+                || site.redirects.iter().any(|(u, _)| *u == url)
+                || site.docs.iter().any(|d| d.url == url);
+            let href = format!("/{}", url.as_str());
+            if !taken && !lost.iter().any(|(u, _)| *u == href) {
+                lost.push((href, old.clone()));
+            }
+        }
+        let Some((first_url, first_path)) = lost.first() else { continue };
+        let urls: Vec<&str> = lost.iter().map(|(u, _)| u.as_str()).collect();
+        let also = if lost.len() > 1 { format!(" (and {} older addresses)", lost.len() - 1) } else { String::new() };
+        out.push(
+            Diagnostic::warning(
+                "moved-without-redirect",
+                format!(
+                    "`{}` was renamed from `{first_path}`; links to its old address `{first_url}`{also} now break",
+                    doc.path.as_str()
+                ),
+            )
+            .in_file(&doc.path)
+            .at(crate::diag::Span { line: 1, column: 1, len: 3 })
+            .help(format!(
+                "add `aliases: [{}]` to its front matter, and guild sends readers of the old address here",
+                urls.join(", ")
+            )),
+        );
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -659,6 +659,7 @@ impl Session {
             render::site_streamed(&site, config, theme, &options, &Scope::All, &|_| Ok(()))?;
             report.notes.append(&mut self.advice);
             let mut due = lifecycle::due_warnings(&site, &history, config, today);
+            due.extend(lifecycle::moved_warnings(&site, &history, config));
             config.checks.apply(&mut due);
             report.diagnostics.extend(due);
             diag::sort(&mut report.diagnostics);

@@ -610,6 +610,14 @@ fn url_for(source: &Source, slug: Option<&str>, permalink: Option<&str>) -> Resu
     Ok(UrlPath::page(&segments))
 }
 
+/// The URL a file at `path` gets from its place alone (no `slug` or
+/// `permalink`): where a renamed file used to be read.
+pub fn place_url(config: &crate::config::Config, path: &str) -> Option<UrlPath> {
+    let (kind, rel) = config.classify(path);
+    let source = Source { path: SourcePath::new(path), kind, rel, text: String::new() };
+    url_segments(&source).ok().map(|segments| UrlPath::page(&segments))
+}
+
 fn url_segments(source: &Source) -> Result<Vec<String>, Diagnostic> {
     let mut segments: Vec<String> = Vec::new();
     segments.extend(source.kind.spec().url_folder.map(String::from));

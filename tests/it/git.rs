@@ -283,3 +283,24 @@ fn the_history_read_at_a_commit_is_kept_until_head_or_the_mailmap_changes() {
     site.build().expect_code(0);
     assert!(site.read("practices/a/index.html").contains("by Grace Kept"), "the whole one is");
 }
+
+#[test]
+fn check_suggests_the_alias_a_renamed_practice_needs_until_it_has_one() {
+    let site = community();
+    let run = site.check();
+    assert!(
+        run.stderr.contains(
+            "warning[moved-without-redirect]: `practices/d.md` was renamed from `practices/c.md`; links to its old \
+             address `/practices/c/` now break"
+        ),
+        "{run:?}"
+    );
+    assert!(run.stderr.contains("--> practices/d.md:1:1"), "{run:?}");
+    assert!(run.stderr.contains("add `aliases: [/practices/c/]` to its front matter"), "{run:?}");
+    // Following the advice silences it, and the old address redirects.
+    site.write("practices/d.md", "---\ntitle: Gamma\naliases: [/practices/c/]\n---\nThird, which moved, and grew.\n");
+    let run = site.check();
+    assert!(!run.stderr.contains("moved-without-redirect"), "{run:?}");
+    site.build().expect_code(0);
+    assert!(site.read("practices/c/index.html").contains("http-equiv=\"refresh\""));
+}
