@@ -89,6 +89,9 @@ impl Checks {
     }
 }
 
+/// Said when a community that is not `strict` has no warnings.
+pub const STRICT_ADVICE: &str = "no warnings: `strict: true` in community.yaml keeps it that way in every pull request";
+
 /// What a maintainer could do next to get more out of guild, from the
 /// problems of a build before `apply` quietens them: who is mentioned
 /// most without a profile, how many practices name no status, whether
@@ -123,7 +126,7 @@ pub fn advice(diagnostics: &[Diagnostic], practices: (usize, usize), checks: &Ch
     }
     // Quiet problems count too: `strict` would show them.
     if !checks.strict && diagnostics.is_empty() {
-        out.push("no warnings: `strict: true` in community.yaml keeps it that way in every pull request".into());
+        out.push(STRICT_ADVICE.into());
     }
     out
 }
@@ -168,7 +171,7 @@ mod tests {
         assert!(notes[1].starts_with("4 of 10 practices name no status"));
         assert_eq!(notes.len(), 2, "mentions are quiet: not warnings to clear before `strict`");
         let clean = advice(&[], (3, 0), &lenient);
-        assert_eq!(clean, ["no warnings: `strict: true` in community.yaml keeps it that way in every pull request"]);
+        assert_eq!(clean, [STRICT_ADVICE]);
         assert!(advice(&[], (3, 0), &Checks { strict: true, levels: Vec::new() }).is_empty());
     }
 

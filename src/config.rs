@@ -18,7 +18,7 @@ pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 const KNOWN_KEYS: &[&str] = &[
     "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
     "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses", "image", "redirects",
-    "analytics", "comments", "timezone",
+    "analytics", "comments", "timezone", "external_links",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of
@@ -129,6 +129,8 @@ pub struct Config {
     /// `timezone:`: the IANA zone meeting and event times are in, unless
     /// one names its own; `None` is UTC.
     pub timezone: Option<String>,
+    /// `external_links:`: how `guild check --external` checks links.
+    pub external_links: crate::external::Settings,
     /// `analytics:`: the script every page loads, if any.
     pub analytics: Option<crate::hooks::ScriptTag>,
     /// `comments:`: giscus under each document, if set.
@@ -330,6 +332,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         }
         _ => timezone,
     };
+    let external_links = crate::external::Settings::read(&mut fields);
     let analytics = crate::hooks::analytics(&mut fields);
     let comments = crate::hooks::comments(&mut fields);
     let diagnostics = fields.finish(KNOWN_KEYS);
@@ -354,6 +357,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         checks,
         statuses,
         timezone,
+        external_links,
         analytics,
         comments,
     });

@@ -9,6 +9,7 @@ pub mod config;
 pub mod date;
 pub mod diag;
 pub mod error;
+pub mod external;
 pub mod git;
 pub mod hash;
 pub mod hooks;

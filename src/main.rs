@@ -143,6 +143,11 @@ enum Command {
         /// How to print problems [default: github under GitHub Actions, else human]
         #[arg(long, value_enum)]
         format: Option<Format>,
+        /// Also ask whether the http(s) links and images still work (results
+        /// are kept in .guild/ for a day; `external_links:` in community.yaml
+        /// ignores URLs and accepts statuses)
+        #[arg(long)]
+        external: bool,
         #[command(flatten)]
         common: Common,
     },
@@ -299,13 +304,13 @@ fn main() -> ExitCode {
             common.deny_warnings,
             Some(output.clone()),
         ),
-        Command::Check { format, common } => {
+        Command::Check { format, common, external } => {
             let format = format.unwrap_or(if std::env::var("GITHUB_ACTIONS").is_ok_and(|v| v == "true") {
                 Format::Github
             } else {
                 Format::Human
             });
-            (pipeline::check(&options(common)), format, common.deny_warnings, None)
+            (pipeline::check(&options(common), *external), format, common.deny_warnings, None)
         }
         Command::Search { .. }
         | Command::Serve { .. }

@@ -331,6 +331,9 @@ pub struct Document {
     pub headings: Vec<Heading>,
     /// Ids other than headings that anchors may target (footnotes).
     pub extra_ids: Vec<String>,
+    /// The http(s) links and images of the body, where each is written,
+    /// for `guild check --external`.
+    pub external: Vec<Located<String>>,
     /// All text of the body, for search and summaries.
     pub plain_text: String,
     /// Which lines of `plain_text` a reader sees as prose, for search

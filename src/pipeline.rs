@@ -12,9 +12,15 @@ use crate::session::{self, Changes, Mode, Session};
 use crate::write;
 
 /// Validates everything and writes nothing.
-pub fn check(options: &Options) -> Result<Report> {
+/// With `external`, the documents' http(s) links are asked for too
+/// (`external`).
+pub fn check(options: &Options, external: bool) -> Result<Report> {
     let mut session = Session::open(options.clone(), Vec::new())?;
-    Ok(session.build(&Changes::Everything, Mode::Check)?.report)
+    let mut report = session.build(&Changes::Everything, Mode::Check)?.report;
+    if external {
+        session.check_external(&mut report)?;
+    }
+    Ok(report)
 }
 
 /// Builds the site into `out`. Writes only when there are no errors; the

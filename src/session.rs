@@ -693,6 +693,49 @@ impl Session {
         Ok((linked.site, self.fingerprint(), errors))
     }
 
+    /// `guild check --external`: asks for every http(s) link and image of
+    /// the documents (`external`), adding what is broken to `report`.
+    pub fn check_external(&mut self, report: &mut Report) -> Result<()> {
+        let started = Instant::now();
+        let (site, _, _) = self.linked_site()?;
+        let (Some(site), Some(config)) = (site, &self.config) else { return Ok(()) };
+        let links: Vec<crate::external::Written> = site
+            .docs
+            .iter()
+            .flat_map(|d| {
+                d.external.iter().map(|l| crate::external::Written {
+                    url: l.value.clone(),
+                    file: d.path.clone(),
+                    span: l.span,
+                })
+            })
+            .collect();
+        let settings = &config.external_links;
+        let fetch = crate::external::Http::new(settings.timeout);
+        let patience = crate::external::Patience::default();
+        let checked =
+            crate::external::check(&self.root, &links, settings, &fetch, &patience, std::time::SystemTime::now());
+        let mut found = checked.diagnostics;
+        config.checks.apply(&mut found);
+        if !found.is_empty() {
+            report.notes.retain(|n| n != crate::checks::STRICT_ADVICE);
+        }
+        report.texts.extend(self.texts(&found));
+        report.diagnostics.extend(found);
+        diag::sort(&mut report.diagnostics);
+        let ms = started.elapsed().as_millis();
+        report.notes.push(format!(
+            "checked {} external link{} ({} from the cache in .guild/, {} ignored) in {:.1} s",
+            checked.urls,
+            if checked.urls == 1 { "" } else { "s" },
+            checked.from_cache,
+            checked.ignored,
+            ms as f64 / 1000.0
+        ));
+        report.stages.push(("external", ms));
+        Ok(())
+    }
+
     /// The search fingerprint of the content on disk, reading it first.
     pub fn current_fingerprint(&mut self) -> Result<String> {
         self.refresh(&Changes::Everything)?;

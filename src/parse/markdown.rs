@@ -37,6 +37,8 @@ pub struct Rendered {
     pub body: Body,
     pub headings: Vec<Heading>,
     pub extra_ids: Vec<String>,
+    /// http(s) links and images, where each is written.
+    pub external: Vec<Located<String>>,
     pub plain_text: String,
     pub prose: crate::model::Prose,
     pub lead: String,
@@ -1090,6 +1092,9 @@ impl<'a> Renderer<'a> {
                     }
                     let url = &text[start..end];
                     let href = if url.starts_with("www.") { format!("http://{url}") } else { url.to_string() };
+                    let at = range.start + start;
+                    let span = self.span(&(at..at), url.chars().count());
+                    self.result.external.push(Located { value: href.clone(), span });
                     self.emit(Event::Html(format!("<a href=\"{}\">{}</a>", escape(&href), escape(url)).into()));
                     last = end;
                 }
@@ -1151,6 +1156,9 @@ impl<'a> Renderer<'a> {
                     && trimmed.to_ascii_lowercase().starts_with("data:image/")
                     && !trimmed.to_ascii_lowercase().starts_with("data:image/svg"));
             if safe {
+                if matches!(scheme.as_str(), "http" | "https") {
+                    self.result.external.push(Located { value: trimmed, span });
+                }
                 return url.to_string().into();
             }
             self.result.diagnostics.push(

@@ -212,6 +212,7 @@ fn document_only(source: &Source, options: Options<'_>) -> Parsed {
         body: rendered.body,
         headings: rendered.headings,
         extra_ids: rendered.extra_ids,
+        external: rendered.external,
         plain_text: rendered.plain_text,
         prose: rendered.prose,
         lead: rendered.lead,

@@ -457,6 +457,12 @@ impl Fields {
         }
     }
 
+    /// A nested mapping whose values the caller reads itself (settings of
+    /// mixed kinds); problems with them go through `problem` at `key`.
+    pub fn nested(&mut self, key: &str, example: &str) -> Option<serde_yaml::Mapping> {
+        self.mapping(key, example).map(|(m, _)| m)
+    }
+
     /// A free-form mapping (`extra:`), kept whole for templates: any
     /// values, nested as deep as YAML allows, under text keys.
     pub fn free_form(&mut self, key: &str) -> Option<serde_json::Value> {

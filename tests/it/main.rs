@@ -12,6 +12,7 @@ mod bad_input;
 mod build;
 mod cli;
 mod diagnostics;
+mod external;
 mod git;
 mod golden;
 mod incremental;
