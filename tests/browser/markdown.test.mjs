@@ -6,6 +6,8 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
+import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { repoRoot, buildSite, serve, launch, axe, openPage, basePath, screenshotPath } from './harness.mjs';
 
 let server;
@@ -84,8 +86,8 @@ test('only pages with a diagram load Mermaid', async () => {
   await drawn.close();
 });
 
-test('formulas are laid out as MathML and callouts carry their kind', async () => {
-  const { page, errors, close } = await open('practices/observability/slos/', 390);
+for (const [width, scheme] of [[390, 'light'], [1280, 'dark']]) test(`formulas are laid out as MathML and callouts carry their kind (${width}px, ${scheme})`, async () => {
+  const { page, errors, close } = await open('practices/observability/slos/', width, scheme);
   const block = page.locator('math[display="block"]').first();
   const box = await block.boundingBox();
   assert.ok(box.height > 10 && box.width > 40, `block formula at ${box.width}x${box.height}`);
@@ -97,5 +99,37 @@ test('formulas are laid out as MathML and callouts carry their kind', async () =
   assert.equal(await tip.locator('.callout-title').innerText(), 'Tip');
   assert.deepEqual(errors, []);
   assert.deepEqual(await axe(page), []);
+  await page.locator('math[display="block"]').scrollIntoViewIfNeeded();
+  await page.screenshot({ path: screenshotPath(`formula-${width}-${scheme}`) });
   await close();
+});
+
+test('every kind of callout holds its contrast in light and dark, and MkDocs ??? folds', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'guild-callouts-'));
+  mkdirSync(join(dir, 'pages'));
+  writeFileSync(join(dir, 'community.yaml'), 'title: Callouts\n');
+  const kinds = ['NOTE', 'TIP', 'IMPORTANT', 'WARNING', 'CAUTION'];
+  writeFileSync(join(dir, 'pages', 'callouts.md'), [
+    '# Callouts',
+    ...kinds.map((k) => `> [!${k}]\n> A ${k.toLowerCase()} with a [link](https://example.org) and \`code\`.`),
+    ':::danger[From Docusaurus]\n\nCareful.\n\n:::',
+    '??? example "From MkDocs, folded"\n    Hidden until opened.',
+  ].join('\n\n') + '\n');
+  const site = await serve(buildSite(dir));
+  for (const scheme of ['light', 'dark']) {
+    const { page, errors, close } = await openPage(browser, site.origin, 'callouts/', 390, scheme);
+    assert.equal(await page.locator('.callout').count(), 7);
+    for (const k of kinds) {
+      assert.equal(await page.locator(`.callout-${k.toLowerCase()} .callout-title`).first().innerText(), k[0] + k.slice(1).toLowerCase());
+    }
+    const folded = page.locator('details.callout');
+    assert.equal(await folded.getByText('Hidden until opened.').isVisible(), false);
+    await folded.locator('summary').click();
+    assert.equal(await folded.getByText('Hidden until opened.').isVisible(), true);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(await axe(page), []);
+    await page.screenshot({ path: screenshotPath(`callouts-390-${scheme}`), fullPage: true });
+    await close();
+  }
+  await site.close();
 });

@@ -102,7 +102,7 @@ fn fixture() -> SiteTest {
         )
         .file(
             "meetings/2026/2026-03-12-sync.md",
-            "---\ntitle: March sync\ntime: \"15:00\"\nduration: 1h\nattendees: [grace]\nfacilitator: grace\ntags: [demo]\n---\n## Notes\n\nWe talked about [[Other page]].\n\n## Decisions\n\n- Adopt the other page.\n\n## Action items\n\n- [ ] @grace write it up (due 2026-04-01)\n- [x] @grace book the room\n",
+            "---\ntitle: March sync\ntime: \"15:00\"\ntimezone: Europe/Berlin\nduration: 1h\nattendees: [grace]\nfacilitator: grace\ntags: [demo]\n---\n## Notes\n\nWe talked about [[Other page]].\n\n## Decisions\n\n- Adopt the other page.\n\n## Action items\n\n- [ ] @grace write it up (due 2026-04-01)\n- [x] @grace book the room\n",
         )
         .file("meetings/2026/2026-12-10-next.md", "---\ntitle: December sync\n---\n## Agenda\n\n- Plans\n")
         .file("pages/start.md", "---\ntitle: Start here\norder: 0\n---\nWelcome.\n")
