@@ -57,7 +57,7 @@ pub const CODES: &[&str] = &[
     "link-to-draft",
     "missing-date",
     "missing-title",
-    "moved-without-redirect",
+    "renamed-without-alias",
     "not-a-file",
     "not-published",
     "not-utf8",

@@ -123,7 +123,7 @@ pub fn moved_warnings(site: &Site, history: &History, config: &Config) -> Vec<Di
         let also = if lost.len() > 1 { format!(" (and {} older addresses)", lost.len() - 1) } else { String::new() };
         out.push(
             Diagnostic::warning(
-                "moved-without-redirect",
+                "renamed-without-alias",
                 format!(
                     "`{}` was renamed from `{first_path}`; links to its old address `{first_url}`{also} now break",
                     doc.path.as_str()

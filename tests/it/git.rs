@@ -290,7 +290,7 @@ fn check_suggests_the_alias_a_renamed_practice_needs_until_it_has_one() {
     let run = site.check();
     assert!(
         run.stderr.contains(
-            "warning[moved-without-redirect]: `practices/d.md` was renamed from `practices/c.md`; links to its old \
+            "warning[renamed-without-alias]: `practices/d.md` was renamed from `practices/c.md`; links to its old \
              address `/practices/c/` now break"
         ),
         "{run:?}"
@@ -300,7 +300,7 @@ fn check_suggests_the_alias_a_renamed_practice_needs_until_it_has_one() {
     // Following the advice silences it, and the old address redirects.
     site.write("practices/d.md", "---\ntitle: Gamma\naliases: [/practices/c/]\n---\nThird, which moved, and grew.\n");
     let run = site.check();
-    assert!(!run.stderr.contains("moved-without-redirect"), "{run:?}");
+    assert!(!run.stderr.contains("renamed-without-alias"), "{run:?}");
     site.build().expect_code(0);
     assert!(site.read("practices/c/index.html").contains("http-equiv=\"refresh\""));
 }
