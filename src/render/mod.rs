@@ -503,7 +503,7 @@ pub fn site_streamed(
         }
     }
     // Mermaid goes out only to a site with a diagram (in the pages being
-    // made, when not all are): 5.7 MB that no other site needs.
+    // made, when not all are): it is large, and no other site needs it.
     let diagrams = match scope {
         Scope::All => site.docs.iter().any(|d| d.body.diagrams),
         Scope::Some { docs, .. } => docs.iter().any(|&d| site.docs[d].body.diagrams),

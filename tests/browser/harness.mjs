@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join, extname, resolve, normalize, sep, dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { before, after } from 'node:test';
 
 export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const basePath = '/guild-test/';
@@ -110,4 +111,26 @@ export async function openPage(browser, origin, path, width, scheme = 'light') {
   page.on('console', (m) => { if (m.type() === 'error') errors.push(m.text()); });
   await page.goto(`${origin}${basePath}${path}`);
   return { page, errors, close: () => context.close() };
+}
+
+/**
+ * For a test file: builds `communityDir` (the example community unless
+ * given) before its tests, serves it and starts Chromium, and stops both
+ * after. `fixture.open(path, width, scheme)` opens a page of it.
+ */
+export function siteFixture(communityDir = join(repoRoot, 'example-community')) {
+  const fixture = {
+    server: null,
+    browser: null,
+    open: (path, width, scheme) => openPage(fixture.browser, fixture.server.origin, path, width, scheme),
+  };
+  before(async () => {
+    fixture.server = await serve(buildSite(communityDir));
+    fixture.browser = await launch();
+  });
+  after(async () => {
+    await fixture.browser?.close();
+    await fixture.server?.close();
+  });
+  return fixture;
 }

@@ -2,25 +2,13 @@
 // on a phone, filters of one width, practice cards whose slots align across
 // a row, and initials wherever a member has no picture (or it fails).
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { repoRoot, buildSite, serve, launch, axe, openPage } from './harness.mjs';
+import { axe, siteFixture } from './harness.mjs';
 
-let server;
-let browser;
+const fixture = siteFixture();
 
-before(async () => {
-  server = await serve(buildSite(join(repoRoot, 'example-community')));
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (path, width, scheme) => openPage(browser, server.origin, path, width, scheme);
+const { open } = fixture;
 
 test('topics fold behind one button on a phone and lie open on a desktop', async () => {
   const phone = await open('practices/', 390);

@@ -3,27 +3,16 @@
 // dark, the source kept for readers without JavaScript), formulas laid out
 // as MathML, and callouts.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { repoRoot, buildSite, serve, launch, axe, openPage, basePath, screenshotPath } from './harness.mjs';
+import { buildSite, serve, axe, openPage, basePath, screenshotPath, siteFixture } from './harness.mjs';
 
-let server;
-let browser;
+const fixture = siteFixture();
 
-before(async () => {
-  server = await serve(buildSite(join(repoRoot, 'example-community')));
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (path, width, scheme) => openPage(browser, server.origin, path, width, scheme);
+const { open } = fixture;
 const ROLLBACK = 'practices/deploys/rollback/';
 
 for (const [width, scheme] of [[390, 'light'], [1280, 'dark']]) {
@@ -63,9 +52,9 @@ test('a diagram is drawn again when the colour scheme changes', async () => {
 });
 
 test('without JavaScript the diagram is its source', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 800 } });
+  const context = await fixture.browser.newContext({ javaScriptEnabled: false, viewport: { width: 390, height: 800 } });
   const page = await context.newPage();
-  await page.goto(`${server.origin}${basePath}${ROLLBACK}`);
+  await page.goto(`${fixture.server.origin}${basePath}${ROLLBACK}`);
   const source = page.locator('figure.diagram-mermaid pre.diagram-source');
   assert.equal(await source.isVisible(), true);
   assert.match(await source.innerText(), /Deploy looks bad/);
@@ -73,7 +62,7 @@ test('without JavaScript the diagram is its source', async () => {
 });
 
 test('only pages with a diagram load Mermaid', async () => {
-  const { page, close } = await openPage(browser, server.origin, 'practices/observability/slos/', 1280);
+  const { page, close } = await openPage(fixture.browser, fixture.server.origin, 'practices/observability/slos/', 1280);
   const loaded = await page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
   assert.ok(!loaded.some((u) => /mermaid|diagrams/.test(u)), loaded.join('\n'));
   await close();
@@ -82,7 +71,7 @@ test('only pages with a diagram load Mermaid', async () => {
   const urls = await drawn.page.evaluate(() => performance.getEntriesByType('resource').map((r) => r.name));
   const mermaid = urls.filter((u) => u.includes('/assets/mermaid-'));
   assert.ok(mermaid.length > 1, 'the entry and the chunks it needs');
-  assert.ok(mermaid.every((u) => u.startsWith(server.origin)), 'served by the site itself');
+  assert.ok(mermaid.every((u) => u.startsWith(fixture.server.origin)), 'served by the site itself');
   await drawn.close();
 });
 
@@ -117,7 +106,7 @@ test('every kind of callout holds its contrast in light and dark, and MkDocs ???
   ].join('\n\n') + '\n');
   const site = await serve(buildSite(dir));
   for (const scheme of ['light', 'dark']) {
-    const { page, errors, close } = await openPage(browser, site.origin, 'callouts/', 390, scheme);
+    const { page, errors, close } = await openPage(fixture.browser, site.origin, 'callouts/', 390, scheme);
     assert.equal(await page.locator('.callout').count(), 7);
     for (const k of kinds) {
       assert.equal(await page.locator(`.callout-${k.toLowerCase()} .callout-title`).first().innerText(), k[0] + k.slice(1).toLowerCase());

@@ -3,25 +3,13 @@
 // breadcrumbs and the sidebar on nested pages, and search results that
 // page through everything and cut excerpts at word boundaries.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { repoRoot, buildSite, serve, launch, axe, screenshotPath, openPage } from './harness.mjs';
+import { axe, screenshotPath, siteFixture } from './harness.mjs';
 
-let server;
-let browser;
+const fixture = siteFixture();
 
-before(async () => {
-  server = await serve(buildSite(join(repoRoot, 'example-community')));
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const open = (path, width, scheme) => openPage(browser, server.origin, path, width, scheme);
+const { open } = fixture;
 
 for (const scheme of ['light', 'dark']) {
   test(`on a phone (${scheme}) the header is one row and its Menu opens from the keyboard`, async () => {

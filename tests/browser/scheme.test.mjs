@@ -2,25 +2,14 @@
 // remembered across pages, applied before the first paint (no flash of
 // the other scheme), diagrams redrawn, hidden without JavaScript.
 
-import { test, before, after } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { mkdtempSync, mkdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { repoRoot, buildSite, serve, launch, axe, basePath, screenshotPath } from './harness.mjs';
+import { buildSite, serve, axe, basePath, screenshotPath, siteFixture } from './harness.mjs';
 
-let server;
-let browser;
-
-before(async () => {
-  server = await serve(buildSite(join(repoRoot, 'example-community')));
-  browser = await launch();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const fixture = siteFixture();
 
 const background = (page) => page.evaluate(() => {
   const [r, g, b] = getComputedStyle(document.body).backgroundColor.match(/\d+/g).map(Number);
@@ -28,11 +17,11 @@ const background = (page) => page.evaluate(() => {
 });
 
 test('the switch goes automatic, light, dark and is remembered on the next page', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const context = await fixture.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   const page = await context.newPage();
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.goto(`${server.origin}${basePath}practices/`);
+  await page.goto(`${fixture.server.origin}${basePath}practices/`);
   const button = page.locator('.site-menu .scheme-switch');
   assert.equal(await button.isVisible(), true);
   assert.equal(await button.getAttribute('data-state'), 'auto');
@@ -48,7 +37,7 @@ test('the switch goes automatic, light, dark and is remembered on the next page'
   assert.match(await button.locator('.scheme-label').textContent(), /Theme: dark/);
   assert.equal(await background(page), 'dark');
   assert.deepEqual(await axe(page), []);
-  await page.goto(`${server.origin}${basePath}members/`);
+  await page.goto(`${fixture.server.origin}${basePath}members/`);
   assert.equal(await background(page), 'dark', 'the choice holds on the next page');
   await page.locator('.site-menu .scheme-switch').click();
   assert.equal(await background(page), 'light', 'back to automatic: the system is light');
@@ -58,7 +47,7 @@ test('the switch goes automatic, light, dark and is remembered on the next page'
 });
 
 test('a chosen scheme is on the page before its body is drawn', async () => {
-  const context = await browser.newContext({ viewport: { width: 390, height: 800 }, colorScheme: 'light' });
+  const context = await fixture.browser.newContext({ viewport: { width: 390, height: 800 }, colorScheme: 'light' });
   await context.addInitScript(() => {
     if (location.pathname.endsWith('/practices/')) localStorage.setItem('guild-scheme', 'dark');
     // What the scheme is when the body first exists: the first paint
@@ -71,7 +60,7 @@ test('a chosen scheme is on the page before its body is drawn', async () => {
     }).observe(document, { childList: true, subtree: true });
   });
   const page = await context.newPage();
-  await page.goto(`${server.origin}${basePath}practices/`);
+  await page.goto(`${fixture.server.origin}${basePath}practices/`);
   assert.equal(await page.evaluate(() => window.schemeAtBody), 'dark');
   await page.click('.menu-button');
   const row = page.locator('.site-menu .scheme-switch');
@@ -82,9 +71,9 @@ test('a chosen scheme is on the page before its body is drawn', async () => {
 });
 
 test('switching redraws a diagram in the chosen scheme', async () => {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
+  const context = await fixture.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'light' });
   const page = await context.newPage();
-  await page.goto(`${server.origin}${basePath}practices/deploys/rollback/`);
+  await page.goto(`${fixture.server.origin}${basePath}practices/deploys/rollback/`);
   const svg = page.locator('figure.diagram-mermaid svg');
   await svg.waitFor({ timeout: 15000 });
   const first = await svg.getAttribute('id');
@@ -99,9 +88,9 @@ test('switching redraws a diagram in the chosen scheme', async () => {
 });
 
 test('without JavaScript there is no switch, and the system decides', async () => {
-  const context = await browser.newContext({ javaScriptEnabled: false, colorScheme: 'dark', viewport: { width: 1280, height: 800 } });
+  const context = await fixture.browser.newContext({ javaScriptEnabled: false, colorScheme: 'dark', viewport: { width: 1280, height: 800 } });
   const page = await context.newPage();
-  await page.goto(`${server.origin}${basePath}`);
+  await page.goto(`${fixture.server.origin}${basePath}`);
   assert.equal(await page.locator('.scheme-switch').isVisible(), false);
   assert.equal(await background(page), 'dark');
   await context.close();
@@ -114,7 +103,7 @@ test('giscus comments start in the reader\'s scheme and analytics load from thei
     + 'comments:\n  repo: northwind/guild\n  repo_id: R_kgDO\n  category: Comments\n  category_id: DIC_kwDO\n');
   writeFileSync(join(dir, 'practices', 'a.md'), '---\ntitle: A practice\n---\nText.\n');
   const site = await serve(buildSite(dir));
-  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
+  const context = await fixture.browser.newContext({ viewport: { width: 1280, height: 800 }, colorScheme: 'dark' });
   // No internet here: both services answer with an empty script.
   const asked = [];
   await context.route(/^https:\/\/(giscus\.app|plausible\.io)\//, (route) => {
