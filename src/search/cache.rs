@@ -26,6 +26,7 @@ pub struct Meta {
 pub fn fingerprint<'a>(parts: impl IntoIterator<Item = &'a [u8]>) -> String {
     let mut h = Fnv::new();
     h.write(env!("CARGO_PKG_VERSION").as_bytes());
+    h.write(super::ANALYSIS.as_bytes());
     for p in parts {
         h.write(&(p.len() as u64).to_le_bytes());
         h.write(p);

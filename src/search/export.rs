@@ -379,6 +379,7 @@ pub fn export_encoded(table: &Table, encoded: &mut Encoded, site: &Site) -> Expo
     let mut files = Vec::with_capacity(shards.len() + encoded.docs.len() + 2);
     files.push(manifest);
     files.push(filters);
+    files.push(fold_file());
     for (path, json) in shard_files.iter().zip(shards) {
         files.push(Output { path: path.clone(), bytes: json });
     }
@@ -416,7 +417,20 @@ pub fn export_streamed(mut table: Table, site: &Site, emit: &crate::output::Emit
         .try_for_each(|id| emit(Output { path: doc_path(id), bytes: Arc::new(doc_json(site, id).into_bytes()) }))?;
     let (manifest, filters) = manifest_and_filters(&table, site, &firsts, &names);
     emit(filters)?;
+    emit(fold_file())?;
     emit(manifest)
+}
+
+/// Where the client finds how the index folds accents and ligatures.
+pub const FOLD: &str = "search/fold.json";
+
+/// `search/fold.json`: every character the index folds, with what it
+/// becomes (ś -> s, ß -> ss). The client fetches it, beside the manifest,
+/// only for a query with a character outside ASCII: a query typed without
+/// accents needs no folding to find words written with them.
+fn fold_file() -> Output {
+    let table: BTreeMap<String, &String> = super::folds().map.iter().map(|(c, f)| (c.to_string(), f)).collect();
+    Output::new(FOLD, serde_json::to_string(&table).unwrap_or_default())
 }
 
 /// The sorted words that have postings, with their stems' blocks.

@@ -20,8 +20,8 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{
-    Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token, TokenFilter,
-    TokenStream, Tokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token,
+    TokenFilter, TokenStream, Tokenizer, WhitespaceTokenizer,
 };
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
@@ -31,6 +31,9 @@ use crate::source::Kind;
 
 /// The analyzer every text field uses (and the browser mirrors).
 pub const ANALYZER: &str = "guild_en";
+/// Names the analysis (tokenizer, filters, stemmer): a cached index made
+/// with another is stale, whatever the content. Change it with them.
+pub const ANALYSIS: &str = "en-fold-1";
 /// Tokens this long (in bytes) or longer are dropped, as by RemoveLongFilter.
 pub const MAX_TOKEN_BYTES: usize = 40;
 
@@ -92,6 +95,7 @@ fn analyzer_recording(record: Option<Arc<Mutex<HashMap<String, String>>>>) -> Te
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
         .filter(StopWordFilter::new(Language::English).expect("tantivy ships English stop words"))
         .filter(CachedStemmer { shared: record })
         .build()
@@ -102,8 +106,52 @@ pub(crate) fn surface_analyzer() -> TextAnalyzer {
     TextAnalyzer::builder(SimpleTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
+        .filter(AsciiFoldingFilter)
         .filter(StopWordFilter::new(Language::English).expect("tantivy ships English stop words"))
         .build()
+}
+
+/// Every character tantivy's `AsciiFoldingFilter` changes, with what it
+/// becomes (`ś` -> `s`, `ß` -> `ss`, `æ` -> `ae`), read from tantivy once:
+/// `Surfaces` folds with it, and the export gives it to the browser client
+/// so `wisniewski` finds Wiśniewski there too. The filter maps characters
+/// one by one, so this table is the whole of it.
+pub fn folds() -> &'static FoldTable {
+    static TABLE: std::sync::OnceLock<FoldTable> = std::sync::OnceLock::new();
+    TABLE.get_or_init(|| {
+        let chars: Vec<char> =
+            (0x80u32..0x10000).filter_map(char::from_u32).filter(|c| !c.is_whitespace() && !c.is_control()).collect();
+        let text: String = chars.iter().flat_map(|&c| [c, ' ']).collect();
+        let mut analyzer = TextAnalyzer::builder(WhitespaceTokenizer::default()).filter(AsciiFoldingFilter).build();
+        let folded = tokens(&mut analyzer, &text);
+        let map: BTreeMap<char, String> =
+            chars.into_iter().zip(folded).filter(|(c, f)| f.chars().ne(std::iter::once(*c))).collect();
+        FoldTable { map }
+    })
+}
+
+/// Characters and their folded forms (see `folds`).
+#[derive(Debug)]
+pub struct FoldTable {
+    pub map: BTreeMap<char, String>,
+}
+
+impl FoldTable {
+    /// `word` folded into `out` (cleared first); `false` when nothing in
+    /// it folds (then `out` is left empty).
+    pub fn fold_into(&self, word: &str, out: &mut String) -> bool {
+        out.clear();
+        if !word.chars().any(|c| self.map.contains_key(&c)) {
+            return false;
+        }
+        for c in word.chars() {
+            match self.map.get(&c) {
+                Some(f) => out.push_str(f),
+                None => out.push(c),
+            }
+        }
+        true
+    }
 }
 
 /// tantivy's English stop words (`StopWordFilter::new(Language::English)`,
@@ -142,6 +190,7 @@ fn is_stop_word(word: &str) -> bool {
 #[derive(Default)]
 pub(crate) struct Surfaces {
     word: String,
+    folded: String,
 }
 
 impl Surfaces {
@@ -201,10 +250,16 @@ impl Surfaces {
                 if ascii {
                     self.word.push_str(token);
                     self.word.make_ascii_lowercase();
+                    self.word.as_str()
                 } else {
                     self.word.extend(token.chars().flat_map(char::to_lowercase));
+                    // Accents go as `AsciiFoldingFilter` takes them off.
+                    if folds().fold_into(&self.word, &mut self.folded) {
+                        self.folded.as_str()
+                    } else {
+                        self.word.as_str()
+                    }
                 }
-                self.word.as_str()
             };
             if !is_stop_word(word) {
                 each(word);
@@ -585,9 +640,26 @@ mod tests {
         TextAnalyzer::builder(SimpleTokenizer::default())
             .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
             .filter(LowerCaser)
+            .filter(AsciiFoldingFilter)
             .filter(StopWordFilter::new(Language::English).expect("stop words"))
             .filter(tantivy::tokenizer::Stemmer::new(Language::English))
             .build()
+    }
+
+    #[test]
+    fn the_fold_table_is_tantivys_folding_character_by_character() {
+        let table = &folds().map;
+        assert_eq!(table[&'ś'], "s");
+        assert_eq!(table[&'ß'], "ss");
+        assert_eq!(table[&'æ'], "ae");
+        assert_eq!(table[&'ł'], "l");
+        assert!(!table.contains_key(&'日') && !table.contains_key(&'й'), "CJK and Cyrillic stay");
+        let json = serde_json::to_string(table).unwrap();
+        assert!(json.len() < 16_000, "{} characters, {} bytes of JSON", table.len(), json.len());
+        let mut out = String::new();
+        assert!(folds().fold_into("wiśniewski", &mut out));
+        assert_eq!(out, "wisniewski");
+        assert!(!folds().fold_into("кириллица", &mut out));
     }
 
     #[test]

@@ -201,7 +201,8 @@ mod tests {
         assert_eq!(words("deploy rollback "), w(&["deploy", "rollback"], None));
         assert_eq!(words("deploy the"), w(&["deploy"], None));
         assert_eq!(words("deploy x"), w(&["deploy", "x"], None));
-        assert_eq!(words("Café"), w(&[], Some("café")));
+        assert_eq!(words("Café"), w(&[], Some("cafe")), "accents fold as in the index");
+        assert_eq!(words("Wiśniewski Straße "), w(&["wisniewski", "strasse"], None));
     }
 
     #[test]

@@ -13,6 +13,8 @@ const { rank } = await import(pathToFileURL(join(siteDir, 'assets', client)).hre
 const base = join(siteDir, 'search');
 const read = (p) => JSON.parse(readFileSync(join(base, p), 'utf8'));
 const manifest = read('manifest.json');
+// As the client does for a query with accents.
+manifest.fold = read('fold.json');
 const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
 const out = [];
 for (const q of queries) {

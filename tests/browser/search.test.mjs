@@ -64,6 +64,25 @@ test('typing in the header box shows the expected result first, under a strict C
   await page.close();
 });
 
+test('accents and case do not matter: wisniewski finds Wiśniewski, and the other way', async () => {
+  const problems = [];
+  const page = await open(example, 'practices/', problems);
+  const fetched = [];
+  page.on('request', (r) => fetched.push(r.url()));
+  for (const typed of ['wisniewski ', 'WIŚNIEWSKI ', 'Wiśniewski']) {
+    await page.locator('#site-search').fill(typed);
+    await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title')?.textContent === 'Oskar Wiśniewski', null, { timeout: 10000 });
+    // Excerpts that name him mark the name as written.
+    await page.locator('#site-search-results mark').first().waitFor();
+    const marked = await page.locator('#site-search-results mark').allTextContents();
+    assert.ok(marked.some((m) => m.toLowerCase() === 'wiśniewski'), `the written name is marked for ${typed}: ${marked}`);
+  }
+  // The folding table is fetched only for the queries typed with accents.
+  assert.equal(fetched.filter((u) => u.endsWith('/search/fold.json')).length, 1, fetched.join('\n'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
 test('arrow keys and Enter open a result', async () => {
   const problems = [];
   const page = await open(example, '', problems);

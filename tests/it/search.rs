@@ -131,6 +131,20 @@ fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
         let cut: String = w.chars().take(3 + i % 3).collect();
         out.push(q(if i % 2 == 0 { cut } else { format!("{} {cut}", pick(i + 700)) }));
     }
+    // Typed with accents, ligatures and capitals the index folds away.
+    for i in 0..12 {
+        let accented: String = pick(i + 1000)
+            .chars()
+            .map(|c| match c {
+                'a' => 'á',
+                'e' => 'È',
+                'o' => 'ø',
+                's' if i % 2 == 0 => 'ś',
+                c => c,
+            })
+            .collect();
+        out.push(q(if i % 3 == 0 { format!("{accented} ß ") } else { format!("{accented} ") }));
+    }
     for i in 0..20 {
         let text = format!("{} {}", pick(i + 800), pick(i + 900));
         if i % 2 == 0 {

@@ -35,6 +35,22 @@ export function compare(a, b) {
   return x.length - y.length;
 }
 
+const ASCII = /^[\x00-\x7f]*$/;
+
+/**
+ * A lowercase word with its accents and ligatures folded as the index
+ * folds them (search/fold.json, tantivy's AsciiFoldingFilter): ś -> s.
+ * Without the table (an ASCII query never fetches it) and only to mark
+ * words in excerpts, accents are taken off by Unicode decomposition.
+ */
+function fold(word, table, approximate = false) {
+  if (ASCII.test(word)) return word;
+  if (!table) return approximate ? word.normalize('NFD').replace(/\p{M}/gu, '') : word;
+  let out = '';
+  for (const c of word) out += table[c] ?? c;
+  return out;
+}
+
 /** Splits a query like tantivy's analyzer, minus the stemmer. */
 export function words(query, manifest) {
   const text = query.normalize('NFC');
@@ -42,7 +58,7 @@ export function words(query, manifest) {
   const tokens = [];
   for (const m of text.matchAll(WORD)) {
     if (encoder.encode(m[0]).length >= manifest.maxTokenBytes) continue;
-    const lower = m[0].toLowerCase();
+    const lower = fold(m[0].toLowerCase(), manifest.fold);
     if (stop.has(lower)) continue;
     tokens.push([lower, m.index + m[0].length]);
   }
@@ -111,6 +127,8 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   const byIndex = new Map(shards);
   const stems = new Map();
   const surface = new Set();
+  // Words of excerpts are folded as the query was, to mark them.
+  surface.fold = manifest.fold || null;
   const take = (shard, entry) => {
     const block = shard.s[entry[1]];
     stems.set(block[0], block[1]);
@@ -172,17 +190,25 @@ export function client(manifestUrl) {
     /** The results `offset` to `offset + limit` of the ranking, with their cards. */
     async search(query, filter = {}, limit = 10, offset = 0) {
       try {
-        return await run(await api.manifest, query, filter, limit, offset);
+        return await run(await withFold(api.manifest, query), query, filter, limit, offset);
       } catch (e) {
         // The index changed since this page loaded it (a deploy, a live
         // preview rebuild): its shards are gone. Load the new manifest and
         // try once more.
         cache.clear();
         api.manifest = fetchJson(manifestUrl, true);
-        return run(await api.manifest, query, filter, limit, offset);
+        return run(await withFold(api.manifest, query), query, filter, limit, offset);
       }
     },
   };
+  /** The manifest, with the folding table when the query needs it:
+   * fetched beside the manifest, so still three round trips at most. */
+  async function withFold(manifest, query) {
+    if (ASCII.test(query)) return manifest;
+    const [m, table] = await Promise.all([manifest, fetchJson(`${dir}fold.json`, true)]);
+    m.fold = table;
+    return m;
+  }
   async function run(m, query, filter, limit, offset) {
     const result = await rank(query, m, (i) => fetchJson(`${dir}t/${m.shardIds[i]}.json`), () => fetchJson(dir + m.filters), filter, offset + limit);
     result.hits = result.hits.slice(offset);
@@ -197,7 +223,7 @@ export function client(manifestUrl) {
 function markWords(parent, text, surface, prefix) {
   let at = 0;
   for (const m of text.matchAll(WORD)) {
-    const lower = m[0].toLowerCase();
+    const lower = fold(m[0].toLowerCase(), surface.fold, true);
     if (surface.has(lower) || (prefix && lower.startsWith(prefix))) {
       parent.append(text.slice(at, m.index));
       const mark = document.createElement('mark');
@@ -223,7 +249,7 @@ function scoreOf(text, surface, prefix) {
   let first = -1;
   let count = 0;
   for (const m of text.matchAll(WORD)) {
-    const lower = m[0].toLowerCase();
+    const lower = fold(m[0].toLowerCase(), surface.fold, true);
     if (matches(lower, surface, prefix)) {
       if (first < 0) first = m.index;
       found.add(lower);
