@@ -76,6 +76,8 @@ pub struct SearchReport {
     pub content_errors: usize,
     /// Whether the index had to be rebuilt because the content changed.
     pub rebuilt: bool,
+    /// Words taken as typos, each with the word it most likely meant.
+    pub corrections: Vec<(String, String)>,
 }
 
 /// Queries the cached tantivy index, rebuilding it first when the content
@@ -91,7 +93,12 @@ pub fn search(options: &Options, text: &str, filter: &query::Filter, limit: usiz
         None => {
             let (site, fingerprint, errors) = session.linked_site()?;
             let Some(site) = site else {
-                return Ok(SearchReport { hits: Vec::new(), content_errors: errors.max(1), rebuilt: false });
+                return Ok(SearchReport {
+                    hits: Vec::new(),
+                    content_errors: errors.max(1),
+                    rebuilt: false,
+                    corrections: Vec::new(),
+                });
             };
             session::index_for_search(session.root(), &site, &fingerprint)?;
             let meta = search::cache::load(&dir, &fingerprint).ok_or_else(|| Error::Search {
@@ -103,7 +110,7 @@ pub fn search(options: &Options, text: &str, filter: &query::Filter, limit: usiz
         }
     };
     let words = query::words(text);
-    let (stems, _) = query::plan(&words, &meta.words, &meta.layout.firsts);
-    let hits = query::run(&index, &fields, &stems, filter, limit)?;
-    Ok(SearchReport { hits, content_errors, rebuilt })
+    let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
+    let hits = query::run(&index, &fields, &plan.stems, filter, limit)?;
+    Ok(SearchReport { hits, content_errors, rebuilt, corrections: plan.corrections })
 }

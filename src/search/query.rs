@@ -8,6 +8,15 @@
 //! it falls in and the next one if that shard also starts with it. Each
 //! word maps to its stem; the score is the sum over stems and fields of
 //! tantivy's BM25 with the field's boost. Filters restrict, never score.
+//!
+//! A word the index does not have (and a last word no word starts with)
+//! is taken as a typo: it matches the words of its own shard within one
+//! edit (two from eight characters on; a swap of neighbours is one edit),
+//! the closest first, alphabetically, at most `FUZZY_WORDS` of them, at
+//! half weight (`FUZZY`), so an exact match always ranks first. The shard
+//! is the one the word's exact lookup fetches: a typo costs no byte and no
+//! round trip more, and one in a word's first letters (which would move it
+//! to another shard) is not forgiven.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -59,17 +68,124 @@ pub fn shard_of(firsts: &[String], word: &str) -> usize {
     firsts.partition_point(|f| f.as_str() <= word).saturating_sub(1)
 }
 
-/// The stems a query searches for, and the shards the client fetches.
-pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[String]) -> (Vec<String>, Vec<usize>) {
-    let mut stems = BTreeSet::new();
-    let mut shards = BTreeSet::new();
-    if firsts.is_empty() {
-        return (Vec::new(), Vec::new());
+/// How much a stem found by forgiving a typo weighs against an exact one:
+/// a power of two, so the browser's f32 arithmetic and tantivy's boost
+/// round alike whatever the order they multiply in.
+pub const FUZZY: f32 = 0.5;
+/// The most words one typo stands for.
+pub const FUZZY_WORDS: usize = 3;
+
+/// The edits a word of this many characters may be away from a word of
+/// the index to match it: none below four characters.
+pub fn fuzzy_distance(chars: usize) -> usize {
+    match chars {
+        0..=3 => 0,
+        4..=7 => 1,
+        _ => 2,
     }
+}
+
+/// Edits from `a` to `b` (insert, delete, replace, or swap two neighbours:
+/// the optimal string alignment distance), by characters; `None` past
+/// `max`.
+pub fn edits(a: &[char], b: &[char], max: usize) -> Option<usize> {
+    if a.len().abs_diff(b.len()) > max {
+        return None;
+    }
+    let d = osa(a, b);
+    (d <= max).then_some(d)
+}
+
+fn osa(a: &[char], b: &[char]) -> usize {
+    let (n, m) = (a.len(), b.len());
+    let mut d = vec![vec![0usize; m + 1]; n + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
+    }
+    for (j, cell) in d[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=n {
+        for j in 1..=m {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[n][m]
+}
+
+/// The words of shard `shard` that a typo `word` may stand for: the
+/// closest within `fuzzy_distance`, alphabetically, at most `FUZZY_WORDS`.
+fn near<'d>(
+    word: &str,
+    shard: usize,
+    dictionary: &'d BTreeMap<String, String>,
+    firsts: &[String],
+) -> Vec<(&'d str, &'d str)> {
+    let typed: Vec<char> = word.chars().collect();
+    let max = fuzzy_distance(typed.len());
+    if max == 0 {
+        return Vec::new();
+    }
+    let lo = firsts[shard].as_str();
+    let hi = firsts.get(shard + 1).map(String::as_str);
+    let mut found: Vec<(usize, &str, &str)> = Vec::new();
+    for (candidate, stem) in dictionary.range::<str, _>((std::ops::Bound::Included(lo), std::ops::Bound::Unbounded)) {
+        if hi.is_some_and(|h| candidate.as_str() >= h) {
+            break;
+        }
+        let chars: Vec<char> = candidate.chars().collect();
+        if let Some(d) = edits(&typed, &chars, max) {
+            found.push((d, candidate, stem));
+        }
+    }
+    let best = found.iter().map(|f| f.0).min().unwrap_or(0);
+    found.retain(|f| f.0 == best);
+    found.sort_by(|a, b| a.1.cmp(b.1));
+    found.into_iter().take(FUZZY_WORDS).map(|(_, w, s)| (w, s)).collect()
+}
+
+/// What a query searches for: each stem with its weight (1, or `FUZZY`
+/// for a typo's), the shards the client fetches, and for each word taken
+/// as a typo the word it most likely meant (for "did you mean").
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Plan {
+    pub stems: Vec<(String, f32)>,
+    pub shards: Vec<usize>,
+    pub corrections: Vec<(String, String)>,
+}
+
+/// Plans a query against the dictionary and the shard layout.
+pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[String]) -> Plan {
+    let mut stems: BTreeMap<String, f32> = BTreeMap::new();
+    let mut shards = BTreeSet::new();
+    let mut corrections = Vec::new();
+    if firsts.is_empty() {
+        return Plan::default();
+    }
+    let mut add = |stem: &str, weight: f32| {
+        let w = stems.entry(stem.to_string()).or_insert(weight);
+        *w = w.max(weight);
+    };
+    let mut forgive = |word: &str, shard: usize, add: &mut dyn FnMut(&str, f32)| {
+        let near = near(word, shard, dictionary, firsts);
+        if let Some((first, _)) = near.first() {
+            corrections.push((word.to_string(), first.to_string()));
+        }
+        for (_, stem) in near {
+            add(stem, FUZZY);
+        }
+    };
     for w in &words.exact {
-        shards.insert(shard_of(firsts, w));
-        if let Some(stem) = dictionary.get(w) {
-            stems.insert(stem.clone());
+        let shard = shard_of(firsts, w);
+        shards.insert(shard);
+        match dictionary.get(w) {
+            Some(stem) => add(stem, 1.0),
+            None => forgive(w, shard, &mut add),
         }
     }
     if let Some(p) = &words.prefix {
@@ -82,6 +198,7 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         }
         let lo = &firsts[first];
         let hi = firsts.get(range[range.len() - 1] + 1);
+        let mut any = false;
         for (word, stem) in
             dictionary.range::<str, _>((std::ops::Bound::Included(lo.as_str()), std::ops::Bound::Unbounded))
         {
@@ -89,12 +206,16 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
                 break;
             }
             if word.starts_with(p.as_str()) {
-                stems.insert(stem.clone());
+                add(stem, 1.0);
+                any = true;
             }
+        }
+        if !any {
+            forgive(p, first, &mut add);
         }
         shards.extend(range);
     }
-    (stems.into_iter().collect(), shards.into_iter().collect())
+    Plan { stems: stems.into_iter().collect(), shards: shards.into_iter().collect(), corrections }
 }
 
 /// Restricts results to one type and/or one tag (by slug).
@@ -118,14 +239,15 @@ pub struct Hit {
     pub highlights: Vec<std::ops::Range<usize>>,
 }
 
-/// The tantivy query for a set of stems: for each stem and text field, a
-/// term query boosted by the field's boost, summed.
-pub fn query(fields: &Fields, stems: &[String], filter: &Filter) -> Box<dyn Query> {
+/// The tantivy query for a set of weighted stems: for each stem and text
+/// field, a term query boosted by the field's boost times the stem's
+/// weight, summed.
+pub fn query(fields: &Fields, stems: &[(String, f32)], filter: &Filter) -> Box<dyn Query> {
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for stem in stems {
+    for (stem, weight) in stems {
         for (field, (_, boost)) in fields.text.iter().zip(TEXT_FIELDS) {
             let term = TermQuery::new(Term::from_field_text(*field, stem), IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), *boost))));
+            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), *boost * *weight))));
         }
     }
     let text: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
@@ -147,7 +269,7 @@ pub fn query(fields: &Fields, stems: &[String], filter: &Filter) -> Box<dyn Quer
 
 /// Runs a query; best first, ties to the lower document id (site order,
 /// as the browser client breaks them).
-pub fn run(index: &Index, fields: &Fields, stems: &[String], filter: &Filter, limit: usize) -> Result<Vec<Hit>> {
+pub fn run(index: &Index, fields: &Fields, stems: &[(String, f32)], filter: &Filter, limit: usize) -> Result<Vec<Hit>> {
     let err = |e: tantivy::TantivyError| Error::Search { path: "search index".into(), message: e.to_string() };
     if stems.is_empty() || limit == 0 {
         return Ok(Vec::new());
@@ -218,9 +340,44 @@ mod tests {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
         let firsts = vec!["alpha".to_string(), "deployed".to_string(), "zeta".to_string()];
-        assert_eq!(plan(&w(&["alpha"], None), &dict, &firsts), (vec!["alpha".to_string()], vec![0]));
+        let stems = |p: Plan| (p.stems.into_iter().map(|(s, _)| s).collect::<Vec<_>>(), p.shards);
+        assert_eq!(stems(plan(&w(&["alpha"], None), &dict, &firsts)), (vec!["alpha".to_string()], vec![0]));
         // "depl" falls in shard 0; shard 1 starts with it too.
-        assert_eq!(plan(&w(&[], Some("depl")), &dict, &firsts), (vec!["deploy".to_string()], vec![0, 1]));
-        assert_eq!(plan(&w(&["unknown"], None), &dict, &firsts), (vec![], vec![1]));
+        assert_eq!(stems(plan(&w(&[], Some("depl")), &dict, &firsts)), (vec!["deploy".to_string()], vec![0, 1]));
+        assert_eq!(stems(plan(&w(&["unknown"], None), &dict, &firsts)), (vec![], vec![1]));
+    }
+
+    #[test]
+    fn a_typo_matches_the_closest_words_of_its_shard_at_half_weight() {
+        let dict: BTreeMap<String, String> =
+            [("commander", "command"), ("kubernetes", "kubernet"), ("rollback", "rollback"), ("rollout", "rollout")]
+                .into_iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+        let firsts = vec!["commander".to_string()];
+        let p = plan(&w(&["kuberntes", "rollbak", "comander"], None), &dict, &firsts);
+        assert_eq!(
+            p.stems,
+            [("command".to_string(), FUZZY), ("kubernet".to_string(), FUZZY), ("rollback".to_string(), FUZZY)]
+        );
+        assert_eq!(
+            p.corrections,
+            [
+                ("kuberntes".to_string(), "kubernetes".to_string()),
+                ("rollbak".to_string(), "rollback".to_string()),
+                ("comander".to_string(), "commander".to_string())
+            ]
+        );
+        // An exact word is never taken for a typo, and short words are not forgiven.
+        let p = plan(&w(&["rollout", "rolx"], None), &dict, &firsts);
+        assert_eq!(p.stems, [("rollout".to_string(), 1.0)]);
+        assert!(p.corrections.is_empty());
+        // The last word, typed to its end with a typo, is forgiven too.
+        let p = plan(&w(&[], Some("kubernets")), &dict, &firsts);
+        assert_eq!(p.stems, [("kubernet".to_string(), FUZZY)]);
+        // A swap of neighbours is one edit.
+        let a: Vec<char> = "rollbakc".chars().collect();
+        let b: Vec<char> = "rollback".chars().collect();
+        assert_eq!(edits(&a, &b, 2), Some(1));
     }
 }

@@ -70,6 +70,9 @@ test('accents and case do not matter: wisniewski finds Wiśniewski, and the othe
   const fetched = [];
   page.on('request', (r) => fetched.push(r.url()));
   for (const typed of ['wisniewski ', 'WIŚNIEWSKI ', 'Wiśniewski']) {
+    // Emptied first, so the results waited for are this query's.
+    await page.locator('#site-search').fill('');
+    await page.waitForFunction(() => !document.querySelector('#site-search-results .search-result-title'));
     await page.locator('#site-search').fill(typed);
     await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title')?.textContent === 'Oskar Wiśniewski', null, { timeout: 10000 });
     // Excerpts that name him mark the name as written.
@@ -79,6 +82,23 @@ test('accents and case do not matter: wisniewski finds Wiśniewski, and the othe
   }
   // The folding table is fetched only for the queries typed with accents.
   assert.equal(fetched.filter((u) => u.endsWith('/search/fold.json')).length, 1, fetched.join('\n'));
+  assert.deepEqual(problems, []);
+  await page.close();
+});
+
+test('a typo still finds, below exact matches, and the page asks: did you mean', async () => {
+  const problems = [];
+  const page = await open(example, 'search/?q=Kuberntes+rollbak', problems);
+  const suggest = page.locator('.search-suggest');
+  await suggest.waitFor();
+  assert.equal(await suggest.innerText(), 'Did you mean kubernetes rollback?');
+  assert.ok(await page.locator('.search-results > li').count() > 3, 'the typos found pages');
+  await suggest.locator('a').click();
+  await page.waitForURL(/q=kubernetes\+rollback/);
+  await page.waitForFunction(() => document.querySelector('.search-suggest').hidden);
+  // The words as written are marked in the excerpts.
+  const marked = (await page.locator('.search-results mark').allTextContents()).map((m) => m.toLowerCase());
+  assert.ok(marked.includes('kubernetes'), marked.join(' '));
   assert.deepEqual(problems, []);
   await page.close();
 });

@@ -131,6 +131,22 @@ fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
         let cut: String = w.chars().take(3 + i % 3).collect();
         out.push(q(if i % 2 == 0 { cut } else { format!("{} {cut}", pick(i + 700)) }));
     }
+    // Typos: a letter dropped, two swapped, one doubled; finished words
+    // and last words typed to their end.
+    for i in 0..18 {
+        let w: Vec<char> = pick(i + 1100).chars().collect();
+        let mut t = w.clone();
+        let at = 1 + i % (w.len() - 2);
+        match i % 3 {
+            0 => {
+                t.remove(at);
+            }
+            1 => t.swap(at, at + 1),
+            _ => t.insert(at, w[at]),
+        }
+        let typo: String = t.into_iter().collect();
+        out.push(q(if i % 2 == 0 { format!("{typo} ") } else { format!("{} {typo}", pick(i + 1200)) }));
+    }
     // Typed with accents, ligatures and capitals the index folds away.
     for i in 0..12 {
         let accented: String = pick(i + 1000)
@@ -195,9 +211,9 @@ fn parity(root: &Path, out: &Path) {
     let mut nonempty = 0;
     for (q, js) in queries.iter().zip(&js) {
         let words = query::words(&q.text);
-        let (stems, _) = query::plan(&words, &meta.words, &meta.layout.firsts);
+        let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
         let filter = query::Filter { kind: q.kind.clone(), tag: q.tag.clone() };
-        let tantivy = query::run(&index, &fields, &stems, &filter, 10).unwrap();
+        let tantivy = query::run(&index, &fields, &plan.stems, &filter, 10).unwrap();
         let js_hits = js["hits"].as_array().unwrap();
         let context = format!(
             "query {:?} type {:?} tag {:?}\ntantivy: {:?}\njs: {js_hits:?}",

@@ -100,6 +100,48 @@ export function plan(query, manifest) {
   return { words: w, shards: [...shards].sort((a, b) => a - b), prefixShards };
 }
 
+/** How much a stem found by forgiving a typo weighs: half (as tantivy's
+ * boost in `guild search`). */
+const FUZZY = 0.5;
+const FUZZY_WORDS = 3;
+
+/** Edits a word of `n` characters may be from an indexed one. */
+function fuzzyDistance(n) {
+  return n <= 3 ? 0 : n <= 7 ? 1 : 2;
+}
+
+/** Edits from a to b (arrays of characters), neighbours swapped counting
+ * one (optimal string alignment), or Infinity past `max`. */
+function edits(a, b, max) {
+  if (Math.abs(a.length - b.length) > max) return Infinity;
+  const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+  for (let j = 1; j <= b.length; j++) d[0][j] = j;
+  for (let i = 1; i <= a.length; i++) {
+    for (let j = 1; j <= b.length; j++) {
+      let v = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) v = Math.min(v, d[i - 2][j - 2] + 1);
+      d[i][j] = v;
+    }
+  }
+  return d[a.length][b.length] <= max ? d[a.length][b.length] : Infinity;
+}
+
+/** The entries of `shard` a typo may stand for: the closest within
+ * `fuzzyDistance`, alphabetically, at most FUZZY_WORDS (query.rs `near`). */
+function near(shard, word) {
+  const typed = Array.from(word);
+  const max = fuzzyDistance(typed.length);
+  if (!max) return [];
+  let found = [];
+  let best = Infinity;
+  for (const entry of shard.w) {
+    const d = edits(typed, Array.from(entry[0]), max);
+    if (d < best) { best = d; found = []; }
+    if (d === best && d !== Infinity) found.push(entry);
+  }
+  return found.sort((x, y) => compare(x[0], y[0])).slice(0, FUZZY_WORDS);
+}
+
 function findWord(shard, word) {
   let lo = 0;
   let hi = shard.w.length;
@@ -127,23 +169,36 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   const byIndex = new Map(shards);
   const stems = new Map();
   const surface = new Set();
+  const corrections = [];
   // Words of excerpts are folded as the query was, to mark them.
   surface.fold = manifest.fold || null;
-  const take = (shard, entry) => {
+  const take = (shard, entry, weight = 1) => {
     const block = shard.s[entry[1]];
-    stems.set(block[0], block[1]);
+    const had = stems.get(block[0]);
+    stems.set(block[0], { fields: block[1], weight: Math.max(weight, had ? had.weight : 0) });
+    surface.add(entry[0]);
+  };
+  // A word the index does not have is taken as a typo (query.rs `plan`).
+  const forgive = (shard, word) => {
+    const found = near(shard, word);
+    if (found.length) corrections.push([word, found[0][0]]);
+    for (const entry of found) take(shard, entry, FUZZY);
   };
   for (const word of p.words.exact) {
     const shard = byIndex.get(shardOf(manifest.shards, word));
-    const entry = shard && findWord(shard, word);
-    if (entry) { take(shard, entry); surface.add(word); }
+    if (!shard) continue;
+    const entry = findWord(shard, word);
+    if (entry) take(shard, entry);
+    else forgive(shard, word);
   }
+  let prefixed = false;
   for (const i of p.prefixShards) {
     const shard = byIndex.get(i);
     for (const entry of shard.w) {
-      if (entry[0].startsWith(p.words.prefix)) { take(shard, entry); surface.add(entry[0]); }
+      if (entry[0].startsWith(p.words.prefix)) { take(shard, entry); prefixed = true; }
     }
   }
+  if (p.words.prefix && !prefixed) forgive(byIndex.get(p.prefixShards[0]), p.words.prefix);
   if (!manifest.normCache) {
     const k1 = f32(manifest.k1);
     const b = f32(manifest.b);
@@ -153,9 +208,9 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   const scores = new Float64Array(manifest.docs);
   const seen = new Uint8Array(manifest.docs);
   const matched = [];
-  for (const fields of stems.values()) {
+  for (const { fields, weight: factor } of stems.values()) {
     for (const [field, weight, postings] of fields) {
-      const w = f32(weight);
+      const w = f32(f32(weight) * factor);
       const norms = manifest.normCache[field];
       let doc = 0;
       for (let i = 0; i < postings.length; i += 3) {
@@ -179,7 +234,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   const hits = [];
   for (const doc of matched) if (!allowed || allowed.has(doc)) hits.push({ doc, score: f32(scores[doc]) });
   hits.sort((x, y) => y.score - x.score || x.doc - y.doc);
-  return { hits: hits.slice(0, limit), total: hits.length, surface, prefix: p.words.prefix };
+  return { hits: hits.slice(0, limit), total: hits.length, surface, prefix: p.words.prefix, corrections };
 }
 
 /** A client bound to one exported index. */
@@ -430,6 +485,7 @@ async function searchPage(page, search) {
   const status = page.querySelector('.search-status');
   const pager = page.querySelector('.search-pager');
   const empty = page.querySelector('.search-empty');
+  const suggest = page.querySelector('.search-suggest');
   const manifest = await search.manifest;
   for (const [name, count] of manifest.types) type.append(new Option(`${name} (${count})`, name));
   for (const [slug, name, count] of manifest.tags) tag.append(new Option(`${name} (${count})`, slug));
@@ -466,6 +522,7 @@ async function searchPage(page, search) {
     pager.replaceChildren();
     pager.hidden = true;
     empty.hidden = true;
+    if (suggest) suggest.hidden = true;
     if (!q.trim()) { list.replaceChildren(); status.textContent = status.dataset.prompt || 'Type to search.'; return; }
     let result = await search.search(q, { type: type.value, tag: tag.value }, PER_PAGE, (number - 1) * PER_PAGE);
     if (mine !== seq) return;
@@ -478,6 +535,20 @@ async function searchPage(page, search) {
     }
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, true)));
     list.start = (number - 1) * PER_PAGE + 1;
+    if (suggest && result.corrections.length) {
+      // The query as typed, each word taken for a typo replaced by the
+      // word it most likely meant.
+      const meant = new Map(result.corrections);
+      const corrected = q.replace(WORD, (w) => meant.get(fold(w.toLowerCase(), result.surface.fold, true)) ?? w);
+      const a = suggest.querySelector('a');
+      a.textContent = corrected;
+      const url = new URL(location.href);
+      url.searchParams.set('q', corrected);
+      url.searchParams.delete('page');
+      a.href = url.pathname + url.search;
+      a.onclick = (e) => { e.preventDefault(); input.value = corrected; fresh(); };
+      suggest.hidden = false;
+    }
     if (!result.total) {
       status.textContent = `No results for “${q}”${type.value || tag.value ? ' with these filters' : ''}.`;
       empty.hidden = false;
