@@ -97,6 +97,8 @@ fn main() {
         );
         let stages: Vec<String> = report.stages.iter().map(|(n, ms)| format!("{n} {ms} ms")).collect();
         println!("stages: {}", stages.join(", "));
+        // A build writes no tantivy index; `guild search` makes it.
+        pipeline::search(&options, "deployment", &query::Filter::default(), 1).expect("index for guild search");
         let cache = search::cache_dir(&root);
         let meta: search::cache::Meta =
             serde_json::from_slice(&std::fs::read(cache.join("guild-search.json")).expect("meta")).expect("meta json");
@@ -118,7 +120,8 @@ fn main() {
         for q in QUERIES {
             let words = query::words(q);
             let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
-            let hits = query::run(&index, &fields, &plan.stems, &query::Filter::default(), 10).expect("query");
+            // The header box shows (and fetches the cards of) the best 8.
+            let hits = query::run(&index, &fields, &plan.stems, &query::Filter::default(), 8).expect("query");
             let fold_gz = if q.is_ascii() { 0 } else { gz(&out.join(search::export::FOLD)) };
             let shard_gz: usize =
                 plan.shards.iter().map(|&s| gz(&out.join(&meta.layout.shard_files[s]))).sum::<usize>() + fold_gz;

@@ -10,13 +10,16 @@
 //! tantivy's BM25 with the field's boost. Filters restrict, never score.
 //!
 //! A word the index does not have (and a last word no word starts with)
-//! is taken as a typo: it matches the words of its own shard within one
-//! edit (two from eight characters on; a swap of neighbours is one edit),
-//! the closest first, alphabetically, at most `FUZZY_WORDS` of them, at
-//! half weight (`FUZZY`), so an exact match always ranks first. The shard
-//! is the one the word's exact lookup fetches: a typo costs no byte and no
-//! round trip more, and one in a word's first letters (which would move it
-//! to another shard) is not forgiven.
+//! is taken as a typo. It matches the words of its own shard (the one its
+//! exact lookup fetched) that begin with the same `FUZZY_PREFIX`
+//! characters and are within one edit (two from eight characters on; a
+//! swap of neighbours is one edit): the closest, alphabetically, at most
+//! `FUZZY_WORDS` of them, at half weight (`FUZZY`), so an exact match
+//! always ranks first. A typo costs no byte and no round trip more. When
+//! its shard has no such word, the first words of the shards beside it
+//! (in the manifest already) may still hold it, as they do for the common
+//! words whose postings fill a shard alone: then the query is only offered
+//! as "did you mean", without results, since its postings are not here.
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -74,6 +77,14 @@ pub fn shard_of(firsts: &[String], word: &str) -> usize {
 pub const FUZZY: f32 = 0.5;
 /// The most words one typo stands for.
 pub const FUZZY_WORDS: usize = 3;
+/// The first characters a typo must share with a word to stand for it.
+pub const FUZZY_PREFIX: usize = 3;
+
+/// Whether `a` and `b` share their first `n` characters (both having them).
+pub fn same_start(a: &str, b: &str, n: usize) -> bool {
+    let (mut x, mut y) = (a.chars(), b.chars());
+    (0..n).all(|_| matches!((x.next(), y.next()), (Some(p), Some(q)) if p == q))
+}
 
 /// The edits a word of this many characters may be away from a word of
 /// the index to match it: none below four characters.
@@ -118,25 +129,19 @@ fn osa(a: &[char], b: &[char]) -> usize {
     d[n][m]
 }
 
-/// The words of shard `shard` that a typo `word` may stand for: the
-/// closest within `fuzzy_distance`, alphabetically, at most `FUZZY_WORDS`.
-fn near<'d>(
-    word: &str,
-    shard: usize,
-    dictionary: &'d BTreeMap<String, String>,
-    firsts: &[String],
-) -> Vec<(&'d str, &'d str)> {
+/// Of `candidates` (word, stem), those a typo `word` may stand for:
+/// beginning alike, the closest within `fuzzy_distance`, alphabetically,
+/// at most `FUZZY_WORDS`.
+fn near<'d>(word: &str, candidates: impl Iterator<Item = (&'d str, &'d str)>) -> Vec<(&'d str, &'d str)> {
     let typed: Vec<char> = word.chars().collect();
     let max = fuzzy_distance(typed.len());
     if max == 0 {
         return Vec::new();
     }
-    let lo = firsts[shard].as_str();
-    let hi = firsts.get(shard + 1).map(String::as_str);
     let mut found: Vec<(usize, &str, &str)> = Vec::new();
-    for (candidate, stem) in dictionary.range::<str, _>((std::ops::Bound::Included(lo), std::ops::Bound::Unbounded)) {
-        if hi.is_some_and(|h| candidate.as_str() >= h) {
-            break;
+    for (candidate, stem) in candidates {
+        if !same_start(candidate, word, FUZZY_PREFIX) {
+            continue;
         }
         let chars: Vec<char> = candidate.chars().collect();
         if let Some(d) = edits(&typed, &chars, max) {
@@ -147,6 +152,19 @@ fn near<'d>(
     found.retain(|f| f.0 == best);
     found.sort_by(|a, b| a.1.cmp(b.1));
     found.into_iter().take(FUZZY_WORDS).map(|(_, w, s)| (w, s)).collect()
+}
+
+/// The words of shard `shard`, with their stems.
+fn shard_words<'d>(
+    shard: usize,
+    dictionary: &'d BTreeMap<String, String>,
+    firsts: &[String],
+) -> impl Iterator<Item = (&'d str, &'d str)> {
+    let hi = firsts.get(shard + 1).cloned();
+    dictionary
+        .range::<str, _>((std::ops::Bound::Included(firsts[shard].as_str()), std::ops::Bound::Unbounded))
+        .take_while(move |(w, _)| hi.as_ref().is_none_or(|h| *w < h))
+        .map(|(w, s)| (w.as_str(), s.as_str()))
 }
 
 /// What a query searches for: each stem with its weight (1, or `FUZZY`
@@ -171,21 +189,28 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         let w = stems.entry(stem.to_string()).or_insert(weight);
         *w = w.max(weight);
     };
-    let mut forgive = |word: &str, shard: usize, add: &mut dyn FnMut(&str, f32)| {
-        let near = near(word, shard, dictionary, firsts);
-        if let Some((first, _)) = near.first() {
+    let mut forgive = |word: &str, add: &mut dyn FnMut(&str, f32)| {
+        let shard = shard_of(firsts, word);
+        let found = near(word, shard_words(shard, dictionary, firsts));
+        if let Some((first, _)) = found.first() {
             corrections.push((word.to_string(), first.to_string()));
+            for (_, stem) in found {
+                add(stem, FUZZY);
+            }
+            return;
         }
-        for (_, stem) in near {
-            add(stem, FUZZY);
+        // Only offered: the word's postings are in a shard not fetched.
+        let beside = [shard.checked_sub(1), Some(shard + 1)];
+        let firsts_beside = beside.into_iter().flatten().filter_map(|i| firsts.get(i)).map(|f| (f.as_str(), ""));
+        if let Some((meant, _)) = near(word, firsts_beside).first() {
+            corrections.push((word.to_string(), meant.to_string()));
         }
     };
     for w in &words.exact {
-        let shard = shard_of(firsts, w);
-        shards.insert(shard);
+        shards.insert(shard_of(firsts, w));
         match dictionary.get(w) {
             Some(stem) => add(stem, 1.0),
-            None => forgive(w, shard, &mut add),
+            None => forgive(w, &mut add),
         }
     }
     if let Some(p) = &words.prefix {
@@ -211,7 +236,7 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
             }
         }
         if !any {
-            forgive(p, first, &mut add);
+            forgive(p, &mut add);
         }
         shards.extend(range);
     }
@@ -375,6 +400,16 @@ mod tests {
         // The last word, typed to its end with a typo, is forgiven too.
         let p = plan(&w(&[], Some("kubernets")), &dict, &firsts);
         assert_eq!(p.stems, [("kubernet".to_string(), FUZZY)]);
+        // A common word fills its shard alone: a typo of it falls in the
+        // next shard, whose neighbour's first word offers it, without results.
+        let firsts = vec!["commander".to_string(), "deployment".to_string(), "deploymenthealthy".to_string()];
+        let dict: BTreeMap<String, String> = ["commander", "deployment", "deploymenthealthy"]
+            .into_iter()
+            .map(|a| (a.to_string(), a.to_string()))
+            .collect();
+        let p = plan(&w(&["deploymnet"], None), &dict, &firsts);
+        assert!(p.stems.is_empty());
+        assert_eq!(p.corrections, [("deploymnet".to_string(), "deployment".to_string())]);
         // A swap of neighbours is one edit.
         let a: Vec<char> = "rollbakc".chars().collect();
         let b: Vec<char> = "rollback".chars().collect();

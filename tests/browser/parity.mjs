@@ -1,7 +1,8 @@
 // Runs the shipped search client (the built site's assets/search.*.js) in
 // Node over the exported index files on disk, for the Rust parity test:
 //   node parity.mjs SITE_DIR QUERIES_JSON
-// prints, per query, the top hits as [{doc, score}].
+// prints, per query, the top hits as [{doc, score}] and the words taken
+// for typos with what they most likely meant.
 
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
@@ -20,6 +21,6 @@ const out = [];
 for (const q of queries) {
   const started = performance.now();
   const r = await rank(q.text, manifest, async (i) => read(`t/${manifest.shardIds[i]}.json`), async () => read(manifest.filters), { type: q.type, tag: q.tag }, 10);
-  out.push({ hits: r.hits.map((h) => ({ doc: h.doc, score: h.score })), ms: performance.now() - started });
+  out.push({ hits: r.hits.map((h) => ({ doc: h.doc, score: h.score })), corrections: r.corrections, ms: performance.now() - started });
 }
 console.log(JSON.stringify(out));

@@ -143,10 +143,13 @@ fn strip_asset_hash(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     loop {
-        let next = ["assets/style.", "assets/search.", "search/t/", "search/filters.", "filters.", "\""]
-            .iter()
-            .filter_map(|p| rest.find(p).map(|at| (at, *p)))
-            .min();
+        let next = [
+            "assets/style.", "assets/search.", "assets/scheme.", "assets/diagrams.", "assets/comments.",
+            "assets/directory.", "search/t/", "search/filters.", "filters.", "\"",
+        ]
+        .iter()
+        .filter_map(|p| rest.find(p).map(|at| (at, *p)))
+        .min();
         let Some((at, prefix)) = next else { break };
         out.push_str(&rest[..at + prefix.len()]);
         rest = &rest[at + prefix.len()..];

@@ -209,6 +209,7 @@ fn parity(root: &Path, out: &Path) {
 
     let mut compared = 0;
     let mut nonempty = 0;
+    let mut corrected = 0;
     for (q, js) in queries.iter().zip(&js) {
         let words = query::words(&q.text);
         let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
@@ -223,6 +224,9 @@ fn parity(root: &Path, out: &Path) {
             tantivy.iter().map(|h| (h.doc, h.score)).collect::<Vec<_>>()
         );
         assert_eq!(tantivy.len(), js_hits.len(), "{context}");
+        let js_corrections: Vec<(String, String)> = serde_json::from_value(js["corrections"].clone()).unwrap();
+        assert_eq!(plan.corrections, js_corrections, "did you mean\n{context}");
+        corrected += usize::from(!plan.corrections.is_empty());
         nonempty += usize::from(!tantivy.is_empty());
         for (i, (t, j)) in tantivy.iter().zip(js_hits).enumerate() {
             let js_score = j["score"].as_f64().unwrap() as f32;
@@ -241,6 +245,7 @@ fn parity(root: &Path, out: &Path) {
         }
     }
     assert!(nonempty >= 80, "only {nonempty} queries found anything");
+    assert!(corrected >= 8, "only {corrected} queries were taken for typos");
     assert!(compared >= 500, "only {compared} results compared");
 }
 

@@ -104,6 +104,17 @@ export function plan(query, manifest) {
  * boost in `guild search`). */
 const FUZZY = 0.5;
 const FUZZY_WORDS = 3;
+const FUZZY_PREFIX = 3;
+
+/** Whether a and b share their first n characters. */
+function sameStart(a, b, n) {
+  const x = Array.from(a);
+  const y = Array.from(b);
+  if (x.length < n || y.length < n) return false;
+  for (let i = 0; i < n; i++) if (x[i] !== y[i]) return false;
+  return true;
+}
+
 
 /** Edits a word of `n` characters may be from an indexed one. */
 function fuzzyDistance(n) {
@@ -126,15 +137,17 @@ function edits(a, b, max) {
   return d[a.length][b.length] <= max ? d[a.length][b.length] : Infinity;
 }
 
-/** The entries of `shard` a typo may stand for: the closest within
- * `fuzzyDistance`, alphabetically, at most FUZZY_WORDS (query.rs `near`). */
-function near(shard, word) {
+/** Of `entries` ([word, …]), those a typo may stand for: beginning alike,
+ * the closest within `fuzzyDistance`, alphabetically, at most FUZZY_WORDS
+ * (query.rs `near`). */
+function near(entries, word) {
   const typed = Array.from(word);
   const max = fuzzyDistance(typed.length);
   if (!max) return [];
   let found = [];
   let best = Infinity;
-  for (const entry of shard.w) {
+  for (const entry of entries) {
+    if (!sameStart(entry[0], word, FUZZY_PREFIX)) continue;
     const d = edits(typed, Array.from(entry[0]), max);
     if (d < best) { best = d; found = []; }
     if (d === best && d !== Infinity) found.push(entry);
@@ -179,17 +192,26 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     surface.add(entry[0]);
   };
   // A word the index does not have is taken as a typo (query.rs `plan`).
-  const forgive = (shard, word) => {
-    const found = near(shard, word);
-    if (found.length) corrections.push([word, found[0][0]]);
-    for (const entry of found) take(shard, entry, FUZZY);
+  const forgive = (word) => {
+    const at = shardOf(manifest.shards, word);
+    const shard = byIndex.get(at);
+    const found = near(shard.w, word);
+    if (found.length) {
+      corrections.push([word, found[0][0]]);
+      for (const entry of found) take(shard, entry, FUZZY);
+      return;
+    }
+    // Only offered: the word's postings are in a shard not fetched.
+    const beside = [at - 1, at + 1].filter((i) => i >= 0 && i < manifest.shards.length).map((i) => [manifest.shards[i]]);
+    const meant = near(beside, word);
+    if (meant.length) corrections.push([word, meant[0][0]]);
   };
   for (const word of p.words.exact) {
     const shard = byIndex.get(shardOf(manifest.shards, word));
     if (!shard) continue;
     const entry = findWord(shard, word);
     if (entry) take(shard, entry);
-    else forgive(shard, word);
+    else forgive(word);
   }
   let prefixed = false;
   for (const i of p.prefixShards) {
@@ -198,7 +220,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
       if (entry[0].startsWith(p.words.prefix)) { take(shard, entry); prefixed = true; }
     }
   }
-  if (p.words.prefix && !prefixed) forgive(byIndex.get(p.prefixShards[0]), p.words.prefix);
+  if (p.words.prefix && !prefixed) forgive(p.words.prefix);
   if (!manifest.normCache) {
     const k1 = f32(manifest.k1);
     const b = f32(manifest.b);
