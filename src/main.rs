@@ -391,7 +391,7 @@ fn search(
     if report.content_errors > 0 {
         eprintln!("note: the content has {} errors; run `guild check` to see them", report.content_errors);
     }
-    if !json && !report.corrections.is_empty() {
+    if !report.corrections.is_empty() {
         let meant: Vec<String> = report.corrections.iter().map(|(_, m)| m.clone()).collect();
         let typed: Vec<String> = report.corrections.iter().map(|(t, _)| format!("\"{t}\"")).collect();
         eprintln!("no page has {}; did you mean \"{}\"?", typed.join(" or "), meant.join(" "));

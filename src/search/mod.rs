@@ -39,7 +39,7 @@ pub const MAX_TOKEN_BYTES: usize = 40;
 
 /// The scored text fields, in export order, with their boosts.
 pub const TEXT_FIELDS: &[(&str, f32)] =
-    &[("title", 3.0), ("headings", 2.0), ("tags", 2.0), ("people", 1.5), ("body", 1.0)];
+    &[("title", 3.0), ("headings", 2.0), ("tags", 3.0), ("people", 1.5), ("body", 1.0)];
 
 /// The fields of the index.
 #[derive(Debug, Clone, Copy)]

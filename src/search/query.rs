@@ -9,8 +9,13 @@
 //! word maps to its stem; the score is the sum over stems and fields of
 //! tantivy's BM25 with the field's boost. Filters restrict, never score.
 //!
-//! A word the index does not have (and a last word no word starts with)
-//! is taken as a typo. It matches the words of its own shard (the one its
+//! A word the index does not have, but which begins a word of it with
+//! at most `INFLECTION` characters more (`postmortem`, `postmortems`), is
+//! taken for that word, at full weight; it and the next shard, when that
+//! one starts with the word, are fetched with the query.
+//!
+//! Any other word the index does not have (and a last word no word starts
+//! with) is taken as a typo. It matches the words of its own shard (the one its
 //! exact lookup fetched) that begin with the same `FUZZY_PREFIX`
 //! characters and are within one edit (two from eight characters on; a
 //! swap of neighbours is one edit): the closest, alphabetically, at most
@@ -154,15 +159,30 @@ fn near<'d>(word: &str, candidates: impl Iterator<Item = (&'d str, &'d str)>) ->
     found.into_iter().take(FUZZY_WORDS).map(|(_, w, s)| (w, s)).collect()
 }
 
-/// The words of shard `shard`, with their stems.
-fn shard_words<'d>(
-    shard: usize,
+/// The most characters an indexed word may add to a typed one that is not
+/// in the index, and still be taken for the same word (an inflection).
+pub const INFLECTION: usize = 3;
+
+/// The shards words starting with `p` are in: the one `p` falls in, and
+/// the next when that one starts with `p` too.
+pub fn prefix_range(firsts: &[String], p: &str) -> Vec<usize> {
+    let first = shard_of(firsts, p);
+    match firsts.get(first + 1) {
+        Some(next) if next.starts_with(p) => vec![first, first + 1],
+        _ => vec![first],
+    }
+}
+
+/// The words (with stems) of the shards `range`, a run of neighbours.
+fn range_words<'d>(
+    range: &[usize],
     dictionary: &'d BTreeMap<String, String>,
     firsts: &[String],
 ) -> impl Iterator<Item = (&'d str, &'d str)> {
-    let hi = firsts.get(shard + 1).cloned();
+    let lo = firsts[range[0]].clone();
+    let hi = firsts.get(range[range.len() - 1] + 1).cloned();
     dictionary
-        .range::<str, _>((std::ops::Bound::Included(firsts[shard].as_str()), std::ops::Bound::Unbounded))
+        .range::<str, _>((std::ops::Bound::Included(lo.as_str()), std::ops::Bound::Unbounded))
         .take_while(move |(w, _)| hi.as_ref().is_none_or(|h| *w < h))
         .map(|(w, s)| (w.as_str(), s.as_str()))
 }
@@ -191,7 +211,7 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
     };
     let mut forgive = |word: &str, add: &mut dyn FnMut(&str, f32)| {
         let shard = shard_of(firsts, word);
-        let found = near(word, shard_words(shard, dictionary, firsts));
+        let found = near(word, range_words(&[shard], dictionary, firsts));
         if let Some((first, _)) = found.first() {
             corrections.push((word.to_string(), first.to_string()));
             for (_, stem) in found {
@@ -207,29 +227,33 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         }
     };
     for w in &words.exact {
-        shards.insert(shard_of(firsts, w));
-        match dictionary.get(w) {
-            Some(stem) => add(stem, 1.0),
-            None => forgive(w, &mut add),
+        let range = prefix_range(firsts, w);
+        shards.extend(range.iter().copied());
+        if let Some(stem) = dictionary.get(w) {
+            add(stem, 1.0);
+            continue;
+        }
+        // Not a word of the index as typed: an inflection of it (the
+        // word and up to `INFLECTION` more characters: `postmortem` for
+        // the tag `postmortems`) is the same word; else a typo.
+        let typed = w.chars().count();
+        let mut any = false;
+        if fuzzy_distance(typed) > 0 {
+            for (word, stem) in range_words(&range, dictionary, firsts) {
+                if word.starts_with(w.as_str()) && word.chars().count() - typed <= INFLECTION {
+                    add(stem, 1.0);
+                    any = true;
+                }
+            }
+        }
+        if !any {
+            forgive(w, &mut add);
         }
     }
     if let Some(p) = &words.prefix {
-        let first = shard_of(firsts, p);
-        let mut range = vec![first];
-        if let Some(next) = firsts.get(first + 1)
-            && next.starts_with(p.as_str())
-        {
-            range.push(first + 1);
-        }
-        let lo = &firsts[first];
-        let hi = firsts.get(range[range.len() - 1] + 1);
+        let range = prefix_range(firsts, p);
         let mut any = false;
-        for (word, stem) in
-            dictionary.range::<str, _>((std::ops::Bound::Included(lo.as_str()), std::ops::Bound::Unbounded))
-        {
-            if hi.is_some_and(|h| word >= h) {
-                break;
-            }
+        for (word, stem) in range_words(&range, dictionary, firsts) {
             if word.starts_with(p.as_str()) {
                 add(stem, 1.0);
                 any = true;
@@ -410,6 +434,15 @@ mod tests {
         let p = plan(&w(&["deploymnet"], None), &dict, &firsts);
         assert!(p.stems.is_empty());
         assert_eq!(p.corrections, [("deploymnet".to_string(), "deployment".to_string())]);
+        // An inflection of a word the index lacks is that word, at full weight.
+        let dict: BTreeMap<String, String> = [("postmortems", "postmortem"), ("runs", "run")]
+            .into_iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
+        let firsts = vec!["postmortems".to_string()];
+        let p = plan(&w(&["postmortem", "run"], None), &dict, &firsts);
+        assert_eq!(p.stems, [("postmortem".to_string(), 1.0)], "`run` is too short to stand for `runs`");
+        assert!(p.corrections.is_empty());
         // A swap of neighbours is one edit.
         let a: Vec<char> = "rollbakc".chars().collect();
         let b: Vec<char> = "rollback".chars().collect();

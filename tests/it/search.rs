@@ -51,6 +51,34 @@ fn search_filters_by_type_and_tag_and_prints_json() {
 }
 
 #[test]
+fn search_forgives_accents_inflections_and_typos_as_readers_type_them() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    copy_dir(&crate::support::example_community(), &root);
+    let top = |query: &str, n: usize| -> (Vec<String>, String) {
+        let run = run_in(&root, &["search", "--json", "--limit", &n.to_string(), query]);
+        let hits: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_default();
+        (hits.iter().map(|h| h["title"].as_str().unwrap_or_default().to_string()).collect(), run.stderr)
+    };
+    // Accents and case.
+    assert_eq!(top("wisniewski ", 1).0, ["Oskar Wiśniewski"]);
+    assert_eq!(top("TOMAS ", 1).0, top("Tomás ", 1).0);
+    // A tag written in the plural is found by the singular.
+    let (titles, _) = top("postmortem template ", 5);
+    assert!(titles.iter().any(|t| t == "Incident review"), "{titles:?}");
+    // Typos find pages and say what they stand for.
+    for (typo, meant) in [("kuberntes ", "kubernetes"), ("rollbak ", "rollback"), ("comander ", "commander")] {
+        let (titles, stderr) = top(typo, 5);
+        assert!(!titles.is_empty(), "{typo} finds nothing");
+        assert!(stderr.contains(&format!("did you mean \"{meant}\"?")), "{typo}: {stderr}");
+    }
+    // An exact match outranks a typo's: both words of the index.
+    let (exact, stderr) = top("rollback ", 3);
+    assert!(!stderr.contains("did you mean"), "{stderr}");
+    assert_eq!(exact[0], "Rollbacks first");
+}
+
+#[test]
 fn search_prefix_matches_while_typing() {
     let site = community();
     let run = site.run(&["search", "--json", "installa"]);

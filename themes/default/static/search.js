@@ -83,22 +83,32 @@ export function shardOf(firsts, word) {
   return Math.max(0, lo - 1);
 }
 
+/** The shards words starting with `p` are in (query.rs `prefix_range`). */
+function prefixRange(firsts, p) {
+  const first = shardOf(firsts, p);
+  return first + 1 < firsts.length && firsts[first + 1].startsWith(p) ? [first, first + 1] : [first];
+}
+
 /** Which shards a query needs. */
 export function plan(query, manifest) {
   const w = words(query, manifest);
   const firsts = manifest.shards;
   const shards = new Set();
   if (!firsts.length) return { words: w, shards: [], prefixShards: [] };
-  for (const word of w.exact) shards.add(shardOf(firsts, word));
+  // A word's own shard, and the next when it starts with the word (where
+  // its inflections may be).
+  for (const word of w.exact) for (const s of prefixRange(firsts, word)) shards.add(s);
   let prefixShards = [];
   if (w.prefix) {
-    const first = shardOf(firsts, w.prefix);
-    prefixShards = [first];
-    if (first + 1 < firsts.length && firsts[first + 1].startsWith(w.prefix)) prefixShards.push(first + 1);
+    prefixShards = prefixRange(firsts, w.prefix);
     prefixShards.forEach((s) => shards.add(s));
   }
   return { words: w, shards: [...shards].sort((a, b) => a - b), prefixShards };
 }
+
+/** At most this many more characters make an inflection of a word the
+ * index lacks (query.rs `INFLECTION`). */
+const INFLECTION = 3;
 
 /** How much a stem found by forgiving a typo weighs: half (as tantivy's
  * boost in `guild search`). */
@@ -210,8 +220,20 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     const shard = byIndex.get(shardOf(manifest.shards, word));
     if (!shard) continue;
     const entry = findWord(shard, word);
-    if (entry) take(shard, entry);
-    else forgive(word);
+    if (entry) { take(shard, entry); continue; }
+    // An inflection (`postmortems` for `postmortem`) is the same word;
+    // else a typo.
+    const typed = Array.from(word).length;
+    let inflected = false;
+    if (fuzzyDistance(typed)) {
+      for (const i of prefixRange(manifest.shards, word)) {
+        const s = byIndex.get(i);
+        for (const e of s.w) {
+          if (e[0].startsWith(word) && Array.from(e[0]).length - typed <= INFLECTION) { take(s, e); inflected = true; }
+        }
+      }
+    }
+    if (!inflected) forgive(word);
   }
   let prefixed = false;
   for (const i of p.prefixShards) {
