@@ -111,6 +111,6 @@ pub fn search(options: &Options, text: &str, filter: &query::Filter, limit: usiz
     };
     let words = query::words(text);
     let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
-    let hits = query::run(&index, &fields, &plan.stems, filter, limit)?;
+    let hits = query::run(&index, &fields, &plan, filter, limit)?;
     Ok(SearchReport { hits, content_errors, rebuilt, corrections: plan.corrections })
 }

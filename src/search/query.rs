@@ -29,7 +29,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use tantivy::collector::TopDocs;
-use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, Occur, Query, TermQuery};
+use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
 use tantivy::tokenizer::TokenStream;
@@ -193,9 +193,18 @@ fn range_words<'d>(
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Plan {
     pub stems: Vec<(String, f32)>,
+    /// The stems the last word, typed as a prefix, expands to (other than
+    /// its own and those above): scored together as the best of them, at
+    /// `PREFIX` weight, so a prefix that begins dozens of words cannot
+    /// outweigh the words typed in full.
+    pub prefix_stems: Vec<String>,
     pub shards: Vec<usize>,
     pub corrections: Vec<(String, String)>,
 }
+
+/// The weight of the best word a prefix expands to (a power of two, as
+/// `FUZZY`).
+pub const PREFIX: f32 = 0.5;
 
 /// Plans a query against the dictionary and the shard layout.
 pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[String]) -> Plan {
@@ -250,12 +259,17 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
             forgive(w, &mut add);
         }
     }
+    let mut expansions = BTreeSet::new();
     if let Some(p) = &words.prefix {
         let range = prefix_range(firsts, p);
         let mut any = false;
         for (word, stem) in range_words(&range, dictionary, firsts) {
-            if word.starts_with(p.as_str()) {
+            if word == p.as_str() {
+                // Typed in full: the word itself, at full weight.
                 add(stem, 1.0);
+                any = true;
+            } else if word.starts_with(p.as_str()) {
+                expansions.insert(stem.to_string());
                 any = true;
             }
         }
@@ -264,7 +278,8 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         }
         shards.extend(range);
     }
-    Plan { stems: stems.into_iter().collect(), shards: shards.into_iter().collect(), corrections }
+    let prefix_stems = expansions.into_iter().filter(|s| !stems.contains_key(s)).collect();
+    Plan { stems: stems.into_iter().collect(), prefix_stems, shards: shards.into_iter().collect(), corrections }
 }
 
 /// Restricts results to one type and/or one tag (by slug).
@@ -291,13 +306,30 @@ pub struct Hit {
 /// The tantivy query for a set of weighted stems: for each stem and text
 /// field, a term query boosted by the field's boost times the stem's
 /// weight, summed.
-pub fn query(fields: &Fields, stems: &[(String, f32)], filter: &Filter) -> Box<dyn Query> {
+pub fn query(fields: &Fields, plan: &Plan, filter: &Filter) -> Box<dyn Query> {
+    let stem_clauses = |stem: &str, weight: f32| -> Vec<(Occur, Box<dyn Query>)> {
+        fields
+            .text
+            .iter()
+            .zip(TEXT_FIELDS)
+            .map(|(field, (_, boost))| {
+                let term = TermQuery::new(Term::from_field_text(*field, stem), IndexRecordOption::WithFreqs);
+                (Occur::Should, Box::new(BoostQuery::new(Box::new(term), *boost * weight)) as Box<dyn Query>)
+            })
+            .collect()
+    };
     let mut clauses: Vec<(Occur, Box<dyn Query>)> = Vec::new();
-    for (stem, weight) in stems {
-        for (field, (_, boost)) in fields.text.iter().zip(TEXT_FIELDS) {
-            let term = TermQuery::new(Term::from_field_text(*field, stem), IndexRecordOption::WithFreqs);
-            clauses.push((Occur::Should, Box::new(BoostQuery::new(Box::new(term), *boost * *weight))));
-        }
+    for (stem, weight) in &plan.stems {
+        clauses.extend(stem_clauses(stem, *weight));
+    }
+    if !plan.prefix_stems.is_empty() {
+        // The best of the expansions, not their sum.
+        let each: Vec<Box<dyn Query>> = plan
+            .prefix_stems
+            .iter()
+            .map(|stem| Box::new(BooleanQuery::new(stem_clauses(stem, PREFIX))) as Box<dyn Query>)
+            .collect();
+        clauses.push((Occur::Should, Box::new(DisjunctionMaxQuery::new(each))));
     }
     let text: Box<dyn Query> = Box::new(BooleanQuery::new(clauses));
     let mut must: Vec<(Occur, Box<dyn Query>)> = vec![(Occur::Must, text)];
@@ -318,14 +350,14 @@ pub fn query(fields: &Fields, stems: &[(String, f32)], filter: &Filter) -> Box<d
 
 /// Runs a query; best first, ties to the lower document id (site order,
 /// as the browser client breaks them).
-pub fn run(index: &Index, fields: &Fields, stems: &[(String, f32)], filter: &Filter, limit: usize) -> Result<Vec<Hit>> {
+pub fn run(index: &Index, fields: &Fields, plan: &Plan, filter: &Filter, limit: usize) -> Result<Vec<Hit>> {
     let err = |e: tantivy::TantivyError| Error::Search { path: "search index".into(), message: e.to_string() };
-    if stems.is_empty() || limit == 0 {
+    if (plan.stems.is_empty() && plan.prefix_stems.is_empty()) || limit == 0 {
         return Ok(Vec::new());
     }
     let reader = index.reader().map_err(err)?;
     let searcher = reader.searcher();
-    let q = query(fields, stems, filter);
+    let q = query(fields, plan, filter);
     // A margin past the limit lets ties at the cut be broken by site order
     // rather than by tantivy's own (thread-dependent) document ids.
     let top = searcher.search(&*q, &TopDocs::with_limit(limit + 16).order_by_score()).map_err(err)?;
@@ -389,11 +421,28 @@ mod tests {
         .map(|(a, b)| (a.to_string(), b.to_string()))
         .collect();
         let firsts = vec!["alpha".to_string(), "deployed".to_string(), "zeta".to_string()];
-        let stems = |p: Plan| (p.stems.into_iter().map(|(s, _)| s).collect::<Vec<_>>(), p.shards);
+        let stems = |p: Plan| {
+            let mut all: Vec<String> = p.stems.into_iter().map(|(s, _)| s).chain(p.prefix_stems).collect();
+            all.sort();
+            (all, p.shards)
+        };
         assert_eq!(stems(plan(&w(&["alpha"], None), &dict, &firsts)), (vec!["alpha".to_string()], vec![0]));
         // "depl" falls in shard 0; shard 1 starts with it too.
         assert_eq!(stems(plan(&w(&[], Some("depl")), &dict, &firsts)), (vec!["deploy".to_string()], vec![0, 1]));
         assert_eq!(stems(plan(&w(&["unknown"], None), &dict, &firsts)), (vec![], vec![1]));
+    }
+
+    #[test]
+    fn a_prefix_counts_its_own_word_in_full_and_the_best_of_the_rest() {
+        let dict: BTreeMap<String, String> =
+            [("ospo", "ospo"), ("ospoa", "ospoa"), ("ospob", "ospob"), ("rest", "rest")]
+                .into_iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+        let firsts = vec!["ospo".to_string()];
+        let p = plan(&w(&["rest"], Some("ospo")), &dict, &firsts);
+        assert_eq!(p.stems, [("ospo".to_string(), 1.0), ("rest".to_string(), 1.0)]);
+        assert_eq!(p.prefix_stems, ["ospoa", "ospob"]);
     }
 
     #[test]

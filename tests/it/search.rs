@@ -242,7 +242,7 @@ fn parity(root: &Path, out: &Path) {
         let words = query::words(&q.text);
         let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
         let filter = query::Filter { kind: q.kind.clone(), tag: q.tag.clone() };
-        let tantivy = query::run(&index, &fields, &plan.stems, &filter, 10).unwrap();
+        let tantivy = query::run(&index, &fields, &plan, &filter, 10).unwrap();
         let js_hits = js["hits"].as_array().unwrap();
         let context = format!(
             "query {:?} type {:?} tag {:?}\ntantivy: {:?}\njs: {js_hits:?}",

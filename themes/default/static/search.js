@@ -113,6 +113,8 @@ const INFLECTION = 3;
 /** How much a stem found by forgiving a typo weighs: half (as tantivy's
  * boost in `guild search`). */
 const FUZZY = 0.5;
+/** The weight of the best word the last word, as a prefix, begins. */
+const PREFIX = 0.5;
 const FUZZY_WORDS = 3;
 const FUZZY_PREFIX = 3;
 
@@ -235,14 +237,24 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     }
     if (!inflected) forgive(word);
   }
+  // The last word as a prefix: its own word in full, the words it begins
+  // as the best of them at half weight (query.rs `Plan::prefix_stems`).
   let prefixed = false;
+  const expansions = new Map();
   for (const i of p.prefixShards) {
     const shard = byIndex.get(i);
     for (const entry of shard.w) {
-      if (entry[0].startsWith(p.words.prefix)) { take(shard, entry); prefixed = true; }
+      if (entry[0] === p.words.prefix) { take(shard, entry); prefixed = true; }
+      else if (entry[0].startsWith(p.words.prefix)) {
+        const block = shard.s[entry[1]];
+        expansions.set(block[0], block[1]);
+        surface.add(entry[0]);
+        prefixed = true;
+      }
     }
   }
   if (p.words.prefix && !prefixed) forgive(p.words.prefix);
+  for (const stem of stems.keys()) expansions.delete(stem);
   if (!manifest.normCache) {
     const k1 = f32(manifest.k1);
     const b = f32(manifest.b);
@@ -252,7 +264,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   const scores = new Float64Array(manifest.docs);
   const seen = new Uint8Array(manifest.docs);
   const matched = [];
-  for (const { fields, weight: factor } of stems.values()) {
+  const add = (fields, factor, into) => {
     for (const [field, weight, postings] of fields) {
       const w = f32(f32(weight) * factor);
       const norms = manifest.normCache[field];
@@ -260,10 +272,23 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
       for (let i = 0; i < postings.length; i += 3) {
         doc += postings[i];
         const tf = postings[i + 1];
-        scores[doc] += f32(w * f32(tf / f32(tf + norms[postings[i + 2]])));
-        if (!seen[doc]) { seen[doc] = 1; matched.push(doc); }
+        into(doc, f32(w * f32(tf / f32(tf + norms[postings[i + 2]]))));
       }
     }
+  };
+  const count = (doc, score) => {
+    scores[doc] += score;
+    if (!seen[doc]) { seen[doc] = 1; matched.push(doc); }
+  };
+  for (const { fields, weight: factor } of stems.values()) add(fields, factor, count);
+  if (expansions.size) {
+    const best = new Map();
+    for (const fields of expansions.values()) {
+      const one = new Map();
+      add(fields, PREFIX, (doc, score) => one.set(doc, (one.get(doc) || 0) + score));
+      for (const [doc, score] of one) if (!(best.get(doc) >= score)) best.set(doc, score);
+    }
+    for (const [doc, score] of best) count(doc, score);
   }
   let allowed = null;
   if (sets) {
