@@ -58,7 +58,7 @@ const B: f32 = 0.75;
 /// Shards are cut when their JSON passes this many bytes (about 16 KB gzip).
 pub const SHARD_BYTES: usize = 48 * 1024;
 /// Characters of prose kept per document for result excerpts.
-pub const EXCERPT_CHARS: usize = 1600;
+pub const EXCERPT_CHARS: usize = 1400;
 /// Most characters kept of any one passage (a paragraph, an item).
 pub const PASSAGE_CHARS: usize = 600;
 /// Where every page finds the index.

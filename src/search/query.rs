@@ -9,10 +9,9 @@
 //! word maps to its stem; the score is the sum over stems and fields of
 //! tantivy's BM25 with the field's boost. Filters restrict, never score.
 //!
-//! A word the index does not have, but which begins a word of it with
-//! at most `INFLECTION` characters more (`postmortem`, `postmortems`), is
-//! taken for that word, at full weight; it and the next shard, when that
-//! one starts with the word, are fetched with the query.
+//! A word the index does not have, but which begins a word of its shard
+//! with at most `INFLECTION` characters more (`postmortem`,
+//! `postmortems`), is taken for that word, at full weight.
 //!
 //! Any other word the index does not have (and a last word no word starts
 //! with) is taken as a typo. It matches the words of its own shard (the one its
@@ -236,8 +235,10 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         }
     };
     for w in &words.exact {
-        let range = prefix_range(firsts, w);
-        shards.extend(range.iter().copied());
+        // Its own shard only: an inflection in the next is not worth
+        // fetching that for every word.
+        let range = [shard_of(firsts, w)];
+        shards.extend(range);
         if let Some(stem) = dictionary.get(w) {
             add(stem, 1.0);
             continue;

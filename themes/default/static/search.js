@@ -95,9 +95,7 @@ export function plan(query, manifest) {
   const firsts = manifest.shards;
   const shards = new Set();
   if (!firsts.length) return { words: w, shards: [], prefixShards: [] };
-  // A word's own shard, and the next when it starts with the word (where
-  // its inflections may be).
-  for (const word of w.exact) for (const s of prefixRange(firsts, word)) shards.add(s);
+  for (const word of w.exact) shards.add(shardOf(firsts, word));
   let prefixShards = [];
   if (w.prefix) {
     prefixShards = prefixRange(firsts, w.prefix);
@@ -228,11 +226,8 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     const typed = Array.from(word).length;
     let inflected = false;
     if (fuzzyDistance(typed)) {
-      for (const i of prefixRange(manifest.shards, word)) {
-        const s = byIndex.get(i);
-        for (const e of s.w) {
-          if (e[0].startsWith(word) && Array.from(e[0]).length - typed <= INFLECTION) { take(s, e); inflected = true; }
-        }
+      for (const e of shard.w) {
+        if (e[0].startsWith(word) && Array.from(e[0]).length - typed <= INFLECTION) { take(shard, e); inflected = true; }
       }
     }
     if (!inflected) forgive(word);
