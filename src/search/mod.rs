@@ -33,7 +33,7 @@ use crate::source::Kind;
 pub const ANALYZER: &str = "guild_en";
 /// Names the analysis (tokenizer, filters, stemmer): a cached index made
 /// with another is stale, whatever the content. Change it with them.
-pub const ANALYSIS: &str = "en-fold-1";
+pub const ANALYSIS: &str = "en-fold-cjk2-1";
 /// Tokens this long (in bytes) or longer are dropped, as by RemoveLongFilter.
 pub const MAX_TOKEN_BYTES: usize = 40;
 
@@ -92,7 +92,7 @@ pub fn analyzer() -> TextAnalyzer {
 /// The full analyzer, optionally recording every surface word (the token
 /// just before stemming) with its stem into `record`.
 fn analyzer_recording(record: Option<Arc<Mutex<HashMap<String, String>>>>) -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -103,7 +103,7 @@ fn analyzer_recording(record: Option<Arc<Mutex<HashMap<String, String>>>>) -> Te
 
 /// The analyzer without the stemmer: the words people type.
 pub(crate) fn surface_analyzer() -> TextAnalyzer {
-    TextAnalyzer::builder(SimpleTokenizer::default())
+    TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
@@ -239,32 +239,139 @@ impl Surfaces {
                 break;
             }
             let token = &text[start..i];
-            if token.len() >= MAX_TOKEN_BYTES {
-                continue;
-            }
-            // Most words are lowercase ASCII already, and go as they are.
-            let word = if ascii && classes & 2 == 0 {
-                token
-            } else {
-                self.word.clear();
-                if ascii {
-                    self.word.push_str(token);
-                    self.word.make_ascii_lowercase();
-                    self.word.as_str()
-                } else {
-                    self.word.extend(token.chars().flat_map(char::to_lowercase));
-                    // Accents go as `AsciiFoldingFilter` takes them off.
-                    if folds().fold_into(&self.word, &mut self.folded) {
-                        self.folded.as_str()
-                    } else {
-                        self.word.as_str()
+            if !ascii && token.chars().any(is_cjk) {
+                // Chinese, Japanese and Korean runs as overlapping pairs of
+                // characters (`WordTokenizer`), the rest of the run as words.
+                let mut pieces: Vec<(usize, usize)> = Vec::new();
+                cjk_pieces(token, |from, to| pieces.push((from, to)));
+                for (from, to) in pieces {
+                    if let Some(word) = self.word(&token[from..to], false, 0) {
+                        each(word);
                     }
                 }
-            };
-            if !is_stop_word(word) {
+                continue;
+            }
+            if let Some(word) = self.word(token, ascii, classes) {
                 each(word);
             }
         }
+    }
+
+    /// A token as the filters leave it (too long: dropped; lowercased,
+    /// folded; a stop word: dropped).
+    fn word<'s>(&'s mut self, token: &'s str, ascii: bool, classes: u8) -> Option<&'s str> {
+        if token.len() >= MAX_TOKEN_BYTES {
+            return None;
+        }
+        // Most words are lowercase ASCII already, and go as they are.
+        let word = if ascii && classes & 2 == 0 {
+            token
+        } else {
+            self.word.clear();
+            if ascii {
+                self.word.push_str(token);
+                self.word.make_ascii_lowercase();
+                self.word.as_str()
+            } else {
+                self.word.extend(token.chars().flat_map(char::to_lowercase));
+                // Accents go as `AsciiFoldingFilter` takes them off.
+                if folds().fold_into(&self.word, &mut self.folded) { self.folded.as_str() } else { self.word.as_str() }
+            }
+        };
+        (!is_stop_word(word)).then_some(word)
+    }
+}
+
+/// Whether `c` is written in Chinese, Japanese or Korean script, where
+/// words are not separated by spaces: Han, Hiragana, Katakana (with the
+/// long vowel mark), Hangul. Fixed ranges, which the browser client uses
+/// too, rather than a Unicode version's script tables.
+pub fn is_cjk(c: char) -> bool {
+    matches!(c as u32,
+        0x3040..=0x30FF | 0x31F0..=0x31FF | 0x3400..=0x4DBF | 0x4E00..=0x9FFF | 0xF900..=0xFAFF
+        | 0xFF66..=0xFF9F | 0x1100..=0x11FF | 0x3130..=0x318F | 0xAC00..=0xD7AF | 0x20000..=0x2FFFF)
+}
+
+/// The pieces of a run of letters and digits (byte ranges): each stretch
+/// outside CJK script whole, each CJK stretch as its overlapping pairs of
+/// characters (`方法論` -> `方法`, `法論`), or its one character. A phrase
+/// typed in Japanese then finds the page that has it, where the whole run
+/// (a sentence, often) would be one word no query matches.
+pub fn cjk_pieces(run: &str, mut piece: impl FnMut(usize, usize)) {
+    let chars: Vec<(usize, char)> = run.char_indices().collect();
+    let end = |k: usize| chars.get(k).map_or(run.len(), |c| c.0);
+    let mut k = 0;
+    while k < chars.len() {
+        let cjk = is_cjk(chars[k].1);
+        let mut j = k;
+        while j < chars.len() && is_cjk(chars[j].1) == cjk {
+            j += 1;
+        }
+        if !cjk || j - k == 1 {
+            piece(chars[k].0, end(j));
+        } else {
+            for (a, &(from, _)) in chars.iter().enumerate().take(j - 1).skip(k) {
+                piece(from, end(a + 2));
+            }
+        }
+        k = j;
+    }
+}
+
+/// `SimpleTokenizer` (runs of letters and digits), with CJK stretches cut
+/// into pairs of characters (`cjk_pieces`).
+#[derive(Clone, Default)]
+pub struct WordTokenizer {
+    tokens: Vec<Token>,
+}
+
+pub struct WordTokenStream<'a> {
+    tokens: &'a mut Vec<Token>,
+    at: usize,
+}
+
+impl Tokenizer for WordTokenizer {
+    type TokenStream<'a> = WordTokenStream<'a>;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> WordTokenStream<'a> {
+        self.tokens.clear();
+        let mut simple = SimpleTokenizer::default();
+        let mut stream = simple.token_stream(text);
+        while stream.advance() {
+            let t = stream.token();
+            let base = t.offset_from;
+            let mut push = |from: usize, to: usize| {
+                let position = self.tokens.len();
+                self.tokens.push(Token {
+                    offset_from: base + from,
+                    offset_to: base + to,
+                    position,
+                    text: text[base + from..base + to].to_string(),
+                    position_length: 1,
+                });
+            };
+            if t.text.chars().any(is_cjk) {
+                cjk_pieces(&t.text, &mut push);
+            } else {
+                push(0, t.text.len());
+            }
+        }
+        WordTokenStream { tokens: &mut self.tokens, at: 0 }
+    }
+}
+
+impl TokenStream for WordTokenStream<'_> {
+    fn advance(&mut self) -> bool {
+        self.at += 1;
+        self.at <= self.tokens.len()
+    }
+
+    fn token(&self) -> &Token {
+        &self.tokens[self.at - 1]
+    }
+
+    fn token_mut(&mut self) -> &mut Token {
+        &mut self.tokens[self.at - 1]
     }
 }
 
@@ -613,17 +720,28 @@ mod tests {
             &"b".repeat(40),
             &format!("{} {}", "é".repeat(19), "é".repeat(20)),
             "THIS is NOT the END; Such WILL be",
+            "オープンソースにコントリビュートする方法 OSPO入門 开源办公室 한국어 문서 a九b 九",
+            &"方".repeat(30),
         ];
         let mut analyzer = surface_analyzer();
         for text in texts {
             assert_eq!(surfaces_of(text), tokens(&mut analyzer, text), "{text:?}");
         }
         assert_eq!(surfaces_of("Quick, the fox!"), ["quick", "fox"]);
+        // CJK stretches go in pairs; the Latin words beside them stay whole.
+        assert_eq!(surfaces_of("OSPO入門とは"), ["ospo", "入門", "門と", "とは"]);
+        assert_eq!(surfaces_of("九 Ab方"), ["九", "ab", "方"]);
     }
 
     proptest::proptest! {
         #[test]
         fn surfaces_equal_tantivys_on_any_text(text in "\\PC{0,200}") {
+            let mut analyzer = surface_analyzer();
+            proptest::prop_assert_eq!(surfaces_of(&text), tokens(&mut analyzer, &text));
+        }
+
+        #[test]
+        fn surfaces_equal_tantivys_on_cjk_text(text in "([A-Za-z0-9ー぀-ヿ一-龥가-힣]{1,20}[ 、。,.-]{1,2}){0,20}") {
             let mut analyzer = surface_analyzer();
             proptest::prop_assert_eq!(surfaces_of(&text), tokens(&mut analyzer, &text));
         }

@@ -103,6 +103,25 @@ test('a typo still finds, below exact matches, and the page asks: did you mean',
   await page.close();
 });
 
+test('a Japanese phrase typed in the search box finds its page', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'guild-cjk-'));
+  cpSync(join(repoRoot, 'example-community'), root, { recursive: true });
+  mkdirSync(join(root, 'pages', 'ja'), { recursive: true });
+  writeFileSync(join(root, 'pages', 'ja', 'contributing.md'),
+    '---\ntitle: オープンソースにコントリビュートする方法\n---\nはじめてのプルリクエストは小さな修正から始めましょう。\n');
+  const site = await serve(buildSite(root));
+  const problems = [];
+  const page = await open(site, 'practices/', problems);
+  await page.locator('#site-search').fill('コントリビュートする方法');
+  await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title')?.textContent === 'オープンソースにコントリビュートする方法', null, { timeout: 10000 });
+  await page.locator('#site-search').fill('小さな修正');
+  await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title')?.textContent === 'オープンソースにコントリビュートする方法', null, { timeout: 10000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+  await site.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
 test('arrow keys and Enter open a result', async () => {
   const problems = [];
   const page = await open(example, '', problems);

@@ -162,7 +162,12 @@ fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
     // Typos: a letter dropped, two swapped, one doubled; finished words
     // and last words typed to their end.
     for i in 0..18 {
-        let w: Vec<char> = pick(i + 1100).chars().collect();
+        let w: Vec<char> = (0..)
+            .map(|k| pick(i + 1100 + k * 13))
+            .find(|w| w.chars().count() >= 4)
+            .expect("words of four letters")
+            .chars()
+            .collect();
         let mut t = w.clone();
         let at = 1 + i % (w.len() - 2);
         match i % 3 {
@@ -288,6 +293,64 @@ fn browser_client_ranks_like_tantivy_on_the_example_community() {
     let out = dir.path().join("site");
     run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
     check_surface_words(&out);
+    parity(&root, &out);
+}
+
+/// Pages in Japanese, Chinese and Korean beside the example's English.
+fn add_cjk_pages(root: &Path) {
+    let pages = [
+        (
+            "pages/ja/contributing.md",
+            "---\ntitle: オープンソースにコントリビュートする方法\n---\nはじめてのプルリクエストは小さな修正から始めましょう。レビューでは質問を歓迎します。OSPOの窓口に相談してください。\n",
+        ),
+        (
+            "pages/ja/oncall.md",
+            "---\ntitle: オンコールの基本\n---\n障害が起きたら、まず影響範囲を確認し、ロールバックを検討します。\n",
+        ),
+        (
+            "pages/zh/ospo.md",
+            "---\ntitle: 开源项目办公室入门\n---\n开源项目办公室负责制定开源策略、合规审查和社区运营。\n",
+        ),
+        ("pages/ko/review.md", "---\ntitle: 코드 리뷰 안내\n---\n리뷰어는 변경 사항을 확인하고 질문을 남깁니다.\n"),
+    ];
+    for (path, text) in pages {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+}
+
+#[test]
+fn a_japanese_or_chinese_phrase_finds_its_page() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    copy_dir(&crate::support::example_community(), &root);
+    add_cjk_pages(&root);
+    let first = |query: &str| -> String {
+        let run = run_in(&root, &["search", "--json", "--limit", "3", query]);
+        let hits: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_default();
+        hits.first().and_then(|h| h["title"].as_str()).unwrap_or("(nothing)").to_string()
+    };
+    // The whole title, a phrase from the body, a word inside a sentence.
+    assert_eq!(first("オープンソースにコントリビュートする方法"), "オープンソースにコントリビュートする方法");
+    assert_eq!(first("影響範囲"), "オンコールの基本");
+    assert_eq!(first("合规审查"), "开源项目办公室入门");
+    assert_eq!(first("코드 리뷰"), "코드 리뷰 안내");
+    // A Latin word inside Japanese text is still a word.
+    assert_eq!(first("OSPO窓口"), "オープンソースにコントリビュートする方法");
+}
+
+#[test]
+fn browser_client_ranks_like_tantivy_with_japanese_chinese_and_korean_pages() {
+    if !node_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    copy_dir(&crate::support::example_community(), &root);
+    add_cjk_pages(&root);
+    let out = dir.path().join("site");
+    run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
     parity(&root, &out);
 }
 

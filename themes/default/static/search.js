@@ -51,16 +51,49 @@ function fold(word, table, approximate = false) {
   return out;
 }
 
+/** Chinese, Japanese and Korean script (search/mod.rs `is_cjk`). */
+function isCjk(c) {
+  const n = c.codePointAt(0);
+  return (n >= 0x3040 && n <= 0x30ff) || (n >= 0x31f0 && n <= 0x31ff) || (n >= 0x3400 && n <= 0x4dbf)
+    || (n >= 0x4e00 && n <= 0x9fff) || (n >= 0xf900 && n <= 0xfaff) || (n >= 0xff66 && n <= 0xff9f)
+    || (n >= 0x1100 && n <= 0x11ff) || (n >= 0x3130 && n <= 0x318f) || (n >= 0xac00 && n <= 0xd7af)
+    || (n >= 0x20000 && n <= 0x2ffff);
+}
+
+/** A run of letters and digits as the index splits it: CJK stretches in
+ * overlapping pairs of characters, the rest whole (`cjk_pieces`). Yields
+ * [piece, end offset in the run]. */
+function pieces(run) {
+  const chars = Array.from(run);
+  if (!chars.some(isCjk)) return [[run, run.length]];
+  const starts = [];
+  let at = 0;
+  for (const c of chars) { starts.push(at); at += c.length; }
+  const end = (k) => (k < chars.length ? starts[k] : run.length);
+  const out = [];
+  for (let k = 0; k < chars.length;) {
+    const cjk = isCjk(chars[k]);
+    let j = k;
+    while (j < chars.length && isCjk(chars[j]) === cjk) j++;
+    if (!cjk || j - k === 1) out.push([run.slice(starts[k], end(j)), end(j)]);
+    else for (let a = k; a < j - 1; a++) out.push([run.slice(starts[a], end(a + 2)), end(a + 2)]);
+    k = j;
+  }
+  return out;
+}
+
 /** Splits a query like tantivy's analyzer, minus the stemmer. */
 export function words(query, manifest) {
   const text = query.normalize('NFC');
   const stop = manifest.stopSet || (manifest.stopSet = new Set(manifest.stop));
   const tokens = [];
   for (const m of text.matchAll(WORD)) {
-    if (encoder.encode(m[0]).length >= manifest.maxTokenBytes) continue;
-    const lower = fold(m[0].toLowerCase(), manifest.fold);
-    if (stop.has(lower)) continue;
-    tokens.push([lower, m.index + m[0].length]);
+    for (const [piece, end] of pieces(m[0])) {
+      if (encoder.encode(piece).length >= manifest.maxTokenBytes) continue;
+      const lower = fold(piece.toLowerCase(), manifest.fold);
+      if (stop.has(lower)) continue;
+      tokens.push([lower, m.index + end]);
+    }
   }
   let prefix = null;
   const last = tokens[tokens.length - 1];
