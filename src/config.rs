@@ -18,7 +18,7 @@ pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 const KNOWN_KEYS: &[&str] = &[
     "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
     "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses", "image", "redirects",
-    "analytics", "comments", "timezone", "external_links",
+    "analytics", "comments", "timezone", "external_links", "language",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of
@@ -126,6 +126,9 @@ pub struct Config {
     /// `statuses:`: the community's own status names, each meaning one of
     /// guild's lifecycle states (`Completed: adopted`).
     pub statuses: Vec<(String, crate::model::Status)>,
+    /// `language:`: the language the community writes in (a BCP 47 tag),
+    /// for pages that say none of their own; `en` unless set.
+    pub language: String,
     /// `timezone:`: the IANA zone meeting and event times are in, unless
     /// one names its own; `None` is UTC.
     pub timezone: Option<String>,
@@ -333,6 +336,19 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         _ => timezone,
     };
     let external_links = crate::external::Settings::read(&mut fields);
+    let language = match fields.text("language").map(|l| l.trim().to_string()) {
+        Some(tag) if crate::lang::is_tag(&tag) => tag,
+        Some(other) => {
+            fields.problem(
+                "language",
+                "bad-value",
+                format!("`language` must be a language tag such as `en`, `ja` or `pt-BR`, found `{other}`"),
+                "write the code of the language the community writes in, e.g. `language: de`",
+            );
+            "en".to_string()
+        }
+        None => "en".to_string(),
+    };
     let analytics = crate::hooks::analytics(&mut fields);
     let comments = crate::hooks::comments(&mut fields);
     let diagnostics = fields.finish(KNOWN_KEYS);
@@ -357,6 +373,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         checks,
         statuses,
         timezone,
+        language,
         external_links,
         analytics,
         comments,

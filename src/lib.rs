@@ -13,6 +13,7 @@ pub mod external;
 pub mod git;
 pub mod hash;
 pub mod hooks;
+pub mod lang;
 pub mod lifecycle;
 pub mod link;
 pub mod load;

@@ -77,6 +77,8 @@ struct Shared<'a> {
     comments_script: Option<String>,
     /// The pages' Content-Security-Policy (`None` with `raw_html: allow`).
     csp: Option<String>,
+    /// Folders holding a language's pages (`lang::folders`).
+    language_folders: Vec<(String, String)>,
     search_script: Option<String>,
     directory_script: Option<String>,
     /// The diagrams script and the Mermaid module it loads.
@@ -212,6 +214,11 @@ impl Shared<'_> {
         let urls = &self.views.site.urls;
         let site = self.views.site;
         let diagrams = doc.into_iter().chain(site.intro_at(url)).any(|d| site.docs[d].body.diagrams);
+        // The page's own `lang`, else its language folder's, else the
+        // community's.
+        let page_lang = lang
+            .or_else(|| doc.and_then(|d| crate::lang::of_path(&self.language_folders, site.docs[d].path.as_str())))
+            .unwrap_or(&self.config.language);
         // Comments go under what the community writes, not under profiles.
         let comments =
             self.config.comments.as_ref().filter(|_| doc.is_some_and(|d| site.docs[d].kind() != Kind::Member));
@@ -235,7 +242,8 @@ impl Shared<'_> {
                 })
                 .map(|href| urls.absolute_href(&href)),
             page_title,
-            lang: lang.unwrap_or("en"),
+            lang: page_lang,
+            dir: crate::lang::direction(page_lang),
             description: truncate(description, 200),
             canonical: urls.absolute(url),
             home_url: urls.href(&UrlPath::root()),
@@ -566,6 +574,7 @@ pub fn site_streamed(
         scheme_script: asset_urls.get("scheme.js").cloned(),
         comments_script: asset_urls.get("comments.js").cloned(),
         csp: (config.raw_html == crate::config::RawHtml::Sanitize).then(|| csp(config)),
+        language_folders: crate::lang::folders(site.docs.iter().map(|d| d.path.as_str())),
         search_script: options.search.as_ref().and(asset_urls.get("search.js").cloned()),
         directory_script: asset_urls.get("directory.js").cloned(),
         diagram_scripts,

@@ -31,6 +31,8 @@ pub struct Layout<'a> {
     pub page_title: String,
     /// The page's language (`lang` in its front matter), else English.
     pub lang: &'a str,
+    /// `ltr`, or `rtl` for a language written right to left.
+    pub dir: &'static str,
     pub description: String,
     pub canonical: String,
     pub home_url: String,

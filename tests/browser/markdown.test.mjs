@@ -122,3 +122,24 @@ test('every kind of callout holds its contrast in light and dark, and MkDocs ???
   }
   await site.close();
 });
+
+test('a page written right to left is laid out right to left, in its language', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'guild-rtl-'));
+  mkdirSync(join(dir, 'pages'));
+  writeFileSync(join(dir, 'community.yaml'), 'title: Languages\nlanguage: de\n');
+  writeFileSync(join(dir, 'pages', 'arabic.md'), '---\ntitle: مرحبا بكم\nlang: ar\n---\nهذه صفحة مكتوبة من اليمين إلى اليسار.\n');
+  writeFileSync(join(dir, 'pages', 'deutsch.md'), '# Willkommen\n\nEine Seite auf Deutsch.\n');
+  const site = await serve(buildSite(dir));
+  const { page, errors, close } = await openPage(fixture.browser, site.origin, 'arabic/', 390);
+  assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['ar', 'rtl']);
+  const title = await page.locator('h1').boundingBox();
+  const main = await page.locator('.main-column').boundingBox();
+  assert.ok(title.x + title.width > main.x + main.width - 4, 'the title starts at the right edge');
+  assert.deepEqual(errors, []);
+  assert.deepEqual(await axe(page), []);
+  await close();
+  const german = await openPage(fixture.browser, site.origin, 'deutsch/', 390);
+  assert.deepEqual(await german.page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['de', 'ltr']);
+  await german.close();
+  await site.close();
+});

@@ -17,6 +17,7 @@ mod git;
 mod golden;
 mod incremental;
 mod kinds;
+mod languages;
 mod layering;
 mod links;
 mod markdown;

@@ -1,0 +1,144 @@
+//! Page languages: the community's (`language:` in `community.yaml`,
+//! English unless set), a page's own (`lang` in its front matter), or the
+//! folder a page is in when translations are laid out a folder per
+//! language (`ja/`, `docs/zh-cn/`), as many repositories do.
+
+use std::collections::BTreeSet;
+
+/// ISO 639-1: the two-letter language codes.
+const ISO_639_1: &[&str] = &[
+    "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh", "bi", "bm", "bn",
+    "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv", "dz", "ee", "el", "en",
+    "eo", "es", "et", "eu", "fa", "ff", "fi", "fj", "fo", "fr", "fy", "ga", "gd", "gl", "gn", "gu", "gv", "ha", "he",
+    "hi", "ho", "hr", "ht", "hu", "hy", "hz", "ia", "id", "ie", "ig", "ii", "ik", "io", "is", "it", "iu", "ja", "jv",
+    "ka", "kg", "ki", "kj", "kk", "kl", "km", "kn", "ko", "kr", "ks", "ku", "kv", "kw", "ky", "la", "lb", "lg", "li",
+    "ln", "lo", "lt", "lu", "lv", "mg", "mh", "mi", "mk", "ml", "mn", "mr", "ms", "mt", "my", "na", "nb", "nd", "ne",
+    "ng", "nl", "nn", "no", "nr", "nv", "ny", "oc", "oj", "om", "or", "os", "pa", "pi", "pl", "ps", "pt", "qu", "rm",
+    "rn", "ro", "ru", "rw", "sa", "sc", "sd", "se", "sg", "si", "sk", "sl", "sm", "sn", "so", "sq", "sr", "ss", "st",
+    "su", "sv", "sw", "ta", "te", "tg", "th", "ti", "tk", "tl", "tn", "to", "tr", "ts", "tt", "tw", "ty", "ug", "uk",
+    "ur", "uz", "ve", "vi", "vo", "wa", "wo", "xh", "yi", "yo", "za", "zh", "zu",
+];
+
+/// Languages written right to left.
+const RIGHT_TO_LEFT: &[&str] = &["ar", "dv", "fa", "he", "ks", "ps", "sd", "ug", "ur", "yi"];
+
+/// The language a folder's name stands for (`ja`, `zh-CN`, `pt_br` ->
+/// `pt-BR`), as a BCP 47 tag, or `None`.
+pub fn of_folder(name: &str) -> Option<String> {
+    let mut parts = name.split(['-', '_']);
+    let primary = parts.next()?.to_ascii_lowercase();
+    if !ISO_639_1.contains(&primary.as_str()) {
+        return None;
+    }
+    let mut tag = primary;
+    for (i, part) in parts.enumerate() {
+        let ok = i == 0 && (2..=4).contains(&part.len()) && part.chars().all(|c| c.is_ascii_alphanumeric());
+        if !ok {
+            return None;
+        }
+        tag.push('-');
+        // Regions are upper case (pt-BR), scripts title case (zh-Hant).
+        if part.len() == 4 {
+            tag.push_str(&part[..1].to_ascii_uppercase());
+            tag.push_str(&part[1..].to_ascii_lowercase());
+        } else {
+            tag.push_str(&part.to_ascii_uppercase());
+        }
+    }
+    Some(tag)
+}
+
+/// Whether a `language:` or `lang` value is a language tag guild can put
+/// in `<html lang>`: letters, digits and hyphens, a primary language of
+/// two or three letters.
+pub fn is_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let primary = parts.next().unwrap_or("");
+    (2..=3).contains(&primary.len())
+        && primary.chars().all(|c| c.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.chars().all(|c| c.is_ascii_alphanumeric()))
+}
+
+/// `rtl` for a language written right to left, else `ltr`.
+pub fn direction(tag: &str) -> &'static str {
+    let primary = tag.split('-').next().unwrap_or("").to_ascii_lowercase();
+    if RIGHT_TO_LEFT.contains(&primary.as_str()) { "rtl" } else { "ltr" }
+}
+
+/// The folders that hold a language's pages: folders named for a language
+/// (`ja`, `zh-cn`) beside at least one other such folder, so a lone `it/`
+/// (a team) or `id/` is not taken for Italian or Indonesian. Each with
+/// its language tag, from the paths of the community's files.
+pub fn folders<'p>(paths: impl IntoIterator<Item = &'p str>) -> Vec<(String, String)> {
+    // Every folder, as (parent, name).
+    let mut seen: BTreeSet<(String, String)> = BTreeSet::new();
+    for path in paths {
+        let mut parent = String::new();
+        let parts: Vec<&str> = path.split('/').collect();
+        for name in &parts[..parts.len().saturating_sub(1)] {
+            seen.insert((parent.clone(), name.to_string()));
+            parent = if parent.is_empty() { name.to_string() } else { format!("{parent}/{name}") };
+        }
+    }
+    let mut out = Vec::new();
+    for (parent, name) in &seen {
+        let Some(tag) = of_folder(name) else { continue };
+        let siblings = seen.iter().filter(|(p, n)| p == parent && n != name && of_folder(n).is_some()).count();
+        if siblings > 0 {
+            let folder = if parent.is_empty() { name.clone() } else { format!("{parent}/{name}") };
+            out.push((folder, tag));
+        }
+    }
+    out
+}
+
+/// The language of the file at `path`: that of the deepest language
+/// folder holding it, if any.
+pub fn of_path<'f>(folders: &'f [(String, String)], path: &str) -> Option<&'f str> {
+    folders
+        .iter()
+        .filter(|(folder, _)| path.strip_prefix(folder.as_str()).is_some_and(|rest| rest.starts_with('/')))
+        .max_by_key(|(folder, _)| folder.len())
+        .map(|(_, tag)| tag.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn folders_named_for_languages_beside_another_hold_translations() {
+        let paths = [
+            "docs/ja/guide.md",
+            "docs/zh-cn/guide.md",
+            "docs/guide.md",
+            "teams/it/onboarding.md",
+            "teams/ops/onboarding.md",
+            "pt_br/index.md",
+            "es/index.md",
+        ];
+        let folders = folders(paths);
+        assert_eq!(
+            folders,
+            [
+                ("es".to_string(), "es".to_string()),
+                ("pt_br".to_string(), "pt-BR".to_string()),
+                ("docs/ja".to_string(), "ja".to_string()),
+                ("docs/zh-cn".to_string(), "zh-CN".to_string()),
+            ]
+        );
+        assert_eq!(of_path(&folders, "docs/ja/guide.md"), Some("ja"));
+        assert_eq!(of_path(&folders, "docs/guide.md"), None);
+        assert_eq!(of_path(&folders, "teams/it/onboarding.md"), None, "a lone it/ is a team");
+        assert_eq!(of_path(&folders, "docs/japan/x.md"), None);
+    }
+
+    #[test]
+    fn tags_and_directions() {
+        assert!(is_tag("en") && is_tag("zh-Hant") && is_tag("pt-BR") && is_tag("ast"));
+        assert!(!is_tag("english") && !is_tag("") && !is_tag("e") && !is_tag("en_US"));
+        assert_eq!(of_folder("zh_hant").as_deref(), Some("zh-Hant"));
+        assert_eq!(of_folder("xx"), None);
+        assert_eq!((direction("ar"), direction("he-IL"), direction("ja")), ("rtl", "rtl", "ltr"));
+    }
+}
