@@ -102,6 +102,109 @@ pub fn of_path<'f>(folders: &'f [(String, String)], path: &str) -> Option<&'f st
         .map(|(_, tag)| tag.as_str())
 }
 
+/// What a language is called in itself, for the language switcher; the
+/// tag for a language not listed.
+pub fn endonym(tag: &str) -> &str {
+    let primary = tag.split('-').next().unwrap_or(tag);
+    match (primary, tag) {
+        (_, "zh-TW" | "zh-Hant" | "zh-HK") => "繁體中文",
+        (_, "pt-BR") => "Português (Brasil)",
+        ("ar", _) => "العربية",
+        ("bn", _) => "বাংলা",
+        ("ca", _) => "Català",
+        ("cs", _) => "Čeština",
+        ("da", _) => "Dansk",
+        ("de", _) => "Deutsch",
+        ("el", _) => "Ελληνικά",
+        ("en", _) => "English",
+        ("es", _) => "Español",
+        ("fa", _) => "فارسی",
+        ("fi", _) => "Suomi",
+        ("fr", _) => "Français",
+        ("he", _) => "עברית",
+        ("hi", _) => "हिन्दी",
+        ("hu", _) => "Magyar",
+        ("id", _) => "Bahasa Indonesia",
+        ("it", _) => "Italiano",
+        ("ja", _) => "日本語",
+        ("ko", _) => "한국어",
+        ("nl", _) => "Nederlands",
+        ("no" | "nb", _) => "Norsk",
+        ("pl", _) => "Polski",
+        ("pt", _) => "Português",
+        ("ro", _) => "Română",
+        ("ru", _) => "Русский",
+        ("sv", _) => "Svenska",
+        ("th", _) => "ไทย",
+        ("tr", _) => "Türkçe",
+        ("uk", _) => "Українська",
+        ("vi", _) => "Tiếng Việt",
+        ("zh", _) => "简体中文",
+        _ => tag,
+    }
+}
+
+/// Each document's language, and the documents that are translations of
+/// one another: the same path once the language folder is taken out
+/// (`docs/ja/guide.md` and `docs/zh/guide.md` are `docs/guide.md` in two
+/// languages, and that file, outside any language folder, the original).
+#[derive(Debug, Default)]
+pub struct Translations {
+    /// By document: its language tag.
+    pub langs: Vec<String>,
+    /// By document: its group in `groups`, if it has translations.
+    pub group_of: Vec<Option<usize>>,
+    /// Documents of one text in several languages, original first.
+    pub groups: Vec<Vec<usize>>,
+}
+
+impl Translations {
+    /// `docs[i]` is (path, own `lang`); `default` the community's language.
+    pub fn of<'d>(docs: impl IntoIterator<Item = (&'d str, Option<&'d str>)>, default: &str) -> Translations {
+        let docs: Vec<(&str, Option<&str>)> = docs.into_iter().collect();
+        let folders = folders(docs.iter().map(|d| d.0));
+        let mut by_key: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
+        let mut langs = Vec::with_capacity(docs.len());
+        for (id, (path, own)) in docs.iter().enumerate() {
+            let folder = folders
+                .iter()
+                .filter(|(f, _)| path.strip_prefix(f.as_str()).is_some_and(|rest| rest.starts_with('/')))
+                .max_by_key(|(f, _)| f.len());
+            langs.push(own.map(str::to_string).or_else(|| folder.map(|f| f.1.clone())).unwrap_or(default.to_string()));
+            let key = match folder {
+                Some((f, _)) => {
+                    let parent = f.rsplit_once('/').map_or("", |(p, _)| p);
+                    let rest = &path[f.len() + 1..];
+                    if parent.is_empty() { rest.to_string() } else { format!("{parent}/{rest}") }
+                }
+                None => path.to_string(),
+            };
+            by_key.entry(key).or_default().push(id);
+        }
+        let mut group_of = vec![None; docs.len()];
+        let mut groups = Vec::new();
+        for (_, mut ids) in by_key {
+            ids.dedup_by_key(|id| langs[*id].clone());
+            if ids.len() < 2 {
+                continue;
+            }
+            // The original: outside any language folder, else in the
+            // community's language.
+            ids.sort_by_key(|&id| (of_path(&folders, docs[id].0).is_some(), langs[id] != default, id));
+            for &id in &ids {
+                group_of[id] = Some(groups.len());
+            }
+            groups.push(ids);
+        }
+        Translations { langs, group_of, groups }
+    }
+
+    /// The other languages of document `id`, with it, original first.
+    pub fn of_doc(&self, id: usize) -> &[usize] {
+        self.group_of.get(id).copied().flatten().map_or(&[], |g| &self.groups[g])
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -131,6 +234,26 @@ mod tests {
         assert_eq!(of_path(&folders, "docs/guide.md"), None);
         assert_eq!(of_path(&folders, "teams/it/onboarding.md"), None, "a lone it/ is a team");
         assert_eq!(of_path(&folders, "docs/japan/x.md"), None);
+    }
+
+    #[test]
+    fn the_same_path_in_language_folders_is_one_text_in_several_languages() {
+        let docs = [
+            ("docs/guide.md", None),
+            ("docs/ja/guide.md", None),
+            ("docs/zh/guide.md", None),
+            ("docs/ja/only.md", None),
+            ("en/intro.md", None),
+            ("fr/intro.md", None),
+            ("about.md", Some("de")),
+        ];
+        let t = Translations::of(docs, "en");
+        assert_eq!(t.langs, ["en", "ja", "zh", "ja", "en", "fr", "de"]);
+        assert_eq!(t.of_doc(1), [0, 1, 2], "the original first");
+        assert_eq!(t.of_doc(5), [4, 5], "the community's language first when all are in folders");
+        assert!(t.of_doc(3).is_empty() && t.of_doc(6).is_empty());
+        assert_eq!(endonym("ja"), "日本語");
+        assert_eq!(endonym("xx-YY"), "xx-YY");
     }
 
     #[test]

@@ -17,13 +17,15 @@ pub struct Feeds<'a> {
     pub config: &'a Config,
     pub today: Date,
     pub history: &'a crate::git::History,
+    pub translations: &'a crate::lang::Translations,
 }
 
 impl Feeds<'_> {
     /// Every HTML page, absolute where a base URL is known.
     pub fn sitemap(&self, outputs: &[String]) -> String {
         let mut out = String::from(
-            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\">\n",
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" \
+             xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
         );
         let mut pages: Vec<&str> =
             outputs.iter().filter(|o| o.ends_with("index.html")).map(|o| o.trim_end_matches("index.html")).collect();
@@ -39,16 +41,28 @@ impl Feeds<'_> {
                 Some((d.url.as_str(), date))
             })
             .collect();
+        // A page in several languages names each (Google's sitemap form
+        // of hreflang).
+        let translated: crate::hash::FastMap<&str, usize> = self
+            .site
+            .docs
+            .iter()
+            .enumerate()
+            .filter(|(id, _)| !self.translations.of_doc(*id).is_empty())
+            .map(|(id, d)| (d.url.as_str(), id))
+            .collect();
         for page in pages {
             let loc = xml(&self.site.urls.absolute(&UrlPath::file(page)));
-            match modified.get(page) {
-                Some(date) => {
-                    let _ = writeln!(out, "  <url><loc>{loc}</loc><lastmod>{date}</lastmod></url>");
-                }
-                None => {
-                    let _ = writeln!(out, "  <url><loc>{loc}</loc></url>");
-                }
+            let _ = write!(out, "  <url><loc>{loc}</loc>");
+            if let Some(date) = modified.get(page) {
+                let _ = write!(out, "<lastmod>{date}</lastmod>");
             }
+            for &other in translated.get(page).map_or(&[][..], |&id| self.translations.of_doc(id)) {
+                let href = xml(&self.site.urls.absolute(&self.site.docs[other].url));
+                let lang = xml(&self.translations.langs[other]);
+                let _ = write!(out, "<xhtml:link rel=\"alternate\" hreflang=\"{lang}\" href=\"{href}\"/>");
+            }
+            out.push_str("</url>\n");
         }
         out.push_str("</urlset>\n");
         out

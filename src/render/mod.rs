@@ -77,8 +77,8 @@ struct Shared<'a> {
     comments_script: Option<String>,
     /// The pages' Content-Security-Policy (`None` with `raw_html: allow`).
     csp: Option<String>,
-    /// Folders holding a language's pages (`lang::folders`).
-    language_folders: Vec<(String, String)>,
+    /// Each document's language, and which are translations of another.
+    translations: crate::lang::Translations,
     search_script: Option<String>,
     directory_script: Option<String>,
     /// The diagrams script and the Mermaid module it loads.
@@ -216,9 +216,23 @@ impl Shared<'_> {
         let diagrams = doc.into_iter().chain(site.intro_at(url)).any(|d| site.docs[d].body.diagrams);
         // The page's own `lang`, else its language folder's, else the
         // community's.
-        let page_lang = lang
-            .or_else(|| doc.and_then(|d| crate::lang::of_path(&self.language_folders, site.docs[d].path.as_str())))
-            .unwrap_or(&self.config.language);
+        let page_lang =
+            lang.or_else(|| doc.map(|d| self.translations.langs[d].as_str())).unwrap_or(&self.config.language);
+        let alternates: Vec<views::Alternate> = doc
+            .map(|d| self.translations.of_doc(d))
+            .unwrap_or_default()
+            .iter()
+            .map(|&other| {
+                let tag = self.translations.langs[other].as_str();
+                views::Alternate {
+                    lang: tag,
+                    name: crate::lang::endonym(tag),
+                    href: urls.href(&site.docs[other].url),
+                    absolute: urls.absolute(&site.docs[other].url),
+                    current: Some(other) == doc,
+                }
+            })
+            .collect();
         // Comments go under what the community writes, not under profiles.
         let comments =
             self.config.comments.as_ref().filter(|_| doc.is_some_and(|d| site.docs[d].kind() != Kind::Member));
@@ -244,6 +258,7 @@ impl Shared<'_> {
             page_title,
             lang: page_lang,
             dir: crate::lang::direction(page_lang),
+            alternates,
             description: truncate(description, 200),
             canonical: urls.absolute(url),
             home_url: urls.href(&UrlPath::root()),
@@ -574,7 +589,10 @@ pub fn site_streamed(
         scheme_script: asset_urls.get("scheme.js").cloned(),
         comments_script: asset_urls.get("comments.js").cloned(),
         csp: (config.raw_html == crate::config::RawHtml::Sanitize).then(|| csp(config)),
-        language_folders: crate::lang::folders(site.docs.iter().map(|d| d.path.as_str())),
+        translations: crate::lang::Translations::of(
+            site.docs.iter().map(|d| (d.path.as_str(), d.front.lang.as_deref())),
+            &config.language,
+        ),
         search_script: options.search.as_ref().and(asset_urls.get("search.js").cloned()),
         directory_script: asset_urls.get("directory.js").cloned(),
         diagram_scripts,
@@ -665,7 +683,13 @@ pub fn site_streamed(
     };
     // The feed and the calendar need no page: they are made beside the
     // pages, not after them (on one core, with the other idle).
-    let feeds = feeds::Feeds { site, config, today: options.today, history: options.history };
+    let feeds = feeds::Feeds {
+        site,
+        config,
+        today: options.today,
+        history: options.history,
+        translations: &shared.translations,
+    };
     let made_beside = || listings.then(|| rayon::join(|| feeds.atom(), || feeds.ics()));
     let ((listed, documents_done), beside) = rayon::join(|| rayon::join(listing_pages, documents), made_beside);
     documents_done?;

@@ -33,6 +33,9 @@ pub struct Layout<'a> {
     pub lang: &'a str,
     /// `ltr`, or `rtl` for a language written right to left.
     pub dir: &'static str,
+    /// The page in every language it is written in, this one included
+    /// (empty without translations): `hreflang` links and the switcher.
+    pub alternates: Vec<Alternate<'a>>,
     pub description: String,
     pub canonical: String,
     pub home_url: String,
@@ -58,6 +61,17 @@ pub struct Layout<'a> {
     pub comments_script: Option<&'a str>,
     pub header: &'a str,
     pub footer: &'a str,
+}
+
+/// One language of a page (`Layout::alternates`).
+#[derive(Debug, Serialize)]
+pub struct Alternate<'a> {
+    pub lang: &'a str,
+    /// The language's name in itself (`日本語`).
+    pub name: &'a str,
+    pub href: String,
+    pub absolute: String,
+    pub current: bool,
 }
 
 #[derive(Debug, Serialize)]

@@ -143,3 +143,33 @@ test('a page written right to left is laid out right to left, in its language', 
   await german.close();
   await site.close();
 });
+
+test('the language switcher leads to the page in another language, and back', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'guild-translations-'));
+  for (const [path, text] of [
+    ['pages/docs/guide.md', '# Guide\n\nHow we work.\n'],
+    ['pages/docs/ja/guide.md', '# ガイド\n\n私たちの働き方。\n'],
+    ['pages/docs/ar/guide.md', '# دليل\n\nكيف نعمل.\n'],
+  ]) {
+    mkdirSync(join(dir, path, '..'), { recursive: true });
+    writeFileSync(join(dir, path), text);
+  }
+  writeFileSync(join(dir, 'community.yaml'), 'title: Translated\n');
+  const site = await serve(buildSite(dir));
+  for (const scheme of ['light', 'dark']) {
+    const { page, errors, close } = await openPage(fixture.browser, site.origin, 'docs/guide/', 390, scheme);
+    const nav = page.getByRole('navigation', { name: 'This page in other languages' });
+    assert.equal(await nav.locator('[aria-current="page"]').innerText(), 'English');
+    await nav.getByRole('link', { name: '日本語' }).click();
+    await page.waitForURL(/docs\/ja\/guide\/$/);
+    assert.equal(await page.evaluate(() => document.documentElement.lang), 'ja');
+    await page.getByRole('navigation', { name: 'This page in other languages' }).getByRole('link', { name: 'العربية' }).click();
+    await page.waitForURL(/docs\/ar\/guide\/$/);
+    assert.deepEqual(await page.evaluate(() => [document.documentElement.lang, document.documentElement.dir]), ['ar', 'rtl']);
+    assert.deepEqual(errors, []);
+    assert.deepEqual(await axe(page), []);
+    await page.screenshot({ path: screenshotPath(`translations-390-${scheme}`) });
+    await close();
+  }
+  await site.close();
+});

@@ -42,3 +42,35 @@ fn a_language_that_is_no_tag_is_named() {
         "{run:?}"
     );
 }
+
+#[test]
+fn translations_link_to_each_other_and_the_sitemap_names_them() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Guild\nbase_url: https://example.org/g/\n")
+        .file("pages/docs/guide.md", "# Guide\n")
+        .file("pages/docs/ja/guide.md", "# ガイド\n")
+        .file("pages/docs/zh/guide.md", "# 指南\n")
+        .file("pages/docs/ja/only.md", "# 日本語だけ\n");
+    site.build().expect_code(0);
+    let ja = site.read("docs/ja/guide/index.html");
+    for (lang, url) in [("en", "docs/guide/"), ("ja", "docs/ja/guide/"), ("zh", "docs/zh/guide/")] {
+        assert!(
+            ja.contains(&format!("<link rel=\"alternate\" hreflang=\"{lang}\" href=\"https://example.org/g/{url}\">")),
+            "{lang}: {ja}"
+        );
+    }
+    assert!(ja.contains("<span aria-current=\"page\" lang=\"ja\">日本語</span>"), "{ja}");
+    assert!(ja.contains("<a href=\"/g/docs/guide/\" hreflang=\"en\" lang=\"en\">English</a>"), "{ja}");
+    assert!(ja.contains("<a href=\"/g/docs/zh/guide/\" hreflang=\"zh\" lang=\"zh\">简体中文</a>"), "{ja}");
+    let only = site.read("docs/ja/only/index.html");
+    assert!(!only.contains("hreflang") && !only.contains("class=\"translations\""), "no translations, no switcher");
+    let sitemap = site.read("sitemap.xml");
+    assert!(sitemap.contains("xmlns:xhtml=\"http://www.w3.org/1999/xhtml\""), "{sitemap}");
+    assert!(
+        sitemap.contains(
+            "<url><loc>https://example.org/g/docs/zh/guide/</loc><xhtml:link rel=\"alternate\" hreflang=\"en\" \
+             href=\"https://example.org/g/docs/guide/\"/>"
+        ),
+        "{sitemap}"
+    );
+}
