@@ -148,7 +148,7 @@ pub fn endonym(tag: &str) -> &str {
 /// one another: the same path once the language folder is taken out
 /// (`docs/ja/guide.md` and `docs/zh/guide.md` are `docs/guide.md` in two
 /// languages, and that file, outside any language folder, the original).
-#[derive(Debug, Default)]
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Translations {
     /// By document: its language tag.
     pub langs: Vec<String>,

@@ -89,6 +89,8 @@ pub struct Site {
     /// Every folder of documents below the top, with what is in it, and
     /// each document's place among them.
     pub tree: Tree,
+    /// Each document's language, and which are translations of another.
+    pub translations: crate::lang::Translations,
 }
 
 impl Site {
@@ -492,6 +494,10 @@ pub fn site(
         redirects,
         intros,
         tree,
+        translations: crate::lang::Translations::of(
+            docs.iter().map(|d| (d.path.as_str(), d.front.lang.as_deref())),
+            &config.language,
+        ),
     };
     *memo = Memo {
         inputs,

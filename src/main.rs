@@ -128,6 +128,9 @@ enum Command {
         /// Only documents with this tag
         #[arg(long, value_name = "TAG")]
         tag: Option<String>,
+        /// Only documents in this language (a tag such as `ja`)
+        #[arg(long, value_name = "LANG")]
+        lang: Option<String>,
         /// How many results to show
         #[arg(long, default_value_t = 10, value_name = "N")]
         limit: usize,
@@ -214,7 +217,7 @@ fn main() -> ExitCode {
         drafts: common.drafts,
         today: common.now.unwrap_or_else(run::today),
     };
-    if let Command::Search { query, kind, tag, limit, json, drafts } = &cli.command {
+    if let Command::Search { query, kind, tag, lang, limit, json, drafts } = &cli.command {
         let options = Options {
             start: cli.root.clone().unwrap_or_else(|| cwd.clone()),
             explicit_root: cli.root.is_some(),
@@ -222,7 +225,11 @@ fn main() -> ExitCode {
             drafts: *drafts,
             today: run::today(),
         };
-        let filter = guild::search::query::Filter { kind: kind.clone(), tag: tag.as_deref().map(guild::url::slugify) };
+        let filter = guild::search::query::Filter {
+            kind: kind.clone(),
+            tag: tag.as_deref().map(guild::url::slugify),
+            lang: lang.clone(),
+        };
         return search(&options, &query.join(" "), &filter, *limit, *json, color);
     }
     match &cli.command {

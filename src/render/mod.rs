@@ -77,8 +77,6 @@ struct Shared<'a> {
     comments_script: Option<String>,
     /// The pages' Content-Security-Policy (`None` with `raw_html: allow`).
     csp: Option<String>,
-    /// Each document's language, and which are translations of another.
-    translations: crate::lang::Translations,
     search_script: Option<String>,
     directory_script: Option<String>,
     /// The diagrams script and the Mermaid module it loads.
@@ -217,13 +215,13 @@ impl Shared<'_> {
         // The page's own `lang`, else its language folder's, else the
         // community's.
         let page_lang =
-            lang.or_else(|| doc.map(|d| self.translations.langs[d].as_str())).unwrap_or(&self.config.language);
+            lang.or_else(|| doc.map(|d| site.translations.langs[d].as_str())).unwrap_or(&self.config.language);
         let alternates: Vec<views::Alternate> = doc
-            .map(|d| self.translations.of_doc(d))
+            .map(|d| site.translations.of_doc(d))
             .unwrap_or_default()
             .iter()
             .map(|&other| {
-                let tag = self.translations.langs[other].as_str();
+                let tag = site.translations.langs[other].as_str();
                 views::Alternate {
                     lang: tag,
                     name: crate::lang::endonym(tag),
@@ -589,10 +587,6 @@ pub fn site_streamed(
         scheme_script: asset_urls.get("scheme.js").cloned(),
         comments_script: asset_urls.get("comments.js").cloned(),
         csp: (config.raw_html == crate::config::RawHtml::Sanitize).then(|| csp(config)),
-        translations: crate::lang::Translations::of(
-            site.docs.iter().map(|d| (d.path.as_str(), d.front.lang.as_deref())),
-            &config.language,
-        ),
         search_script: options.search.as_ref().and(asset_urls.get("search.js").cloned()),
         directory_script: asset_urls.get("directory.js").cloned(),
         diagram_scripts,
@@ -683,13 +677,8 @@ pub fn site_streamed(
     };
     // The feed and the calendar need no page: they are made beside the
     // pages, not after them (on one core, with the other idle).
-    let feeds = feeds::Feeds {
-        site,
-        config,
-        today: options.today,
-        history: options.history,
-        translations: &shared.translations,
-    };
+    let feeds =
+        feeds::Feeds { site, config, today: options.today, history: options.history, translations: &site.translations };
     let made_beside = || listings.then(|| rayon::join(|| feeds.atom(), || feeds.ics()));
     let ((listed, documents_done), beside) = rayon::join(|| rayon::join(listing_pages, documents), made_beside);
     documents_done?;

@@ -556,6 +556,22 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
         let _ = write!(filters, "{}:", json_string(&entry.tag.slug));
         ids(&mut filters, &mut entry.docs.iter().map(|&d| d as u32));
     }
+    // By language, when the site has more than one.
+    let mut by_lang: BTreeMap<&str, Vec<u32>> = BTreeMap::new();
+    for (id, lang) in site.translations.langs.iter().enumerate() {
+        by_lang.entry(lang.as_str()).or_default().push(id as u32);
+    }
+    if by_lang.len() < 2 {
+        by_lang.clear();
+    }
+    filters.push_str("},\"lang\":{");
+    for (i, (lang, list)) in by_lang.iter().enumerate() {
+        if i > 0 {
+            filters.push(',');
+        }
+        let _ = write!(filters, "{}:", json_string(lang));
+        ids(&mut filters, &mut list.iter().copied());
+    }
     filters.push_str("}}");
     let filters_name = format!("filters.{:012x}.json", fnv(filters.as_bytes()) & 0xffff_ffff_ffff);
 
@@ -575,6 +591,7 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
         "shardIds": names,
         "filters": filters_name,
         "types": by_type.iter().map(|(k, v)| serde_json::json!([k, v.len()])).collect::<Vec<_>>(),
+        "langs": by_lang.iter().map(|(k, v)| serde_json::json!([k, crate::lang::endonym(k), v.len()])).collect::<Vec<_>>(),
         "tags": site.tags.iter().map(|t| serde_json::json!([t.tag.slug, t.tag.name, t.docs.len()])).collect::<Vec<_>>(),
     });
     (Output::new(MANIFEST, manifest.to_string()), Output::new(format!("search/{filters_name}"), filters))

@@ -48,6 +48,8 @@ pub struct Fields {
     pub text: [Field; 5],
     pub kind: Field,
     pub tag: Field,
+    /// The document's language tag (`lang::Translations`).
+    pub lang: Field,
     pub url: Field,
     pub title_stored: Field,
     /// The start of the body, stored for `guild search` snippets (the body
@@ -76,12 +78,13 @@ pub fn schema() -> (Schema, Fields) {
     }
     let kind = b.add_text_field("kind", STRING | STORED);
     let tag = b.add_text_field("tag", STRING);
+    let lang = b.add_text_field("lang", STRING);
     let url = b.add_text_field("url", STORED);
     let title_stored = b.add_text_field("title_text", STORED);
     let snippet_text = b.add_text_field("snippet_text", STORED);
     let doc = b.add_u64_field("doc", STORED | FAST);
     let text: [Field; 5] = [fields[0], fields[1], fields[2], fields[3], fields[4]];
-    (b.build(), Fields { text, kind, tag, url, title_stored, snippet_text, doc })
+    (b.build(), Fields { text, kind, tag, lang, url, title_stored, snippet_text, doc })
 }
 
 /// The full analyzer: tokens as tantivy indexes them.
@@ -549,6 +552,7 @@ pub fn index(site: &Site, dir: &Path) -> Result<Built> {
                 doc.add_text(*field, text);
             }
             doc.add_text(fields.kind, t.kind.name());
+            doc.add_text(fields.lang, &site.translations.langs[id]);
             for tag in &t.tags {
                 doc.add_text(fields.tag, tag);
             }

@@ -288,6 +288,8 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
 pub struct Filter {
     pub kind: Option<String>,
     pub tag: Option<String>,
+    /// A language tag (`ja`): only pages in it.
+    pub lang: Option<String>,
 }
 
 /// One result.
@@ -340,6 +342,10 @@ pub fn query(fields: &Fields, plan: &Plan, filter: &Filter) -> Box<dyn Query> {
     }
     if let Some(tag) = &filter.tag {
         let term = TermQuery::new(Term::from_field_text(fields.tag, tag), IndexRecordOption::Basic);
+        must.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
+    }
+    if let Some(lang) = &filter.lang {
+        let term = TermQuery::new(Term::from_field_text(fields.lang, lang), IndexRecordOption::Basic);
         must.push((Occur::Must, Box::new(ConstScoreQuery::new(Box::new(term), 0.0))));
     }
     if must.len() == 1 {

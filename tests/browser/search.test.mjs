@@ -122,6 +122,43 @@ test('a Japanese phrase typed in the search box finds its page', async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+test('search keeps to the page\'s language, and the search page widens it', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'guild-langs-'));
+  const files = {
+    'community.yaml': 'title: Languages\n',
+    'pages/docs/guide.md': '# Guide\n\nThe OSPO answers questions.\n',
+    'pages/docs/ja/guide.md': '# ガイド\n\nOSPOが質問に答えます。\n',
+    'pages/docs/zh/guide.md': '# 指南\n\nOSPO回答问题。\n',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const site = await serve(buildSite(root));
+  const problems = [];
+  const page = await open(site, 'docs/ja/guide/', problems);
+  await page.locator('#site-search').fill('ospo ');
+  const status = page.locator('#site-search-results .search-status');
+  await status.filter({ hasText: '日本語' }).waitFor();
+  assert.equal(await status.innerText(), '1 result in 日本語');
+  assert.deepEqual(await page.locator('#site-search-results .search-result-title').allTextContents(), ['ガイド']);
+  assert.match(await page.locator('.search-all a').getAttribute('href'), /lang=ja/);
+  // The search page, in the community's language, starts with English and
+  // widens to every language in one choice.
+  await page.goto(`${site.origin}${basePath}search/?q=ospo`);
+  const results = page.locator('.search-results .search-result-title');
+  await page.locator('.search-page .search-status').filter({ hasText: 'results for' }).or(page.locator('.search-page .search-status').filter({ hasText: 'result for' })).waitFor();
+  assert.equal(await page.locator('#search-lang').inputValue(), 'en');
+  assert.deepEqual(await results.allTextContents(), ['Guide']);
+  await page.locator('#search-lang').selectOption('');
+  await page.waitForFunction(() => document.querySelectorAll('.search-results .search-result-title').length === 3);
+  assert.match(page.url(), /q=ospo/);
+  assert.deepEqual(problems, []);
+  await page.close();
+  await site.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
 test('arrow keys and Enter open a result', async () => {
   const problems = [];
   const page = await open(example, '', problems);

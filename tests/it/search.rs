@@ -136,6 +136,7 @@ struct Query {
     text: String,
     kind: Option<String>,
     tag: Option<String>,
+    lang: Option<String>,
 }
 
 /// 120 queries drawn from the corpus' own words: single words, pairs,
@@ -144,7 +145,7 @@ fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
     let words: Vec<&String> = meta.words.keys().filter(|w| w.chars().all(char::is_alphabetic) && w.len() > 3).collect();
     let pick = |i: usize| words[(i * 7919) % words.len()].clone();
     let mut out = Vec::new();
-    let q = |text: String| Query { text, kind: None, tag: None };
+    let q = |text: String| Query { text, kind: None, tag: None, lang: None };
     for i in 0..35 {
         out.push(q(format!("{} ", pick(i))));
     }
@@ -197,9 +198,14 @@ fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
     for i in 0..20 {
         let text = format!("{} {}", pick(i + 800), pick(i + 900));
         if i % 2 == 0 {
-            out.push(Query { text, kind: Some(["practice", "meeting", "member"][i % 3].into()), tag: None });
+            out.push(Query {
+                text,
+                kind: Some(["practice", "meeting", "member"][i % 3].into()),
+                tag: None,
+                lang: None,
+            });
         } else {
-            out.push(Query { text, kind: None, tag: Some(tags[i % tags.len()].clone()) });
+            out.push(Query { text, kind: None, tag: Some(tags[i % tags.len()].clone()), lang: None });
         }
     }
     out
@@ -228,11 +234,23 @@ fn parity(root: &Path, out: &Path) {
     let manifest: serde_json::Value = serde_json::from_slice(&std::fs::read(out.join(manifest_path)).unwrap()).unwrap();
     let tags: Vec<String> =
         manifest["tags"].as_array().unwrap().iter().map(|t| t[0].as_str().unwrap().to_string()).collect();
-    let queries = queries(&meta, &tags);
+    let langs: Vec<String> = manifest["langs"]
+        .as_array()
+        .map(|l| l.iter().map(|t| t[0].as_str().unwrap().to_string()).collect())
+        .unwrap_or_default();
+    let mut queries = queries(&meta, &tags);
+    // In one language, as the header box searches a page in it.
+    for (i, lang) in langs.iter().enumerate() {
+        for text in [queries[i].text.clone(), queries[i + 40].text.clone()] {
+            queries.push(Query { text, kind: None, tag: None, lang: Some(lang.clone()) });
+        }
+    }
     assert!(queries.len() >= 100);
 
-    let json: Vec<serde_json::Value> =
-        queries.iter().map(|q| serde_json::json!({"text": q.text, "type": q.kind, "tag": q.tag})).collect();
+    let json: Vec<serde_json::Value> = queries
+        .iter()
+        .map(|q| serde_json::json!({"text": q.text, "type": q.kind, "tag": q.tag, "lang": q.lang}))
+        .collect();
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), serde_json::to_vec(&json).unwrap()).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/parity.mjs");
@@ -246,7 +264,7 @@ fn parity(root: &Path, out: &Path) {
     for (q, js) in queries.iter().zip(&js) {
         let words = query::words(&q.text);
         let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
-        let filter = query::Filter { kind: q.kind.clone(), tag: q.tag.clone() };
+        let filter = query::Filter { kind: q.kind.clone(), tag: q.tag.clone(), lang: q.lang.clone() };
         let tantivy = query::run(&index, &fields, &plan, &filter, 10).unwrap();
         let js_hits = js["hits"].as_array().unwrap();
         let context = format!(

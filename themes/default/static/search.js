@@ -217,7 +217,7 @@ function findWord(shard, word) {
  */
 export async function rank(query, manifest, load, filters, filter = {}, limit = 10) {
   const p = plan(query, manifest);
-  const needFilters = filter.type || filter.tag;
+  const needFilters = filter.type || filter.tag || filter.lang;
   const [shards, sets] = await Promise.all([
     Promise.all(p.shards.map((i) => load(i).then((s) => [i, s]))),
     needFilters ? filters() : null,
@@ -320,11 +320,11 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   }
   let allowed = null;
   if (sets) {
-    for (const [kind, value] of [['type', filter.type], ['tag', filter.tag]]) {
+    for (const [kind, value] of [['type', filter.type], ['tag', filter.tag], ['lang', filter.lang]]) {
       if (!value) continue;
       const ids = new Set();
       let doc = 0;
-      for (const d of (sets[kind][value] || [])) { doc += d; ids.add(doc); }
+      for (const d of ((sets[kind] || {})[value] || [])) { doc += d; ids.add(doc); }
       allowed = allowed ? new Set([...allowed].filter((x) => ids.has(x))) : ids;
     }
   }
@@ -513,6 +513,13 @@ const POPUP = 8;
 /** Results per page of the search page. */
 const PER_PAGE = 20;
 
+/** The page's language, when the site is in several and has pages in
+ * it: searches keep to it unless the reader widens them. */
+function pageLanguage(manifest) {
+  const lang = document.documentElement.lang;
+  return (manifest.langs || []).length > 1 && manifest.langs.some(([tag]) => tag === lang) ? lang : '';
+}
+
 function headerBox(form, search) {
   const input = form.querySelector('input[type="search"]');
   const popup = form.querySelector('.search-popup');
@@ -528,15 +535,19 @@ function headerBox(form, search) {
     const q = input.value;
     const mine = ++seq;
     if (!q.trim()) { list.replaceChildren(); close(); return; }
-    const result = await search.search(q, {}, POPUP);
+    const manifest = await search.manifest;
+    const lang = pageLanguage(manifest);
+    const result = await search.search(q, lang ? { lang } : {}, POPUP);
     if (mine !== seq) return;
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, false)));
     const shown = result.hits.length;
-    status.textContent = !result.total ? `No results for “${q}”`
-      : shown < result.total ? `${results(result.total)}, best ${shown} shown` : results(result.total);
+    const inLang = lang ? ` in ${manifest.langs.find(([tag]) => tag === lang)[1]}` : '';
+    status.textContent = !result.total ? `No results for “${q}”${inLang}`
+      : shown < result.total ? `${results(result.total)}${inLang}, best ${shown} shown` : `${results(result.total)}${inLang}`;
     if (all) {
       const url = new URL(form.action, location.href);
       url.searchParams.set('q', q);
+      if (lang) url.searchParams.set('lang', lang);
       allLink.href = url.pathname + url.search;
       allLink.textContent = result.total > shown ? `See all ${results(result.total)}` : 'Search with filters';
       all.hidden = false;
@@ -578,6 +589,7 @@ async function searchPage(page, search) {
   const input = form.querySelector('input[name="q"]');
   const type = form.querySelector('select[name="type"]');
   const tag = form.querySelector('select[name="tag"]');
+  const lang = form.querySelector('select[name="lang"]');
   const list = page.querySelector('.search-results');
   const status = page.querySelector('.search-status');
   const pager = page.querySelector('.search-pager');
@@ -586,11 +598,19 @@ async function searchPage(page, search) {
   const manifest = await search.manifest;
   for (const [name, count] of manifest.types) type.append(new Option(`${name} (${count})`, name));
   for (const [slug, name, count] of manifest.tags) tag.append(new Option(`${name} (${count})`, slug));
+  // Several languages: the page's by default, all with one choice.
+  const langs = manifest.langs || [];
+  if (lang && langs.length > 1) {
+    for (const [code, name, count] of langs) lang.append(new Option(`${name} (${count})`, code));
+    lang.closest('.search-field').hidden = false;
+  }
   const params = new URLSearchParams(location.search);
+  if (lang) lang.value = params.has('lang') ? params.get('lang') : pageLanguage(manifest);
   input.value = params.get('q') || '';
   type.value = params.get('type') || '';
   tag.value = params.get('tag') || '';
   let number = Math.max(1, Number.parseInt(params.get('page') || '1', 10) || 1);
+  const filters = () => ({ type: type.value, tag: tag.value, lang: lang ? lang.value : '' });
   let seq = 0;
   const link = (n) => {
     const url = new URL(location.href);
@@ -612,7 +632,7 @@ async function searchPage(page, search) {
     const mine = ++seq;
     const q = input.value;
     const url = new URL(location.href);
-    for (const [k, v] of [['q', q], ['type', type.value], ['tag', tag.value], ['page', number > 1 ? String(number) : '']]) {
+    for (const [k, v] of [['q', q], ['type', type.value], ['tag', tag.value], ['lang', lang ? lang.value : ''], ['page', number > 1 ? String(number) : '']]) {
       if (v) url.searchParams.set(k, v); else url.searchParams.delete(k);
     }
     history.replaceState(null, '', url);
@@ -621,13 +641,13 @@ async function searchPage(page, search) {
     empty.hidden = true;
     if (suggest) suggest.hidden = true;
     if (!q.trim()) { list.replaceChildren(); status.textContent = status.dataset.prompt || 'Type to search.'; return; }
-    let result = await search.search(q, { type: type.value, tag: tag.value }, PER_PAGE, (number - 1) * PER_PAGE);
+    let result = await search.search(q, filters(), PER_PAGE, (number - 1) * PER_PAGE);
     if (mine !== seq) return;
     const pages = Math.max(1, Math.ceil(result.total / PER_PAGE));
     if (number > pages) {
       // A link to a page past the end (the index changed): the last one.
       number = pages;
-      result = await search.search(q, { type: type.value, tag: tag.value }, PER_PAGE, (number - 1) * PER_PAGE);
+      result = await search.search(q, filters(), PER_PAGE, (number - 1) * PER_PAGE);
       if (mine !== seq) return;
     }
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, true)));
@@ -647,9 +667,10 @@ async function searchPage(page, search) {
       suggest.hidden = false;
     }
     if (!result.total) {
-      status.textContent = `No results for “${q}”${type.value || tag.value ? ' with these filters' : ''}.`;
+      const filtered = type.value || tag.value || (lang && lang.value);
+      status.textContent = `No results for “${q}”${filtered ? ' with these filters' : ''}.`;
       empty.hidden = false;
-      empty.querySelector('.search-unfilter').hidden = !(type.value || tag.value);
+      empty.querySelector('.search-unfilter').hidden = !filtered;
       return;
     }
     const from = (number - 1) * PER_PAGE + 1;
@@ -673,9 +694,11 @@ async function searchPage(page, search) {
   input.addEventListener('input', debounce(fresh, 60));
   type.addEventListener('change', fresh);
   tag.addEventListener('change', fresh);
+  lang?.addEventListener('change', fresh);
   empty.querySelector('.search-unfilter button')?.addEventListener('click', () => {
     type.value = '';
     tag.value = '';
+    if (lang) lang.value = '';
     fresh();
   });
   page.classList.add('search-ready');
