@@ -43,7 +43,7 @@ impl Default for Settings {
     }
 }
 
-/// `12h`, `1d`, `2w` (or seconds: `30s`), as a duration.
+/// A duration: a number, then `s`, `m`, `h`, `d` or `w` for seconds to weeks.
 fn duration(text: &str) -> Option<Duration> {
     let t = text.trim();
     let split = t.find(|c: char| !c.is_ascii_digit()).unwrap_or(t.len());
