@@ -128,3 +128,22 @@ test('giscus comments start in the reader\'s scheme and analytics load from thei
   await context.close();
   await site.close();
 });
+
+test('Escape closes the phone menu and gives focus back to its button; so does a click outside', async () => {
+  const context = await fixture.browser.newContext({ viewport: { width: 390, height: 800 } });
+  const page = await context.newPage();
+  await page.goto(`${fixture.server.origin}${basePath}practices/`);
+  const menu = page.locator('.site-menu');
+  await page.locator('.menu-button').click();
+  assert.equal(await menu.getAttribute('open'), '');
+  await page.getByRole('navigation', { name: 'Main' }).getByRole('link').first().focus();
+  await page.keyboard.press('Escape');
+  assert.equal(await menu.getAttribute('open'), null);
+  assert.equal(await page.evaluate(() => document.activeElement.classList.contains('menu-button')), true);
+  await page.locator('.menu-button').click();
+  const before = page.url();
+  await page.mouse.click(3, 790);
+  assert.equal(page.url(), before, 'the click landed on no link');
+  assert.equal(await menu.getAttribute('open'), null, 'a click outside closes it');
+  await context.close();
+});

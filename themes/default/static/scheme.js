@@ -1,7 +1,8 @@
 // The reader's colour scheme: automatic (the system's), light or dark.
 // A classic script loaded blocking in <head>, so a chosen scheme is on
 // <html> before the first paint: no flash of the other one. It also wires
-// the header's theme switch, which stays hidden without JavaScript.
+// the header's theme switch, which stays hidden without JavaScript, and
+// lets Escape close the header's menu.
 (() => {
   const KEY = 'guild-scheme';
   const ORDER = ['auto', 'light', 'dark'];
@@ -52,6 +53,19 @@
       });
     }
     show();
+  });
+  // The header's Menu (a <details>, so it works without this): Escape
+  // closes it and gives focus back to its button; so does a click
+  // outside it.
+  document.addEventListener('keydown', (event) => {
+    const menu = document.querySelector('.site-menu[open]');
+    if (event.key !== 'Escape' || !menu || !menu.contains(document.activeElement)) return;
+    menu.open = false;
+    menu.querySelector('summary')?.focus();
+  });
+  document.addEventListener('click', (event) => {
+    const menu = document.querySelector('.site-menu[open]');
+    if (menu && !menu.contains(event.target)) menu.open = false;
   });
   // A choice made in another tab of the site.
   window.addEventListener('storage', (event) => {
