@@ -95,11 +95,15 @@ pub fn folders<'p>(paths: impl IntoIterator<Item = &'p str>) -> Vec<(String, Str
 /// The language of the file at `path`: that of the deepest language
 /// folder holding it, if any.
 pub fn of_path<'f>(folders: &'f [(String, String)], path: &str) -> Option<&'f str> {
+    deepest(folders, path).map(|(_, tag)| tag.as_str())
+}
+
+/// The deepest language folder holding `path`, with its tag.
+fn deepest<'f>(folders: &'f [(String, String)], path: &str) -> Option<&'f (String, String)> {
     folders
         .iter()
         .filter(|(folder, _)| path.strip_prefix(folder.as_str()).is_some_and(|rest| rest.starts_with('/')))
         .max_by_key(|(folder, _)| folder.len())
-        .map(|(_, tag)| tag.as_str())
 }
 
 /// What a language is called in itself, for the language switcher; the
@@ -165,11 +169,10 @@ impl Translations {
         let folders = folders(docs.iter().map(|d| d.0));
         let mut by_key: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
         let mut langs = Vec::with_capacity(docs.len());
+        let mut in_folder = Vec::with_capacity(docs.len());
         for (id, (path, own)) in docs.iter().enumerate() {
-            let folder = folders
-                .iter()
-                .filter(|(f, _)| path.strip_prefix(f.as_str()).is_some_and(|rest| rest.starts_with('/')))
-                .max_by_key(|(f, _)| f.len());
+            let folder = deepest(&folders, path);
+            in_folder.push(folder.is_some());
             langs.push(own.map(str::to_string).or_else(|| folder.map(|f| f.1.clone())).unwrap_or(default.to_string()));
             let key = match folder {
                 Some((f, _)) => {
@@ -190,7 +193,7 @@ impl Translations {
             }
             // The original: outside any language folder, else in the
             // community's language.
-            ids.sort_by_key(|&id| (of_path(&folders, docs[id].0).is_some(), langs[id] != default, id));
+            ids.sort_by_key(|&id| (in_folder[id], langs[id] != default, id));
             for &id in &ids {
                 group_of[id] = Some(groups.len());
             }
