@@ -13,6 +13,8 @@ use crate::diag::{Diagnostic, Span};
 use crate::source::{Kind, SourcePath};
 use crate::yaml::Fields;
 
+/// The community's language when `language:` does not say.
+pub const DEFAULT_LANGUAGE: &str = "en";
 pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 
 const KNOWN_KEYS: &[&str] = &[
@@ -345,9 +347,9 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
                 format!("`language` must be a language tag such as `en`, `ja` or `pt-BR`, found `{other}`"),
                 "write the code of the language the community writes in, e.g. `language: de`",
             );
-            "en".to_string()
+            DEFAULT_LANGUAGE.to_string()
         }
-        None => "en".to_string(),
+        None => DEFAULT_LANGUAGE.to_string(),
     };
     let analytics = crate::hooks::analytics(&mut fields);
     let comments = crate::hooks::comments(&mut fields);

@@ -72,6 +72,7 @@ pub const CODES: &[&str] = &[
     "unknown-key",
     "unknown-member",
     "unknown-mention",
+    "unknown-translation",
     "unsafe-url",
     "windows-name",
     "wrong-type",

@@ -162,42 +162,94 @@ pub struct Translations {
     pub groups: Vec<Vec<usize>>,
 }
 
+/// What a page's front matter says of its translations.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Declared<'d> {
+    /// Nothing: its folder decides.
+    None,
+    /// `translation_of`: it translates that document.
+    Of(usize),
+    /// `translationKey`: the pages sharing the key translate one another.
+    Key(&'d str),
+}
+
+/// One document as `Translations::of` reads it.
+#[derive(Debug, Clone, Copy)]
+pub struct Page<'d> {
+    pub path: &'d str,
+    /// Its own `lang`.
+    pub lang: Option<&'d str>,
+    pub declared: Declared<'d>,
+}
+
 impl Translations {
-    /// `docs[i]` is (path, own `lang`); `default` the community's language.
-    pub fn of<'d>(docs: impl IntoIterator<Item = (&'d str, Option<&'d str>)>, default: &str) -> Translations {
-        let docs: Vec<(&str, Option<&str>)> = docs.into_iter().collect();
-        let folders = folders(docs.iter().map(|d| d.0));
-        let mut by_key: std::collections::BTreeMap<String, Vec<usize>> = std::collections::BTreeMap::new();
+    /// The documents' languages and translations; `default` is the
+    /// community's language.
+    pub fn of<'d>(docs: impl IntoIterator<Item = Page<'d>>, default: &str) -> Translations {
+        let docs: Vec<Page> = docs.into_iter().collect();
+        let folders = folders(docs.iter().map(|d| d.path));
         let mut langs = Vec::with_capacity(docs.len());
         let mut in_folder = Vec::with_capacity(docs.len());
-        for (id, (path, own)) in docs.iter().enumerate() {
-            let folder = deepest(&folders, path);
+        let mut keys = Vec::with_capacity(docs.len());
+        for page in &docs {
+            let folder = deepest(&folders, page.path);
             in_folder.push(folder.is_some());
-            langs.push(own.map(str::to_string).or_else(|| folder.map(|f| f.1.clone())).unwrap_or(default.to_string()));
-            let key = match folder {
-                Some((f, _)) => {
+            langs.push(
+                page.lang.map(str::to_string).or_else(|| folder.map(|f| f.1.clone())).unwrap_or(default.to_string()),
+            );
+            keys.push(match (page.declared, folder) {
+                // A key no path can be: paths hold no NUL.
+                (Declared::Key(key), _) => format!("\0{key}"),
+                (_, Some((f, _))) => {
                     let parent = f.rsplit_once('/').map_or("", |(p, _)| p);
-                    let rest = &path[f.len() + 1..];
+                    let rest = &page.path[f.len() + 1..];
                     if parent.is_empty() { rest.to_string() } else { format!("{parent}/{rest}") }
                 }
-                None => path.to_string(),
-            };
+                (_, None) => page.path.to_string(),
+            });
+        }
+        // `translation_of` takes its original's key, through a chain of
+        // them (a translation of a translation), never round a loop.
+        for id in 0..docs.len() {
+            let mut at = id;
+            for _ in 0..docs.len().min(16) {
+                match docs[at].declared {
+                    Declared::Of(next) if next != id && next < docs.len() => at = next,
+                    _ => break,
+                }
+            }
+            if at != id {
+                keys[id] = keys[at].clone();
+            }
+        }
+        let mut by_key: std::collections::BTreeMap<&str, Vec<usize>> = std::collections::BTreeMap::new();
+        for (id, key) in keys.iter().enumerate() {
             by_key.entry(key).or_default().push(id);
         }
         let mut group_of = vec![None; docs.len()];
         let mut groups = Vec::new();
         for (_, mut ids) in by_key {
-            ids.dedup_by_key(|id| langs[*id].clone());
             if ids.len() < 2 {
                 continue;
             }
-            // The original: outside any language folder, else in the
-            // community's language.
-            ids.sort_by_key(|&id| (in_folder[id], langs[id] != default, id));
-            for &id in &ids {
+            // The original: not declared a translation, outside any
+            // language folder, else in the community's language.
+            let declared = |id: usize| matches!(docs[id].declared, Declared::Of(_));
+            ids.sort_by_key(|&id| (declared(id), in_folder[id], langs[id] != default, id));
+            // One page per language: the first, the original among them.
+            let mut kept: Vec<usize> = Vec::with_capacity(ids.len());
+            for id in ids {
+                if !kept.iter().any(|&k| langs[k] == langs[id]) {
+                    kept.push(id);
+                }
+            }
+            if kept.len() < 2 {
+                continue;
+            }
+            for &id in &kept {
                 group_of[id] = Some(groups.len());
             }
-            groups.push(ids);
+            groups.push(kept);
         }
         Translations { langs, group_of, groups }
     }
@@ -211,6 +263,27 @@ impl Translations {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn front_matter_names_translations_the_folders_do_not_show() {
+        let page = |path, lang, declared| Page { path, lang, declared };
+        let docs = [
+            page("handbook/onboarding.md", None, Declared::None),
+            page("handbook/onboarding-ja.md", Some("ja"), Declared::Of(0)),
+            page("handbook/onboarding-de.md", Some("de"), Declared::Of(1)),
+            page("blog/hello.md", None, Declared::Key("hello")),
+            page("blog/bonjour.md", Some("fr"), Declared::Key("hello")),
+            page("loop-a.md", Some("fr"), Declared::Of(6)),
+            page("loop-b.md", Some("de"), Declared::Of(5)),
+            page("alone.md", None, Declared::Key("alone")),
+        ];
+        let t = Translations::of(docs, "en");
+        assert_eq!(t.of_doc(1), [0, 1, 2], "a chain of translation_of leads to the original");
+        assert_eq!(t.of_doc(4), [3, 4], "the page in the community's language is the original");
+        assert_eq!(t.of_doc(5), [5, 6], "a loop ends");
+        assert!(t.of_doc(7).is_empty(), "a key no other page shares");
+        assert_eq!(t.langs[1], "ja");
+    }
 
     #[test]
     fn folders_named_for_languages_beside_another_hold_translations() {
@@ -250,12 +323,18 @@ mod tests {
             ("fr/intro.md", None),
             ("about.md", Some("de")),
         ];
-        let t = Translations::of(docs, "en");
+        let t = Translations::of(docs.map(|(path, lang)| Page { path, lang, declared: Declared::None }), "en");
         assert_eq!(t.langs, ["en", "ja", "zh", "ja", "en", "fr", "de"]);
         assert_eq!(t.of_doc(1), [0, 1, 2], "the original first");
         assert_eq!(t.of_doc(5), [4, 5], "the community's language first when all are in folders");
         assert!(t.of_doc(3).is_empty() && t.of_doc(6).is_empty());
         assert_eq!(endonym("ja"), "日本語");
+        // Two copies in one language: the first is the translation.
+        let t = Translations::of(
+            ["ja/a.md", "ja/b/../a.md", "fr/a.md"].map(|path| Page { path, lang: None, declared: Declared::None }),
+            "en",
+        );
+        assert_eq!(t.groups, [vec![0, 2]]);
         assert_eq!(endonym("xx-YY"), "xx-YY");
     }
 

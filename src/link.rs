@@ -477,6 +477,29 @@ pub fn site(
         })
         .collect();
 
+    let declared: Vec<crate::lang::Declared> = docs
+        .iter()
+        .map(|d| match (&d.front.translation_of, &d.front.translation_key) {
+            (Some(of), _) => match index.related(&d.path, &of.value) {
+                Ok(id) => crate::lang::Declared::Of(id),
+                Err(help) => {
+                    diagnostics.push(
+                        Diagnostic::warning(
+                            "unknown-translation",
+                            format!("`translation_of: {}` names no page of the site", of.value),
+                        )
+                        .in_file(&d.path)
+                        .at(of.span)
+                        .help(help),
+                    );
+                    crate::lang::Declared::None
+                }
+            },
+            (None, Some(key)) => crate::lang::Declared::Key(key),
+            (None, None) => crate::lang::Declared::None,
+        })
+        .collect();
+
     let site = Site {
         member_ids: lookup.members.clone(),
         docs: docs.clone(),
@@ -495,7 +518,11 @@ pub fn site(
         intros,
         tree,
         translations: crate::lang::Translations::of(
-            docs.iter().map(|d| (d.path.as_str(), d.front.lang.as_deref())),
+            docs.iter().zip(&declared).map(|(d, &declared)| crate::lang::Page {
+                path: d.path.as_str(),
+                lang: d.front.lang.as_deref(),
+                declared,
+            }),
             &config.language,
         ),
     };

@@ -229,6 +229,8 @@ fn main() -> ExitCode {
             kind: kind.clone(),
             tag: tag.as_deref().map(guild::url::slugify),
             lang: lang.clone(),
+            // The reader's language: the one asked for, else the community's.
+            reader: lang.clone(),
         };
         return search(&options, &query.join(" "), &filter, *limit, *json, color);
     }

@@ -397,6 +397,11 @@ pub struct Front {
     pub aliases: Vec<Located<String>>,
     /// `lang`: the language the page is written in (BCP 47).
     pub lang: Option<String>,
+    /// `translation_of`: the page this one translates (a path, as a link
+    /// gives it), when the folders do not say so.
+    pub translation_of: Option<Located<String>>,
+    /// `translationKey` (Hugo): pages sharing it translate one another.
+    pub translation_key: Option<String>,
     /// `linkTitle` / `sidebar_label` / `nav_title`: a shorter title for
     /// navigation.
     pub nav_title: Option<String>,

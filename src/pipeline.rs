@@ -111,6 +111,10 @@ pub fn search(options: &Options, text: &str, filter: &query::Filter, limit: usiz
     };
     let words = query::words(text);
     let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
-    let hits = query::run(&index, &fields, &plan, filter, limit)?;
+    let mut filter = filter.clone();
+    if filter.reader.is_none() {
+        filter.reader = Some(session.language().to_string());
+    }
+    let hits = query::run(&index, &fields, &plan, &filter, &meta.groups, limit)?;
     Ok(SearchReport { hits, content_errors, rebuilt, corrections: plan.corrections })
 }

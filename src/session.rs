@@ -337,6 +337,11 @@ impl Session {
         &self.root
     }
 
+    /// The community's language (`language:`), once the config is read.
+    pub fn language(&self) -> &str {
+        self.config.as_ref().map_or(crate::config::DEFAULT_LANGUAGE, |c| c.language.as_str())
+    }
+
     /// The base path the site is served under (`/` until a config is read).
     pub fn base_path(&self) -> String {
         let base_url = self.options.base_url.as_deref().or(self.config.as_ref().and_then(|c| c.base_url.as_deref()));
@@ -889,8 +894,12 @@ pub fn index_for_search(root: &Path, site: &link::Site, fingerprint: &str) -> Re
     let table = search::export::Table::gather(&built)?;
     let mut encoded = search::export::Encoded::all(&table, site);
     let export = search::export::export_encoded(&table, &mut encoded, site);
-    let meta =
-        search::cache::Meta { fingerprint: fingerprint.to_string(), layout: export.layout.clone(), words: built.words };
+    let meta = search::cache::Meta {
+        fingerprint: fingerprint.to_string(),
+        layout: export.layout.clone(),
+        words: built.words,
+        groups: search::query::groups(&site.translations),
+    };
     search::cache::save(&tmp, &meta)?;
     drop(built.index);
     let trash = dir.with_file_name(format!("search-index.old-{pid}"));

@@ -32,6 +32,10 @@ pub enum Meaning {
     Permalink,
     Tags,
     Lang,
+    /// guild's own: the page this one translates.
+    TranslationOf,
+    /// Hugo's: a key pages in several languages share.
+    TranslationKey,
     NavTitle,
     /// Layout and navigation switches of the generator it was written
     /// for: kept for templates, not warned about.
@@ -66,6 +70,8 @@ pub const KEYS: &[(&str, Meaning)] = &[
     ("keywords", Meaning::Tags),
     ("lang", Meaning::Lang),
     ("language", Meaning::Lang),
+    ("translation_of", Meaning::TranslationOf),
+    ("translationKey", Meaning::TranslationKey),
     ("linkTitle", Meaning::NavTitle),
     ("sidebar_label", Meaning::NavTitle),
     ("nav_title", Meaning::NavTitle),
@@ -138,6 +144,12 @@ pub fn read(fields: &mut Fields, spec: &KindSpec) -> Read {
             Meaning::Permalink => read.permalink = read.permalink.take().or_else(|| fields.text(key)),
             Meaning::Tags => read.tags.extend(fields.text_list(key)),
             Meaning::Lang => read.front.lang = fields.text(key).map(|l| l.trim().to_string()),
+            Meaning::TranslationOf => {
+                let span = fields.span_of(key);
+                read.front.translation_of =
+                    fields.text(key).map(|value| Located { value: value.trim().to_string(), span })
+            }
+            Meaning::TranslationKey => read.front.translation_key = fields.text(key).map(|k| k.trim().to_string()),
             Meaning::NavTitle => read.front.nav_title = read.front.nav_title.take().or_else(|| fields.text(key)),
             Meaning::Layout => {}
         }

@@ -20,6 +20,8 @@ pub struct Meta {
     pub fingerprint: String,
     pub layout: Layout,
     pub words: BTreeMap<String, String>,
+    /// Pages in several languages (`query::originals_first`).
+    pub groups: super::query::Groups,
 }
 
 /// Hashes everything the index depends on.

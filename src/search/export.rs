@@ -572,7 +572,11 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
         let _ = write!(filters, "{}:", json_string(lang));
         ids(&mut filters, &mut list.iter().copied());
     }
-    filters.push_str("}}");
+    // Pages in several languages, original first (`query::originals_first`).
+    let groups = super::query::groups(&site.translations);
+    filters.push_str("},\"groups\":");
+    filters.push_str(&serde_json::to_string(&groups).unwrap_or_else(|_| "[]".into()));
+    filters.push('}');
     let filters_name = format!("filters.{:012x}.json", fnv(filters.as_bytes()) & 0xffff_ffff_ffff);
 
     let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
@@ -591,6 +595,7 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
         "shardIds": names,
         "filters": filters_name,
         "types": by_type.iter().map(|(k, v)| serde_json::json!([k, v.len()])).collect::<Vec<_>>(),
+        "translated": !groups.is_empty(),
         "langs": by_lang.iter().map(|(k, v)| serde_json::json!([k, crate::lang::endonym(k), v.len()])).collect::<Vec<_>>(),
         "tags": site.tags.iter().map(|t| serde_json::json!([t.tag.slug, t.tag.name, t.docs.len()])).collect::<Vec<_>>(),
     });

@@ -290,6 +290,44 @@ pub struct Filter {
     pub tag: Option<String>,
     /// A language tag (`ja`): only pages in it.
     pub lang: Option<String>,
+    /// The reader's language: of the translations of one page that match,
+    /// the one in it ranks first, else the original (`originals_first`).
+    pub reader: Option<String>,
+}
+
+/// The pages translated into several languages, each group original
+/// first, as (document, language tag): what `originals_first` needs of
+/// `lang::Translations`, and what the export gives the browser client.
+pub type Groups = Vec<Vec<(u32, String)>>;
+
+pub fn groups(t: &crate::lang::Translations) -> Groups {
+    t.groups.iter().map(|g| g.iter().map(|&id| (id as u32, t.langs[id].clone())).collect()).collect()
+}
+
+/// A translation never outranks the page it translates: of the members
+/// of a group that match, the one in the reader's language leads (else
+/// the original, else nothing changes), and the others score at most
+/// half of it. An untranslated copy in another language's folder, which
+/// matches an English query as well as the original does, so comes after
+/// it. Halving is exact in f32, so the browser client agrees bit for bit.
+pub fn originals_first(scores: &mut [(u32, f32)], groups: &Groups, reader: &str) {
+    if groups.is_empty() {
+        return;
+    }
+    let at: std::collections::HashMap<u32, usize> = scores.iter().enumerate().map(|(i, &(doc, _))| (doc, i)).collect();
+    for group in groups {
+        let matched = |(doc, _): &&(u32, String)| at.contains_key(doc);
+        let leader =
+            group.iter().filter(matched).find(|(_, lang)| lang == reader).or_else(|| group.first().filter(matched));
+        let Some((leader, _)) = leader else { continue };
+        let cap = scores[at[leader]].1 / 2.0;
+        for (doc, _) in group.iter().filter(matched) {
+            if doc != leader {
+                let score = &mut scores[at[doc]].1;
+                *score = score.min(cap);
+            }
+        }
+    }
 }
 
 /// One result.
@@ -357,7 +395,14 @@ pub fn query(fields: &Fields, plan: &Plan, filter: &Filter) -> Box<dyn Query> {
 
 /// Runs a query; best first, ties to the lower document id (site order,
 /// as the browser client breaks them).
-pub fn run(index: &Index, fields: &Fields, plan: &Plan, filter: &Filter, limit: usize) -> Result<Vec<Hit>> {
+pub fn run(
+    index: &Index,
+    fields: &Fields,
+    plan: &Plan,
+    filter: &Filter,
+    groups: &Groups,
+    limit: usize,
+) -> Result<Vec<Hit>> {
     let err = |e: tantivy::TantivyError| Error::Search { path: "search index".into(), message: e.to_string() };
     if (plan.stems.is_empty() && plan.prefix_stems.is_empty()) || limit == 0 {
         return Ok(Vec::new());
@@ -366,8 +411,11 @@ pub fn run(index: &Index, fields: &Fields, plan: &Plan, filter: &Filter, limit: 
     let searcher = reader.searcher();
     let q = query(fields, plan, filter);
     // A margin past the limit lets ties at the cut be broken by site order
-    // rather than by tantivy's own (thread-dependent) document ids.
-    let top = searcher.search(&*q, &TopDocs::with_limit(limit + 16).order_by_score()).map_err(err)?;
+    // rather than by tantivy's own (thread-dependent) document ids. With
+    // translations ranked after their originals, every match is needed.
+    let reader = filter.reader.as_deref().filter(|_| filter.lang.is_none() && !groups.is_empty());
+    let wanted = if reader.is_some() { searcher.num_docs() as usize + 1 } else { limit + 16 };
+    let top = searcher.search(&*q, &TopDocs::with_limit(wanted).order_by_score()).map_err(err)?;
     let mut top: Vec<(f32, tantivy::DocAddress, u32)> = top
         .into_iter()
         .map(|(score, address)| {
@@ -376,6 +424,13 @@ pub fn run(index: &Index, fields: &Fields, plan: &Plan, filter: &Filter, limit: 
             (score, address, site_id as u32)
         })
         .collect();
+    if let Some(reader) = reader {
+        let mut scores: Vec<(u32, f32)> = top.iter().map(|t| (t.2, t.0)).collect();
+        originals_first(&mut scores, groups, reader);
+        for (t, (_, score)) in top.iter_mut().zip(scores) {
+            t.0 = score;
+        }
+    }
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
     top.truncate(limit);
     let snippets = SnippetGenerator::create(&searcher, &*q, fields.body()).map_err(err)?;

@@ -20,7 +20,7 @@ const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
 const out = [];
 for (const q of queries) {
   const started = performance.now();
-  const r = await rank(q.text, manifest, async (i) => read(`t/${manifest.shardIds[i]}.json`), async () => read(manifest.filters), { type: q.type, tag: q.tag, lang: q.lang }, 10);
+  const r = await rank(q.text, manifest, async (i) => read(`t/${manifest.shardIds[i]}.json`), async () => read(manifest.filters), { type: q.type, tag: q.tag, lang: q.lang, reader: q.reader }, 10);
   out.push({ hits: r.hits.map((h) => ({ doc: h.doc, score: h.score })), corrections: r.corrections, ms: performance.now() - started });
 }
 console.log(JSON.stringify(out));

@@ -74,3 +74,56 @@ fn translations_link_to_each_other_and_the_sitemap_names_them() {
         "{sitemap}"
     );
 }
+
+#[test]
+fn front_matter_names_translations_and_a_broken_one_is_reported() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Guild\n")
+        .file("pages/onboarding.md", "# Onboarding\n")
+        .file("pages/onboarding-ja.md", "---\nlang: ja\ntranslation_of: onboarding.md\n---\n# オンボーディング\n")
+        .file("pages/blog/hello.md", "---\ntranslationKey: hello\n---\n# Hello\n")
+        .file("pages/blog/bonjour.md", "---\nlang: fr\ntranslationKey: hello\n---\n# Bonjour\n")
+        .file("pages/lost.md", "---\nlang: de\ntranslation_of: /pages/gone.md\n---\n# Verloren\n");
+    let run = site.build();
+    run.expect_code(0);
+    assert!(run.stderr.contains("warning[unknown-translation]"), "{run:?}");
+    assert!(run.stderr.contains("pages/lost.md:3:17"), "at the value: {run:?}");
+    let ja = site.read("onboarding-ja/index.html");
+    assert!(ja.contains("<a href=\"/onboarding/\" hreflang=\"en\" lang=\"en\">English</a>"), "{ja}");
+    let en = site.read("onboarding/index.html");
+    assert!(en.contains("<link rel=\"alternate\" hreflang=\"ja\""), "{en}");
+    let fr = site.read("blog/bonjour/index.html");
+    assert!(fr.contains("<a href=\"/blog/hello/\" hreflang=\"en\" lang=\"en\">English</a>"), "{fr}");
+    assert!(!site.read("lost/index.html").contains("class=\"translations\""));
+}
+
+#[test]
+fn a_translation_never_outranks_the_page_it_translates() {
+    // An untranslated copy in a language folder matches an English query
+    // as well as the original does; the original ranks first, and the
+    // copy first for a reader of its language.
+    let text = "# Incident review\n\nHow we hold an incident review after every outage.\n";
+    // The copies are of an older version, which says it more often.
+    let older = "# Incident review\n\nAn incident review, incident review notes.\n";
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Guild\n")
+        .file("pages/ja/incident-review.md", older)
+        .file("pages/zh/incident-review.md", older)
+        .file("pages/incident-review.md", text);
+    site.build().expect_code(0);
+    let hits = |args: &[&str]| -> Vec<(String, f64)> {
+        let mut all = vec!["search", "--json"];
+        all.extend(args);
+        let run = site.run(&all);
+        let hits: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).expect("json");
+        hits.iter().map(|h| (h["url"].as_str().unwrap().to_string(), h["score"].as_f64().unwrap())).collect()
+    };
+    let all = hits(&["incident review"]);
+    assert_eq!(all.len(), 3, "the copies are still found: {all:?}");
+    assert_eq!(all[0].0, "/incident-review/", "{all:?}");
+    assert!(all[1].1 <= all[0].1 / 2.0, "at most half the original's score: {all:?}");
+    let ja = hits(&["--lang", "ja", "incident review"]);
+    assert_eq!(ja.len(), 1);
+    assert_eq!(ja[0].0, "/ja/incident-review/");
+    assert!(ja[0].1 > all[0].1, "unfiltered, the copy scores higher than the original: {ja:?} {all:?}");
+}

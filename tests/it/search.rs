@@ -137,6 +137,8 @@ struct Query {
     kind: Option<String>,
     tag: Option<String>,
     lang: Option<String>,
+    /// The reader's language, searching all languages.
+    reader: Option<String>,
 }
 
 /// 120 queries drawn from the corpus' own words: single words, pairs,
@@ -145,7 +147,7 @@ fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
     let words: Vec<&String> = meta.words.keys().filter(|w| w.chars().all(char::is_alphabetic) && w.len() > 3).collect();
     let pick = |i: usize| words[(i * 7919) % words.len()].clone();
     let mut out = Vec::new();
-    let q = |text: String| Query { text, kind: None, tag: None, lang: None };
+    let q = |text: String| Query { text, kind: None, tag: None, lang: None, reader: None };
     for i in 0..35 {
         out.push(q(format!("{} ", pick(i))));
     }
@@ -203,9 +205,10 @@ fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
                 kind: Some(["practice", "meeting", "member"][i % 3].into()),
                 tag: None,
                 lang: None,
+                reader: None,
             });
         } else {
-            out.push(Query { text, kind: None, tag: Some(tags[i % tags.len()].clone()), lang: None });
+            out.push(Query { text, kind: None, tag: Some(tags[i % tags.len()].clone()), lang: None, reader: None });
         }
     }
     out
@@ -242,14 +245,28 @@ fn parity(root: &Path, out: &Path) {
     // In one language, as the header box searches a page in it.
     for (i, lang) in langs.iter().enumerate() {
         for text in [queries[i].text.clone(), queries[i + 40].text.clone()] {
-            queries.push(Query { text, kind: None, tag: None, lang: Some(lang.clone()) });
+            queries.push(Query { text, kind: None, tag: None, lang: Some(lang.clone()), reader: None });
         }
+        // All languages, translations after the page in the reader's.
+        for text in [queries[i + 1].text.clone(), queries[i + 41].text.clone()] {
+            queries.push(Query { text, kind: None, tag: None, lang: None, reader: Some(lang.clone()) });
+        }
+    }
+    // A text in several languages (`add_cjk_pages`), searched in all.
+    for reader in ["en", "ja"] {
+        queries.push(Query {
+            text: "release notes".into(),
+            kind: None,
+            tag: None,
+            lang: None,
+            reader: Some(reader.into()),
+        });
     }
     assert!(queries.len() >= 100);
 
     let json: Vec<serde_json::Value> = queries
         .iter()
-        .map(|q| serde_json::json!({"text": q.text, "type": q.kind, "tag": q.tag, "lang": q.lang}))
+        .map(|q| serde_json::json!({"text": q.text, "type": q.kind, "tag": q.tag, "lang": q.lang, "reader": q.reader}))
         .collect();
     let file = tempfile::NamedTempFile::new().unwrap();
     std::fs::write(file.path(), serde_json::to_vec(&json).unwrap()).unwrap();
@@ -264,8 +281,9 @@ fn parity(root: &Path, out: &Path) {
     for (q, js) in queries.iter().zip(&js) {
         let words = query::words(&q.text);
         let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
-        let filter = query::Filter { kind: q.kind.clone(), tag: q.tag.clone(), lang: q.lang.clone() };
-        let tantivy = query::run(&index, &fields, &plan, &filter, 10).unwrap();
+        let filter =
+            query::Filter { kind: q.kind.clone(), tag: q.tag.clone(), lang: q.lang.clone(), reader: q.reader.clone() };
+        let tantivy = query::run(&index, &fields, &plan, &filter, &meta.groups, 10).unwrap();
         let js_hits = js["hits"].as_array().unwrap();
         let context = format!(
             "query {:?} type {:?} tag {:?}\ntantivy: {:?}\njs: {js_hits:?}",
@@ -330,6 +348,10 @@ fn add_cjk_pages(root: &Path) {
             "---\ntitle: 开源项目办公室入门\n---\n开源项目办公室负责制定开源策略、合规审查和社区运营。\n",
         ),
         ("pages/ko/review.md", "---\ntitle: 코드 리뷰 안내\n---\n리뷰어는 변경 사항을 확인하고 질문을 남깁니다.\n"),
+        // A page with a translation and an untranslated copy.
+        ("pages/release-notes.md", "# Release notes\n\nHow we write release notes for every rollout.\n"),
+        ("pages/ja/release-notes.md", "# リリースノート\n\nリリースノート (release notes) の書き方。\n"),
+        ("pages/zh/release-notes.md", "# Release notes\n\nHow we write release notes for every rollout.\n"),
     ];
     for (path, text) in pages {
         let full = root.join(path);

@@ -217,7 +217,10 @@ function findWord(shard, word) {
  */
 export async function rank(query, manifest, load, filters, filter = {}, limit = 10) {
   const p = plan(query, manifest);
-  const needFilters = filter.type || filter.tag || filter.lang;
+  // Translations rank after the page in the reader's language (query.rs
+  // `originals_first`), which needs the groups the filters file holds.
+  const demote = !filter.lang && filter.reader && manifest.translated;
+  const needFilters = filter.type || filter.tag || filter.lang || demote;
   const [shards, sets] = await Promise.all([
     Promise.all(p.shards.map((i) => load(i).then((s) => [i, s]))),
     needFilters ? filters() : null,
@@ -326,6 +329,15 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
       let doc = 0;
       for (const d of ((sets[kind] || {})[value] || [])) { doc += d; ids.add(doc); }
       allowed = allowed ? new Set([...allowed].filter((x) => ids.has(x))) : ids;
+    }
+  }
+  if (demote) {
+    for (const group of sets.groups || []) {
+      const hit = group.filter(([doc]) => seen[doc]);
+      const leader = hit.find(([, lang]) => lang === filter.reader) || (seen[group[0][0]] ? group[0] : null);
+      if (!leader) continue;
+      const cap = f32(scores[leader[0]]) / 2;
+      for (const [doc] of hit) if (doc !== leader[0]) scores[doc] = Math.min(f32(scores[doc]), cap);
     }
   }
   const hits = [];
@@ -537,7 +549,7 @@ function headerBox(form, search) {
     if (!q.trim()) { list.replaceChildren(); close(); return; }
     const manifest = await search.manifest;
     const lang = pageLanguage(manifest);
-    const result = await search.search(q, lang ? { lang } : {}, POPUP);
+    const result = await search.search(q, lang ? { lang } : { reader: document.documentElement.lang }, POPUP);
     if (mine !== seq) return;
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, false)));
     const shown = result.hits.length;
@@ -610,7 +622,7 @@ async function searchPage(page, search) {
   type.value = params.get('type') || '';
   tag.value = params.get('tag') || '';
   let number = Math.max(1, Number.parseInt(params.get('page') || '1', 10) || 1);
-  const filters = () => ({ type: type.value, tag: tag.value, lang: lang ? lang.value : '' });
+  const filters = () => ({ type: type.value, tag: tag.value, lang: lang ? lang.value : '', reader: document.documentElement.lang });
   let seq = 0;
   const link = (n) => {
     const url = new URL(location.href);
