@@ -121,7 +121,7 @@ fn main() {
             let words = query::words(q);
             let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
             // The header box shows (and fetches the cards of) the best 8.
-            let hits = query::run(&index, &fields, &plan, &query::Filter::default(), 8).expect("query");
+            let hits = query::run(&index, &fields, &plan, &query::Filter::default(), &Vec::new(), 8).expect("query");
             let fold_gz = if q.is_ascii() { 0 } else { gz(&out.join(search::export::FOLD)) };
             let shard_gz: usize =
                 plan.shards.iter().map(|&s| gz(&out.join(&meta.layout.shard_files[s]))).sum::<usize>() + fold_gz;
