@@ -20,7 +20,7 @@ pub const FILE_NAME: &str = crate::source::CONFIG_FILE;
 const KNOWN_KEYS: &[&str] = &[
     "title", "tagline", "domain", "base_url", "repository", "branch", "theme", "start_here", "review_after",
     "paginate_by", "collections", "exclude", "markdown", "strict", "checks", "statuses", "image", "redirects",
-    "analytics", "comments", "timezone", "external_links", "language",
+    "analytics", "comments", "timezone", "external_links", "language", "strings",
 ];
 
 /// Entries per listing page unless `paginate_by` says otherwise: a page of
@@ -128,6 +128,9 @@ pub struct Config {
     /// `statuses:`: the community's own status names, each meaning one of
     /// guild's lifecycle states (`Completed: adopted`).
     pub statuses: Vec<(String, crate::model::Status)>,
+    /// `strings:`: the community's own words for the theme's, by language
+    /// tag (`strings: {en: {search.placeholder: Search the handbook}}`).
+    pub strings: Vec<(String, Vec<(String, crate::locale::Text)>)>,
     /// `language:`: the language the community writes in (a BCP 47 tag),
     /// for pages that say none of their own; `en` unless set.
     pub language: String,
@@ -351,6 +354,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         }
         None => DEFAULT_LANGUAGE.to_string(),
     };
+    let strings = strings(&mut fields);
     let analytics = crate::hooks::analytics(&mut fields);
     let comments = crate::hooks::comments(&mut fields);
     let diagnostics = fields.finish(KNOWN_KEYS);
@@ -376,6 +380,7 @@ pub fn parse(root: &Path, text: &str) -> (Option<Config>, Vec<Diagnostic>) {
         statuses,
         timezone,
         language,
+        strings,
         external_links,
         analytics,
         comments,
@@ -439,6 +444,65 @@ fn parse_days(text: &str) -> Result<u32, String> {
         _ => return Err(err()),
     };
     Ok(n * factor)
+}
+
+/// `strings:`: for each language tag, theme keys and the words to use.
+/// Every problem is named at `strings`, with the key it is about.
+fn strings(fields: &mut Fields) -> Vec<(String, Vec<(String, crate::locale::Text)>)> {
+    let example = "strings: {en: {search.placeholder: Search the handbook}}";
+    let Some(mapping) = fields.nested("strings", example) else { return Vec::new() };
+    let mut out = Vec::new();
+    for (lang, texts) in mapping {
+        let Some(lang) = lang.as_str().map(str::to_string).filter(|l| crate::lang::is_tag(l)) else {
+            fields.problem(
+                "strings",
+                "bad-value",
+                format!(
+                    "`strings` is keyed by language tag, found `{}`",
+                    serde_yaml::to_string(&lang).unwrap_or_default().trim()
+                ),
+                format!("put the words under their language: {example}"),
+            );
+            continue;
+        };
+        let serde_yaml::Value::Mapping(texts) = texts else {
+            fields.problem(
+                "strings",
+                "wrong-type",
+                format!("`strings.{lang}` must be a mapping of theme keys to words"),
+                format!("e.g. {example}"),
+            );
+            continue;
+        };
+        let mut own = Vec::new();
+        for (key, value) in texts {
+            let key = key.as_str().unwrap_or_default().to_string();
+            if !crate::locale::is_key(&key) {
+                let help = match crate::yaml::closest(&key, crate::locale::english().keys().map(String::as_str)) {
+                    Some(best) => format!("did you mean `{best}`? themes/default/locales/en.yaml lists every key"),
+                    None => "themes/default/locales/en.yaml in guild's source lists every key".to_string(),
+                };
+                fields.problem(
+                    "strings",
+                    "unknown-key",
+                    format!("`strings.{lang}.{key}` is not a key of the theme"),
+                    help,
+                );
+                continue;
+            }
+            match crate::locale::Text::from_yaml(&value) {
+                Ok(text) => own.push((key, text)),
+                Err(why) => fields.problem(
+                    "strings",
+                    "wrong-type",
+                    format!("`strings.{lang}.{key}`: {why}"),
+                    format!("e.g. {example}"),
+                ),
+            }
+        }
+        out.push((lang, own));
+    }
+    out
 }
 
 #[cfg(test)]

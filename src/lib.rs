@@ -17,6 +17,7 @@ pub mod lang;
 pub mod lifecycle;
 pub mod link;
 pub mod load;
+pub mod locale;
 pub mod model;
 pub mod output;
 pub mod parse;

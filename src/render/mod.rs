@@ -54,7 +54,7 @@ pub struct SearchUi {
 /// The header's entries: the listings with a nav label that have
 /// something to list (a repository of pages has no Members or Meetings to
 /// show). `affected` renders every page when they change.
-fn sections(site: &Site) -> impl Iterator<Item = (&'static str, &'static str)> + '_ {
+fn sections(site: &Site) -> impl Iterator<Item = (&'static str, &'static ListingSpec)> + '_ {
     let has = |kind: Kind| !site.of(kind).is_empty();
     LISTINGS
         .iter()
@@ -65,7 +65,8 @@ fn sections(site: &Site) -> impl Iterator<Item = (&'static str, &'static str)> +
             "tags" => !site.tags.is_empty(),
             _ => crate::source::KINDS.iter().filter(|k| k.section == l.section).any(|k| has(k.kind)),
         })
-        .filter_map(|l| l.nav.map(|n| (l.folder, n)))
+        .filter(|l| l.nav.is_some())
+        .map(|l| (l.folder, l))
 }
 
 struct Shared<'a> {
@@ -84,8 +85,11 @@ struct Shared<'a> {
     /// Documents by source path, for git's file lists.
     by_path: HashMap<&'a str, DocId>,
     favicon_url: Option<String>,
-    headers: BTreeMap<&'static str, String>,
-    footer: String,
+    /// The header by page language and section, the footer by language.
+    headers: BTreeMap<(String, &'static str), String>,
+    footers: BTreeMap<String, String>,
+    /// The theme's words, one locale per page language.
+    locales: crate::locale::Locales,
     /// Practice cards as `partials/practice_card.html` renders them, by
     /// document, each rendered the first time a page shows it: a card
     /// appears in the library, on `/updated/`, in the review queue and on
@@ -131,12 +135,15 @@ impl<'a> Shared<'a> {
                         &built
                     }
                 };
-                render_fragment(self.theme, "partials/practice_card.html", &CardFragment { c: card })
-                    .map(tera::Value::from)
-                    .map_err(|e| match e {
-                        Error::Template { name, message } => (name, message),
-                        other => ("partials/practice_card.html".into(), other.to_string()),
-                    })
+                let locale = self.locales.get(&self.views.site.translations.langs[id]);
+                crate::locale::with_current(locale, || {
+                    render_fragment(self.theme, "partials/practice_card.html", &CardFragment { c: card })
+                })
+                .map(tera::Value::from)
+                .map_err(|e| match e {
+                    Error::Template { name, message } => (name, message),
+                    other => ("partials/practice_card.html".into(), other.to_string()),
+                })
             })
         });
         reads::note_all(read);
@@ -195,6 +202,11 @@ impl<'u> At<'u> {
 }
 
 impl Shared<'_> {
+    /// Runs `f` in the community's locale: listings are in its language.
+    fn listing<R>(&self, f: impl FnOnce() -> R) -> R {
+        crate::locale::with_current(self.locales.get(&self.config.language), f)
+    }
+
     fn page<T: Serialize>(
         &self,
         template: &str,
@@ -276,8 +288,13 @@ impl Shared<'_> {
             analytics: self.config.analytics.as_ref(),
             comments,
             comments_script: comments.and(self.comments_script.as_deref()),
-            header: self.headers.get(section).or_else(|| self.headers.get("")).map_or("", String::as_str),
-            footer: &self.footer,
+            header: self
+                .headers
+                .get(&(page_lang.to_string(), section))
+                .or_else(|| self.headers.get(&(page_lang.to_string(), "")))
+                .map_or("", String::as_str),
+            footer: self.footers.get(page_lang).map_or("", String::as_str),
+            strings: self.locales.get(page_lang).scripts.as_deref(),
         };
         let intro_doc = site.intro_at(url);
         let intro = intro_doc.map(|d| {
@@ -286,7 +303,9 @@ impl Shared<'_> {
         });
         let section = site.section_at(url).map(|s| nav::section_view(&self.views, s));
         let nav = nav::nav(&self.views, url, doc);
-        let html = render_fragment(self.theme, template, &PageContext { layout, page, intro, section, nav })?;
+        let html = crate::locale::with_current(self.locales.get(page_lang), || {
+            render_fragment(self.theme, template, &PageContext { layout, page, intro, section, nav })
+        })?;
         Ok(Output::new(url.output_file(), html))
     }
 }
@@ -373,26 +392,36 @@ impl Shared<'_> {
     ) -> Result<Vec<Output>> {
         let ranges = paging::ranges(len, self.per_page(paged.template));
         let total = ranges.len();
-        let redirect = (total > 1).then(|| self.redirect(paged.folder, paged.title));
+        let listing_title = crate::locale::listing_title(paged);
+        let description = crate::locale::listing_description(paged);
+        let locale = crate::locale::current(|l| self.locales.get(l.tag()).clone());
+        let redirect = (total > 1).then(|| self.redirect(paged.folder, &listing_title));
         ranges
             .into_par_iter()
             .enumerate()
             .map(|(index, range)| {
-                let number = index + 1;
-                let pager = paging::pager(&self.views.site.urls, paged.folder, number, total);
-                let title = if number == 1 {
-                    paged.title.to_string()
-                } else {
-                    format!("{}, page {number} of {total}", paged.title)
-                };
-                self.page(
-                    paged.template,
-                    paged.section,
-                    &UrlPath::listing_page(paged.folder, number),
-                    &title,
-                    paged.description,
-                    view(paging::PageOf { number, range, pager })?,
-                )
+                // Each page on whichever thread takes it: in the listing's locale.
+                crate::locale::with_current(&locale, || {
+                    let number = index + 1;
+                    let pager = paging::pager(&self.views.site.urls, paged.folder, number, total);
+                    let title = if number == 1 {
+                        listing_title.clone()
+                    } else {
+                        crate::locale::current(|l| {
+                            let args = [("title", listing_title.clone()), ("total", total.to_string())];
+                            l.format("listing.page_of", &args, Some(number as i64), |s| s.to_string())
+                        })
+                        .unwrap_or_default()
+                    };
+                    self.page(
+                        paged.template,
+                        paged.section,
+                        &UrlPath::listing_page(paged.folder, number),
+                        &title,
+                        &description,
+                        view(paging::PageOf { number, range, pager })?,
+                    )
+                })
             })
             .chain(redirect.into_par_iter().map(Ok))
             .collect()
@@ -462,7 +491,7 @@ pub fn affected(old: &Site, new: &Site, read: &Reads) -> Scope {
         || old.statics.len() != new.statics.len()
         || old.statics.iter().zip(&new.statics).any(|(a, b)| a.output != b.output)
         || !footer_links(old).eq(footer_links(new))
-        || !sections(old).eq(sections(new))
+        || !sections(old).map(|s| s.0).eq(sections(new).map(|s| s.0))
         || old.intros != new.intros
         || old.tree != new.tree
         || old.redirects != new.redirects
@@ -545,6 +574,11 @@ pub fn site_streamed(
         .map(|s| urls.rebase(&s.output))
         .or_else(|| asset_urls.get("favicon.svg").cloned());
 
+    let locales = crate::locale::Locales::new(
+        site.translations.langs.iter().map(String::as_str),
+        &config.language,
+        &config.strings,
+    );
     let authors =
         crate::git::members_as_authors(options.history, site.of(Kind::Member).iter().map(|&m| (m, &*site.docs[m])));
     let members_by_author = authors.iter().flat_map(|(&doc, list)| list.iter().map(move |&a| (a, doc))).collect();
@@ -555,7 +589,9 @@ pub fn site_streamed(
         .par_iter()
         .enumerate()
         .map(|(id, d)| match d.member() {
-            Some(_) => render_fragment(theme, "partials/person.html", &PersonFragment { p: &member_link(site, id) }),
+            Some(_) => crate::locale::with_current(locales.get(&config.language), || {
+                render_fragment(theme, "partials/person.html", &PersonFragment { p: &member_link(site, id) })
+            }),
             None => Ok(String::new()),
         })
         .collect::<Result<_>>()?;
@@ -574,11 +610,20 @@ pub fn site_streamed(
     };
     let manifest = options.search.as_ref().map(|s| s.manifest.as_str());
     let mut headers = BTreeMap::new();
-    for current in std::iter::once("").chain(sections(site).map(|s| s.0)) {
-        let chrome = chrome(config, site, current, manifest);
-        headers.insert(current, render_fragment(theme, "partials/header.html", &chrome)?);
+    let mut footers = BTreeMap::new();
+    for (lang, locale) in locales.all() {
+        crate::locale::with_current(locale, || -> Result<()> {
+            for current in std::iter::once("").chain(sections(site).map(|s| s.0)) {
+                let chrome = chrome(config, site, current, manifest);
+                headers.insert((lang.to_string(), current), render_fragment(theme, "partials/header.html", &chrome)?);
+            }
+            footers.insert(
+                lang.to_string(),
+                render_fragment(theme, "partials/footer.html", &chrome(config, site, "", manifest))?,
+            );
+            Ok(())
+        })?;
     }
-    let footer = render_fragment(theme, "partials/footer.html", &chrome(config, site, "", manifest))?;
     let shared = Shared {
         theme,
         config,
@@ -597,7 +642,8 @@ pub fn site_streamed(
         },
         favicon_url,
         headers,
-        footer,
+        footers,
+        locales,
         cards: (0..site.docs.len()).map(|_| std::sync::OnceLock::new()).collect(),
         placed: (0..site.docs.len()).map(|_| std::sync::OnceLock::new()).collect(),
     };
@@ -616,7 +662,8 @@ pub fn site_streamed(
             let _ = read[id].set(Vec::new());
             return Ok(());
         }
-        let (page, r) = reads::record(|| document_page(&shared, id));
+        let locale = shared.locales.get(&site.translations.langs[id]);
+        let (page, r) = crate::locale::with_current(locale, || reads::record(|| document_page(&shared, id)));
         let _ = read[id].set(r);
         emit(page?)
     };
@@ -655,16 +702,27 @@ pub fn site_streamed(
             || {
                 paged
                     .par_iter()
-                    .map(|page| page(&shared)?.into_par_iter().map(emit_listed).collect::<Result<Vec<String>>>())
+                    .map(|page| {
+                        shared
+                            .listing(|| page(&shared))?
+                            .into_par_iter()
+                            .map(emit_listed)
+                            .collect::<Result<Vec<String>>>()
+                    })
                     .collect::<Result<Vec<Vec<String>>>>()
             },
             || {
                 rayon::join(
-                    || single.par_iter().map(|page| emit_listed(page(&shared)?)).collect::<Result<Vec<String>>>(),
+                    || {
+                        single
+                            .par_iter()
+                            .map(|page| emit_listed(shared.listing(|| page(&shared))?))
+                            .collect::<Result<Vec<String>>>()
+                    },
                     || {
                         (0..site.tags.len())
                             .into_par_iter()
-                            .map(|i| emit_listed(tag(&shared, i)?))
+                            .map(|i| emit_listed(shared.listing(|| tag(&shared, i))?))
                             .collect::<Result<Vec<String>>>()
                     },
                 )
@@ -688,7 +746,10 @@ pub fn site_streamed(
         return Ok(read);
     };
     let nf = NotFoundView { home_url: urls.href(&UrlPath::root()), browse: browse(site) };
-    listed.push(emit_listed(shared.page("404.html", "", &UrlPath::file("404.html"), "Page not found", "", nf)?)?);
+    let not_found = shared.listing(|| {
+        shared.page("404.html", "", &UrlPath::file("404.html"), &crate::locale::text("page.not_found"), "", nf)
+    })?;
+    listed.push(emit_listed(not_found)?);
     for section in site.tree.sections.iter().filter(|s| s.page.is_none() && !s.listing) {
         let title = crate::parse::humanise(&section.name);
         let description = format!("What is in {title}");
@@ -722,7 +783,13 @@ pub fn site_streamed(
 
 /// The header's entries, for a page that offers them to browse.
 fn browse(site: &Site) -> Vec<NavItem> {
-    sections(site).map(|(key, label)| NavItem { key, label, url: site.urls.href(&UrlPath::page(&[key])) }).collect()
+    sections(site)
+        .map(|(key, l)| NavItem {
+            key,
+            label: crate::locale::listing_label(l),
+            url: site.urls.href(&UrlPath::page(&[key])),
+        })
+        .collect()
 }
 
 fn chrome<'a>(config: &'a Config, site: &'a Site, current: &'static str, manifest: Option<&'a str>) -> Chrome<'a> {
@@ -761,7 +828,7 @@ fn footer_links(site: &Site) -> impl Iterator<Item = (std::borrow::Cow<'_, str>,
         .filter(|(l, _)| {
             l.nav.is_none() && !matches!(l.folder, "search" | "updated") && l.made(|kind| !site.of(kind).is_empty())
         })
-        .map(|(l, url)| (l.title.into(), url));
+        .map(|(l, url)| (crate::locale::listing_title(l).into(), url));
     let folders = site
         .tree
         .sections
@@ -898,7 +965,7 @@ fn document_page_with(s: &Shared<'_>, id: DocId, template: &str, body: &str) -> 
                 .collect();
             let done_actions = actions.iter().filter(|a| a.done).count();
             actions.retain(|a| !a.done);
-            actions.sort_by(|a, b| a.due.as_ref().map(|d| &d.iso).cmp(&b.due.as_ref().map(|d| &d.iso)));
+            actions.sort_by(|a, b| a.due.map(|d| d.0).cmp(&b.due.map(|d| d.0)));
             let view = MemberView {
                 card: v.member_card(id),
                 extra: &doc.extra,
@@ -1044,20 +1111,19 @@ fn home(s: &Shared<'_>) -> Result<Output> {
         title: &s.config.title,
         tagline: s.config.tagline.as_deref(),
         domain: s.config.domain.as_deref().map(paragraphs).unwrap_or_default(),
-        stats: vec![
-            Stat {
-                label: "practices",
-                count: site.of(Kind::Practice).len(),
-                url: urls.href(&UrlPath::page(&["practices"])),
-            },
-            Stat { label: "members", count: site.of(Kind::Member).len(), url: urls.href(&UrlPath::page(&["members"])) },
-            Stat {
-                label: "meetings",
-                count: site.of(Kind::Meeting).len(),
-                url: urls.href(&UrlPath::page(&["meetings"])),
-            },
-            Stat { label: "decisions", count: site.decisions.len(), url: urls.href(&UrlPath::page(&["decisions"])) },
-        ],
+        stats: [
+            ("practices", site.of(Kind::Practice).len()),
+            ("members", site.of(Kind::Member).len()),
+            ("meetings", site.of(Kind::Meeting).len()),
+            ("decisions", site.decisions.len()),
+        ]
+        .into_iter()
+        .map(|(folder, count)| Stat {
+            label: crate::locale::counted(&format!("stat.{folder}"), count),
+            count,
+            url: urls.href(&UrlPath::page(&[folder])),
+        })
+        .collect(),
         start_here: site
             .start_here
             .iter()
@@ -1106,8 +1172,8 @@ fn practices(s: &Shared<'_>) -> Result<Vec<Output>> {
     let all_unsorted = entries.iter().all(|e| e.0.is_none());
     let group_view = move |status: Option<Status>| match status {
         Some(s) => StatusView::from(s),
-        None if all_unsorted => StatusView { name: "all", label: "All practices" },
-        None => StatusView { name: "none", label: "Without a status" },
+        None if all_unsorted => StatusView { name: "all", label: crate::locale::text("status.all") },
+        None => StatusView { name: "none", label: crate::locale::text("status.none") },
     };
     let groups: Vec<(String, String, usize, usize)> = paging::runs(entries.iter().map(|e| e.0))
         .into_iter()
@@ -1236,8 +1302,8 @@ fn members(s: &Shared<'_>) -> Result<Output> {
         listing.template,
         listing.section,
         &UrlPath::page(&[listing.folder]),
-        listing.title,
-        listing.description,
+        &crate::locale::listing_title(listing),
+        &crate::locale::listing_description(listing),
         view,
     )
 }
@@ -1262,8 +1328,8 @@ fn events(s: &Shared<'_>) -> Result<Output> {
         listing.template,
         listing.section,
         &UrlPath::page(&[listing.folder]),
-        listing.title,
-        listing.description,
+        &crate::locale::listing_title(listing),
+        &crate::locale::listing_description(listing),
         view,
     )
 }
@@ -1378,7 +1444,7 @@ fn actions(s: &Shared<'_>) -> Result<Vec<Output>> {
         .into_values()
         .map(|(owner, mut actions)| {
             actions.sort_by(|a, b| match (&a.due, &b.due) {
-                (Some(x), Some(y)) => x.iso.cmp(&y.iso),
+                (Some(x), Some(y)) => x.0.cmp(&y.0),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => std::cmp::Ordering::Equal,
@@ -1463,8 +1529,8 @@ fn tags(s: &Shared<'_>) -> Result<Output> {
         listing.template,
         listing.section,
         &UrlPath::page(&[listing.folder]),
-        listing.title,
-        listing.description,
+        &crate::locale::listing_title(listing),
+        &crate::locale::listing_description(listing),
         view,
     )
 }
@@ -1475,7 +1541,7 @@ fn tag(s: &Shared<'_>, index: usize) -> Result<Output> {
     let groups = crate::source::KINDS
         .iter()
         .map(|spec| KindGroup {
-            label: spec.tagged,
+            label: crate::locale::text(&format!("kind.{}.tagged", spec.name)),
             items: entry
                 .docs
                 .iter()

@@ -24,7 +24,13 @@ pub fn nav<'a>(v: &Views<'a>, url: &UrlPath, doc: Option<DocId>) -> NavView<'a> 
     };
     let sidebar = place.filter(|&(s, _)| tree.has_sidebar(tree.root(s)));
     let (previous, next) = match (doc, sidebar) {
-        (Some(id), Some(_)) => tree.neighbours(id),
+        (Some(id), Some(_)) => {
+            // Reading on stays in the page's language.
+            let langs = &v.site.translations.langs;
+            let same = |d: &DocId| langs[*d] == langs[id];
+            let (previous, next) = tree.neighbours(id);
+            (previous.filter(same), next.filter(same))
+        }
         _ => (None, None),
     };
     NavView {
@@ -49,7 +55,7 @@ fn breadcrumbs(v: &Views<'_>, url: &UrlPath) -> Vec<Crumb> {
     if path.is_empty() {
         return Vec::new();
     }
-    let mut crumbs = vec![Crumb { title: "Home".into(), url: v.href(&UrlPath::root()) }];
+    let mut crumbs = vec![Crumb { title: crate::locale::text("nav.home"), url: v.href(&UrlPath::root()) }];
     let has = |kind: Kind| !v.site.of(kind).is_empty();
     let ends = path.match_indices('/').map(|(i, _)| i + 1).filter(|&end| end < path.trim_end_matches('/').len());
     for end in ends {
@@ -59,7 +65,7 @@ fn breadcrumbs(v: &Views<'_>, url: &UrlPath) -> Vec<Crumb> {
             None => LISTINGS
                 .iter()
                 .find(|l| l.made(has) && prefix.strip_suffix('/') == Some(l.folder))
-                .map(|l| l.nav.unwrap_or(l.title).to_string()),
+                .map(crate::locale::listing_label),
         };
         if let Some(title) = title {
             crumbs.push(Crumb { title, url: v.href(&UrlPath::file(prefix)) });
@@ -76,9 +82,30 @@ fn title(v: &Views<'_>, s: &Section) -> String {
     }
     let folder = s.url.as_str().trim_end_matches('/');
     match LISTINGS.iter().find(|l| s.listing && l.folder == folder) {
-        Some(l) => l.nav.unwrap_or(l.title).to_string(),
-        None => crate::parse::humanise(&s.name),
+        Some(l) => crate::locale::listing_label(l),
+        None => match language_folder(v, s) {
+            Some(tag) => crate::lang::endonym(&tag).to_string(),
+            None => crate::parse::humanise(&s.name),
+        },
     }
+}
+
+/// The language a folder of translations is named for (`ja/`, whose pages
+/// are in Japanese), so the sidebar says "日本語" rather than "Ja": the
+/// folder's name is a language tag and its first page is in it.
+fn language_folder(v: &Views<'_>, s: &Section) -> Option<String> {
+    let tag = crate::lang::of_folder(&s.name)?;
+    let tree = &v.site.tree;
+    let mut stack = vec![s];
+    while let Some(section) = stack.pop() {
+        for entry in &section.entries {
+            match *entry {
+                Entry::Document(d) => return (v.site.translations.langs[d] == tag).then_some(tag),
+                Entry::Folder(f) => stack.push(&tree.sections[f]),
+            }
+        }
+    }
+    None
 }
 
 /// Section `i` in the sidebar, opened when it is on `spine` (the folders

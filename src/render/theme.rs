@@ -293,6 +293,7 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
     tera.autoescape_on([".html", ".xml"]);
     // The same escaping as the Markdown's: text and attribute values alike.
     tera.set_escape_fn(escape_html);
+    tera.register_function("t", Translate);
     tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
         .map_err(|e| describe(&templates, "theme", &e))?;
     Ok(Theme { tera, assets, unpaged, stock, files: templates })
@@ -304,6 +305,47 @@ fn put(templates: &mut Vec<TemplateFile>, file: TemplateFile) {
         Some(t) => *t = file,
         None => templates.push(file),
     }
+}
+
+/// `t(k="key", name=value, n=count)`: the current locale's text of `key`
+/// (`locale::Locale::format`), HTML-escaped here, so its output is safe.
+struct Translate;
+
+impl tera::Function<tera::TeraResult<tera::Value>> for Translate {
+    fn call(&self, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
+        let key: &str = kwargs.must_get("k")?;
+        let mut n = None;
+        let mut args: Vec<(&str, String)> = Vec::new();
+        for (name, value) in kwargs.iter() {
+            let Some(name) = name.as_str() else { continue };
+            match name {
+                "k" => {}
+                "n" => {
+                    n =
+                        Some(value.as_i64().ok_or_else(|| {
+                            tera::Error::message(format!("`n` must be a whole number, found {value}"))
+                        })?)
+                }
+                _ => args.push((name, value.as_str().map_or_else(|| value.to_string(), str::to_string))),
+            }
+        }
+        crate::locale::current(|l| l.format(key, &args, n, escape_text))
+            .map(|s| tera::Value::safe_string(&s))
+            .ok_or_else(|| tera::Error::message(format!("no text `{key}` in the locale files")))
+    }
+
+    fn is_safe(&self) -> bool {
+        true
+    }
+}
+
+fn escape_text(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let _ = crate::parse::markdown::escape_runs::<()>(text, |run| {
+        out.push_str(run);
+        Ok(())
+    });
+    out
 }
 
 fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {

@@ -61,6 +61,8 @@ pub struct Layout<'a> {
     pub comments_script: Option<&'a str>,
     pub header: &'a str,
     pub footer: &'a str,
+    /// The strings the scripts show, as JSON, where they are not English.
+    pub strings: Option<&'a str>,
 }
 
 /// One language of a page (`Layout::alternates`).
@@ -187,7 +189,7 @@ pub struct FooterLink<'a> {
 #[derive(Debug, Serialize)]
 pub struct NavItem {
     pub key: &'static str,
-    pub label: &'static str,
+    pub label: String,
     pub url: String,
 }
 
@@ -291,24 +293,34 @@ pub fn initials(name: &str) -> String {
 #[derive(Debug, Clone, Serialize)]
 pub struct StatusView {
     pub name: &'static str,
-    pub label: &'static str,
+    pub label: String,
 }
 
 impl From<Status> for StatusView {
     fn from(s: Status) -> StatusView {
-        StatusView { name: s.name(), label: s.label() }
+        StatusView { name: s.name(), label: crate::locale::text(&format!("status.{}", s.name())) }
     }
 }
 
-#[derive(Debug, Clone, Serialize)]
-pub struct DateView {
-    pub iso: String,
-    pub human: String,
-}
+/// A date for templates: `iso`, and `human` as the page's locale writes
+/// it, made when the view is serialized for the page being rendered
+/// (`locale::with_current`).
+#[derive(Debug, Clone, Copy)]
+pub struct DateView(pub Date);
 
 impl From<Date> for DateView {
     fn from(d: Date) -> DateView {
-        DateView { iso: d.iso(), human: d.human() }
+        DateView(d)
+    }
+}
+
+impl Serialize for DateView {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut out = s.serialize_struct("DateView", 2)?;
+        out.serialize_field("iso", &self.0.iso())?;
+        out.serialize_field("human", &crate::locale::current(|l| l.date(self.0)))?;
+        out.end()
     }
 }
 
@@ -695,7 +707,7 @@ pub struct TopicView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct KindGroup<'a> {
-    pub label: &'static str,
+    pub label: String,
     pub items: Vec<Prepared<DocLink<'a>>>,
 }
 
@@ -741,7 +753,7 @@ pub struct PageView<'a> {
 
 #[derive(Debug, Serialize)]
 pub struct Stat {
-    pub label: &'static str,
+    pub label: String,
     pub count: usize,
     pub url: String,
 }

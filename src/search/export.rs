@@ -242,6 +242,8 @@ fn encode_block(
     let mut hash = Fnv::new();
     let _ = write!(json, "[{},[", json_string(stem));
     let mut encoded_fields = Vec::new();
+    // One rarity for the stem across fields (`docs_with`).
+    let rarity = idf(docs_with(fields), num_docs);
     for (field, (postings, (_, boost))) in fields.iter().zip(TEXT_FIELDS).enumerate() {
         if postings.is_empty() {
             continue;
@@ -249,7 +251,7 @@ fn encode_block(
         if !encoded_fields.is_empty() {
             json.push(',');
         }
-        let weight = idf(postings.len() as u64, num_docs) * (1.0 + K1) * boost;
+        let weight = rarity * (1.0 + K1) * boost;
         let weight = serde_json::to_string(&weight).unwrap_or_else(|_| "0".into());
         let _ = write!(json, "[{field},{weight},[");
         hash.write(weight.as_bytes());
@@ -336,6 +338,26 @@ pub struct Export {
     /// The manifest's URL path, for the pages that load the client.
     pub manifest: UrlPath,
     pub layout: Layout,
+}
+
+/// How many documents have a stem in any field: the document frequency
+/// of its idf in every field. Per field (as tantivy has it), a common word
+/// is rare among titles, and a title that merely has it, times the
+/// title's boost, outranked the page with the query's rare words in its
+/// body (bench/findability). A merge of the fields' sorted postings.
+pub fn docs_with(fields: &[Vec<Posting>; 5]) -> u64 {
+    let mut at = [0usize; 5];
+    let mut count = 0;
+    loop {
+        let next = fields.iter().zip(&at).filter_map(|(p, &i)| p.get(i).map(|x| x.0)).min();
+        let Some(doc) = next else { return count };
+        count += 1;
+        for (p, i) in fields.iter().zip(at.iter_mut()) {
+            if p.get(*i).is_some_and(|x| x.0 == doc) {
+                *i += 1;
+            }
+        }
+    }
 }
 
 /// tantivy's BM25 idf, in f32 as tantivy computes it.

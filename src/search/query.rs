@@ -197,6 +197,13 @@ pub struct Plan {
     /// `PREFIX` weight, so a prefix that begins dozens of words cannot
     /// outweigh the words typed in full.
     pub prefix_stems: Vec<String>,
+    /// By entry of `stems`: the query words it stands for, one bit each
+    /// (the exact words in order, then the prefix): `coordinate`.
+    pub masks: Vec<u32>,
+    /// The bit of the last word typed as a prefix, its expansions' too.
+    pub prefix_mask: u32,
+    /// How many words the query has.
+    pub words: u32,
     pub shards: Vec<usize>,
     pub corrections: Vec<(String, String)>,
 }
@@ -207,23 +214,24 @@ pub const PREFIX: f32 = 0.5;
 
 /// Plans a query against the dictionary and the shard layout.
 pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[String]) -> Plan {
-    let mut stems: BTreeMap<String, f32> = BTreeMap::new();
+    let mut stems: BTreeMap<String, (f32, u32)> = BTreeMap::new();
     let mut shards = BTreeSet::new();
     let mut corrections = Vec::new();
     if firsts.is_empty() {
         return Plan::default();
     }
-    let mut add = |stem: &str, weight: f32| {
-        let w = stems.entry(stem.to_string()).or_insert(weight);
-        *w = w.max(weight);
+    let mut add = |stem: &str, weight: f32, bit: u32| {
+        let w = stems.entry(stem.to_string()).or_insert((weight, 0));
+        w.0 = w.0.max(weight);
+        w.1 |= bit;
     };
-    let mut forgive = |word: &str, add: &mut dyn FnMut(&str, f32)| {
+    let mut forgive = |word: &str, bit: u32, add: &mut dyn FnMut(&str, f32, u32)| {
         let shard = shard_of(firsts, word);
         let found = near(word, range_words(&[shard], dictionary, firsts));
         if let Some((first, _)) = found.first() {
             corrections.push((word.to_string(), first.to_string()));
             for (_, stem) in found {
-                add(stem, FUZZY);
+                add(stem, FUZZY, bit);
             }
             return;
         }
@@ -234,13 +242,15 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
             corrections.push((word.to_string(), meant.to_string()));
         }
     };
-    for w in &words.exact {
+    for (i, w) in words.exact.iter().enumerate() {
+        // The word's bit in the masks.
+        let bit = 1 << i.min(31);
         // Its own shard only: an inflection in the next is not worth
         // fetching that for every word.
         let range = [shard_of(firsts, w)];
         shards.extend(range);
         if let Some(stem) = dictionary.get(w) {
-            add(stem, 1.0);
+            add(stem, 1.0, bit);
             continue;
         }
         // Not a word of the index as typed: an inflection of it (the
@@ -251,23 +261,25 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         if fuzzy_distance(typed) > 0 {
             for (word, stem) in range_words(&range, dictionary, firsts) {
                 if word.starts_with(w.as_str()) && word.chars().count() - typed <= INFLECTION {
-                    add(stem, 1.0);
+                    add(stem, 1.0, bit);
                     any = true;
                 }
             }
         }
         if !any {
-            forgive(w, &mut add);
+            forgive(w, bit, &mut add);
         }
     }
     let mut expansions = BTreeSet::new();
+    let prefix_mask = if words.prefix.is_some() { 1 << words.exact.len().min(31) } else { 0 };
     if let Some(p) = &words.prefix {
+        let bit = prefix_mask;
         let range = prefix_range(firsts, p);
         let mut any = false;
         for (word, stem) in range_words(&range, dictionary, firsts) {
             if word == p.as_str() {
                 // Typed in full: the word itself, at full weight.
-                add(stem, 1.0);
+                add(stem, 1.0, bit);
                 any = true;
             } else if word.starts_with(p.as_str()) {
                 expansions.insert(stem.to_string());
@@ -275,12 +287,14 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
             }
         }
         if !any {
-            forgive(p, &mut add);
+            forgive(p, bit, &mut add);
         }
         shards.extend(range);
     }
     let prefix_stems = expansions.into_iter().filter(|s| !stems.contains_key(s)).collect();
-    Plan { stems: stems.into_iter().collect(), prefix_stems, shards: shards.into_iter().collect(), corrections }
+    let words = (words.exact.len() + usize::from(words.prefix.is_some())).min(32) as u32;
+    let (stems, masks) = stems.into_iter().map(|(stem, (weight, mask))| ((stem, weight), mask)).unzip();
+    Plan { stems, prefix_stems, masks, prefix_mask, words, shards: shards.into_iter().collect(), corrections }
 }
 
 /// Restricts results to one type and/or one tag (by slug).
@@ -347,15 +361,21 @@ pub struct Hit {
 /// The tantivy query for a set of weighted stems: for each stem and text
 /// field, a term query boosted by the field's boost times the stem's
 /// weight, summed.
-pub fn query(fields: &Fields, plan: &Plan, filter: &Filter) -> Box<dyn Query> {
+///
+/// tantivy weighs a term by its rarity in its own field; guild by its
+/// rarity across fields (`export::docs_with`). `rarity` gives, per stem and
+/// field, the ratio of the two, which the boost carries.
+pub fn query(fields: &Fields, plan: &Plan, filter: &Filter, rarity: &Rarity) -> Box<dyn Query> {
     let stem_clauses = |stem: &str, weight: f32| -> Vec<(Occur, Box<dyn Query>)> {
+        let ratio = rarity.get(stem).copied().unwrap_or([1.0; 5]);
         fields
             .text
             .iter()
             .zip(TEXT_FIELDS)
-            .map(|(field, (_, boost))| {
+            .zip(ratio)
+            .map(|((field, (_, boost)), ratio)| {
                 let term = TermQuery::new(Term::from_field_text(*field, stem), IndexRecordOption::WithFreqs);
-                (Occur::Should, Box::new(BoostQuery::new(Box::new(term), *boost * weight)) as Box<dyn Query>)
+                (Occur::Should, Box::new(BoostQuery::new(Box::new(term), *boost * weight * ratio)) as Box<dyn Query>)
             })
             .collect()
     };
@@ -393,6 +413,56 @@ pub fn query(fields: &Fields, plan: &Plan, filter: &Filter) -> Box<dyn Query> {
     }
 }
 
+/// Per stem, per text field: guild's idf over tantivy's (see `query`).
+pub type Rarity = std::collections::HashMap<String, [f32; 5]>;
+
+/// Where each of the plan's stems occurs: the documents with it in any
+/// field, and the ratio of its rarity across fields to its rarity in each.
+fn occurrences(
+    searcher: &tantivy::Searcher,
+    fields: &Fields,
+    stems: impl Iterator<Item = String>,
+) -> tantivy::Result<(Rarity, std::collections::HashMap<String, std::collections::HashSet<tantivy::DocAddress>>)> {
+    use tantivy::DocSet as _;
+    let total = searcher.num_docs();
+    let mut rarity = Rarity::new();
+    let mut docs = std::collections::HashMap::new();
+    for stem in stems {
+        if docs.contains_key(&stem) {
+            continue;
+        }
+        let mut all = std::collections::HashSet::new();
+        let mut per_field = [0u64; 5];
+        for (i, field) in fields.text.iter().enumerate() {
+            let term = Term::from_field_text(*field, &stem);
+            per_field[i] = searcher.doc_freq(&term)?;
+            for (ord, segment) in searcher.segment_readers().iter().enumerate() {
+                let inverted = segment.inverted_index(*field)?;
+                if let Some(mut postings) = inverted.read_postings(&term, IndexRecordOption::Basic)? {
+                    let mut doc = postings.doc();
+                    while doc != tantivy::TERMINATED {
+                        all.insert(tantivy::DocAddress::new(ord as u32, doc));
+                        doc = postings.advance();
+                    }
+                }
+            }
+        }
+        let any = super::export::idf(all.len() as u64, total);
+        let ratio = per_field.map(|df| if df == 0 { 1.0 } else { any / super::export::idf(df, total) });
+        rarity.insert(stem.clone(), ratio);
+        docs.insert(stem, all);
+    }
+    Ok((rarity, docs))
+}
+
+/// The share of the query's words a document has, which its score is
+/// multiplied by: of two pages, the one with all the words typed comes
+/// first, where the other has fewer of them in heavier places. Pagefind
+/// requires every word; this keeps the pages with some (bench/findability).
+pub fn coordinate(mask: u32, words: u32) -> f32 {
+    if words <= 1 { 1.0 } else { mask.count_ones() as f32 / words as f32 }
+}
+
 /// Runs a query; best first, ties to the lower document id (site order,
 /// as the browser client breaks them).
 pub fn run(
@@ -409,12 +479,15 @@ pub fn run(
     }
     let reader = index.reader().map_err(err)?;
     let searcher = reader.searcher();
-    let q = query(fields, plan, filter);
+    let stems = plan.stems.iter().map(|s| s.0.clone()).chain(plan.prefix_stems.iter().cloned());
+    let (rarity, occurs) = occurrences(&searcher, fields, stems).map_err(err)?;
+    let q = query(fields, plan, filter, &rarity);
     // A margin past the limit lets ties at the cut be broken by site order
     // rather than by tantivy's own (thread-dependent) document ids. With
     // translations ranked after their originals, every match is needed.
     let reader = filter.reader.as_deref().filter(|_| filter.lang.is_none() && !groups.is_empty());
-    let wanted = if reader.is_some() { searcher.num_docs() as usize + 1 } else { limit + 16 };
+    // Either can reorder past the limit, so every match is needed.
+    let wanted = if reader.is_some() || plan.words > 1 { searcher.num_docs() as usize + 1 } else { limit + 16 };
     let top = searcher.search(&*q, &TopDocs::with_limit(wanted).order_by_score()).map_err(err)?;
     let mut top: Vec<(f32, tantivy::DocAddress, u32)> = top
         .into_iter()
@@ -424,6 +497,19 @@ pub fn run(
             (score, address, site_id as u32)
         })
         .collect();
+    if plan.words > 1 {
+        let mut masks: std::collections::HashMap<tantivy::DocAddress, u32> = std::collections::HashMap::new();
+        let bits = plan.stems.iter().map(|s| &s.0).zip(plan.masks.iter().copied());
+        let expansions = plan.prefix_stems.iter().map(|s| (s, plan.prefix_mask));
+        for (stem, bit) in bits.chain(expansions) {
+            for doc in occurs.get(stem).into_iter().flatten() {
+                *masks.entry(*doc).or_default() |= bit;
+            }
+        }
+        for t in &mut top {
+            t.0 *= coordinate(masks.get(&t.1).copied().unwrap_or(0), plan.words);
+        }
+    }
     if let Some(reader) = reader {
         let mut scores: Vec<(u32, f32)> = top.iter().map(|t| (t.2, t.0)).collect();
         originals_first(&mut scores, groups, reader);

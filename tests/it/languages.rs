@@ -19,17 +19,19 @@ fn pages_say_their_language_and_direction() {
         .file("pages/teams/it/onboarding.md", "# IT onboarding\n")
         .file("pages/arabic.md", "---\ntitle: مرحبا\nlang: ar\n---\nنص.\n");
     site.build().expect_code(0);
-    assert_eq!(html_open(&site.read("start/index.html")), "<html lang=\"de\" dir=\"ltr\">");
-    assert_eq!(html_open(&site.read("docs/guide/index.html")), "<html lang=\"de\" dir=\"ltr\">");
-    assert_eq!(html_open(&site.read("docs/ja/guide/index.html")), "<html lang=\"ja\" dir=\"ltr\">");
-    assert_eq!(html_open(&site.read("docs/zh-cn/guide/index.html")), "<html lang=\"zh-CN\" dir=\"ltr\">");
-    assert_eq!(
-        html_open(&site.read("teams/it/onboarding/index.html")),
-        "<html lang=\"de\" dir=\"ltr\">",
-        "a lone it/ folder is a team, not Italian"
-    );
-    assert_eq!(html_open(&site.read("arabic/index.html")), "<html lang=\"ar\" dir=\"rtl\">");
-    assert_eq!(html_open(&site.read("index.html")), "<html lang=\"de\" dir=\"ltr\">", "listings in the community's");
+    // (`data-strings` follows: the scripts' words in the page's language.)
+    let starts = |page: &str, open: &str| {
+        let html = site.read(page);
+        assert!(html_open(&html).starts_with(open), "{page}: {}", html_open(&html));
+    };
+    starts("start/index.html", "<html lang=\"de\" dir=\"ltr\"");
+    starts("docs/guide/index.html", "<html lang=\"de\" dir=\"ltr\"");
+    starts("docs/ja/guide/index.html", "<html lang=\"ja\" dir=\"ltr\"");
+    starts("docs/zh-cn/guide/index.html", "<html lang=\"zh-CN\" dir=\"ltr\"");
+    // A lone it/ folder is a team, not Italian.
+    starts("teams/it/onboarding/index.html", "<html lang=\"de\" dir=\"ltr\"");
+    starts("arabic/index.html", "<html lang=\"ar\" dir=\"rtl\"");
+    starts("index.html", "<html lang=\"de\" dir=\"ltr\"");
 }
 
 #[test]
@@ -126,4 +128,93 @@ fn a_translation_never_outranks_the_page_it_translates() {
     assert_eq!(ja.len(), 1);
     assert_eq!(ja[0].0, "/ja/incident-review/");
     assert!(ja[0].1 > all[0].1, "unfiltered, the copy scores higher than the original: {ja:?} {all:?}");
+}
+
+/// A text of a built-in locale file, as the theme ships it.
+fn shipped(lang: &str, key: &str) -> String {
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join(format!("themes/default/locales/{lang}.yaml"));
+    let map: std::collections::BTreeMap<String, serde_yaml::Value> =
+        serde_yaml::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    map[key].as_str().unwrap_or_else(|| panic!("{lang}: {key} is not plain text")).to_string()
+}
+
+#[test]
+fn the_interface_speaks_each_pages_language_and_a_community_can_reword_it() {
+    let site = SiteTest::new()
+        .file(
+            "community.yaml",
+            "title: Gilde\nlanguage: de\nstrings:\n  de:\n    nav.skip: Direkt zum Inhalt\n  ja:\n    search.placeholder: ハンドブックを検索\n",
+        )
+        .file("practices/deploy.md", "---\ntitle: Ausrollen\nreviewed: 2026-03-05\n---\nText.\n")
+        .file("pages/docs/guide.md", "# Leitfaden\n")
+        .file("pages/docs/ja/guide.md", "# ガイド\n")
+        .file("pages/docs/fr/guide.md", "# Guide\n");
+    site.build().expect_code(0);
+    let de = site.read("practices/deploy/index.html");
+    assert!(de.contains(">Direkt zum Inhalt</a>"), "the community's own words: {de}");
+    assert!(de.contains(&format!(">{}</dt>", shipped("de", "practice.last_reviewed"))), "{de}");
+    assert!(de.contains("<time datetime=\"2026-03-05\">5. März 2026</time>"), "a German date: {de}");
+    assert!(de.contains(&format!(">{}</a>", shipped("de", "listing.practices.nav"))), "the header in German: {de}");
+    let ja = site.read("docs/ja/guide/index.html");
+    assert!(ja.contains(&format!(">{}</a>", shipped("ja", "nav.skip"))), "{ja}");
+    assert!(ja.contains("placeholder=\"ハンドブックを検索\""), "{ja}");
+    assert!(ja.contains(&format!(">{}</a>", shipped("ja", "listing.practices.nav"))), "{ja}");
+    // The scripts' words, where they are not English.
+    let open = html_open(&ja);
+    assert!(open.contains(" data-strings=\"{"), "{open}");
+    assert!(open.contains(&shipped("ja", "js.search.prompt")), "{open}");
+    let fr = site.read("docs/fr/guide/index.html");
+    assert!(fr.contains(&format!(">{}</a>", shipped("fr", "nav.skip"))), "{fr}");
+    // English pages carry no strings: the scripts have English.
+    let en = SiteTest::new().file("community.yaml", "title: Guild\n").file("pages/a.md", "# A\n");
+    en.build().expect_code(0);
+    assert_eq!(html_open(&en.read("a/index.html")), "<html lang=\"en\" dir=\"ltr\">");
+}
+
+#[test]
+fn strings_for_no_key_or_no_language_are_named() {
+    let site = SiteTest::new()
+        .file(
+            "community.yaml",
+            "title: Guild\nstrings:\n  en:\n    nav.skp: Skip\n    search.placeholder: {one: a}\n  English:\n    nav.skip: Skip\n",
+        )
+        .file("pages/a.md", "# A\n");
+    let run = site.build();
+    run.expect_code(1);
+    assert!(run.stderr.contains("`strings.en.nav.skp` is not a key of the theme"), "{run:?}");
+    assert!(run.stderr.contains("did you mean `nav.skip`?"), "{run:?}");
+    assert!(run.stderr.contains("`strings.en.search.placeholder`: a counted text needs `one` and `other`"), "{run:?}");
+    assert!(run.stderr.contains("`strings` is keyed by language tag, found `English`"), "{run:?}");
+    assert!(run.stderr.contains("community.yaml:2:"), "at the key: {run:?}");
+}
+
+#[test]
+fn the_sidebar_names_language_folders_and_reading_on_keeps_the_language() {
+    let site = SiteTest::new()
+        .file("community.yaml", "title: Guild\n")
+        .file("pages/docs/a-start.md", "# Start\n")
+        .file("pages/docs/b-guide.md", "# Guide\n")
+        .file("pages/docs/ja/a-start.md", "# はじめに\n")
+        .file("pages/docs/ja/b-guide.md", "# ガイド\n")
+        .file("pages/docs/zh/a-start.md", "# 开始\n");
+    site.build().expect_code(0);
+    let guide = site.read("docs/b-guide/index.html");
+    let sidebar = &guide[guide.find("class=\"sidebar\"").expect("a sidebar")..];
+    assert!(sidebar.contains("/docs/ja/\">日本語 ") && sidebar.contains("/docs/zh/\">简体中文 "), "{sidebar}");
+    assert!(!sidebar.contains(">Ja ") && !sidebar.contains(">Zh "), "{sidebar}");
+    // Previous and next stay in the page's language.
+    let neighbours = |page: &str| -> Vec<String> {
+        page.match_indices("\" rel=\"")
+            .map(|(at, _)| {
+                let href = &page[..at];
+                href[href.rfind("href=\"").unwrap() + 6..].to_string()
+            })
+            .collect()
+    };
+    for page in ["docs/a-start/", "docs/b-guide/"] {
+        let links = neighbours(&site.read(&format!("{page}index.html")));
+        assert!(links.iter().all(|l| !l.contains("/ja/") && !l.contains("/zh/")), "{page}: {links:?}");
+    }
+    let ja = neighbours(&site.read("docs/ja/a-start/index.html"));
+    assert!(!ja.is_empty() && ja.iter().all(|l| l.starts_with("/docs/ja/")), "{ja:?}");
 }

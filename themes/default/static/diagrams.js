@@ -6,6 +6,16 @@
 const script = document.querySelector('script[data-mermaid]');
 const figures = [...document.querySelectorAll('figure.diagram-mermaid')];
 
+// The page's words for what this script shows: `data-strings` on <html>
+// (from the locale files) where they are not English, else English.
+const STRINGS = JSON.parse(document.documentElement.dataset.strings || '{}');
+const LANG = document.documentElement.lang || 'en';
+function say(key, english, args = {}) {
+  let text = STRINGS[key] ?? english;
+  if (typeof text === 'object') text = new Intl.PluralRules(LANG).select(args.n) === 'one' ? text.one : text.other;
+  return text.replace(/\{(\w+)\}/g, (all, name) => (name in args ? (name === 'n' ? new Intl.NumberFormat(LANG, { useGrouping: 'min2' }).format(args.n) : String(args[name])) : all));
+}
+
 function dark() {
   const chosen = document.documentElement.dataset.scheme;
   if (chosen === 'dark' || chosen === 'light') return chosen === 'dark';
@@ -46,7 +56,7 @@ if (script && figures.length) {
           const details = document.createElement('details');
           details.className = 'diagram-code';
           const summary = document.createElement('summary');
-          summary.textContent = 'Diagram source';
+          summary.textContent = say('diagram.source', 'Diagram source');
           details.append(summary);
           if (pre) details.append(pre);
           figure.append(details);
@@ -64,7 +74,7 @@ if (script && figures.length) {
           figure.append(note);
         }
         const first = String(error?.message ?? error).split('\n')[0];
-        note.textContent = `This diagram could not be drawn: ${first}`;
+        note.textContent = say('diagram.failed', 'This diagram could not be drawn: {error}', { error: first });
       }
     }
   }

@@ -2,6 +2,16 @@
 // practice library. Without JavaScript the controls stay hidden and the
 // pages show the same information as grouped lists.
 
+// The page's words for what this script shows: `data-strings` on <html>
+// (from the locale files) where they are not English, else English.
+const STRINGS = JSON.parse(document.documentElement.dataset.strings || '{}');
+const LANG = document.documentElement.lang || 'en';
+function say(key, english, args = {}) {
+  let text = STRINGS[key] ?? english;
+  if (typeof text === 'object') text = new Intl.PluralRules(LANG).select(args.n) === 'one' ? text.one : text.other;
+  return text.replace(/\{(\w+)\}/g, (all, name) => (name in args ? (name === 'n' ? new Intl.NumberFormat(LANG, { useGrouping: 'min2' }).format(args.n) : String(args[name])) : all));
+}
+
 const filters = document.querySelector('[data-filters]');
 if (filters) {
   const cards = [...document.querySelectorAll('[data-member]')];
@@ -16,7 +26,9 @@ if (filters) {
       card.hidden = !ok;
       if (ok) shown += 1;
     }
-    status.textContent = shown === cards.length ? `${shown} members` : `${shown} of ${cards.length} members`;
+    status.textContent = shown === cards.length
+      ? say('members.all', { one: '{n} member', other: '{n} members' }, { n: shown })
+      : say('members.some', { one: '{shown} of {n} member', other: '{shown} of {n} members' }, { shown, n: cards.length });
     // The filters live in the URL, so a filtered directory can be shared.
     const url = new URL(location.href);
     for (const [key, value] of Object.entries(want)) {

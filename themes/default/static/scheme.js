@@ -6,8 +6,15 @@
 (() => {
   const KEY = 'guild-scheme';
   const ORDER = ['auto', 'light', 'dark'];
-  const NAMES = { auto: 'automatic', light: 'light', dark: 'dark' };
   const root = document.documentElement;
+  // The page's words (`data-strings` from the locale files), else English.
+  const strings = JSON.parse(root.dataset.strings || '{}');
+  const say = (key, english, args = {}) => (strings[key] ?? english).replace(/\{(\w+)\}/g, (all, name) => args[name] ?? all);
+  const NAMES = {
+    auto: say('scheme.auto', 'automatic'),
+    light: say('scheme.light', 'light'),
+    dark: say('scheme.dark', 'dark'),
+  };
 
   const stored = () => {
     try {
@@ -28,8 +35,8 @@
       const now = current();
       const next = ORDER[(ORDER.indexOf(now) + 1) % ORDER.length];
       button.dataset.state = now;
-      button.querySelector('.scheme-label').textContent = `Theme: ${NAMES[now]}`;
-      button.title = `Theme: ${NAMES[now]}. Switch to ${NAMES[next]}`;
+      button.querySelector('.scheme-label').textContent = say('scheme.label', 'Theme: {name}', { name: NAMES[now] });
+      button.title = say('scheme.title', 'Theme: {name}. Switch to {next}', { name: NAMES[now], next: NAMES[next] });
     }
   };
   const announce = () => {

@@ -231,20 +231,22 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   const corrections = [];
   // Words of excerpts are folded as the query was, to mark them.
   surface.fold = manifest.fold || null;
-  const take = (shard, entry, weight = 1) => {
+  // Each stem with the query words it stands for, a bit each (query.rs
+  // `Plan::masks`): the exact words in order, then the prefix.
+  const take = (shard, entry, weight, bit) => {
     const block = shard.s[entry[1]];
     const had = stems.get(block[0]);
-    stems.set(block[0], { fields: block[1], weight: Math.max(weight, had ? had.weight : 0) });
+    stems.set(block[0], { fields: block[1], weight: Math.max(weight, had ? had.weight : 0), mask: (had ? had.mask : 0) | bit });
     surface.add(entry[0]);
   };
   // A word the index does not have is taken as a typo (query.rs `plan`).
-  const forgive = (word) => {
+  const forgive = (word, bit) => {
     const at = shardOf(manifest.shards, word);
     const shard = byIndex.get(at);
     const found = near(shard.w, word);
     if (found.length) {
       corrections.push([word, found[0][0]]);
-      for (const entry of found) take(shard, entry, FUZZY);
+      for (const entry of found) take(shard, entry, FUZZY, bit);
       return;
     }
     // Only offered: the word's postings are in a shard not fetched.
@@ -252,21 +254,23 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     const meant = near(beside, word);
     if (meant.length) corrections.push([word, meant[0][0]]);
   };
-  for (const word of p.words.exact) {
+  const prefixBit = p.words.prefix ? 1 << Math.min(p.words.exact.length, 31) : 0;
+  for (const [i, word] of p.words.exact.entries()) {
+    const bit = 1 << Math.min(i, 31);
     const shard = byIndex.get(shardOf(manifest.shards, word));
     if (!shard) continue;
     const entry = findWord(shard, word);
-    if (entry) { take(shard, entry); continue; }
+    if (entry) { take(shard, entry, 1, bit); continue; }
     // An inflection (`postmortems` for `postmortem`) is the same word;
     // else a typo.
     const typed = Array.from(word).length;
     let inflected = false;
     if (fuzzyDistance(typed)) {
       for (const e of shard.w) {
-        if (e[0].startsWith(word) && Array.from(e[0]).length - typed <= INFLECTION) { take(shard, e); inflected = true; }
+        if (e[0].startsWith(word) && Array.from(e[0]).length - typed <= INFLECTION) { take(shard, e, 1, bit); inflected = true; }
       }
     }
-    if (!inflected) forgive(word);
+    if (!inflected) forgive(word, bit);
   }
   // The last word as a prefix: its own word in full, the words it begins
   // as the best of them at half weight (query.rs `Plan::prefix_stems`).
@@ -275,7 +279,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   for (const i of p.prefixShards) {
     const shard = byIndex.get(i);
     for (const entry of shard.w) {
-      if (entry[0] === p.words.prefix) { take(shard, entry); prefixed = true; }
+      if (entry[0] === p.words.prefix) { take(shard, entry, 1, prefixBit); prefixed = true; }
       else if (entry[0].startsWith(p.words.prefix)) {
         const block = shard.s[entry[1]];
         expansions.set(block[0], block[1]);
@@ -284,7 +288,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
       }
     }
   }
-  if (p.words.prefix && !prefixed) forgive(p.words.prefix);
+  if (p.words.prefix && !prefixed) forgive(p.words.prefix, prefixBit);
   for (const stem of stems.keys()) expansions.delete(stem);
   if (!manifest.normCache) {
     const k1 = f32(manifest.k1);
@@ -294,6 +298,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   // Dense arrays: one slot per document beats a Map by far at 10,000 docs.
   const scores = new Float64Array(manifest.docs);
   const seen = new Uint8Array(manifest.docs);
+  const masks = new Uint32Array(manifest.docs);
   const matched = [];
   const add = (fields, factor, into) => {
     for (const [field, weight, postings] of fields) {
@@ -311,7 +316,9 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     scores[doc] += score;
     if (!seen[doc]) { seen[doc] = 1; matched.push(doc); }
   };
-  for (const { fields, weight: factor } of stems.values()) add(fields, factor, count);
+  for (const { fields, weight: factor, mask } of stems.values()) {
+    add(fields, factor, (doc, score) => { count(doc, score); masks[doc] |= mask; });
+  }
   if (expansions.size) {
     const best = new Map();
     for (const fields of expansions.values()) {
@@ -319,7 +326,18 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
       add(fields, PREFIX, (doc, score) => one.set(doc, (one.get(doc) || 0) + score));
       for (const [doc, score] of one) if (!(best.get(doc) >= score)) best.set(doc, score);
     }
-    for (const [doc, score] of best) count(doc, score);
+    for (const [doc, score] of best) { count(doc, score); masks[doc] |= prefixBit; }
+  }
+  // The share of the query's words a page has multiplies its score
+  // (query.rs `coordinate`).
+  const words = p.words.exact.length + (p.words.prefix ? 1 : 0);
+  if (words > 1) {
+    for (const doc of matched) {
+      let bits = masks[doc];
+      let n = 0;
+      while (bits) { n += bits & 1; bits >>>= 1; }
+      scores[doc] = f32(f32(scores[doc]) * f32(n / words));
+    }
   }
   let allowed = null;
   if (sets) {
@@ -479,6 +497,18 @@ export function excerptOf(meta, surface, prefix) {
   return { section, text: at < 0 ? cut(meta.s || '', -1) : cut(passages[at], bestScore.first) };
 }
 
+// The page's words for what this script shows: `data-strings` on <html>
+// (from the locale files) where they are not English, else English.
+// (No document where the parity test runs this module in Node.)
+const ROOT = typeof document === 'undefined' ? null : document.documentElement;
+const STRINGS = JSON.parse(ROOT?.dataset.strings || '{}');
+const LANG = ROOT?.lang || 'en';
+function say(key, english, args = {}) {
+  let text = STRINGS[key] ?? english;
+  if (typeof text === 'object') text = new Intl.PluralRules(LANG).select(args.n) === 'one' ? text.one : text.other;
+  return text.replace(/\{(\w+)\}/g, (all, name) => (name in args ? (name === 'n' ? new Intl.NumberFormat(LANG, { useGrouping: 'min2' }).format(args.n) : String(args[name])) : all));
+}
+
 function el(tag, className, text) {
   const node = document.createElement(tag);
   if (className) node.className = className;
@@ -490,7 +520,7 @@ function resultItem(hit, result, full) {
   const li = el('li', 'search-result');
   const a = el('a', 'search-result-link');
   a.href = hit.meta.u;
-  a.append(el('span', 'search-result-title', hit.meta.t), el('span', 'search-result-kind', hit.meta.k));
+  a.append(el('span', 'search-result-title', hit.meta.t), el('span', 'search-result-kind', say(`kind.${hit.meta.k}`, hit.meta.k)));
   const { section, text } = excerptOf(hit.meta, result.surface, result.prefix);
   const excerpt = el('span', 'search-result-excerpt');
   if (section) {
@@ -503,7 +533,7 @@ function resultItem(hit, result, full) {
   li.append(a);
   if (full && hit.meta.g.length) {
     const tags = el('ul', 'tags');
-    tags.setAttribute('aria-label', 'Tags');
+    tags.setAttribute('aria-label', say('search.tags', 'Tags'));
     for (const t of hit.meta.g) tags.append(el('li', 'tag', t));
     li.append(tags);
   }
@@ -512,7 +542,7 @@ function resultItem(hit, result, full) {
 
 /** "1 result", "27 results". */
 function results(n) {
-  return `${n} result${n === 1 ? '' : 's'}`;
+  return say('search.results', { one: '{n} result', other: '{n} results' }, { n });
 }
 
 function debounce(fn, ms) {
@@ -553,15 +583,19 @@ function headerBox(form, search) {
     if (mine !== seq) return;
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, false)));
     const shown = result.hits.length;
-    const inLang = lang ? ` in ${manifest.langs.find(([tag]) => tag === lang)[1]}` : '';
-    status.textContent = !result.total ? `No results for “${q}”${inLang}`
-      : shown < result.total ? `${results(result.total)}${inLang}, best ${shown} shown` : `${results(result.total)}${inLang}`;
+    const name = lang ? manifest.langs.find(([tag]) => tag === lang)[1] : '';
+    const found = lang ? say('search.in', '{found} in {lang}', { found: results(result.total), lang: name }) : results(result.total);
+    status.textContent = !result.total
+      ? (lang ? say('search.none_in', 'No results for “{q}” in {lang}', { q, lang: name }) : say('search.none', 'No results for “{q}”', { q }))
+      : shown < result.total ? say('search.best', '{found}, best {shown} shown', { found, shown }) : found;
     if (all) {
       const url = new URL(form.action, location.href);
       url.searchParams.set('q', q);
       if (lang) url.searchParams.set('lang', lang);
       allLink.href = url.pathname + url.search;
-      allLink.textContent = result.total > shown ? `See all ${results(result.total)}` : 'Search with filters';
+      allLink.textContent = result.total > shown
+        ? say('search.see_all', 'See all {found}', { found: results(result.total) })
+        : say('search.with_filters', 'Search with filters');
       all.hidden = false;
     }
     popup.hidden = false;
@@ -652,7 +686,7 @@ async function searchPage(page, search) {
     pager.hidden = true;
     empty.hidden = true;
     if (suggest) suggest.hidden = true;
-    if (!q.trim()) { list.replaceChildren(); status.textContent = status.dataset.prompt || 'Type to search.'; return; }
+    if (!q.trim()) { list.replaceChildren(); status.textContent = status.dataset.prompt || say('search.prompt', 'Type to search.'); return; }
     let result = await search.search(q, filters(), PER_PAGE, (number - 1) * PER_PAGE);
     if (mine !== seq) return;
     const pages = Math.max(1, Math.ceil(result.total / PER_PAGE));
@@ -680,7 +714,9 @@ async function searchPage(page, search) {
     }
     if (!result.total) {
       const filtered = type.value || tag.value || (lang && lang.value);
-      status.textContent = `No results for “${q}”${filtered ? ' with these filters' : ''}.`;
+      status.textContent = filtered
+        ? say('search.none_filtered', 'No results for “{q}” with these filters.', { q })
+        : say('search.none_page', 'No results for “{q}”.', { q });
       empty.hidden = false;
       empty.querySelector('.search-unfilter').hidden = !filtered;
       return;
@@ -688,12 +724,12 @@ async function searchPage(page, search) {
     const from = (number - 1) * PER_PAGE + 1;
     const to = from + result.hits.length - 1;
     status.textContent = pages > 1
-      ? `${results(result.total)} for “${q}”, ${from} to ${to} shown`
-      : `${results(result.total)} for “${q}”`;
+      ? say('search.for_range', '{found} for “{q}”, {from} to {to} shown', { found: results(result.total), q, from, to })
+      : say('search.for', '{found} for “{q}”', { found: results(result.total), q });
     if (pages > 1) {
-      if (number > 1) pager.append(pagerLink(number - 1, 'Previous', 'prev'));
-      pager.append(el('span', 'search-page-of', `Page ${number} of ${pages}`));
-      if (number < pages) pager.append(pagerLink(number + 1, 'Next', 'next'));
+      if (number > 1) pager.append(pagerLink(number - 1, say('search.previous', 'Previous'), 'prev'));
+      pager.append(el('span', 'search-page-of', say('search.page_of', 'Page {page} of {pages}', { page: number, pages })));
+      if (number < pages) pager.append(pagerLink(number + 1, say('search.next', 'Next'), 'next'));
       pager.hidden = false;
     }
     if (moved) {
