@@ -384,6 +384,12 @@ mod tests {
                     all.dedup();
                     all
                 };
+                // A date's parts are the locale's to choose.
+                if key == "date.format" {
+                    let parts = ["{d", "{m", "{month", "{y"];
+                    assert!(names(&strings[key]).iter().all(|p| parts.contains(&p.as_str())), "{tag}: {key}");
+                    continue;
+                }
                 let theirs = names(&strings[key]);
                 // A language without plural forms may leave `{n}` out of
                 // a text whose count shows elsewhere; no other may drop

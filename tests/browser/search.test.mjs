@@ -140,9 +140,15 @@ test('search keeps to the page\'s language, and the search page widens it', asyn
   await page.locator('#site-search').fill('ospo ');
   const status = page.locator('#site-search-results .search-status');
   await status.filter({ hasText: '日本語' }).waitFor();
-  assert.equal(await status.innerText(), '1 result in 日本語');
+  // In Japanese, as the rest of the page's interface (locales/ja.yaml).
+  assert.equal(await status.innerText(), '日本語で1 件');
   assert.deepEqual(await page.locator('#site-search-results .search-result-title').allTextContents(), ['ガイド']);
   assert.match(await page.locator('.search-all a').getAttribute('href'), /lang=ja/);
+  assert.equal(await page.locator('.skip-link').innerText(), '本文へスキップ');
+  await page.setViewportSize({ width: 1280, height: 800 });
+  assert.equal((await page.locator('.scheme-switch .scheme-label').first().textContent()).trim(), 'テーマ: 自動');
+  await page.locator('.scheme-switch').first().click();
+  assert.match(await page.locator('.scheme-switch').first().getAttribute('title'), /^テーマ: ライト。/);
   // The search page, in the community's language, starts with English and
   // widens to every language in one choice.
   await page.goto(`${site.origin}${basePath}search/?q=ospo`);
@@ -153,6 +159,9 @@ test('search keeps to the page\'s language, and the search page widens it', asyn
   await page.locator('#search-lang').selectOption('');
   await page.waitForFunction(() => document.querySelectorAll('.search-results .search-result-title').length === 3);
   assert.match(page.url(), /q=ospo/);
+  // Every language: the page in the reader's language first, then its
+  // translations.
+  assert.equal((await results.allTextContents())[0], 'Guide');
   assert.deepEqual(problems, []);
   await page.close();
   await site.close();

@@ -141,7 +141,7 @@ fn other_generators_front_matter_is_understood_and_unknown_keys_warn_once() {
     assert!(!site.read("sitemap.xml").contains("old/deploying"), "redirects are not in the sitemap");
 
     let guide = site.read("guide-du-contributeur/index.html");
-    assert!(guide.starts_with("<!doctype html>\n<html lang=\"fr\" dir=\"ltr\">"), "{}", &guide[..60]);
+    assert!(guide.starts_with("<!doctype html>\n<html lang=\"fr\" dir=\"ltr\""), "{}", &guide[..60]);
     assert!(guide.contains("Jane Doe") && guide.contains(r#"<time datetime="2024-03-01">"#), "{guide}");
     assert!(!site.out().join("wip/index.html").exists() && !site.out().join("hidden/index.html").exists());
 }
