@@ -5,7 +5,8 @@
 
 use std::collections::BTreeSet;
 
-/// ISO 639-1: the two-letter language codes.
+/// ISO 639-1: the two-letter language codes, sorted (`of_folder`
+/// searches it; a test holds the order).
 const ISO_639_1: &[&str] = &[
     "aa", "ab", "ae", "af", "ak", "am", "an", "ar", "as", "av", "ay", "az", "ba", "be", "bg", "bh", "bi", "bm", "bn",
     "bo", "br", "bs", "ca", "ce", "ch", "co", "cr", "cs", "cu", "cv", "cy", "da", "de", "dv", "dz", "ee", "el", "en",
@@ -27,7 +28,7 @@ const RIGHT_TO_LEFT: &[&str] = &["ar", "dv", "fa", "he", "ks", "ps", "sd", "ug",
 pub fn of_folder(name: &str) -> Option<String> {
     let mut parts = name.split(['-', '_']);
     let primary = parts.next()?.to_ascii_lowercase();
-    if !ISO_639_1.contains(&primary.as_str()) {
+    if ISO_639_1.binary_search(&primary.as_str()).is_err() {
         return None;
     }
     let mut tag = primary;
@@ -160,6 +161,8 @@ pub struct Translations {
     pub group_of: Vec<Option<usize>>,
     /// Documents of one text in several languages, original first.
     pub groups: Vec<Vec<usize>>,
+    /// Whether the documents are in more than one language.
+    pub several: bool,
 }
 
 /// What a page's front matter says of its translations.
@@ -251,7 +254,8 @@ impl Translations {
             }
             groups.push(kept);
         }
-        Translations { langs, group_of, groups }
+        let several = langs.iter().any(|l| *l != langs[0]);
+        Translations { langs, group_of, groups, several }
     }
 
     /// The other languages of document `id`, with it, original first.
@@ -263,6 +267,13 @@ impl Translations {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_codes_are_sorted_for_binary_search() {
+        assert!(ISO_639_1.windows(2).all(|w| w[0] < w[1]));
+        assert_eq!(of_folder("zu").as_deref(), Some("zu"));
+        assert_eq!(of_folder("aa").as_deref(), Some("aa"));
+    }
 
     #[test]
     fn front_matter_names_translations_the_folders_do_not_show() {

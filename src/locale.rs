@@ -135,6 +135,10 @@ pub struct Locale {
     months: Vec<String>,
     /// `script_strings`, made once.
     pub scripts: Option<String>,
+    /// Tells locales apart (`fingerprint`).
+    fingerprint: u64,
+    /// Every text without placeholders or forms, escaped (`escaped`).
+    escaped: std::sync::OnceLock<crate::hash::FastMap<String, String>>,
 }
 
 impl Locale {
@@ -145,7 +149,28 @@ impl Locale {
         for (key, text) in overrides {
             own.insert(key.clone(), text.clone());
         }
-        let mut locale = Locale { tag: tag.to_string(), own, fallback: english(), months: Vec::new(), scripts: None };
+        let fingerprint = {
+            use std::hash::Hasher as _;
+            let mut h = crate::hash::Fnv::new();
+            h.write(tag.as_bytes());
+            for (key, text) in overrides {
+                h.write(key.as_bytes());
+                for form in [text.pick(true), text.pick(false)] {
+                    h.write_u8(0);
+                    h.write(form.as_bytes());
+                }
+            }
+            h.finish()
+        };
+        let mut locale = Locale {
+            tag: tag.to_string(),
+            own,
+            fallback: english(),
+            months: Vec::new(),
+            scripts: None,
+            fingerprint,
+            escaped: std::sync::OnceLock::new(),
+        };
         locale.months = locale.plain("date.months").split_whitespace().map(str::to_string).collect();
         locale.scripts = locale.script_strings();
         locale
@@ -153,6 +178,32 @@ impl Locale {
 
     pub fn tag(&self) -> &str {
         &self.tag
+    }
+
+    /// Tells locales apart: by tag, and two of one tag (a community's
+    /// `strings:` changed between two builds of a live preview).
+    pub fn fingerprint(&self) -> u64 {
+        self.fingerprint
+    }
+
+    /// The text of `key`, escaped, when it has no placeholder and no forms
+    /// (`None` otherwise: `format` it).
+    pub fn escaped(&self, key: &str, escape: fn(&str, &mut String)) -> Option<&str> {
+        let map = self.escaped.get_or_init(|| {
+            self.fallback
+                .keys()
+                .chain(self.own.keys())
+                .filter_map(|k| match self.text(k) {
+                    Some(Text::Plain(s)) if !s.contains('{') => {
+                        let mut out = String::with_capacity(s.len());
+                        escape(s, &mut out);
+                        Some((k.clone(), out))
+                    }
+                    _ => None,
+                })
+                .collect()
+        });
+        map.get(key).map(String::as_str)
     }
 
     fn text(&self, key: &str) -> Option<&Text> {
@@ -166,33 +217,33 @@ impl Locale {
     }
 
     /// The text of `key` with `{name}` replaced by each argument, its
-    /// form chosen by `n`. `escape` is applied to the text and to every
-    /// argument but those named `…_html`, which are markup already.
+    /// form chosen by `n`. `escape` writes text escaped (the text's own
+    /// and every argument but those named `…_html`, which are markup).
     pub fn format(
         &self,
         key: &str,
-        args: &[(&str, String)],
+        args: &[(&str, &str)],
         n: Option<i64>,
-        escape: fn(&str) -> String,
+        escape: fn(&str, &mut String),
     ) -> Option<String> {
         let text = self.text(key)?;
         let template = text.pick(n.is_some_and(|n| plural_one(&self.tag, n)));
-        let mut out = String::with_capacity(template.len() + 16);
+        let mut out = String::with_capacity(template.len() + 32);
         let mut rest = template;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
             let name = &rest[open + 1..close];
-            out.push_str(&escape(&rest[..open]));
+            escape(&rest[..open], &mut out);
             match (name, args.iter().find(|(a, _)| *a == name)) {
                 ("n", None) if n.is_some() => out.push_str(&self.number(n.unwrap_or(0))),
                 (_, Some((a, value))) if a.ends_with("_html") => out.push_str(value),
-                (_, Some((_, value))) => out.push_str(&escape(value)),
+                (_, Some((_, value))) => escape(value, &mut out),
                 // Not a placeholder this call fills: kept as written.
-                (_, None) => out.push_str(&escape(&rest[open..=close])),
+                (_, None) => escape(&rest[open..=close], &mut out),
             }
             rest = &rest[close + 1..];
         }
-        out.push_str(&escape(rest));
+        escape(rest, &mut out);
         Some(out)
     }
 
@@ -308,7 +359,7 @@ pub fn text(key: &str) -> String {
 
 /// `key`'s form for the count `n` in the current locale, `{n}` filled.
 pub fn counted(key: &str, n: usize) -> String {
-    current(|l| l.format(key, &[], Some(n as i64), |s| s.to_string()).unwrap_or_else(|| key.to_string()))
+    current(|l| l.format(key, &[], Some(n as i64), |s, out| out.push_str(s)).unwrap_or_else(|| key.to_string()))
 }
 
 /// A listing's title in the current locale (`listing.<folder>.title`).
@@ -357,8 +408,8 @@ pub fn current<R>(f: impl FnOnce(&Locale) -> R) -> R {
 mod tests {
     use super::*;
 
-    fn escape(s: &str) -> String {
-        s.replace('&', "&amp;").replace('<', "&lt;")
+    fn escape(s: &str, out: &mut String) {
+        out.push_str(&s.replace('&', "&amp;").replace('<', "&lt;"));
     }
 
     #[test]
@@ -443,11 +494,8 @@ mod tests {
             &[("t.x".into(), Text::Counted { one: "{n} change".into(), other: "{n} changes by {who}".into() })],
         );
         assert_eq!(en.format("t.x", &[], Some(1), escape).unwrap(), "1 change");
-        assert_eq!(
-            en.format("t.x", &[("who", "A & B".into())], Some(12345), escape).unwrap(),
-            "12,345 changes by A &amp; B"
-        );
-        assert_eq!(en.format("t.x", &[("who", "x".into())], Some(0), escape).unwrap(), "0 changes by x");
+        assert_eq!(en.format("t.x", &[("who", "A & B")], Some(12345), escape).unwrap(), "12,345 changes by A &amp; B");
+        assert_eq!(en.format("t.x", &[("who", "x")], Some(0), escape).unwrap(), "0 changes by x");
         let fr = Locale::new(
             "fr",
             &[("t.x".into(), Text::Counted { one: "{n} modification".into(), other: "{n} modifications".into() })],
@@ -455,7 +503,7 @@ mod tests {
         assert_eq!(fr.format("t.x", &[], Some(0), escape).unwrap(), "0 modification", "French counts 0 as one");
         assert_eq!(fr.number(1234567), "1\u{202f}234\u{202f}567");
         let en = Locale::new("en", &[("t.y".into(), Text::Plain("since {date_html}, <{x}>".into()))]);
-        let args = [("date_html", "<time>5 Mar</time>".to_string()), ("x", "<b>".to_string())];
+        let args = [("date_html", "<time>5 Mar</time>"), ("x", "<b>")];
         assert_eq!(en.format("t.y", &args, None, escape).unwrap(), "since <time>5 Mar</time>, &lt;&lt;b>>");
         assert_eq!(en.format("no.such.key", &[], None, escape), None);
     }

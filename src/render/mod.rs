@@ -408,8 +408,9 @@ impl Shared<'_> {
                         listing_title.clone()
                     } else {
                         crate::locale::current(|l| {
-                            let args = [("title", listing_title.clone()), ("total", total.to_string())];
-                            l.format("listing.page_of", &args, Some(number as i64), |s| s.to_string())
+                            let total = total.to_string();
+                            let args = [("title", listing_title.as_str()), ("total", total.as_str())];
+                            l.format("listing.page_of", &args, Some(number as i64), |s, out| out.push_str(s))
                         })
                         .unwrap_or_default()
                     };
@@ -848,7 +849,7 @@ fn footer_links(site: &Site) -> impl Iterator<Item = (std::borrow::Cow<'_, str>,
 /// placed in pages (the header, a card, a person).
 fn render_fragment<T: Serialize>(theme: &Theme, template: &str, value: &T) -> Result<String> {
     let context = tera::Context::from_serialize(value).map_err(|e| theme.error(template, &e))?;
-    theme.tera.render(template, &context).map_err(|e| theme.error(template, &e))
+    theme.for_locale()?.render(template, &context).map_err(|e| theme.error(template, &e))
 }
 
 /// `style.css` -> `assets/style.1a2b3c4d.css`.

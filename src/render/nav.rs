@@ -94,6 +94,9 @@ fn title(v: &Views<'_>, s: &Section) -> String {
 /// are in Japanese), so the sidebar says "日本語" rather than "Ja": the
 /// folder's name is a language tag and its first page is in it.
 fn language_folder(v: &Views<'_>, s: &Section) -> Option<String> {
+    if !v.site.translations.several {
+        return None;
+    }
     let tag = crate::lang::of_folder(&s.name)?;
     let tree = &v.site.tree;
     let mut stack = vec![s];

@@ -92,7 +92,12 @@ pub struct Asset {
 }
 
 pub struct Theme {
+    /// The templates as written, `t(…)` calls and all: for the checks at
+    /// load, and any locale.
     pub tera: Tera,
+    /// The same with each `{{ t(k="…") }}` of no other argument written
+    /// out in one locale (`for_locale`), by the locale's fingerprint.
+    localised: std::sync::RwLock<std::collections::HashMap<u64, std::sync::Arc<Tera>>>,
     pub assets: Vec<Asset>,
     /// Listing templates overridden by a version that has no pager (one
     /// written before listings came in pages): those listings stay on one
@@ -125,6 +130,29 @@ enum Origin {
 }
 
 impl Theme {
+    /// The templates for pages in the current locale (`locale::current`):
+    /// each `{{ t(k="key") }}` that names nothing but its key is its
+    /// escaped text, written into the template once, as if the theme were
+    /// written in that language. A page has dozens, and a call through the
+    /// template engine costs far more than the text (BENCHMARKS.md, "A
+    /// translated interface"); calls with arguments stay calls.
+    pub fn for_locale(&self) -> Result<std::sync::Arc<Tera>> {
+        let key = crate::locale::current(|l| l.fingerprint());
+        if let Some(tera) = self.localised.read().unwrap_or_else(|e| e.into_inner()).get(&key) {
+            return Ok(tera.clone());
+        }
+        let mut cache = self.localised.write().unwrap_or_else(|e| e.into_inner());
+        if let Some(tera) = cache.get(&key) {
+            return Ok(tera.clone());
+        }
+        let files: Vec<TemplateFile> = crate::locale::current(|l| {
+            self.files.iter().map(|f| TemplateFile { text: localise(l, &f.text), ..f.clone() }).collect()
+        });
+        let tera = std::sync::Arc::new(engine(&files)?);
+        cache.insert(key, tera.clone());
+        Ok(tera)
+    }
+
     /// Whether `template` renders as guild ships it (see `stock`).
     pub fn is_stock(&self, template: &str) -> bool {
         self.stock.contains(&template)
@@ -289,14 +317,46 @@ pub fn load(config: &Config, overrides: &[(String, String)]) -> Result<Theme> {
     };
     let shared_unreplaced = BUILTIN_TEMPLATES.iter().all(|(name, _)| !sees_context(name) || unreplaced.contains(name));
     let stock = if shared_unreplaced { unreplaced } else { Vec::new() };
+    let tera = engine(&templates)?;
+    Ok(Theme { tera, localised: Default::default(), assets, unpaged, stock, files: templates })
+}
+
+/// The template engine with `templates` added.
+fn engine(templates: &[TemplateFile]) -> Result<Tera> {
     let mut tera = Tera::default();
     tera.autoescape_on([".html", ".xml"]);
     // The same escaping as the Markdown's: text and attribute values alike.
     tera.set_escape_fn(escape_html);
     tera.register_function("t", Translate);
     tera.add_raw_templates(templates.iter().map(|t| (t.name.as_str(), t.text.as_str())))
-        .map_err(|e| describe(&templates, "theme", &e))?;
-    Ok(Theme { tera, assets, unpaged, stock, files: templates })
+        .map_err(|e| describe(templates, "theme", &e))?;
+    Ok(tera)
+}
+
+/// `text` with `locale`'s words in place of every `{{ t(k="key") }}` of
+/// a text without placeholders or forms; other calls are left as written.
+fn localise(locale: &crate::locale::Locale, text: &str) -> String {
+    const OPEN: &str = "{{ t(k=\"";
+    const CLOSE: &str = "\") }}";
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find(OPEN) {
+        let after = &rest[at + OPEN.len()..];
+        let key = after.find(CLOSE).map(|end| &after[..end]).filter(|key| !key.contains(['"', '\n']));
+        match key.and_then(|key| locale.escaped(key, escape_into).map(|words| (key, words))) {
+            Some((key, words)) => {
+                out.push_str(&rest[..at]);
+                out.push_str(words);
+                rest = &after[key.len() + CLOSE.len()..];
+            }
+            None => {
+                out.push_str(&rest[..at + OPEN.len()]);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out
 }
 
 /// Adds `file` to `templates`, in place of the one of the same name.
@@ -315,7 +375,9 @@ impl tera::Function<tera::TeraResult<tera::Value>> for Translate {
     fn call(&self, kwargs: tera::Kwargs, _: &tera::State) -> tera::TeraResult<tera::Value> {
         let key: &str = kwargs.must_get("k")?;
         let mut n = None;
-        let mut args: Vec<(&str, String)> = Vec::new();
+        // Most calls pass text: borrowed, not copied.
+        let mut owned: Vec<(&str, String)> = Vec::new();
+        let mut args: Vec<(&str, &str)> = Vec::with_capacity(4);
         for (name, value) in kwargs.iter() {
             let Some(name) = name.as_str() else { continue };
             match name {
@@ -326,10 +388,14 @@ impl tera::Function<tera::TeraResult<tera::Value>> for Translate {
                             tera::Error::message(format!("`n` must be a whole number, found {value}"))
                         })?)
                 }
-                _ => args.push((name, value.as_str().map_or_else(|| value.to_string(), str::to_string))),
+                _ => match value.as_str() {
+                    Some(text) => args.push((name, text)),
+                    None => owned.push((name, value.to_string())),
+                },
             }
         }
-        crate::locale::current(|l| l.format(key, &args, n, escape_text))
+        args.extend(owned.iter().map(|(name, text)| (*name, text.as_str())));
+        crate::locale::current(|l| l.format(key, &args, n, escape_into))
             .map(|s| tera::Value::safe_string(&s))
             .ok_or_else(|| tera::Error::message(format!("no text `{key}` in the locale files")))
     }
@@ -339,13 +405,11 @@ impl tera::Function<tera::TeraResult<tera::Value>> for Translate {
     }
 }
 
-fn escape_text(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
+fn escape_into(text: &str, out: &mut String) {
     let _ = crate::parse::markdown::escape_runs::<()>(text, |run| {
         out.push_str(run);
         Ok(())
     });
-    out
 }
 
 fn escape_html(text: &str, out: &mut dyn std::io::Write) -> std::io::Result<()> {
@@ -390,6 +454,32 @@ fn error_chain(e: &dyn std::error::Error) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn texts_written_into_templates_are_those_t_gives() {
+        let ja = std::sync::Arc::new(crate::locale::Locale::new("ja", &[]));
+        let template =
+            "<a>{{ t(k=\"nav.skip\") }}</a>{{ t(k=\"tags.count\", n=2) }}{{ t(k=\"no.such\") }}{{ t(k=\"nav.skip\") }}";
+        let written = localise(&ja, template);
+        let words = ja.escaped("nav.skip", escape_into).expect("plain text");
+        assert_eq!(
+            written,
+            format!("<a>{words}</a>{{{{ t(k=\"tags.count\", n=2) }}}}{{{{ t(k=\"no.such\") }}}}{words}"),
+            "calls with arguments and unknown keys stay calls"
+        );
+        // What the engine makes of the call and of the written text agree.
+        let mut tera = Tera::default();
+        tera.autoescape_on([".html"]);
+        tera.set_escape_fn(escape_html);
+        tera.register_function("t", Translate);
+        tera.add_raw_template(
+            "a.html",
+            "{{ t(k=\"search.tips\", em_html=\"<em>\", end_html=\"</em>\") }}|{{ t(k=\"nav.skip\") }}",
+        )
+        .unwrap();
+        let called = crate::locale::with_current(&ja, || tera.render("a.html", &tera::Context::new()).unwrap());
+        assert!(called.ends_with(&format!("|{words}")), "{called}");
+    }
 
     #[test]
     fn the_themes_scripts_stay_valid_once_compacted() {

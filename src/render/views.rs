@@ -317,9 +317,15 @@ impl From<Date> for DateView {
 impl Serialize for DateView {
     fn serialize<S: serde::Serializer>(&self, s: S) -> std::result::Result<S::Ok, S::Error> {
         use serde::ser::SerializeStruct;
-        let mut out = s.serialize_struct("DateView", 2)?;
-        out.serialize_field("iso", &self.0.iso())?;
-        out.serialize_field("human", &crate::locale::current(|l| l.date(self.0)))?;
+        let iso = self.0.iso();
+        let human = crate::locale::current(|l| l.date(self.0));
+        // Ready to place in a text (`t(…, date_html=d.html)`): no date
+        // needs escaping.
+        let html = format!("<time datetime=\"{iso}\">{human}</time>");
+        let mut out = s.serialize_struct("DateView", 3)?;
+        out.serialize_field("iso", &iso)?;
+        out.serialize_field("human", &human)?;
+        out.serialize_field("html", &html)?;
         out.end()
     }
 }
