@@ -116,6 +116,10 @@ test('a Japanese phrase typed in the search box finds its page', async () => {
   await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title')?.textContent === 'オープンソースにコントリビュートする方法', null, { timeout: 10000 });
   await page.locator('#site-search').fill('小さな修正');
   await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title')?.textContent === 'オープンソースにコントリビュートする方法', null, { timeout: 10000 });
+  // The phrase is marked in the excerpt as one piece, inside its sentence
+  // (the first query's results had the same title: wait for these).
+  await page.locator('#site-search-results .search-result-excerpt mark').first().waitFor({ timeout: 10000 });
+  assert.deepEqual(await page.locator('#site-search-results .search-result-excerpt mark').allTextContents(), ['小さな修正']);
   assert.deepEqual(problems, []);
   await page.close();
   await site.close();

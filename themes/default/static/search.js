@@ -404,17 +404,39 @@ export function client(manifestUrl) {
 /** Appends `text` to `parent`, wrapping matched words in <mark>. */
 function markWords(parent, text, surface, prefix) {
   let at = 0;
-  for (const m of text.matchAll(WORD)) {
-    const lower = fold(m[0].toLowerCase(), surface.fold, true);
-    if (surface.has(lower) || (prefix && lower.startsWith(prefix))) {
-      parent.append(text.slice(at, m.index));
-      const mark = document.createElement('mark');
-      mark.textContent = m[0];
-      parent.append(mark);
-      at = m.index + m[0].length;
-    }
+  for (const [from, to] of matched(text, surface, prefix).ranges) {
+    parent.append(text.slice(at, from));
+    const mark = document.createElement('mark');
+    mark.textContent = text.slice(from, to);
+    parent.append(mark);
+    at = to;
   }
   parent.append(text.slice(at));
+}
+
+/**
+ * What of `text` the query matched, split as the index splits it (so the
+ * pairs of a Japanese phrase are found inside its run): the ranges to
+ * mark, overlapping pairs merged; the distinct pieces; how many matched.
+ */
+function matched(text, surface, prefix) {
+  const ranges = [];
+  const found = new Set();
+  let count = 0;
+  for (const m of text.matchAll(WORD)) {
+    for (const [piece, end] of pieces(m[0])) {
+      const lower = fold(piece.toLowerCase(), surface.fold, true);
+      if (!matches(lower, surface, prefix)) continue;
+      found.add(lower);
+      count++;
+      const from = m.index + end - piece.length;
+      const to = m.index + end;
+      const last = ranges[ranges.length - 1];
+      if (last && from <= last[1]) last[1] = Math.max(last[1], to);
+      else ranges.push([from, to]);
+    }
+  }
+  return { ranges, found, count };
 }
 
 /** Characters of an excerpt, about. */
@@ -427,18 +449,8 @@ function matches(word, surface, prefix) {
 
 /** The distinct matched words of `text`, and where the first is. */
 function scoreOf(text, surface, prefix) {
-  const found = new Set();
-  let first = -1;
-  let count = 0;
-  for (const m of text.matchAll(WORD)) {
-    const lower = fold(m[0].toLowerCase(), surface.fold, true);
-    if (matches(lower, surface, prefix)) {
-      if (first < 0) first = m.index;
-      found.add(lower);
-      count++;
-    }
-  }
-  return { score: found.size * 100 + Math.min(count, 99), first };
+  const { ranges, found, count } = matched(text, surface, prefix);
+  return { score: found.size * 100 + Math.min(count, 99), first: ranges.length ? ranges[0][0] : -1 };
 }
 
 /**
