@@ -752,8 +752,9 @@ pub fn site_streamed(
     })?;
     listed.push(emit_listed(not_found)?);
     for section in site.tree.sections.iter().filter(|s| s.page.is_none() && !s.listing) {
-        let title = crate::parse::humanise(&section.name);
-        let description = format!("What is in {title}");
+        // A folder of translations is in its language, and named by it.
+        let lang = nav::folder_language(site, section);
+        let title = nav::folder_title(site, section);
         let view = SectionPage { title: &title };
         // A folder inside a listing's (`practices/deploys/`) is under that
         // listing's header entry.
@@ -761,7 +762,22 @@ pub fn site_streamed(
             .iter()
             .find(|l| section.url.as_str().strip_prefix(l.folder).is_some_and(|rest| rest.starts_with('/')))
             .map_or("", |l| l.section);
-        listed.push(emit_listed(shared.page("section.html", header, &section.url, &title, &description, view)?)?);
+        let locale = shared.locales.get(lang.as_deref().unwrap_or(&config.language));
+        let page = crate::locale::with_current(locale, || {
+            let description = locale.format("section.what", &[("title", &title)], None, |s, out| out.push_str(s));
+            let description = description.unwrap_or_default();
+            let at = At {
+                template: "section.html",
+                section: header,
+                url: &section.url,
+                title: &title,
+                description: &description,
+                lang: lang.as_deref(),
+                doc: None,
+            };
+            shared.page_at(at, view)
+        })?;
+        listed.push(emit_listed(page)?);
     }
     for (from, to) in &site.redirects {
         let doc = &site.docs[*to];
@@ -835,7 +851,7 @@ fn footer_links(site: &Site) -> impl Iterator<Item = (std::borrow::Cow<'_, str>,
         .sections
         .iter()
         .filter(|s| s.parent.is_none() && !s.listing && s.page.is_none())
-        .map(|s| (crate::parse::humanise(&s.name).into(), &s.url));
+        .map(|s| (nav::folder_title(site, s).into(), &s.url));
     let pages = site
         .of(Kind::Page)
         .iter()

@@ -83,27 +83,33 @@ fn title(v: &Views<'_>, s: &Section) -> String {
     let folder = s.url.as_str().trim_end_matches('/');
     match LISTINGS.iter().find(|l| s.listing && l.folder == folder) {
         Some(l) => crate::locale::listing_label(l),
-        None => match language_folder(v, s) {
-            Some(tag) => crate::lang::endonym(&tag).to_string(),
-            None => crate::parse::humanise(&s.name),
-        },
+        None => folder_title(v.site, s),
+    }
+}
+
+/// A folder's title when it has no page of its own: its language's name
+/// for a folder of translations, else its name made readable.
+pub(super) fn folder_title(site: &crate::link::Site, s: &Section) -> String {
+    match folder_language(site, s) {
+        Some(tag) => crate::lang::endonym(&tag).to_string(),
+        None => crate::parse::humanise(&s.name),
     }
 }
 
 /// The language a folder of translations is named for (`ja/`, whose pages
 /// are in Japanese), so the sidebar says "日本語" rather than "Ja": the
 /// folder's name is a language tag and its first page is in it.
-fn language_folder(v: &Views<'_>, s: &Section) -> Option<String> {
-    if !v.site.translations.several {
+pub(super) fn folder_language(site: &crate::link::Site, s: &Section) -> Option<String> {
+    if !site.translations.several {
         return None;
     }
     let tag = crate::lang::of_folder(&s.name)?;
-    let tree = &v.site.tree;
+    let tree = &site.tree;
     let mut stack = vec![s];
     while let Some(section) = stack.pop() {
         for entry in &section.entries {
             match *entry {
-                Entry::Document(d) => return (v.site.translations.langs[d] == tag).then_some(tag),
+                Entry::Document(d) => return (site.translations.langs[d] == tag).then_some(tag),
                 Entry::Folder(f) => stack.push(&tree.sections[f]),
             }
         }

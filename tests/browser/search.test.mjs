@@ -111,7 +111,8 @@ test('a Japanese phrase typed in the search box finds its page', async () => {
     '---\ntitle: オープンソースにコントリビュートする方法\n---\nはじめてのプルリクエストは小さな修正から始めましょう。\n');
   const site = await serve(buildSite(root));
   const problems = [];
-  const page = await open(site, 'practices/', problems);
+  // (The box searches the page's language: a Japanese page.)
+  const page = await open(site, 'ja/contributing/', problems);
   await page.locator('#site-search').fill('コントリビュートする方法');
   await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title')?.textContent === 'オープンソースにコントリビュートする方法', null, { timeout: 10000 });
   await page.locator('#site-search').fill('小さな修正');

@@ -21,6 +21,8 @@ const pageTypes = [
   ['tag', 'tags/oncall/'],
   ['review', 'review/'],
   ['page', 'start-here/'],
+  ['translated page', 'es/code-of-conduct/'],
+  ['language folder', 'pt/'],
   ['404', 'no-such-page/'],
   ['search', 'search/?q=rollback'],
 ];
