@@ -86,7 +86,7 @@ struct Shared<'a> {
     by_path: HashMap<&'a str, DocId>,
     favicon_url: Option<String>,
     /// The header by page language and section, the footer by language.
-    headers: BTreeMap<(String, &'static str), String>,
+    headers: BTreeMap<String, BTreeMap<&'static str, String>>,
     footers: BTreeMap<String, String>,
     /// The theme's words, one locale per page language.
     locales: crate::locale::Locales,
@@ -290,8 +290,8 @@ impl Shared<'_> {
             comments_script: comments.and(self.comments_script.as_deref()),
             header: self
                 .headers
-                .get(&(page_lang.to_string(), section))
-                .or_else(|| self.headers.get(&(page_lang.to_string(), "")))
+                .get(page_lang)
+                .and_then(|by_section| by_section.get(section).or_else(|| by_section.get("")))
                 .map_or("", String::as_str),
             footer: self.footers.get(page_lang).map_or("", String::as_str),
             strings: self.locales.get(page_lang).scripts.as_deref(),
@@ -616,7 +616,8 @@ pub fn site_streamed(
         crate::locale::with_current(locale, || -> Result<()> {
             for current in std::iter::once("").chain(sections(site).map(|s| s.0)) {
                 let chrome = chrome(config, site, current, manifest);
-                headers.insert((lang.to_string(), current), render_fragment(theme, "partials/header.html", &chrome)?);
+                let header = render_fragment(theme, "partials/header.html", &chrome)?;
+                headers.entry(lang.to_string()).or_insert_with(BTreeMap::new).insert(current, header);
             }
             footers.insert(
                 lang.to_string(),

@@ -788,6 +788,14 @@ mod tests {
     }
 
     #[test]
+    fn a_stem_counts_each_page_once_across_fields() {
+        let p = |docs: &[u32]| docs.iter().map(|&d| (d, 1, 0)).collect::<Vec<Posting>>();
+        let fields = [p(&[1, 4]), p(&[]), p(&[4, 9]), p(&[]), p(&[0, 1, 4, 7])];
+        assert_eq!(docs_with(&fields), 5, "pages 0, 1, 4, 7, 9");
+        assert_eq!(docs_with(&[p(&[]), p(&[]), p(&[]), p(&[]), p(&[])]), 0);
+    }
+
+    #[test]
     fn stop_words_are_tantivys() {
         let mut a = super::super::analyzer();
         for w in STOP_WORDS {
