@@ -111,8 +111,9 @@ test('a Japanese phrase typed in the search box finds its page', async () => {
     '---\ntitle: オープンソースにコントリビュートする方法\n---\nはじめてのプルリクエストは小さな修正から始めましょう。\n');
   const site = await serve(buildSite(root));
   const problems = [];
-  // (The box searches the page's language: a Japanese page.)
-  const page = await open(site, 'ja/contributing/', problems);
+  // On an English page of a site in three languages: a query in Japanese
+  // script looks beyond the page's language.
+  const page = await open(site, 'practices/', problems);
   await page.locator('#site-search').fill('コントリビュートする方法');
   await page.waitForFunction(() => document.querySelector('#site-search-results .search-result-title')?.textContent === 'オープンソースにコントリビュートする方法', null, { timeout: 10000 });
   await page.locator('#site-search').fill('小さな修正');
@@ -121,6 +122,11 @@ test('a Japanese phrase typed in the search box finds its page', async () => {
   // (the first query's results had the same title: wait for these).
   await page.locator('#site-search-results .search-result-excerpt mark').first().waitFor({ timeout: 10000 });
   assert.deepEqual(await page.locator('#site-search-results .search-result-excerpt mark').allTextContents(), ['小さな修正']);
+  // The full results agree: every language for a query in Japanese script.
+  await page.goto(`${site.origin}${basePath}search/?q=${encodeURIComponent('小さな修正')}`);
+  await page.locator('.search-results .search-result-title').first().waitFor({ timeout: 10000 });
+  assert.equal(await page.locator('#search-lang').inputValue(), '');
+  assert.equal(await page.locator('.search-results .search-result-title').first().innerText(), 'オープンソースにコントリビュートする方法');
   assert.deepEqual(problems, []);
   await page.close();
   await site.close();

@@ -568,10 +568,14 @@ const POPUP = 8;
 const PER_PAGE = 20;
 
 /** The page's language, when the site is in several and has pages in
- * it: searches keep to it unless the reader widens them. */
-function pageLanguage(manifest) {
+ * it: searches keep to it unless the reader widens them, or types in a
+ * script the page's language is not written in (Japanese typed on an
+ * English page looks for Japanese pages, wherever they are). */
+function pageLanguage(manifest, query = '') {
   const lang = document.documentElement.lang;
-  return (manifest.langs || []).length > 1 && manifest.langs.some(([tag]) => tag === lang) ? lang : '';
+  if (!((manifest.langs || []).length > 1 && manifest.langs.some(([tag]) => tag === lang))) return '';
+  const cjkPage = /^(ja|zh|ko)\b/.test(lang);
+  return !cjkPage && Array.from(query).some(isCjk) ? '' : lang;
 }
 
 function headerBox(form, search) {
@@ -590,7 +594,7 @@ function headerBox(form, search) {
     const mine = ++seq;
     if (!q.trim()) { list.replaceChildren(); close(); return; }
     const manifest = await search.manifest;
-    const lang = pageLanguage(manifest);
+    const lang = pageLanguage(manifest, q);
     const result = await search.search(q, lang ? { lang } : { reader: document.documentElement.lang }, POPUP);
     if (mine !== seq) return;
     list.replaceChildren(...result.hits.map((h) => resultItem(h, result, false)));
@@ -663,7 +667,7 @@ async function searchPage(page, search) {
     lang.closest('.search-field').hidden = false;
   }
   const params = new URLSearchParams(location.search);
-  if (lang) lang.value = params.has('lang') ? params.get('lang') : pageLanguage(manifest);
+  if (lang) lang.value = params.has('lang') ? params.get('lang') : pageLanguage(manifest, params.get('q') || '');
   input.value = params.get('q') || '';
   type.value = params.get('type') || '';
   tag.value = params.get('tag') || '';
