@@ -476,7 +476,9 @@ fn strings(fields: &mut Fields) -> Vec<(String, Vec<(String, crate::locale::Text
         };
         let mut own = Vec::new();
         for (key, value) in texts {
-            let key = key.as_str().unwrap_or_default().to_string();
+            let key = key
+                .as_str()
+                .map_or_else(|| serde_yaml::to_string(&key).unwrap_or_default().trim().to_string(), str::to_string);
             if !crate::locale::is_key(&key) {
                 let help = match crate::yaml::closest(&key, crate::locale::english().keys().map(String::as_str)) {
                     Some(best) => format!("did you mean `{best}`? themes/default/locales/en.yaml lists every key"),
@@ -491,7 +493,15 @@ fn strings(fields: &mut Fields) -> Vec<(String, Vec<(String, crate::locale::Text
                 continue;
             }
             match crate::locale::Text::from_yaml(&value) {
-                Ok(text) => own.push((key, text)),
+                Ok(text) => match crate::locale::fits(&key, &text) {
+                    Ok(()) => own.push((key, text)),
+                    Err(why) => fields.problem(
+                        "strings",
+                        "bad-value",
+                        format!("`strings.{lang}.{key}`: {why}"),
+                        format!("see `{key}` in themes/default/locales/en.yaml for the words it takes"),
+                    ),
+                },
                 Err(why) => fields.problem(
                     "strings",
                     "wrong-type",

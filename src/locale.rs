@@ -137,8 +137,6 @@ pub struct Locale {
     pub scripts: Option<String>,
     /// Tells locales apart (`fingerprint`).
     fingerprint: u64,
-    /// Every text without placeholders or forms, escaped (`escaped`).
-    escaped: std::sync::OnceLock<crate::hash::FastMap<String, String>>,
 }
 
 impl Locale {
@@ -162,15 +160,8 @@ impl Locale {
             }
             h.finish()
         };
-        let mut locale = Locale {
-            tag: tag.to_string(),
-            own,
-            fallback: english(),
-            months: Vec::new(),
-            scripts: None,
-            fingerprint,
-            escaped: std::sync::OnceLock::new(),
-        };
+        let mut locale =
+            Locale { tag: tag.to_string(), own, fallback: english(), months: Vec::new(), scripts: None, fingerprint };
         locale.months = locale.plain("date.months").split_whitespace().map(str::to_string).collect();
         locale.scripts = locale.script_strings();
         locale
@@ -186,24 +177,13 @@ impl Locale {
         self.fingerprint
     }
 
-    /// The text of `key`, escaped, when it has no placeholder and no forms
-    /// (`None` otherwise: `format` it).
-    pub fn escaped(&self, key: &str, escape: fn(&str, &mut String)) -> Option<&str> {
-        let map = self.escaped.get_or_init(|| {
-            self.fallback
-                .keys()
-                .chain(self.own.keys())
-                .filter_map(|k| match self.text(k) {
-                    Some(Text::Plain(s)) if !s.contains('{') => {
-                        let mut out = String::with_capacity(s.len());
-                        escape(s, &mut out);
-                        Some((k.clone(), out))
-                    }
-                    _ => None,
-                })
-                .collect()
-        });
-        map.get(key).map(String::as_str)
+    /// The text of `key` when it has no placeholder and no forms (`None`
+    /// otherwise: `format` it).
+    pub fn fixed(&self, key: &str) -> Option<&str> {
+        match self.text(key)? {
+            Text::Plain(s) if !s.contains('{') => Some(s),
+            _ => None,
+        }
     }
 
     fn text(&self, key: &str) -> Option<&Text> {
@@ -352,6 +332,59 @@ impl Locales {
     }
 }
 
+/// The names of the placeholders of a text, in either form (`{n}` gives
+/// `n`).
+pub fn placeholders(text: &Text) -> std::collections::BTreeSet<&str> {
+    let mut names = std::collections::BTreeSet::new();
+    for form in [text.pick(true), text.pick(false)] {
+        let mut rest = form;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}').map(|c| open + c) else { break };
+            names.insert(&rest[open + 1..close]);
+            rest = &rest[close + 1..];
+        }
+    }
+    names
+}
+
+/// The parts `date.format` may name.
+const DATE_PARTS: [&str; 4] = ["d", "m", "month", "y"];
+
+/// Whether `text` can stand for `key`: the placeholders it names are
+/// ones the key's texts are given (it may leave some out), and a date's
+/// parts are dates'. What is wrong, said for `strings:`, otherwise.
+pub fn fits(key: &str, text: &Text) -> Result<(), String> {
+    match key {
+        "date.months" => {
+            let names = text.pick(false).split_whitespace().count();
+            if names == 12 {
+                Ok(())
+            } else {
+                Err(format!("needs the twelve months' names, separated by spaces; found {names}"))
+            }
+        }
+        "date.format" => match placeholders(text).into_iter().find(|p| !DATE_PARTS.contains(p)) {
+            None => Ok(()),
+            Some(p) => {
+                Err(format!("`{{{p}}}` is not a part of a date: write `{{d}}`, `{{m}}`, `{{month}}` or `{{y}}`"))
+            }
+        },
+        _ => {
+            let given = english().get(key).map(placeholders).unwrap_or_default();
+            match placeholders(text).into_iter().find(|p| !given.contains(p)) {
+                None => Ok(()),
+                Some(p) if given.is_empty() => {
+                    Err(format!("`{{{p}}}` is filled by nothing here: this text takes none"))
+                }
+                Some(p) => {
+                    let names: Vec<String> = given.iter().map(|g| format!("`{{{g}}}`")).collect();
+                    Err(format!("`{{{p}}}` is filled by nothing here: this text takes {}", names.join(", ")))
+                }
+            }
+        }
+    }
+}
+
 /// `key`'s text in the current locale.
 pub fn text(key: &str) -> String {
     current(|l| l.plain(key).to_string())
@@ -421,38 +454,21 @@ mod tests {
             let extra: Vec<&String> = strings.keys().filter(|k| !english.contains_key(*k)).collect();
             assert!(missing.is_empty() && extra.is_empty(), "{tag}: missing {missing:?}, extra {extra:?}");
             for (key, en) in english {
-                let names = |t: &Text| {
-                    let mut all: Vec<String> = Vec::new();
-                    for form in [t.pick(true), t.pick(false)] {
-                        let mut rest = form;
-                        while let Some(open) = rest.find('{') {
-                            let close = rest[open..].find('}').map_or(rest.len(), |c| open + c);
-                            all.push(rest[open..close.min(rest.len())].to_string());
-                            rest = &rest[(close + 1).min(rest.len())..];
-                        }
-                    }
-                    all.sort();
-                    all.dedup();
-                    all
-                };
                 // A date's parts are the locale's to choose.
-                if key == "date.format" {
-                    let parts = ["{d", "{m", "{month", "{y"];
-                    assert!(names(&strings[key]).iter().all(|p| parts.contains(&p.as_str())), "{tag}: {key}");
+                // (And a community's words, by the same rule.)
+                if let Err(why) = fits(key, &strings[key]) {
+                    panic!("{tag}: `{key}` {why}");
+                }
+                if key.starts_with("date.") {
                     continue;
                 }
-                let theirs = names(&strings[key]);
                 // A language without plural forms may leave `{n}` out of
                 // a text whose count shows elsewhere; no other may drop
-                // or invent a placeholder.
-                let ours: Vec<String> = names(en);
+                // a placeholder.
+                let (theirs, ours) = (placeholders(&strings[key]), placeholders(en));
+                let needed: Vec<&&str> = ours.iter().filter(|p| **p != "n").collect();
                 assert!(
-                    theirs.iter().all(|p| ours.contains(p)),
-                    "{tag}: `{key}` has a placeholder English lacks: {theirs:?} vs {ours:?}"
-                );
-                let needed: Vec<&String> = ours.iter().filter(|p| p.as_str() != "{n}").collect();
-                assert!(
-                    needed.iter().all(|p| theirs.contains(p)),
+                    needed.iter().all(|p| theirs.contains(**p)),
                     "{tag}: `{key}` drops a placeholder: {theirs:?} vs {ours:?}"
                 );
             }
@@ -485,6 +501,20 @@ mod tests {
         ] {
             assert_eq!(plain(format!("status.{}", s.name())), s.label());
         }
+    }
+
+    #[test]
+    fn a_communitys_words_must_fit_the_key() {
+        let plain = |s: &str| Text::Plain(s.to_string());
+        assert_eq!(fits("edit.file", &plain("Bearbeite {path}")), Ok(()));
+        assert_eq!(fits("edit.file", &plain("Edit")), Ok(()), "a placeholder may be left out");
+        let wrong = fits("edit.file", &plain("Edit {file}")).unwrap_err();
+        assert_eq!(wrong, "`{file}` is filled by nothing here: this text takes `{path}`");
+        assert!(fits("nav.skip", &plain("Skip {x}")).unwrap_err().contains("this text takes none"));
+        assert!(fits("date.months", &plain("Jan Feb")).unwrap_err().contains("found 2"));
+        assert_eq!(fits("date.format", &plain("{y}/{m}/{d}")), Ok(()));
+        assert!(fits("date.format", &plain("{dd}")).is_err());
+        assert_eq!(placeholders(&Text::Counted { one: "{n} x".into(), other: "{n} {y}s".into() }).len(), 2);
     }
 
     #[test]

@@ -343,10 +343,10 @@ fn localise(locale: &crate::locale::Locale, text: &str) -> String {
     while let Some(at) = rest.find(OPEN) {
         let after = &rest[at + OPEN.len()..];
         let key = after.find(CLOSE).map(|end| &after[..end]).filter(|key| !key.contains(['"', '\n']));
-        match key.and_then(|key| locale.escaped(key, escape_into).map(|words| (key, words))) {
+        match key.and_then(|key| locale.fixed(key).map(|words| (key, words))) {
             Some((key, words)) => {
                 out.push_str(&rest[..at]);
-                out.push_str(words);
+                escape_into(words, &mut out);
                 rest = &after[key.len() + CLOSE.len()..];
             }
             None => {
@@ -461,7 +461,8 @@ mod tests {
         let template =
             "<a>{{ t(k=\"nav.skip\") }}</a>{{ t(k=\"tags.count\", n=2) }}{{ t(k=\"no.such\") }}{{ t(k=\"nav.skip\") }}";
         let written = localise(&ja, template);
-        let words = ja.escaped("nav.skip", escape_into).expect("plain text");
+        let mut words = String::new();
+        escape_into(ja.fixed("nav.skip").expect("plain text"), &mut words);
         assert_eq!(
             written,
             format!("<a>{words}</a>{{{{ t(k=\"tags.count\", n=2) }}}}{{{{ t(k=\"no.such\") }}}}{words}"),

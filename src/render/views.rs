@@ -319,9 +319,9 @@ impl Serialize for DateView {
         use serde::ser::SerializeStruct;
         let iso = self.0.iso();
         let human = crate::locale::current(|l| l.date(self.0));
-        // Ready to place in a text (`t(…, date_html=d.html)`): no date
-        // needs escaping.
-        let html = format!("<time datetime=\"{iso}\">{human}</time>");
+        // Ready to place in a text (`t(…, date_html=d.html)`). A month's
+        // name may come from a community's `strings:`, so it is escaped.
+        let html = format!("<time datetime=\"{iso}\">{}</time>", crate::parse::markdown::escape(&human));
         let mut out = s.serialize_struct("DateView", 3)?;
         out.serialize_field("iso", &iso)?;
         out.serialize_field("human", &human)?;

@@ -143,8 +143,10 @@ fn the_interface_speaks_each_pages_language_and_a_community_can_reword_it() {
     let site = SiteTest::new()
         .file(
             "community.yaml",
-            "title: Gilde\nlanguage: de\nstrings:\n  de:\n    nav.skip: Direkt zum Inhalt\n  ja:\n    search.placeholder: ハンドブックを検索\n",
+            "title: Gilde\nlanguage: de\nstrings:\n  de:\n    nav.skip: Direkt zum Inhalt\n  ja:\n    search.placeholder: ハンドブックを検索\n  \
+             fr:\n    date.months: janv. févr. <b>mars avr. mai juin juil. août sept. oct. nov. déc.\n",
         )
+        .file("pages/docs/fr/notes.md", "---\nlastmod: 2026-03-05\n---\n# Notes\n")
         .file("practices/deploy.md", "---\ntitle: Ausrollen\nreviewed: 2026-03-05\n---\nText.\n")
         .file("pages/docs/guide.md", "# Leitfaden\n")
         .file("pages/docs/ja/guide.md", "# ガイド\n")
@@ -163,6 +165,9 @@ fn the_interface_speaks_each_pages_language_and_a_community_can_reword_it() {
     let open = html_open(&ja);
     assert!(open.contains(" data-strings=\"{"), "{open}");
     assert!(open.contains(&shipped("ja", "js.search.prompt")), "{open}");
+    // A date in a text, with a month a community named: escaped.
+    let notes = site.read("docs/fr/notes/index.html");
+    assert!(notes.contains("<time datetime=\"2026-03-05\">5 &lt;b&gt;mars 2026</time>"), "{notes}");
     let fr = site.read("docs/fr/guide/index.html");
     assert!(fr.contains(&format!(">{}</a>", shipped("fr", "nav.skip"))), "{fr}");
     // English pages carry no strings: the scripts have English.
@@ -176,7 +181,8 @@ fn strings_for_no_key_or_no_language_are_named() {
     let site = SiteTest::new()
         .file(
             "community.yaml",
-            "title: Guild\nstrings:\n  en:\n    nav.skp: Skip\n    search.placeholder: {one: a}\n  English:\n    nav.skip: Skip\n",
+            "title: Guild\nstrings:\n  en:\n    nav.skp: Skip\n    search.placeholder: {one: a}\n    edit.file: Edit {file}\n    \
+             date.months: Jan Feb\n  English:\n    nav.skip: Skip\n",
         )
         .file("pages/a.md", "# A\n");
     let run = site.build();
@@ -185,6 +191,8 @@ fn strings_for_no_key_or_no_language_are_named() {
     assert!(run.stderr.contains("did you mean `nav.skip`?"), "{run:?}");
     assert!(run.stderr.contains("`strings.en.search.placeholder`: a counted text needs `one` and `other`"), "{run:?}");
     assert!(run.stderr.contains("`strings` is keyed by language tag, found `English`"), "{run:?}");
+    assert!(run.stderr.contains("`strings.en.edit.file`: `{file}` is filled by nothing here"), "{run:?}");
+    assert!(run.stderr.contains("`strings.en.date.months`: needs the twelve months' names"), "{run:?}");
     assert!(run.stderr.contains("community.yaml:2:"), "at the key: {run:?}");
 }
 
