@@ -118,8 +118,9 @@ fn main() {
         println!("client: {client_gz} B gzip; manifest: {manifest_gz} B gzip; {} shards", meta.layout.firsts.len());
         println!("{:<30} {:>8} {:>8} {:>8} {:>8} {:>6}", "query", "shards", "docs", "total", "hits", "trips");
         for q in QUERIES {
-            let words = query::words(q);
-            let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
+            let scope = meta.scope(None);
+            let words = query::words(q, &scope);
+            let plan = query::plan(&words, &meta.words, &meta.layout.firsts, &scope.marks());
             // The header box shows (and fetches the cards of) the best 8.
             let hits = query::run(&index, &fields, &plan, &query::Filter::default(), &Vec::new(), 8).expect("query");
             let fold_gz = if q.is_ascii() { 0 } else { gz(&out.join(search::export::FOLD)) };

@@ -163,6 +163,8 @@ pub struct Translations {
     pub groups: Vec<Vec<usize>>,
     /// Whether the documents are in more than one language.
     pub several: bool,
+    /// The community's language: that of a page nothing else names one for.
+    pub default: String,
 }
 
 /// What a page's front matter says of its translations.
@@ -255,7 +257,7 @@ impl Translations {
             groups.push(kept);
         }
         let several = langs.iter().any(|l| *l != langs[0]);
-        Translations { langs, group_of, groups, several }
+        Translations { langs, group_of, groups, several, default: default.to_string() }
     }
 
     /// The other languages of document `id`, with it, original first.

@@ -109,8 +109,9 @@ pub fn search(options: &Options, text: &str, filter: &query::Filter, limit: usiz
             (meta, index, fields, errors, true)
         }
     };
-    let words = query::words(text);
-    let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
+    let scope = meta.scope(filter.lang.as_deref());
+    let words = query::words(text, &scope);
+    let plan = query::plan(&words, &meta.words, &meta.layout.firsts, &scope.marks());
     let mut filter = filter.clone();
     if filter.reader.is_none() {
         filter.reader = Some(session.language().to_string());

@@ -899,6 +899,15 @@ pub fn index_for_search(root: &Path, site: &link::Site, fingerprint: &str) -> Re
         layout: export.layout.clone(),
         words: built.words,
         groups: search::query::groups(&site.translations),
+        language: site.translations.default.clone(),
+        languages: site
+            .translations
+            .langs
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .cloned()
+            .collect(),
     };
     search::cache::save(&tmp, &meta)?;
     drop(built.index);

@@ -22,6 +22,21 @@ pub struct Meta {
     pub words: BTreeMap<String, String>,
     /// Pages in several languages (`query::originals_first`).
     pub groups: super::query::Groups,
+    /// The community's language and the languages of its pages, which
+    /// say how each language's words are marked (`languages::Scope`).
+    pub language: String,
+    pub languages: Vec<String>,
+}
+
+impl Meta {
+    /// What a query searches: the analysis of language `lang`, or of every
+    /// language of the site.
+    pub fn scope(&self, lang: Option<&str>) -> super::languages::Scope {
+        match lang {
+            Some(lang) => super::languages::Scope::new(&self.language, [lang]),
+            None => super::languages::Scope::new(&self.language, self.languages.iter().map(String::as_str)),
+        }
+    }
 }
 
 /// Hashes everything the index depends on.

@@ -4,7 +4,8 @@
 //!
 //! - `manifest.json`, at a fixed URL every page names: document count,
 //!   field names, average field lengths, tantivy's field-norm table, BM25
-//!   constants, stop words, the first word and the name of every shard,
+//!   constants, stop words (and, for a site in several languages, each other
+//!   language's mark, page languages and stop words), the first word and the name of every shard,
 //!   the filters' file name. The client fetches it with `cache: no-cache`
 //!   (a cheap revalidation), so a deploy is seen at once; the shards and
 //!   filters it names are immutable.
@@ -602,8 +603,26 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
     let filters_name = format!("filters.{:012x}.json", fnv(filters.as_bytes()) & 0xffff_ffff_ffff);
 
     let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
-    let stop: Vec<&str> = STOP_WORDS.to_vec();
-    let manifest = serde_json::json!({
+    // The stop words of the site's own language; those of its other
+    // languages' analyses, with their marks and the pages' language tags
+    // each serves (`languages`), when there are any.
+    let analyses = super::languages::Analyses::of(&site.translations);
+    let stop = super::languages::folded_stop_words(analyses.main);
+    let others: Vec<serde_json::Value> = analyses.used()[1..]
+        .iter()
+        .map(|&lang| {
+            let tags: std::collections::BTreeSet<&str> = site
+                .translations
+                .langs
+                .iter()
+                .zip(&analyses.of_doc)
+                .filter(|(_, l)| usize::from(**l) == lang)
+                .map(|(t, _)| t.as_str())
+                .collect();
+            serde_json::json!([analyses.mark(lang), tags, super::languages::folded_stop_words(lang)])
+        })
+        .collect();
+    let mut manifest = serde_json::json!({
         "v": 2,
         "docs": table.num_docs,
         "fields": TEXT_FIELDS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
@@ -621,6 +640,9 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
         "langs": by_lang.iter().map(|(k, v)| serde_json::json!([k, crate::lang::endonym(k), v.len()])).collect::<Vec<_>>(),
         "tags": site.tags.iter().map(|t| serde_json::json!([t.tag.slug, t.tag.name, t.docs.len()])).collect::<Vec<_>>(),
     });
+    if !others.is_empty() {
+        manifest["analyses"] = serde_json::Value::Array(others);
+    }
     (Output::new(MANIFEST, manifest.to_string()), Output::new(format!("search/{filters_name}"), filters))
 }
 
@@ -693,13 +715,6 @@ fn named(site: &Site, text: String) -> String {
     out.push_str(&text[last..]);
     out
 }
-
-/// tantivy's English stop words (Lucene's list), which the client needs
-/// to drop the same words from queries.
-pub const STOP_WORDS: &[&str] = &[
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
-    "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
-];
 
 fn json_string(text: &str) -> String {
     serde_json::to_string(text).unwrap_or_else(|_| "\"\"".into())
@@ -793,15 +808,6 @@ mod tests {
         let fields = [p(&[1, 4]), p(&[]), p(&[4, 9]), p(&[]), p(&[0, 1, 4, 7])];
         assert_eq!(docs_with(&fields), 5, "pages 0, 1, 4, 7, 9");
         assert_eq!(docs_with(&[p(&[]), p(&[]), p(&[]), p(&[]), p(&[])]), 0);
-    }
-
-    #[test]
-    fn stop_words_are_tantivys() {
-        let mut a = super::super::analyzer();
-        for w in STOP_WORDS {
-            assert!(super::super::tokens(&mut a, w).is_empty(), "{w} is not a tantivy stop word");
-        }
-        assert!(!super::super::tokens(&mut a, "deploy").is_empty());
     }
 
     #[test]

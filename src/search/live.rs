@@ -21,6 +21,7 @@ use tantivy::fieldnorm::FieldNormReader;
 use crate::link::{DocId, Site};
 
 use super::export::{Encoded, Export, Posting, Table, export_encoded};
+use super::languages::{Analyses, LANGS};
 use super::{analyse, doc_fields, doc_text};
 use crate::hash::FastMap;
 
@@ -46,7 +47,8 @@ pub fn analyse_site(site: &Site) -> (Table, WordDocs) {
     let chunk = site.docs.len().div_ceil(threads * 4).max(1);
     let ranges: Vec<std::ops::Range<usize>> =
         (0..site.docs.len()).step_by(chunk).map(|start| start..(start + chunk).min(site.docs.len())).collect();
-    let parts: Vec<Partial> = ranges.into_par_iter().map(|range| Partial::analyse(site, range)).collect();
+    let analyses = super::languages::Analyses::of(&site.translations);
+    let parts: Vec<Partial> = ranges.into_par_iter().map(|range| Partial::analyse(site, &analyses, range)).collect();
 
     let mut table = Table { num_docs: site.docs.len() as u64, ..Table::default() };
     for part in &parts {
@@ -148,9 +150,12 @@ impl<V> SurfaceMap<V> {
 }
 
 impl Partial {
-    fn analyse(site: &Site, range: std::ops::Range<usize>) -> Partial {
+    fn analyse(site: &Site, analyses: &Analyses, range: std::ops::Range<usize>) -> Partial {
         let mut surfaces = super::Surfaces::default();
-        let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+        let mut stemmer = frostem::Stemmer::new(LANGS[surfaces.lang].algorithm);
+        let mut mark = analyses.mark(surfaces.lang);
+        // A word of another language than the main one, with its mark.
+        let mut marked = String::new();
         let mut stem_ids: FastMap<String, u32> = FastMap::default();
         let mut part =
             Partial { tokens: [0; 5], stem_names: Vec::new(), postings: Vec::new(), surfaces: SurfaceMap::default() };
@@ -158,11 +163,25 @@ impl Partial {
         let mut counts: Vec<u32> = Vec::new();
         let mut touched: Vec<u32> = Vec::new();
         for id in range {
+            let lang = usize::from(analyses.of_doc[id]);
+            if lang != surfaces.lang {
+                surfaces.lang = lang;
+                stemmer = frostem::Stemmer::new(LANGS[lang].algorithm);
+                mark = analyses.mark(lang);
+            }
             let fields = doc_fields(site, id);
             for (field, value) in fields.iter().enumerate() {
                 let mut field_tokens = 0u32;
                 surfaces.each(value, |surface| {
-                    let stem = match part.surfaces.get_mut(surface) {
+                    let key = if mark.is_empty() {
+                        surface
+                    } else {
+                        marked.clear();
+                        marked.push_str(surface);
+                        marked.push_str(mark);
+                        marked.as_str()
+                    };
+                    let stem = match part.surfaces.get_mut(key) {
                         Some((stem, docs, last)) => {
                             if *last != id as u32 {
                                 *last = id as u32;
@@ -183,7 +202,7 @@ impl Partial {
                                     s
                                 }
                             };
-                            part.surfaces.insert(surface, (stem, 1, id as u32));
+                            part.surfaces.insert(key, (stem, 1, id as u32));
                             stem
                         }
                     };
@@ -219,10 +238,11 @@ impl Live {
     /// may differ in their indexed text or result card.
     pub fn update(&mut self, old: &Site, new: &Site, changed: &[DocId]) {
         let mut stems: BTreeSet<String> = BTreeSet::new();
+        let (analyses_old, analyses_new) = (Analyses::of(&old.translations), Analyses::of(&new.translations));
         for &id in changed {
-            let before = doc_text(old, id);
-            let after = doc_text(new, id);
-            if before.fields == after.fields {
+            let before = doc_text(old, &analyses_old, id);
+            let after = doc_text(new, &analyses_new, id);
+            if (&before.fields, before.lang, before.mark) == (&after.fields, after.lang, after.mark) {
                 continue;
             }
             let (before, after) = (analyse(&before), analyse(&after));
@@ -399,5 +419,25 @@ mod tests {
         let words: BTreeMap<&String, &String> = live.table().words.iter().collect();
         assert_eq!(words, want.words.iter().collect::<BTreeMap<_, _>>());
         assert_eq!(live.word_docs, want_docs);
+
+        // A Spanish page rewritten, and the practice now in French: their
+        // words move to their language's marks and stems.
+        let mut again = edited.clone();
+        let es = again.translations.langs.iter().position(|l| l == "es").expect("a Spanish page");
+        let mut doc = (*again.docs[es]).clone();
+        doc.plain_text = "Las comunidades despliegan sus cambios".into();
+        again.docs[es] = std::sync::Arc::new(doc);
+        again.translations.langs[id] = "fr".into();
+        let mut doc = (*again.docs[id]).clone();
+        doc.plain_text = "Les déploiements des quokkas".into();
+        again.docs[id] = std::sync::Arc::new(doc);
+        live.update(&edited, &again, &[id, es]);
+        let (want, want_docs) = analyse_site(&again);
+        assert_eq!(live.table().stems, want.stems);
+        assert_eq!(live.table().words, want.words);
+        assert_eq!(live.word_docs, want_docs);
+        assert_eq!(want.words.get("deploiements:fr").map(String::as_str), Some("deploi"));
+        assert_eq!(want.words.get("comunidades:es").map(String::as_str), Some("comun"));
+        assert!(!want.words.contains_key("quokkas"), "the practice's English words left with it");
     }
 }

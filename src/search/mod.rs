@@ -10,6 +10,7 @@
 
 pub mod cache;
 pub mod export;
+pub mod languages;
 pub mod live;
 pub mod query;
 
@@ -20,8 +21,8 @@ use std::sync::{Arc, Mutex};
 use rayon::prelude::*;
 use tantivy::schema::{FAST, Field, IndexRecordOption, STORED, STRING, Schema, TextFieldIndexing, TextOptions};
 use tantivy::tokenizer::{
-    AsciiFoldingFilter, Language, LowerCaser, RemoveLongFilter, SimpleTokenizer, StopWordFilter, TextAnalyzer, Token,
-    TokenFilter, TokenStream, Tokenizer, WhitespaceTokenizer,
+    AsciiFoldingFilter, Language, LowerCaser, PreTokenizedString, RemoveLongFilter, SimpleTokenizer, StopWordFilter,
+    TextAnalyzer, Token, TokenFilter, TokenStream, Tokenizer, WhitespaceTokenizer,
 };
 use tantivy::{Index, IndexWriter, TantivyDocument};
 
@@ -29,11 +30,13 @@ use crate::error::{Error, Result};
 use crate::link::Site;
 use crate::source::Kind;
 
-/// The analyzer every text field uses (and the browser mirrors).
+/// The analyzer of the text fields in the schema: English's. Documents
+/// come to the index already analysed in their own language
+/// (`analyzer_for`); this one serves `guild search`'s snippets.
 pub const ANALYZER: &str = "guild_en";
 /// Names the analysis (tokenizer, filters, stemmer): a cached index made
 /// with another is stale, whatever the content. Change it with them.
-pub const ANALYSIS: &str = "en-fold-cjk2-1";
+pub const ANALYSIS: &str = "langs-fold-cjk2-2";
 /// Tokens this long (in bytes) or longer are dropped, as by RemoveLongFilter.
 pub const MAX_TOKEN_BYTES: usize = 40;
 
@@ -83,7 +86,7 @@ pub fn schema() -> (Schema, Fields) {
     }
     let kind = b.add_text_field("kind", STRING | STORED);
     let tag = b.add_text_field("tag", STRING);
-    let lang = b.add_text_field("lang", STRING);
+    let lang = b.add_text_field("lang", STRING | STORED);
     let url = b.add_text_field("url", STORED);
     let title_stored = b.add_text_field("title_text", STORED);
     let snippet_text = b.add_text_field("snippet_text", STORED);
@@ -92,30 +95,54 @@ pub fn schema() -> (Schema, Fields) {
     (b.build(), Fields { text, kind, tag, lang, url, title_stored, snippet_text, doc })
 }
 
-/// The full analyzer: tokens as tantivy indexes them.
+/// The full English analyzer: tokens as tantivy indexes them.
 pub fn analyzer() -> TextAnalyzer {
-    analyzer_recording(None)
+    analyzer_for(languages::ENGLISH, None)
 }
 
-/// The full analyzer, optionally recording every surface word (the token
-/// just before stemming) with its stem into `record`.
-fn analyzer_recording(record: Option<Arc<Mutex<HashMap<String, String>>>>) -> TextAnalyzer {
+/// Where an analyzer records every surface word (the token just before
+/// stemming, with the language's mark: `languages::Analyses::mark`) and
+/// its stem.
+type Record = (Arc<Mutex<HashMap<String, String>>>, &'static str);
+
+/// The full analyzer of a language (`languages::LANGS`): words split,
+/// lowercased, folded, the language's stop words dropped, stemmed with
+/// its stemmer. Folding comes before stemming so that a surface word (what
+/// a reader types, with or without accents) has one stem, whichever way
+/// the page wrote it.
+pub fn analyzer_for(lang: usize, record: Option<Record>) -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::new(Language::English).expect("tantivy ships English stop words"))
-        .filter(CachedStemmer { shared: record })
+        .filter(stop_filter(lang))
+        .filter(CachedStemmer { algorithm: languages::LANGS[lang].algorithm, shared: record })
         .build()
 }
 
-/// The analyzer without the stemmer: the words people type.
+/// A language's stop words as tantivy's filter: English's is tantivy's
+/// own; the others drop their list folded (`languages::folded_stop_words`).
+fn stop_filter(lang: usize) -> StopWordFilter {
+    if lang == languages::ENGLISH {
+        StopWordFilter::new(Language::English).expect("tantivy ships English stop words")
+    } else {
+        StopWordFilter::remove(languages::folded_stop_words(lang).to_vec())
+    }
+}
+
+/// The English analyzer without the stemmer: the words people type.
+#[cfg(test)]
 pub(crate) fn surface_analyzer() -> TextAnalyzer {
+    surface_analyzer_dropping(StopWordFilter::new(Language::English).expect("tantivy ships English stop words"))
+}
+
+/// The analyzer without the stemmer, dropping the stop words of `stop`.
+pub(crate) fn surface_analyzer_dropping(stop: StopWordFilter) -> TextAnalyzer {
     TextAnalyzer::builder(WordTokenizer::default())
         .filter(RemoveLongFilter::limit(MAX_TOKEN_BYTES))
         .filter(LowerCaser)
         .filter(AsciiFoldingFilter)
-        .filter(StopWordFilter::new(Language::English).expect("tantivy ships English stop words"))
+        .filter(stop)
         .build()
 }
 
@@ -162,17 +189,9 @@ impl FoldTable {
     }
 }
 
-/// tantivy's English stop words (`StopWordFilter::new(Language::English)`,
-/// Lucene's list), which `Surfaces` drops as that filter does
-/// (`is_stop_word`; the tests hold the two to this list and to tantivy).
-#[cfg(test)]
-const STOP_WORDS: [&str; 33] = [
-    "a", "an", "and", "are", "as", "at", "be", "but", "by", "for", "if", "in", "into", "is", "it", "no", "not", "of",
-    "on", "or", "such", "that", "the", "their", "then", "there", "these", "they", "this", "to", "was", "will", "with",
-];
-
-/// Whether `word` is one of tantivy's English stop words, by length first: most words
-/// are longer than any stop word.
+/// Whether `word` is one of tantivy's English stop words (Lucene's list,
+/// `languages::stop_words("en")`; a test holds the two equal), by length
+/// first: most words are longer than any stop word.
 fn is_stop_word(word: &str) -> bool {
     match word.len() {
         1 => word == "a",
@@ -199,6 +218,8 @@ fn is_stop_word(word: &str) -> bool {
 pub(crate) struct Surfaces {
     word: String,
     folded: String,
+    /// The language whose stop words are dropped (`languages::LANGS`).
+    pub lang: usize,
 }
 
 impl Surfaces {
@@ -286,7 +307,7 @@ impl Surfaces {
                 if folds().fold_into(&self.word, &mut self.folded) { self.folded.as_str() } else { self.word.as_str() }
             }
         };
-        (!is_stop_word(word)).then_some(word)
+        (!languages::is_stop(self.lang, word)).then_some(word)
     }
 }
 
@@ -424,6 +445,9 @@ pub fn tokens(analyzer: &mut TextAnalyzer, text: &str) -> Vec<String> {
 #[derive(Debug, PartialEq, Eq)]
 struct DocText<'a> {
     fields: FieldTexts<'a>,
+    /// Its analysis (`languages::LANGS`) and how its words are marked.
+    lang: usize,
+    mark: &'static str,
     kind: Kind,
     tags: Vec<String>,
     url: String,
@@ -463,10 +487,13 @@ fn doc_fields(site: &Site, id: usize) -> FieldTexts<'_> {
     ]
 }
 
-fn doc_text(site: &Site, id: usize) -> DocText<'_> {
+fn doc_text<'s>(site: &'s Site, analyses: &languages::Analyses, id: usize) -> DocText<'s> {
     let d = &site.docs[id];
+    let lang = usize::from(analyses.of_doc[id]);
     DocText {
         fields: doc_fields(site, id),
+        lang,
+        mark: analyses.mark(lang),
         kind: d.kind(),
         tags: d.meta.tags().iter().map(|t| t.slug.clone()).collect(),
         url: site.urls.href(&d.url),
@@ -476,7 +503,8 @@ fn doc_text(site: &Site, id: usize) -> DocText<'_> {
 
 /// One document's text fields as tantivy indexes them: per field, each
 /// stem with its frequency (their sum is the field's token count, which
-/// tantivy's field norm records), and every surface word with its stem.
+/// tantivy's field norm records), and every surface word (marked with its
+/// language) with its stem.
 #[derive(Debug, Default, PartialEq, Eq)]
 struct Analysis {
     fields: [BTreeMap<String, u32>; 5],
@@ -486,16 +514,20 @@ struct Analysis {
 /// Analyses one document's text the way `index` has tantivy do it: the
 /// same tokenizer and filters, then the same stemmer.
 fn analyse(text: &DocText) -> Analysis {
-    let mut surfaces = Surfaces::default();
-    let stemmer = frostem::Stemmer::new(frostem::Algorithm::English);
+    let mut surfaces = Surfaces { lang: text.lang, ..Surfaces::default() };
+    let stemmer = frostem::Stemmer::new(languages::LANGS[text.lang].algorithm);
     let mut out = Analysis::default();
+    let mut key = String::new();
     for (field, value) in out.fields.iter_mut().zip(&text.fields) {
         surfaces.each(value, |surface| {
-            let stem = match out.words.get(surface) {
+            key.clear();
+            key.push_str(surface);
+            key.push_str(text.mark);
+            let stem = match out.words.get(&key) {
                 Some(stem) => stem.clone(),
                 None => {
                     let stem = stemmer.stem(surface).into_owned();
-                    out.words.insert(surface.to_string(), stem.clone());
+                    out.words.insert(key.clone(), stem.clone());
                     stem
                 }
             };
@@ -523,7 +555,8 @@ fn snippet_source(body: &str) -> &str {
 pub struct Built {
     pub index: Index,
     pub fields: Fields,
-    /// Every surface word (lowercased, not a stop word) and its stem.
+    /// Every surface word (lowercased, not a stop word, marked with its
+    /// language) and its stem.
     pub words: BTreeMap<String, String>,
 }
 
@@ -540,41 +573,53 @@ pub fn index(site: &Site, dir: &Path) -> Result<Built> {
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let index = Index::create_in_dir(dir, schema).map_err(|e| search_error(dir, e))?;
+    index.tokenizers().register(ANALYZER, analyzer());
     // The surface words and their stems are recorded as tantivy
     // tokenizes, rather than by tokenizing everything a second time.
     let seen = Arc::new(Mutex::new(HashMap::new()));
-    index.tokenizers().register(ANALYZER, analyzer_recording(Some(seen.clone())));
+    let analyses = languages::Analyses::of(&site.translations);
 
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let mut writer: IndexWriter =
         index.writer_with_num_threads(threads, 200_000_000 * threads).map_err(|e| search_error(dir, e))?;
+    // Each document is tokenized by its own language's analyzer (one per
+    // language and thread, made when first needed) and handed to tantivy
+    // as its tokens: a field has one analyzer in tantivy's schema.
     let docs: Vec<TantivyDocument> = (0..site.docs.len())
         .into_par_iter()
-        .map(|id| {
-            let t = doc_text(site, id);
-            let mut doc = TantivyDocument::default();
-            for (field, text) in fields.text.iter().zip(&t.fields) {
-                doc.add_text(*field, text);
-            }
-            doc.add_text(fields.kind, t.kind.name());
-            doc.add_text(fields.lang, &site.translations.langs[id]);
-            for tag in &t.tags {
-                doc.add_text(fields.tag, tag);
-            }
-            doc.add_text(fields.url, &t.url);
-            doc.add_text(fields.title_stored, &t.title);
-            doc.add_text(fields.snippet_text, snippet_source(&t.fields[4]));
-            doc.add_u64(fields.doc, id as u64);
-            doc
-        })
+        .map_init(
+            || -> Vec<Option<TextAnalyzer>> { (0..languages::LANGS.len()).map(|_| None).collect() },
+            |analyzers, id| {
+                let t = doc_text(site, &analyses, id);
+                let analyzer =
+                    analyzers[t.lang].get_or_insert_with(|| analyzer_for(t.lang, Some((seen.clone(), t.mark))));
+                let mut doc = TantivyDocument::default();
+                for (field, text) in fields.text.iter().zip(&t.fields) {
+                    let mut tokens = Vec::new();
+                    let mut stream = analyzer.token_stream(text);
+                    while stream.advance() {
+                        tokens.push(stream.token().clone());
+                    }
+                    doc.add_pre_tokenized_text(*field, PreTokenizedString { text: text.to_string(), tokens });
+                }
+                doc.add_text(fields.kind, t.kind.name());
+                doc.add_text(fields.lang, &site.translations.langs[id]);
+                for tag in &t.tags {
+                    doc.add_text(fields.tag, tag);
+                }
+                doc.add_text(fields.url, &t.url);
+                doc.add_text(fields.title_stored, &t.title);
+                doc.add_text(fields.snippet_text, snippet_source(&t.fields[4]));
+                doc.add_u64(fields.doc, id as u64);
+                doc
+            },
+        )
         .collect();
     for doc in docs {
         writer.add_document(doc).map_err(|e| search_error(dir, e))?;
     }
     writer.commit().map_err(|e| search_error(dir, e))?;
     writer.wait_merging_threads().map_err(|e| search_error(dir, e))?;
-    // Snippets and queries on this handle should not keep recording.
-    index.tokenizers().register(ANALYZER, analyzer());
     let words: BTreeMap<String, String> = match Arc::try_unwrap(seen) {
         Ok(m) => m.into_inner().unwrap_or_default().into_iter().collect(),
         Err(shared) => shared.lock().map(|s| s.clone().into_iter().collect()).unwrap_or_default(),
@@ -590,16 +635,17 @@ pub fn open(dir: &Path) -> Result<(Index, Fields)> {
     Ok((index, fields))
 }
 
-/// English stemming with a cache. The algorithm is tantivy's own
-/// (Snowball English from the same `frostem` crate tantivy's `Stemmer`
-/// uses; a test holds the two equal); the cache maps each surface word to
-/// its stem once per tokenizer clone, which saves most of the stemming in
-/// a corpus where words repeat. When `shared` is set, each clone hands its
-/// surface-to-stem pairs over when dropped: that is the dictionary the
-/// export needs, gathered without tokenizing anything twice.
+/// Stemming with a cache. The algorithms are tantivy's own (Snowball,
+/// from the same `frostem` crate tantivy's `Stemmer` uses; a test holds
+/// the two equal); the cache maps each surface word to its stem once per
+/// tokenizer clone, which saves most of the stemming in a corpus where
+/// words repeat. When `shared` is set, each clone hands its surface-to-stem
+/// pairs over when dropped, each word with the record's mark: that is the
+/// dictionary the export needs, gathered without tokenizing anything twice.
 #[derive(Clone)]
 struct CachedStemmer {
-    shared: Option<Arc<Mutex<HashMap<String, String>>>>,
+    algorithm: frostem::Algorithm,
+    shared: Option<Record>,
 }
 
 impl TokenFilter for CachedStemmer {
@@ -608,7 +654,7 @@ impl TokenFilter for CachedStemmer {
     fn transform<T: Tokenizer>(self, inner: T) -> CachedStemmerTokenizer<T> {
         CachedStemmerTokenizer {
             inner,
-            stemmer: frostem::Stemmer::new(frostem::Algorithm::English),
+            stemmer: frostem::Stemmer::new(self.algorithm),
             cache: HashMap::new(),
             shared: self.shared,
         }
@@ -619,7 +665,7 @@ struct CachedStemmerTokenizer<T> {
     inner: T,
     stemmer: frostem::Stemmer,
     cache: HashMap<String, String>,
-    shared: Option<Arc<Mutex<HashMap<String, String>>>>,
+    shared: Option<Record>,
 }
 
 impl<T: Clone> Clone for CachedStemmerTokenizer<T> {
@@ -635,11 +681,11 @@ impl<T: Clone> Clone for CachedStemmerTokenizer<T> {
 
 impl<T> Drop for CachedStemmerTokenizer<T> {
     fn drop(&mut self) {
-        if let Some(shared) = &self.shared
+        if let Some((shared, mark)) = &self.shared
             && !self.cache.is_empty()
             && let Ok(mut shared) = shared.lock()
         {
-            shared.extend(self.cache.drain());
+            shared.extend(self.cache.drain().map(|(word, stem)| (word + mark, stem)));
         }
     }
 }
@@ -709,7 +755,9 @@ mod tests {
     #[test]
     fn the_stop_words_are_tantivys() {
         let mut analyzer = surface_analyzer();
-        for word in STOP_WORDS {
+        let english = languages::stop_words("en");
+        assert_eq!(english.len(), 33);
+        for word in english {
             assert!(is_stop_word(word), "{word}");
             assert!(tokens(&mut analyzer, word).is_empty(), "tantivy keeps {word}");
         }
@@ -807,7 +855,7 @@ mod tests {
     fn recording_analyzer_collects_surface_words_and_stems() {
         let shared = Arc::new(Mutex::new(HashMap::new()));
         {
-            let mut a = analyzer_recording(Some(shared.clone()));
+            let mut a = analyzer_for(languages::ENGLISH, Some((shared.clone(), "")));
             let mut clone = a.clone();
             assert_eq!(tokens(&mut a, "The deployments"), ["deploy"]);
             assert_eq!(tokens(&mut clone, "rollbacks"), ["rollback"]);

@@ -31,12 +31,13 @@ use tantivy::collector::TopDocs;
 use tantivy::query::{BooleanQuery, BoostQuery, ConstScoreQuery, DisjunctionMaxQuery, Occur, Query, TermQuery};
 use tantivy::schema::{IndexRecordOption, Value};
 use tantivy::snippet::SnippetGenerator;
-use tantivy::tokenizer::TokenStream;
+use tantivy::tokenizer::{StopWordFilter, TokenStream};
 use tantivy::{Index, TantivyDocument, Term};
 use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 
+use super::languages::{Scope, bare};
 use super::{Fields, TEXT_FIELDS};
 
 /// The words of a query, as the client sees them.
@@ -46,11 +47,12 @@ pub struct Words {
     pub prefix: Option<String>,
 }
 
-/// Splits a query into words. The last word is a prefix when the text
-/// ends inside it (search as you type).
-pub fn words(query: &str) -> Words {
+/// Splits a query into words, dropping the stop words of the languages
+/// searched. The last word is a prefix when the text ends inside it
+/// (search as you type).
+pub fn words(query: &str, scope: &Scope) -> Words {
     let text: String = query.nfc().collect();
-    let mut analyzer = super::surface_analyzer();
+    let mut analyzer = super::surface_analyzer_dropping(StopWordFilter::remove(scope.stop_words()));
     let mut stream = analyzer.token_stream(&text);
     let mut tokens = Vec::new();
     while stream.advance() {
@@ -212,8 +214,11 @@ pub struct Plan {
 /// `FUZZY`).
 pub const PREFIX: f32 = 0.5;
 
-/// Plans a query against the dictionary and the shard layout.
-pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[String]) -> Plan {
+/// Plans a query against the dictionary and the shard layout, in the
+/// analyses whose words are marked `marks` (`languages::Scope::marks`;
+/// `[""]` for the site's own language alone). A word found in any of them
+/// as typed (or inflected) is not forgiven as a typo in the others.
+pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[String], marks: &[&str]) -> Plan {
     let mut stems: BTreeMap<String, (f32, u32)> = BTreeMap::new();
     let mut shards = BTreeSet::new();
     let mut corrections = Vec::new();
@@ -225,71 +230,98 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         w.0 = w.0.max(weight);
         w.1 |= bit;
     };
-    let mut forgive = |word: &str, bit: u32, add: &mut dyn FnMut(&str, f32, u32)| {
-        let shard = shard_of(firsts, word);
-        let found = near(word, range_words(&[shard], dictionary, firsts));
-        if let Some((first, _)) = found.first() {
-            corrections.push((word.to_string(), first.to_string()));
+    // The words of shards `range` marked `mark`, bare, with their stems.
+    let marked = |range: &[usize], mark: &str| -> Vec<(&str, &str)> {
+        range_words(range, dictionary, firsts).filter_map(|(w, s)| Some((bare(w, mark)?, s))).collect()
+    };
+    // The shards fetched are those of the words as typed: a typo is looked
+    // for there.
+    let mut forgive = |word: &str, bit: u32, fetched: &BTreeSet<usize>, add: &mut dyn FnMut(&str, f32, u32)| {
+        let mut meant = None;
+        for &mark in marks {
+            let shard = shard_of(firsts, &format!("{word}{mark}"));
+            if !fetched.contains(&shard) {
+                continue;
+            }
+            let found = near(word, marked(&[shard], mark).into_iter());
+            if let Some((first, _)) = found.first() {
+                meant.get_or_insert(first.to_string());
+            }
             for (_, stem) in found {
                 add(stem, FUZZY, bit);
             }
+        }
+        if let Some(meant) = meant {
+            corrections.push((word.to_string(), meant));
             return;
         }
         // Only offered: the word's postings are in a shard not fetched.
-        let beside = [shard.checked_sub(1), Some(shard + 1)];
-        let firsts_beside = beside.into_iter().flatten().filter_map(|i| firsts.get(i)).map(|f| (f.as_str(), ""));
-        if let Some((meant, _)) = near(word, firsts_beside).first() {
-            corrections.push((word.to_string(), meant.to_string()));
+        for &mark in marks {
+            let shard = shard_of(firsts, &format!("{word}{mark}"));
+            let beside = [shard.checked_sub(1), Some(shard + 1)];
+            let firsts_beside =
+                beside.into_iter().flatten().filter_map(|i| firsts.get(i)).filter_map(|f| Some((bare(f, mark)?, "")));
+            if let Some((meant, _)) = near(word, firsts_beside).first() {
+                corrections.push((word.to_string(), meant.to_string()));
+                return;
+            }
         }
     };
     for (i, w) in words.exact.iter().enumerate() {
         // The word's bit in the masks.
         let bit = 1 << i.min(31);
-        // Its own shard only: an inflection in the next is not worth
-        // fetching that for every word.
-        let range = [shard_of(firsts, w)];
-        shards.extend(range);
-        if let Some(stem) = dictionary.get(w) {
-            add(stem, 1.0, bit);
-            continue;
-        }
-        // Not a word of the index as typed: an inflection of it (the
-        // word and up to `INFLECTION` more characters: `postmortem` for
-        // the tag `postmortems`) is the same word; else a typo.
-        let typed = w.chars().count();
         let mut any = false;
-        if fuzzy_distance(typed) > 0 {
-            for (word, stem) in range_words(&range, dictionary, firsts) {
-                if word.starts_with(w.as_str()) && word.chars().count() - typed <= INFLECTION {
-                    add(stem, 1.0, bit);
-                    any = true;
+        for &mark in marks {
+            let key = format!("{w}{mark}");
+            // Its own shard only: an inflection in the next is not worth
+            // fetching that for every word.
+            let shard = shard_of(firsts, &key);
+            shards.insert(shard);
+            if let Some(stem) = dictionary.get(&key) {
+                add(stem, 1.0, bit);
+                any = true;
+                continue;
+            }
+            // Not a word of the index as typed: an inflection of it (the
+            // word and up to `INFLECTION` more characters: `postmortem`
+            // for the tag `postmortems`) is the same word; else a typo.
+            let typed = w.chars().count();
+            if fuzzy_distance(typed) > 0 {
+                for (word, stem) in marked(&[shard], mark) {
+                    if word.starts_with(w.as_str()) && word.chars().count() - typed <= INFLECTION {
+                        add(stem, 1.0, bit);
+                        any = true;
+                    }
                 }
             }
         }
         if !any {
-            forgive(w, bit, &mut add);
+            forgive(w, bit, &shards, &mut add);
         }
     }
     let mut expansions = BTreeSet::new();
     let prefix_mask = if words.prefix.is_some() { 1 << words.exact.len().min(31) } else { 0 };
     if let Some(p) = &words.prefix {
         let bit = prefix_mask;
+        // Every word starting with `p`, whatever its mark, sorts from `p`.
         let range = prefix_range(firsts, p);
+        shards.extend(range.iter().copied());
         let mut any = false;
-        for (word, stem) in range_words(&range, dictionary, firsts) {
-            if word == p.as_str() {
-                // Typed in full: the word itself, at full weight.
-                add(stem, 1.0, bit);
-                any = true;
-            } else if word.starts_with(p.as_str()) {
-                expansions.insert(stem.to_string());
-                any = true;
+        for &mark in marks {
+            for (word, stem) in marked(&range, mark) {
+                if word == p.as_str() {
+                    // Typed in full: the word itself, at full weight.
+                    add(stem, 1.0, bit);
+                    any = true;
+                } else if word.starts_with(p.as_str()) {
+                    expansions.insert(stem.to_string());
+                    any = true;
+                }
             }
         }
         if !any {
-            forgive(p, bit, &mut add);
+            forgive(p, bit, &shards, &mut add);
         }
-        shards.extend(range);
     }
     let prefix_stems = expansions.into_iter().filter(|s| !stems.contains_key(s)).collect();
     let words = (words.exact.len() + usize::from(words.prefix.is_some())).min(32) as u32;
@@ -342,6 +374,34 @@ pub fn originals_first(scores: &mut [(u32, f32)], groups: &Groups, reader: &str)
             }
         }
     }
+}
+
+/// Characters of a `guild search` snippet (tantivy's default).
+const SNIPPET_CHARS: usize = 150;
+
+/// The query's terms in `field`, each scored as tantivy's
+/// `SnippetGenerator::create` scores them (rarer scores higher), for
+/// snippets made with each page's own analyzer.
+fn snippet_terms(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+    field: tantivy::schema::Field,
+) -> tantivy::Result<BTreeMap<String, f32>> {
+    let mut terms: BTreeSet<Term> = BTreeSet::new();
+    query.query_terms(&mut |term, _| {
+        if term.field() == field {
+            terms.insert(term.clone());
+        }
+    });
+    let mut out = BTreeMap::new();
+    for term in terms {
+        let Some(text) = term.value().as_str().map(str::to_string) else { continue };
+        let doc_freq = searcher.doc_freq(&term)?;
+        if doc_freq > 0 {
+            out.insert(text, 1.0 / (1.0 + doc_freq as f32));
+        }
+    }
+    Ok(out)
 }
 
 /// One result.
@@ -519,11 +579,18 @@ pub fn run(
     }
     top.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.2.cmp(&b.2)));
     top.truncate(limit);
-    let snippets = SnippetGenerator::create(&searcher, &*q, fields.body()).map_err(err)?;
+    let terms = snippet_terms(&searcher, &*q, fields.body()).map_err(err)?;
+    // A snippet marks the words that stem to the query's stems in its
+    // page's language.
+    let mut snippets: BTreeMap<usize, SnippetGenerator> = BTreeMap::new();
     let mut hits = Vec::with_capacity(top.len());
     for (score, address, site_id) in top {
         let doc: TantivyDocument = searcher.doc(address).map_err(err)?;
         let text = |f| doc.get_first(f).and_then(|v| v.as_str()).unwrap_or("").to_string();
+        let lang = super::languages::of_tag(&text(fields.lang));
+        let snippets = snippets.entry(lang).or_insert_with(|| {
+            SnippetGenerator::new(terms.clone(), super::analyzer_for(lang, None), fields.body(), SNIPPET_CHARS)
+        });
         let snippet = snippets.snippet(&text(fields.snippet_text));
         hits.push(Hit {
             doc: site_id,
@@ -542,18 +609,22 @@ pub fn run(
 mod tests {
     use super::*;
 
+    fn english() -> Scope {
+        Scope::new("en", ["en"])
+    }
+
     fn w(exact: &[&str], prefix: Option<&str>) -> Words {
         Words { exact: exact.iter().map(|s| s.to_string()).collect(), prefix: prefix.map(String::from) }
     }
 
     #[test]
     fn last_word_is_a_prefix_only_while_typing_it() {
-        assert_eq!(words("Deploy rollb"), w(&["deploy"], Some("rollb")));
-        assert_eq!(words("deploy rollback "), w(&["deploy", "rollback"], None));
-        assert_eq!(words("deploy the"), w(&["deploy"], None));
-        assert_eq!(words("deploy x"), w(&["deploy", "x"], None));
-        assert_eq!(words("Café"), w(&[], Some("cafe")), "accents fold as in the index");
-        assert_eq!(words("Wiśniewski Straße "), w(&["wisniewski", "strasse"], None));
+        assert_eq!(words("Deploy rollb", &english()), w(&["deploy"], Some("rollb")));
+        assert_eq!(words("deploy rollback ", &english()), w(&["deploy", "rollback"], None));
+        assert_eq!(words("deploy the", &english()), w(&["deploy"], None));
+        assert_eq!(words("deploy x", &english()), w(&["deploy", "x"], None));
+        assert_eq!(words("Café", &english()), w(&[], Some("cafe")), "accents fold as in the index");
+        assert_eq!(words("Wiśniewski Straße ", &english()), w(&["wisniewski", "strasse"], None));
     }
 
     #[test]
@@ -574,10 +645,10 @@ mod tests {
             all.sort();
             (all, p.shards)
         };
-        assert_eq!(stems(plan(&w(&["alpha"], None), &dict, &firsts)), (vec!["alpha".to_string()], vec![0]));
+        assert_eq!(stems(plan(&w(&["alpha"], None), &dict, &firsts, &[""])), (vec!["alpha".to_string()], vec![0]));
         // "depl" falls in shard 0; shard 1 starts with it too.
-        assert_eq!(stems(plan(&w(&[], Some("depl")), &dict, &firsts)), (vec!["deploy".to_string()], vec![0, 1]));
-        assert_eq!(stems(plan(&w(&["unknown"], None), &dict, &firsts)), (vec![], vec![1]));
+        assert_eq!(stems(plan(&w(&[], Some("depl")), &dict, &firsts, &[""])), (vec!["deploy".to_string()], vec![0, 1]));
+        assert_eq!(stems(plan(&w(&["unknown"], None), &dict, &firsts, &[""])), (vec![], vec![1]));
     }
 
     #[test]
@@ -588,7 +659,7 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         let firsts = vec!["ospo".to_string()];
-        let p = plan(&w(&["rest"], Some("ospo")), &dict, &firsts);
+        let p = plan(&w(&["rest"], Some("ospo")), &dict, &firsts, &[""]);
         assert_eq!(p.stems, [("ospo".to_string(), 1.0), ("rest".to_string(), 1.0)]);
         assert_eq!(p.prefix_stems, ["ospoa", "ospob"]);
     }
@@ -601,7 +672,7 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         let firsts = vec!["commander".to_string()];
-        let p = plan(&w(&["kuberntes", "rollbak", "comander"], None), &dict, &firsts);
+        let p = plan(&w(&["kuberntes", "rollbak", "comander"], None), &dict, &firsts, &[""]);
         assert_eq!(
             p.stems,
             [("command".to_string(), FUZZY), ("kubernet".to_string(), FUZZY), ("rollback".to_string(), FUZZY)]
@@ -615,11 +686,11 @@ mod tests {
             ]
         );
         // An exact word is never taken for a typo, and short words are not forgiven.
-        let p = plan(&w(&["rollout", "rolx"], None), &dict, &firsts);
+        let p = plan(&w(&["rollout", "rolx"], None), &dict, &firsts, &[""]);
         assert_eq!(p.stems, [("rollout".to_string(), 1.0)]);
         assert!(p.corrections.is_empty());
         // The last word, typed to its end with a typo, is forgiven too.
-        let p = plan(&w(&[], Some("kubernets")), &dict, &firsts);
+        let p = plan(&w(&[], Some("kubernets")), &dict, &firsts, &[""]);
         assert_eq!(p.stems, [("kubernet".to_string(), FUZZY)]);
         // A common word fills its shard alone: a typo of it falls in the
         // next shard, whose neighbour's first word offers it, without results.
@@ -628,7 +699,7 @@ mod tests {
             .into_iter()
             .map(|a| (a.to_string(), a.to_string()))
             .collect();
-        let p = plan(&w(&["deploymnet"], None), &dict, &firsts);
+        let p = plan(&w(&["deploymnet"], None), &dict, &firsts, &[""]);
         assert!(p.stems.is_empty());
         assert_eq!(p.corrections, [("deploymnet".to_string(), "deployment".to_string())]);
         // An inflection of a word the index lacks is that word, at full weight.
@@ -637,7 +708,7 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
         let firsts = vec!["postmortems".to_string()];
-        let p = plan(&w(&["postmortem", "run"], None), &dict, &firsts);
+        let p = plan(&w(&["postmortem", "run"], None), &dict, &firsts, &[""]);
         assert_eq!(p.stems, [("postmortem".to_string(), 1.0)], "`run` is too short to stand for `runs`");
         assert!(p.corrections.is_empty());
         // A swap of neighbours is one edit.

@@ -133,6 +133,37 @@ test('a Japanese phrase typed in the search box finds its page', async () => {
   rmSync(root, { recursive: true, force: true });
 });
 
+test('a Spanish page searches with Spanish stems and stop words', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'guild-es-'));
+  const files = {
+    'community.yaml': 'title: Idiomas\n',
+    'pages/en/proposals.md': '# Proposals\n\nWe accept proposals from the whole guild.\n',
+    'pages/es/propuestas.md': '# Propuestas\n\nAceptamos propuestas de todo el gremio.\n',
+    'pages/es/revision.md': '# Revisión\n\nCómo aceptar una propuesta en la revisión de las prácticas.\n',
+  };
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(root, path)), { recursive: true });
+    writeFileSync(join(root, path), text);
+  }
+  const site = await serve(buildSite(root));
+  const problems = [];
+  const page = await open(site, 'es/revision/', problems);
+  // Spanish stemming makes `aceptar` and `aceptamos` one word (`acept`);
+  // English's kept them apart, and found one page.
+  await page.locator('#site-search').fill('aceptar ');
+  await page.waitForFunction(() => document.querySelectorAll('#site-search-results .search-result-title').length === 2, null, { timeout: 10000 });
+  assert.deepEqual((await page.locator('#site-search-results .search-result-title').allTextContents()).sort(), ['Propuestas', 'Revisión']);
+  const marks = await page.locator('#site-search-results mark').allTextContents();
+  assert.ok(marks.includes('Aceptamos'), `the inflection found is marked: ${marks}`);
+  // `de` and `las` are Spanish stop words: alone, they find nothing.
+  await page.locator('#site-search').fill('de las ');
+  await page.locator('#site-search-results .search-status').filter({ hasText: 'No hay resultados para «de las' }).waitFor({ timeout: 10000 });
+  assert.deepEqual(problems, []);
+  await page.close();
+  await site.close();
+  rmSync(root, { recursive: true, force: true });
+});
+
 test('search keeps to the page\'s language, and the search page widens it', async () => {
   const root = mkdtempSync(join(tmpdir(), 'guild-langs-'));
   const files = {

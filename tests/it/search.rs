@@ -112,9 +112,11 @@ fn build_exports_the_index_and_loads_the_client() {
     assert!(search_page.contains("<noscript>"), "the search page says what to do without JavaScript");
 }
 
-/// Every surface word in the shards maps to the stem tantivy gives it.
-fn check_surface_words(out: &Path) {
-    let mut analyzer = search::analyzer();
+/// Every surface word in the shards maps to the stem tantivy gives it in
+/// its language (`deploiement:fr` is French's; unmarked, the site's own
+/// language `main`).
+fn check_surface_words(out: &Path, main: &str) {
+    let mut analyzers: Vec<_> = (0..search::languages::LANGS.len()).map(|l| search::analyzer_for(l, None)).collect();
     let mut words = 0;
     for entry in walkdir::WalkDir::new(out.join("search")) {
         let entry = entry.unwrap();
@@ -123,9 +125,11 @@ fn check_surface_words(out: &Path) {
         }
         let shard: serde_json::Value = serde_json::from_slice(&std::fs::read(entry.path()).unwrap()).unwrap();
         for w in shard["w"].as_array().unwrap() {
-            let word = w[0].as_str().unwrap();
+            let key = w[0].as_str().unwrap();
+            let (word, lang) = key.split_once(':').unwrap_or((key, main));
             let stem = shard["s"][w[1].as_u64().unwrap() as usize][0].as_str().unwrap();
-            assert_eq!(search::tokens(&mut analyzer, word), [stem], "surface word {word}");
+            let analyzer = &mut analyzers[search::languages::of_tag(lang)];
+            assert_eq!(search::tokens(analyzer, word), [stem], "surface word {key}");
             words += 1;
         }
     }
@@ -144,8 +148,16 @@ struct Query {
 /// 120 queries drawn from the corpus' own words: single words, pairs,
 /// triples, prefixes, and filtered queries.
 fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
-    let words: Vec<&String> = meta.words.keys().filter(|w| w.chars().all(char::is_alphabetic) && w.len() > 3).collect();
-    let pick = |i: usize| words[(i * 7919) % words.len()].clone();
+    // Bare words, whatever language marks them.
+    let words: Vec<&str> = meta
+        .words
+        .keys()
+        .map(|w| w.split(':').next().unwrap_or(w))
+        .filter(|w| w.chars().all(char::is_alphabetic) && w.len() > 3)
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    let pick = |i: usize| words[(i * 7919) % words.len()].to_string();
     let mut out = Vec::new();
     let q = |text: String| Query { text, kind: None, tag: None, lang: None, reader: None };
     for i in 0..35 {
@@ -279,8 +291,9 @@ fn parity(root: &Path, out: &Path) {
     let mut nonempty = 0;
     let mut corrected = 0;
     for (q, js) in queries.iter().zip(&js) {
-        let words = query::words(&q.text);
-        let plan = query::plan(&words, &meta.words, &meta.layout.firsts);
+        let scope = meta.scope(q.lang.as_deref());
+        let words = query::words(&q.text, &scope);
+        let plan = query::plan(&words, &meta.words, &meta.layout.firsts, &scope.marks());
         let filter =
             query::Filter { kind: q.kind.clone(), tag: q.tag.clone(), lang: q.lang.clone(), reader: q.reader.clone() };
         let tantivy = query::run(&index, &fields, &plan, &filter, &meta.groups, 10).unwrap();
@@ -328,7 +341,7 @@ fn browser_client_ranks_like_tantivy_on_the_example_community() {
     copy_dir(&crate::support::example_community(), &root);
     let out = dir.path().join("site");
     run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
-    check_surface_words(&out);
+    check_surface_words(&out, "en");
     parity(&root, &out);
 }
 
@@ -404,7 +417,116 @@ fn browser_client_ranks_like_tantivy_on_a_generated_corpus() {
     corpus::write(&corpus::generate(&corpus::Plan { docs: 600, seed: 7 }), &root).unwrap();
     let out = dir.path().join("site");
     run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
-    check_surface_words(&out);
+    check_surface_words(&out, "en");
+    parity(&root, &out);
+}
+
+/// Pages in French and German beside the example's English, Spanish and
+/// Portuguese, with the accents, inflections and stop words their
+/// languages' analyses handle.
+fn add_european_pages(root: &Path) {
+    let pages = [
+        (
+            "pages/fr/deploiement.md",
+            "---\ntitle: Déploiements progressifs\n---\nNous déployons les changements progressivement. Les \
+             déploiements échouent rarement : l'équipe d'astreinte surveille les métriques et revient en arrière \
+             si un indicateur se dégrade. Changer un seuil demande une revue.\n",
+        ),
+        (
+            "pages/fr/revue.md",
+            "---\ntitle: Revue de code\n---\nChaque changement est relu par deux personnes de l'équipe. Les \
+             revues portent sur la lisibilité, les tests et la sécurité.\n",
+        ),
+        (
+            "pages/de/bereitschaft.md",
+            "---\ntitle: Bereitschaftsdienst\n---\nDie Übergabe der Bereitschaft erfolgt montags. Störungen werden \
+             im Kanal gemeldet, und die Bereitschaft meldet sich innerhalb von zehn Minuten.\n",
+        ),
+    ];
+    for (path, text) in pages {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
+    }
+}
+
+#[test]
+fn each_language_stems_and_drops_stop_words_its_own_way() {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    copy_dir(&crate::support::example_community(), &root);
+    add_european_pages(&root);
+    let titles = |args: &[&str]| -> Vec<String> {
+        let mut all = vec!["search", "--json", "--limit", "3"];
+        all.extend(args);
+        let run = run_in(&root, &all);
+        let hits: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_default();
+        hits.iter().filter_map(|h| h["title"].as_str().map(str::to_string)).collect()
+    };
+    // French stems: `changer` and `changement` are one word (`chang`),
+    // which English stemming kept apart (the review page has no
+    // `changer`); typed without accents, `deploiement` finds `Déploiements`.
+    let mut changing = titles(&["--lang", "fr", "changer"]);
+    changing.sort();
+    assert_eq!(changing, ["Déploiements progressifs", "Revue de code"]);
+    assert_eq!(titles(&["--lang", "fr", "deploiement"]).first().map(String::as_str), Some("Déploiements progressifs"));
+    assert_eq!(titles(&["--lang", "fr", "équipe revues"]).first().map(String::as_str), Some("Revue de code"));
+    // French stop words are dropped from French queries: `les` and `de`
+    // are in every French page, and match none.
+    assert!(titles(&["--lang", "fr", "les de"]).is_empty(), "French stop words");
+    // German: `Störung` finds `Störungen`; `die` and `und` are German
+    // stop words (not English ones), so find nothing in German or in all.
+    assert_eq!(titles(&["--lang", "de", "storung"]), ["Bereitschaftsdienst"]);
+    assert!(titles(&["--lang", "de", "die und"]).is_empty(), "German stop words");
+    assert!(titles(&["die und"]).is_empty(), "a stop word of any language searched");
+    assert_eq!(titles(&["--lang", "de", "Bereitschaft meldet"]), ["Bereitschaftsdienst"]);
+    // Searching every language finds the French page for a French word.
+    assert_eq!(titles(&["deploiement"]).first().map(String::as_str), Some("Déploiements progressifs"));
+    // English pages stem as English still.
+    assert!(titles(&["--lang", "en", "deployments"]).iter().all(|t| t != "Déploiements progressifs"));
+    assert!(!titles(&["--lang", "en", "deployments"]).is_empty());
+}
+
+#[test]
+fn browser_client_ranks_like_tantivy_in_several_european_languages() {
+    if !node_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    copy_dir(&crate::support::example_community(), &root);
+    add_european_pages(&root);
+    let out = dir.path().join("site");
+    run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
+    check_surface_words(&out, "en");
+    let manifest = std::fs::read_to_string(out.join("search/manifest.json")).unwrap();
+    assert!(manifest.contains("\"analyses\":[[\":de\",[\"de\"],["), "{manifest}");
+    parity(&root, &out);
+}
+
+#[test]
+fn browser_client_ranks_like_tantivy_in_a_community_that_writes_french() {
+    if !node_available() {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path().join("community");
+    copy_dir(&crate::support::example_community(), &root);
+    add_european_pages(&root);
+    // Its own language's words go unmarked, English's are marked.
+    let config = std::fs::read_to_string(root.join("community.yaml")).unwrap();
+    std::fs::write(root.join("community.yaml"), format!("language: fr\n{config}")).unwrap();
+    std::fs::create_dir_all(root.join("pages/en")).unwrap();
+    std::fs::write(
+        root.join("pages/en/deployment.md"),
+        "---\ntitle: Progressive deployments\n---\nWe deploy changes progressively and roll back when a metric degrades.\n",
+    )
+    .unwrap();
+    let out = dir.path().join("site");
+    run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
+    check_surface_words(&out, "fr");
+    let manifest = std::fs::read_to_string(out.join("search/manifest.json")).unwrap();
+    assert!(manifest.contains("[\":en\",[\"en\"]"), "{manifest}");
     parity(&root, &out);
 }
 

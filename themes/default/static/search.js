@@ -82,10 +82,29 @@ function pieces(run) {
   return out;
 }
 
+/**
+ * The analyses a query searches (languages.rs `Scope`): the one serving
+ * the language `lang`, or all. Each marks its words (`deploiement:fr`);
+ * the site's own language's are unmarked. Returns the marks and the stop
+ * words of any of them.
+ */
+export function scope(manifest, lang) {
+  const others = manifest.analyses || [];
+  const one = others.filter((a) => a[1].includes(lang));
+  const chosen = lang ? (one.length ? one : [['', 0, manifest.stop]]) : [['', 0, manifest.stop], ...others];
+  return { marks: chosen.map((a) => a[0]), stop: new Set(chosen.flatMap((a) => a[2])) };
+}
+
+/** The bare word of an index word marked `mark`, or undefined. */
+function bare(key, mark) {
+  const at = key.lastIndexOf(':');
+  if (at < 0) return mark ? undefined : key;
+  return key.slice(at) === mark ? key.slice(0, at) : undefined;
+}
+
 /** Splits a query like tantivy's analyzer, minus the stemmer. */
-export function words(query, manifest) {
+export function words(query, manifest, stop = scope(manifest).stop) {
   const text = query.normalize('NFC');
-  const stop = manifest.stopSet || (manifest.stopSet = new Set(manifest.stop));
   const tokens = [];
   for (const m of text.matchAll(WORD)) {
     for (const [piece, end] of pieces(m[0])) {
@@ -122,13 +141,13 @@ function prefixRange(firsts, p) {
   return first + 1 < firsts.length && firsts[first + 1].startsWith(p) ? [first, first + 1] : [first];
 }
 
-/** Which shards a query needs. */
-export function plan(query, manifest) {
-  const w = words(query, manifest);
+/** Which shards a query needs, in the analyses of `sc` (`scope`). */
+export function plan(query, manifest, sc = scope(manifest)) {
+  const w = words(query, manifest, sc.stop);
   const firsts = manifest.shards;
   const shards = new Set();
   if (!firsts.length) return { words: w, shards: [], prefixShards: [] };
-  for (const word of w.exact) shards.add(shardOf(firsts, word));
+  for (const word of w.exact) for (const mark of sc.marks) shards.add(shardOf(firsts, word + mark));
   let prefixShards = [];
   if (w.prefix) {
     prefixShards = prefixRange(firsts, w.prefix);
@@ -190,7 +209,7 @@ function near(entries, word) {
   let found = [];
   let best = Infinity;
   for (const entry of entries) {
-    if (!sameStart(entry[0], word, FUZZY_PREFIX)) continue;
+    if (entry[0] === undefined || !sameStart(entry[0], word, FUZZY_PREFIX)) continue;
     const d = edits(typed, Array.from(entry[0]), max);
     if (d < best) { best = d; found = []; }
     if (d === best && d !== Infinity) found.push(entry);
@@ -216,7 +235,8 @@ function findWord(shard, word) {
  * Returns { hits: [{doc, score}], surface: Set of matched words, prefix }.
  */
 export async function rank(query, manifest, load, filters, filter = {}, limit = 10) {
-  const p = plan(query, manifest);
+  const sc = scope(manifest, filter.lang);
+  const p = plan(query, manifest, sc);
   // Translations rank after the page in the reader's language (query.rs
   // `originals_first`), which needs the groups the filters file holds.
   const demote = !filter.lang && filter.reader && manifest.translated;
@@ -237,58 +257,72 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     const block = shard.s[entry[1]];
     const had = stems.get(block[0]);
     stems.set(block[0], { fields: block[1], weight: Math.max(weight, had ? had.weight : 0), mask: (had ? had.mask : 0) | bit });
-    surface.add(entry[0]);
+    surface.add(entry[0].split(':')[0]);
   };
-  // A word the index does not have is taken as a typo (query.rs `plan`).
+  // A shard's words marked `mark`, as [bare word, entry].
+  const marked = (shard, mark) => shard.w.map((e) => [bare(e[0], mark), e]);
+  // A word the index does not have is taken as a typo (query.rs `plan`),
+  // in each analysis whose shard for it was fetched.
   const forgive = (word, bit) => {
-    const at = shardOf(manifest.shards, word);
-    const shard = byIndex.get(at);
-    const found = near(shard.w, word);
-    if (found.length) {
-      corrections.push([word, found[0][0]]);
-      for (const entry of found) take(shard, entry, FUZZY, bit);
-      return;
+    let meant;
+    for (const mark of sc.marks) {
+      const shard = byIndex.get(shardOf(manifest.shards, word + mark));
+      if (!shard) continue;
+      const found = near(marked(shard, mark), word);
+      if (found.length && !meant) meant = found[0][0];
+      for (const [, entry] of found) take(shard, entry, FUZZY, bit);
     }
+    if (meant) { corrections.push([word, meant]); return; }
     // Only offered: the word's postings are in a shard not fetched.
-    const beside = [at - 1, at + 1].filter((i) => i >= 0 && i < manifest.shards.length).map((i) => [manifest.shards[i]]);
-    const meant = near(beside, word);
-    if (meant.length) corrections.push([word, meant[0][0]]);
+    for (const mark of sc.marks) {
+      const at = shardOf(manifest.shards, word + mark);
+      const beside = [at - 1, at + 1].filter((i) => i >= 0 && i < manifest.shards.length).map((i) => [bare(manifest.shards[i], mark)]);
+      const found = near(beside, word);
+      if (found.length) { corrections.push([word, found[0][0]]); return; }
+    }
   };
   const prefixBit = p.words.prefix ? 1 << Math.min(p.words.exact.length, 31) : 0;
   for (const [i, word] of p.words.exact.entries()) {
     const bit = 1 << Math.min(i, 31);
-    const shard = byIndex.get(shardOf(manifest.shards, word));
-    if (!shard) continue;
-    const entry = findWord(shard, word);
-    if (entry) { take(shard, entry, 1, bit); continue; }
-    // An inflection (`postmortems` for `postmortem`) is the same word;
-    // else a typo.
-    const typed = Array.from(word).length;
-    let inflected = false;
-    if (fuzzyDistance(typed)) {
-      for (const e of shard.w) {
-        if (e[0].startsWith(word) && Array.from(e[0]).length - typed <= INFLECTION) { take(shard, e, 1, bit); inflected = true; }
+    let any = false;
+    for (const mark of sc.marks) {
+      const shard = byIndex.get(shardOf(manifest.shards, word + mark));
+      if (!shard) continue;
+      const entry = findWord(shard, word + mark);
+      if (entry) { take(shard, entry, 1, bit); any = true; continue; }
+      // An inflection (`postmortems` for `postmortem`) is the same word;
+      // else a typo.
+      const typed = Array.from(word).length;
+      if (fuzzyDistance(typed)) {
+        for (const [w, e] of marked(shard, mark)) {
+          if (w?.startsWith(word) && Array.from(w).length - typed <= INFLECTION) { take(shard, e, 1, bit); any = true; }
+        }
       }
     }
-    if (!inflected) forgive(word, bit);
+    if (!any) forgive(word, bit);
   }
   // The last word as a prefix: its own word in full, the words it begins
   // as the best of them at half weight (query.rs `Plan::prefix_stems`).
   let prefixed = false;
   const expansions = new Map();
-  for (const i of p.prefixShards) {
-    const shard = byIndex.get(i);
-    for (const entry of shard.w) {
-      if (entry[0] === p.words.prefix) { take(shard, entry, 1, prefixBit); prefixed = true; }
-      else if (entry[0].startsWith(p.words.prefix)) {
-        const block = shard.s[entry[1]];
-        expansions.set(block[0], block[1]);
-        surface.add(entry[0]);
-        prefixed = true;
+  for (const mark of sc.marks) {
+    for (const i of p.prefixShards) {
+      const shard = byIndex.get(i);
+      for (const [w, entry] of marked(shard, mark)) {
+        if (w === p.words.prefix) { take(shard, entry, 1, prefixBit); prefixed = true; }
+        else if (w?.startsWith(p.words.prefix)) {
+          const block = shard.s[entry[1]];
+          expansions.set(block[0], block[1]);
+          surface.add(w);
+          prefixed = true;
+        }
       }
     }
   }
   if (p.words.prefix && !prefixed) forgive(p.words.prefix, prefixBit);
+  // The other words of the shards fetched that share a stem found are
+  // marked in excerpts too (`aceptamos` for `aceptar`).
+  for (const shard of byIndex.values()) for (const e of shard.w) if (stems.has(shard.s[e[1]][0])) surface.add(e[0].split(':')[0]);
   for (const stem of stems.keys()) expansions.delete(stem);
   if (!manifest.normCache) {
     const k1 = f32(manifest.k1);
