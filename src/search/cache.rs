@@ -30,11 +30,13 @@ pub struct Meta {
 
 impl Meta {
     /// What a query searches: the analysis of language `lang`, or of every
-    /// language of the site.
+    /// language of the site and the community's own (as the manifest
+    /// gives them to the browser, whether a page is in it or not).
     pub fn scope(&self, lang: Option<&str>) -> super::languages::Scope {
+        let all = self.languages.iter().map(String::as_str).chain([self.language.as_str()]);
         match lang {
             Some(lang) => super::languages::Scope::new(&self.language, [lang]),
-            None => super::languages::Scope::new(&self.language, self.languages.iter().map(String::as_str)),
+            None => super::languages::Scope::new(&self.language, all),
         }
     }
 }
@@ -66,4 +68,30 @@ pub fn load(dir: &Path, fingerprint: &str) -> Option<Meta> {
     let bytes = std::fs::read(meta_path(dir)).ok()?;
     let meta: Meta = serde_json::from_slice(&bytes).ok()?;
     (meta.fingerprint == fingerprint).then_some(meta)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_language_includes_the_communitys_own() {
+        let meta = Meta {
+            fingerprint: String::new(),
+            layout: Layout {
+                firsts: Vec::new(),
+                shard_files: Vec::new(),
+                doc_files: Vec::new(),
+                manifest: String::new(),
+                filters: String::new(),
+            },
+            words: BTreeMap::new(),
+            groups: Vec::new(),
+            language: "en".into(),
+            languages: vec!["fr".into()],
+        };
+        assert_eq!(meta.scope(None).marks(), ["", ":fr"]);
+        assert_eq!(meta.scope(Some("fr")).marks(), [":fr"]);
+        assert_eq!(meta.scope(Some("en")).marks(), [""]);
+    }
 }
