@@ -221,29 +221,35 @@ fn fill(tmp: &Path, outputs: &Files, statics: &[StaticFile]) -> Result<()> {
 /// where rewriting a large site on every save would take seconds.
 pub fn update(out: &Path, outputs: &Files, changed: &[String]) -> Result<()> {
     let pid = std::process::id();
-    changed.par_iter().try_for_each(|path| {
+    let (writes, removals): (Vec<&String>, Vec<&String>) = changed.iter().partition(|p| outputs.contains_key(*p));
+    // Removals first, and the folders they empty, before any write: a
+    // folder emptied by one removal (an old search shard's) could be
+    // removed just as another thread writes a new file into it.
+    removals.par_iter().try_for_each(|path| {
         let to = out.join(path);
-        match outputs.get(path) {
-            Some(bytes) => {
-                if let Some(dir) = to.parent() {
-                    fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
-                }
-                let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-                let tmp = to.with_file_name(format!(".{name}.guild-{pid}"));
-                fs::write(&tmp, &***bytes).map_err(|e| Error::write(&tmp, e))?;
-                fs::rename(&tmp, &to).map_err(|e| Error::write(&to, e))
-            }
-            None => match fs::remove_file(&to) {
-                Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::write(&to, e)),
-                _ => {
-                    // Leave no empty folder behind (a removed page's).
-                    if let Some(dir) = to.parent().filter(|d| *d != out) {
-                        let _ = fs::remove_dir(dir);
-                    }
-                    Ok(())
-                }
-            },
+        match fs::remove_file(&to) {
+            Err(e) if e.kind() != std::io::ErrorKind::NotFound => Err(Error::write(&to, e)),
+            _ => Ok(()),
         }
+    })?;
+    // Leave no empty folder behind (a removed page's), deepest first.
+    let mut emptied: Vec<&Path> =
+        removals.iter().filter_map(|p| Path::new(p.as_str()).parent()).filter(|d| !d.as_os_str().is_empty()).collect();
+    emptied.sort_by(|a, b| b.components().count().cmp(&a.components().count()).then(a.cmp(b)));
+    emptied.dedup();
+    for dir in emptied {
+        let _ = fs::remove_dir(out.join(dir));
+    }
+    writes.par_iter().try_for_each(|path| {
+        let to = out.join(path);
+        if let Some(dir) = to.parent() {
+            fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
+        }
+        let name = to.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let tmp = to.with_file_name(format!(".{name}.guild-{pid}"));
+        let bytes = outputs.get(path.as_str()).map(|b| &***b).unwrap_or_default();
+        fs::write(&tmp, bytes).map_err(|e| Error::write(&tmp, e))?;
+        fs::rename(&tmp, &to).map_err(|e| Error::write(&to, e))
     })
 }
 
@@ -426,6 +432,24 @@ mod tests {
             fs::read_dir(&out).unwrap().map(|e| e.unwrap().file_name().to_string_lossy().to_string()).collect();
         names.sort();
         assert_eq!(names, [MARKER, "a", "c", "index.html"], "no temp files are left behind");
+    }
+
+    #[test]
+    fn an_update_that_empties_a_folder_and_refills_it_keeps_it() {
+        // As a search shard renamed by an edit: the old one's removal empties
+        // `search/t/` while the new one is written into it.
+        let dir = tempfile::tempdir().unwrap();
+        let out = dir.path().join("public");
+        site(&out, &files(&[("search/t/old.json", "old"), ("x/y/z.html", "z")]), &[]).unwrap();
+        for round in 0..50 {
+            let (gone, new) = if round % 2 == 0 { ("old", "new") } else { ("new", "old") };
+            let next = files(&[(&format!("search/t/{new}.json"), new)]);
+            let changed = [format!("search/t/{gone}.json"), format!("search/t/{new}.json"), "x/y/z.html".to_string()];
+            update(&out, &next, &changed).unwrap();
+            assert_eq!(fs::read_to_string(out.join(format!("search/t/{new}.json"))).unwrap(), new);
+            assert!(!out.join(format!("search/t/{gone}.json")).exists());
+        }
+        assert!(!out.join("x/y").exists(), "the emptied folder goes");
     }
 
     #[test]
