@@ -454,8 +454,9 @@ fn strings(fields: &mut Fields) -> Vec<(String, Vec<(String, crate::locale::Text
     let mut out = Vec::new();
     for (lang, texts) in mapping {
         let Some(lang) = lang.as_str().map(str::to_string).filter(|l| crate::lang::is_tag(l)) else {
-            fields.problem(
-                "strings",
+            let written = lang.as_str().unwrap_or_default().to_string();
+            fields.problem_at(
+                &["strings", &written],
                 "bad-value",
                 format!(
                     "`strings` is keyed by language tag, found `{}`",
@@ -466,8 +467,8 @@ fn strings(fields: &mut Fields) -> Vec<(String, Vec<(String, crate::locale::Text
             continue;
         };
         let serde_yaml::Value::Mapping(texts) = texts else {
-            fields.problem(
-                "strings",
+            fields.problem_at(
+                &["strings", &lang],
                 "wrong-type",
                 format!("`strings.{lang}` must be a mapping of theme keys to words"),
                 format!("e.g. {example}"),
@@ -484,8 +485,8 @@ fn strings(fields: &mut Fields) -> Vec<(String, Vec<(String, crate::locale::Text
                     Some(best) => format!("did you mean `{best}`? themes/default/locales/en.yaml lists every key"),
                     None => "themes/default/locales/en.yaml in guild's source lists every key".to_string(),
                 };
-                fields.problem(
-                    "strings",
+                fields.problem_at(
+                    &["strings", &lang, &key],
                     "unknown-key",
                     format!("`strings.{lang}.{key}` is not a key of the theme"),
                     help,
@@ -495,15 +496,15 @@ fn strings(fields: &mut Fields) -> Vec<(String, Vec<(String, crate::locale::Text
             match crate::locale::Text::from_yaml(&value) {
                 Ok(text) => match crate::locale::fits(&key, &text) {
                     Ok(()) => own.push((key, text)),
-                    Err(why) => fields.problem(
-                        "strings",
+                    Err(why) => fields.problem_at(
+                        &["strings", &lang, &key],
                         "bad-value",
                         format!("`strings.{lang}.{key}`: {why}"),
                         format!("see `{key}` in themes/default/locales/en.yaml for the words it takes"),
                     ),
                 },
-                Err(why) => fields.problem(
-                    "strings",
+                Err(why) => fields.problem_at(
+                    &["strings", &lang, &key],
                     "wrong-type",
                     format!("`strings.{lang}.{key}`: {why}"),
                     format!("e.g. {example}"),

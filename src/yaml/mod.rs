@@ -271,6 +271,55 @@ impl Fields {
         self.diagnostics.push(Diagnostic::error(code, message).in_file(&self.file).at(span).help(help));
     }
 
+    /// Records a problem with a nested key (`span_of_path`).
+    pub fn problem_at(&mut self, path: &[&str], code: &'static str, message: String, help: impl Into<String>) {
+        let span = self.span_of_path(path);
+        self.diagnostics.push(Diagnostic::error(code, message).in_file(&self.file).at(span).help(help));
+    }
+
+    /// Where a nested key is written: `["strings", "de", "edit.file"]` is
+    /// the key `edit.file` of the mapping under `de`, under the top-level
+    /// key `strings`. Found by indentation in block-style YAML; where the
+    /// path leaves it (flow style, `{de: {…}}`), the deepest key found.
+    pub fn span_of_path(&self, path: &[&str]) -> Span {
+        let Some(top) = path.first().and_then(|k| self.entries.iter().find(|e| e.key == *k)) else {
+            return self.fallback;
+        };
+        let mut best = top.key_span;
+        let Some(mut at) = top.key_span.line.checked_sub(self.first_line) else { return best };
+        let lines: Vec<&str> = self.yaml.lines().collect();
+        let mut indent = 0;
+        for key in &path[1..] {
+            // The first line below `at` more indented than it sets the
+            // indentation of the mapping's keys.
+            let mut child = None;
+            let mut found = None;
+            for (i, line) in lines.iter().enumerate().skip(at + 1) {
+                let t = line.trim_start_matches(' ');
+                if t.trim().is_empty() || t.starts_with('#') {
+                    continue;
+                }
+                let ind = line.len() - t.len();
+                if ind <= indent {
+                    break;
+                }
+                if *child.get_or_insert(ind) != ind {
+                    continue;
+                }
+                if let Some((k, len, _)) = split_key(t)
+                    && k == *key
+                {
+                    found = Some((i, ind, len));
+                    break;
+                }
+            }
+            let Some((i, ind, len)) = found else { break };
+            (at, indent) = (i, ind);
+            best = Span { line: self.first_line + i, column: ind + 1, len };
+        }
+        best
+    }
+
     fn take(&mut self, key: &str) -> Option<(Value, Span)> {
         let entry = self.entries.iter_mut().find(|e| e.key == key && !e.used)?;
         entry.used = true;
@@ -488,14 +537,16 @@ impl Fields {
         };
         let mut out = Vec::new();
         for (k, v) in mapping {
-            match (k, v) {
-                (Value::String(k), Value::String(v)) => out.push((k, v, span)),
-                (Value::String(k), Value::Null) => out.push((k, String::new(), span)),
-                (Value::String(k), other) => {
-                    let help = "put the value in quotes".to_string();
-                    self.type_error(&format!("{key}.{k}"), span, "text", &other, help);
-                }
-                (other, _) => self.type_error(key, span, "a mapping with text keys", &other, "quote the key".into()),
+            let Value::String(k) = k else {
+                self.type_error(key, span, "a mapping with text keys", &k, "quote the key".into());
+                continue;
+            };
+            // Each entry at its own key, where the file shows it.
+            let at = self.span_of_path(&[key, &k]);
+            match v {
+                Value::String(v) => out.push((k, v, at)),
+                Value::Null => out.push((k, String::new(), at)),
+                other => self.type_error(&format!("{key}.{k}"), at, "text", &other, "put the value in quotes".into()),
             }
         }
         out
@@ -524,7 +575,7 @@ impl Fields {
                 other => {
                     self.type_error(
                         &format!("{key}.{k}"),
-                        span,
+                        self.span_of_path(&[key, &k]),
                         "a list of text",
                         &other,
                         format!("write `{k}: [\"a/**/*.md\"]`"),
@@ -532,7 +583,8 @@ impl Fields {
                     continue;
                 }
             };
-            out.push((k, list, span));
+            let at = self.span_of_path(&[key, &k]);
+            out.push((k, list, at));
         }
         out
     }
@@ -857,6 +909,28 @@ mod tests {
             assert!(problems.iter().any(|d| d.code == code), "{yaml}: {problems:?}");
             assert!(problems.iter().all(|d| d.span.is_some_and(|s| s.line == 2)), "{yaml}: at the key");
         }
+    }
+
+    #[test]
+    fn a_nested_key_is_found_by_its_indentation() {
+        let file = SourcePath::new("community.yaml");
+        let yaml = "title: T\nstrings:\n  # words\n  en:\n    nav.skip: Skip\n\n    \"edit.file\": Edit\n  de: {nav.skip: x}\n\
+                    other:\n  en:\n    nav.skip: no\n";
+        let fields = Fields::parse(&file, "community.yaml", yaml, 1).unwrap();
+        let at = |path: &[&str]| {
+            let s = fields.span_of_path(path);
+            (s.line, s.column, s.len)
+        };
+        assert_eq!(at(&["strings"]), (2, 1, 7));
+        assert_eq!(at(&["strings", "en"]), (4, 3, 2));
+        assert_eq!(at(&["strings", "en", "nav.skip"]), (5, 5, 8));
+        assert_eq!(at(&["strings", "en", "edit.file"]), (7, 5, 11), "quoted");
+        assert_eq!(at(&["strings", "de", "nav.skip"]), (8, 3, 2), "flow style: the deepest key found");
+        assert_eq!(at(&["strings", "fr", "nav.skip"]), (2, 1, 7), "not there: the top-level key");
+        assert_eq!(at(&["other", "en", "nav.skip"]), (11, 5, 8), "not the first one of its name");
+        // Front matter starts below the file's first line.
+        let fields = Fields::parse(&file, "practice front matter", "extra:\n  team: a\n", 2).unwrap();
+        assert_eq!(fields.span_of_path(&["extra", "team"]).line, 3);
     }
 
     #[test]

@@ -193,7 +193,13 @@ fn strings_for_no_key_or_no_language_are_named() {
     assert!(run.stderr.contains("`strings` is keyed by language tag, found `English`"), "{run:?}");
     assert!(run.stderr.contains("`strings.en.edit.file`: `{file}` is filled by nothing here"), "{run:?}");
     assert!(run.stderr.contains("`strings.en.date.months`: needs the twelve months' names"), "{run:?}");
-    assert!(run.stderr.contains("community.yaml:2:"), "at the key: {run:?}");
+    // Each at its own key.
+    for at in
+        ["community.yaml:4:5", "community.yaml:5:5", "community.yaml:6:5", "community.yaml:7:5", "community.yaml:8:3"]
+    {
+        assert!(run.stderr.contains(at), "{at}: {run:?}");
+    }
+    assert!(!run.stderr.contains("community.yaml:2:"), "not at `strings`: {run:?}");
 }
 
 #[test]

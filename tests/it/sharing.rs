@@ -79,7 +79,7 @@ fn redirects_in_community_yaml_send_old_urls_to_documents() {
         run.stderr.contains("warning[broken-redirect]: `redirects: /gone/` sends readers to `practices/nothere.md`, which is no document of the site"),
         "{run:?}"
     );
-    assert!(run.stderr.contains("--> community.yaml:2:"), "{run:?}");
+    assert!(run.stderr.contains("--> community.yaml:5:3"), "at its own line: {run:?}");
     assert!(
         run.stderr.contains("the old URL /practices/other/ in `redirects` is practices/other.md; no redirect is made"),
         "{run:?}"
