@@ -331,18 +331,44 @@ fn parity(root: &Path, out: &Path) {
     assert!(compared >= 500, "only {compared} results compared");
 }
 
-#[test]
-fn browser_client_ranks_like_tantivy_on_the_example_community() {
+/// Builds the community `make` writes into a temporary folder, checks
+/// that every exported word stems as tantivy stems it (`main`: the site's
+/// language) and holds the browser client to tantivy on it; returns the
+/// manifest. Without Node.js, nothing.
+fn parity_on(make: impl FnOnce(&Path), main: &str) -> Option<String> {
     if !node_available() {
-        return;
+        return None;
     }
     let dir = tempfile::tempdir().unwrap();
     let root = dir.path().join("community");
-    copy_dir(&crate::support::example_community(), &root);
+    make(&root);
     let out = dir.path().join("site");
     run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
-    check_surface_words(&out, "en");
+    check_surface_words(&out, main);
     parity(&root, &out);
+    Some(std::fs::read_to_string(out.join("search/manifest.json")).unwrap())
+}
+
+/// The example community at `root`, with what `add` writes.
+fn example_with(add: impl FnOnce(&Path)) -> impl FnOnce(&Path) {
+    move |root| {
+        copy_dir(&crate::support::example_community(), root);
+        add(root);
+    }
+}
+
+/// The titles `guild search --json` finds, run with `args` in `root`.
+fn titles(root: &Path, args: &[&str]) -> Vec<String> {
+    let mut all = vec!["search", "--json", "--limit", "3"];
+    all.extend(args);
+    let run = run_in(root, &all);
+    let hits: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_default();
+    hits.iter().filter_map(|h| h["title"].as_str().map(str::to_string)).collect()
+}
+
+#[test]
+fn browser_client_ranks_like_tantivy_on_the_example_community() {
+    parity_on(example_with(|_| {}), "en");
 }
 
 /// Pages in Japanese, Chinese and Korean beside the example's English.
@@ -379,11 +405,7 @@ fn a_japanese_or_chinese_phrase_finds_its_page() {
     let root = dir.path().join("community");
     copy_dir(&crate::support::example_community(), &root);
     add_cjk_pages(&root);
-    let first = |query: &str| -> String {
-        let run = run_in(&root, &["search", "--json", "--limit", "3", query]);
-        let hits: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_default();
-        hits.first().and_then(|h| h["title"].as_str()).unwrap_or("(nothing)").to_string()
-    };
+    let first = |query: &str| titles(&root, &[query]).into_iter().next().unwrap_or_else(|| "(nothing)".into());
     // The whole title, a phrase from the body, a word inside a sentence.
     assert_eq!(first("オープンソースにコントリビュートする方法"), "オープンソースにコントリビュートする方法");
     assert_eq!(first("影響範囲"), "オンコールの基本");
@@ -395,30 +417,13 @@ fn a_japanese_or_chinese_phrase_finds_its_page() {
 
 #[test]
 fn browser_client_ranks_like_tantivy_with_japanese_chinese_and_korean_pages() {
-    if !node_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("community");
-    copy_dir(&crate::support::example_community(), &root);
-    add_cjk_pages(&root);
-    let out = dir.path().join("site");
-    run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
-    parity(&root, &out);
+    parity_on(example_with(add_cjk_pages), "en");
 }
 
 #[test]
 fn browser_client_ranks_like_tantivy_on_a_generated_corpus() {
-    if !node_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("community");
-    corpus::write(&corpus::generate(&corpus::Plan { docs: 600, seed: 7 }), &root).unwrap();
-    let out = dir.path().join("site");
-    run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
-    check_surface_words(&out, "en");
-    parity(&root, &out);
+    let write = |root: &Path| corpus::write(&corpus::generate(&corpus::Plan { docs: 600, seed: 7 }), root).unwrap();
+    parity_on(write, "en");
 }
 
 /// Pages in French and German beside the example's English, Spanish and
@@ -456,78 +461,55 @@ fn each_language_stems_and_drops_stop_words_its_own_way() {
     let root = dir.path().join("community");
     copy_dir(&crate::support::example_community(), &root);
     add_european_pages(&root);
-    let titles = |args: &[&str]| -> Vec<String> {
-        let mut all = vec!["search", "--json", "--limit", "3"];
-        all.extend(args);
-        let run = run_in(&root, &all);
-        let hits: Vec<serde_json::Value> = serde_json::from_str(&run.stdout).unwrap_or_default();
-        hits.iter().filter_map(|h| h["title"].as_str().map(str::to_string)).collect()
-    };
+    let found = |args: &[&str]| titles(&root, args);
     // French stems: `changer` and `changement` are one word (`chang`),
     // which English stemming kept apart (the review page has no
     // `changer`); typed without accents, `deploiement` finds `Déploiements`.
-    let mut changing = titles(&["--lang", "fr", "changer"]);
+    let mut changing = found(&["--lang", "fr", "changer"]);
     changing.sort();
     assert_eq!(changing, ["Déploiements progressifs", "Revue de code"]);
-    assert_eq!(titles(&["--lang", "fr", "deploiement"]).first().map(String::as_str), Some("Déploiements progressifs"));
-    assert_eq!(titles(&["--lang", "fr", "équipe revues"]).first().map(String::as_str), Some("Revue de code"));
+    assert_eq!(found(&["--lang", "fr", "deploiement"]).first().map(String::as_str), Some("Déploiements progressifs"));
+    assert_eq!(found(&["--lang", "fr", "équipe revues"]).first().map(String::as_str), Some("Revue de code"));
     // French stop words are dropped from French queries: `les` and `de`
     // are in every French page, and match none.
-    assert!(titles(&["--lang", "fr", "les de"]).is_empty(), "French stop words");
+    assert!(found(&["--lang", "fr", "les de"]).is_empty(), "French stop words");
     // German: `Störung` finds `Störungen`; `die` and `und` are German
     // stop words (not English ones), so find nothing in German or in all.
-    assert_eq!(titles(&["--lang", "de", "storung"]), ["Bereitschaftsdienst"]);
-    assert!(titles(&["--lang", "de", "die und"]).is_empty(), "German stop words");
-    assert!(titles(&["die und"]).is_empty(), "a stop word of any language searched");
-    assert_eq!(titles(&["--lang", "de", "Bereitschaft meldet"]), ["Bereitschaftsdienst"]);
+    assert_eq!(found(&["--lang", "de", "storung"]), ["Bereitschaftsdienst"]);
+    assert!(found(&["--lang", "de", "die und"]).is_empty(), "German stop words");
+    assert!(found(&["die und"]).is_empty(), "a stop word of any language searched");
+    assert_eq!(found(&["--lang", "de", "Bereitschaft meldet"]), ["Bereitschaftsdienst"]);
     // Searching every language finds the French page for a French word.
-    assert_eq!(titles(&["deploiement"]).first().map(String::as_str), Some("Déploiements progressifs"));
+    assert_eq!(found(&["deploiement"]).first().map(String::as_str), Some("Déploiements progressifs"));
     // English pages stem as English still.
-    assert!(titles(&["--lang", "en", "deployments"]).iter().all(|t| t != "Déploiements progressifs"));
-    assert!(!titles(&["--lang", "en", "deployments"]).is_empty());
+    assert!(found(&["--lang", "en", "deployments"]).iter().all(|t| t != "Déploiements progressifs"));
+    assert!(!found(&["--lang", "en", "deployments"]).is_empty());
 }
 
 #[test]
 fn browser_client_ranks_like_tantivy_in_several_european_languages() {
-    if !node_available() {
-        return;
+    if let Some(manifest) = parity_on(example_with(add_european_pages), "en") {
+        assert!(manifest.contains("\"analyses\":[[\":de\",[\"de\"],["), "{manifest}");
     }
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("community");
-    copy_dir(&crate::support::example_community(), &root);
-    add_european_pages(&root);
-    let out = dir.path().join("site");
-    run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
-    check_surface_words(&out, "en");
-    let manifest = std::fs::read_to_string(out.join("search/manifest.json")).unwrap();
-    assert!(manifest.contains("\"analyses\":[[\":de\",[\"de\"],["), "{manifest}");
-    parity(&root, &out);
 }
 
 #[test]
 fn browser_client_ranks_like_tantivy_in_a_community_that_writes_french() {
-    if !node_available() {
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let root = dir.path().join("community");
-    copy_dir(&crate::support::example_community(), &root);
-    add_european_pages(&root);
     // Its own language's words go unmarked, English's are marked.
-    let config = std::fs::read_to_string(root.join("community.yaml")).unwrap();
-    std::fs::write(root.join("community.yaml"), format!("language: fr\n{config}")).unwrap();
-    std::fs::create_dir_all(root.join("pages/en")).unwrap();
-    std::fs::write(
-        root.join("pages/en/deployment.md"),
-        "---\ntitle: Progressive deployments\n---\nWe deploy changes progressively and roll back when a metric degrades.\n",
-    )
-    .unwrap();
-    let out = dir.path().join("site");
-    run_in(&root, &["build", "-o", out.to_str().unwrap(), "--now", TODAY]).expect_code(0);
-    check_surface_words(&out, "fr");
-    let manifest = std::fs::read_to_string(out.join("search/manifest.json")).unwrap();
-    assert!(manifest.contains("[\":en\",[\"en\"]"), "{manifest}");
-    parity(&root, &out);
+    let french = |root: &Path| {
+        add_european_pages(root);
+        let config = std::fs::read_to_string(root.join("community.yaml")).unwrap();
+        std::fs::write(root.join("community.yaml"), format!("language: fr\n{config}")).unwrap();
+        std::fs::create_dir_all(root.join("pages/en")).unwrap();
+        std::fs::write(
+            root.join("pages/en/deployment.md"),
+            "---\ntitle: Progressive deployments\n---\nWe deploy changes progressively and roll back when a metric degrades.\n",
+        )
+        .unwrap();
+    };
+    if let Some(manifest) = parity_on(example_with(french), "fr") {
+        assert!(manifest.contains("[\":en\",[\"en\"]"), "{manifest}");
+    }
 }
 
 fn copy_dir(from: &Path, to: &Path) {
