@@ -14,7 +14,8 @@
 //! `postmortems`), is taken for that word, at full weight.
 //!
 //! Any other word the index does not have (and a last word no word starts
-//! with) is taken as a typo. It matches the words of its own shard (the one its
+//! with) is taken as a typo; failing that, as a form of a word whose stem
+//! begins it (`stem_of`). It matches the words of its own shard (the one its
 //! exact lookup fetched) that begin with the same `FUZZY_PREFIX`
 //! characters and are within one edit (two from eight characters on; a
 //! swap of neighbours is one edit): the closest, alphabetically, at most
@@ -164,6 +165,17 @@ fn near<'d>(word: &str, candidates: impl Iterator<Item = (&'d str, &'d str)>) ->
 /// in the index, and still be taken for the same word (an inflection).
 pub const INFLECTION: usize = 3;
 
+/// The fewest characters a stem needs to stand for a typed word it begins
+/// (`stem_of`): shorter stems begin too many words.
+pub const STEM_MIN: usize = 4;
+
+/// Whether `stem` is likely the stem of `word`, a word the index lacks:
+/// it begins it, and `word` adds at most `INFLECTION` characters to it.
+pub fn stem_of(word: &str, stem: &str) -> bool {
+    let n = stem.chars().count();
+    n >= STEM_MIN && word.starts_with(stem) && word.chars().count() - n <= INFLECTION
+}
+
 /// The shards words starting with `p` are in: the one `p` falls in, and
 /// the next when that one starts with `p` too.
 pub fn prefix_range(firsts: &[String], p: &str) -> Vec<usize> {
@@ -253,6 +265,25 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         }
         if let Some(meant) = meant {
             corrections.push((word.to_string(), meant));
+            return;
+        }
+        // No word near it: a form of a word whose stem the index has
+        // (`aceptar` where the pages say `aceptamos`, stem `acept`) is
+        // that word, as its language's stemmer would likely have it.
+        let mut stemmed = false;
+        for &mark in marks {
+            let shard = shard_of(firsts, &format!("{word}{mark}"));
+            if !fetched.contains(&shard) {
+                continue;
+            }
+            for (_, stem) in marked(&[shard], mark) {
+                if stem_of(word, stem) {
+                    add(stem, 1.0, bit);
+                    stemmed = true;
+                }
+            }
+        }
+        if stemmed {
             return;
         }
         // Only offered: the word's postings are in a shard not fetched.
@@ -711,6 +742,18 @@ mod tests {
         let p = plan(&w(&["postmortem", "run"], None), &dict, &firsts, &[""]);
         assert_eq!(p.stems, [("postmortem".to_string(), 1.0)], "`run` is too short to stand for `runs`");
         assert!(p.corrections.is_empty());
+        // A form the index lacks, of a word whose stem begins it, is that
+        // word; only once no word is near enough to be a typo of it.
+        let dict: BTreeMap<String, String> =
+            [("aceptamos", "acept"), ("roll", "roll"), ("rollback", "rollback"), ("tags", "tag")]
+                .into_iter()
+                .map(|(a, b)| (a.to_string(), b.to_string()))
+                .collect();
+        let firsts = vec!["aceptamos".to_string()];
+        let p = plan(&w(&["aceptar", "rollbak", "tagging"], None), &dict, &firsts, &[""]);
+        assert_eq!(p.stems, [("acept".to_string(), 1.0), ("rollback".to_string(), FUZZY)], "`tag` is too short");
+        assert_eq!(p.corrections, [("rollbak".to_string(), "rollback".to_string())]);
+        assert!(stem_of("aceptar", "acept") && !stem_of("aceptaremos", "acept") && !stem_of("accept", "acept"));
         // A swap of neighbours is one edit.
         let a: Vec<char> = "rollbakc".chars().collect();
         let b: Vec<char> = "rollback".chars().collect();

@@ -195,6 +195,19 @@ fn queries(meta: &search::cache::Meta, tags: &[String]) -> Vec<Query> {
         let typo: String = t.into_iter().collect();
         out.push(q(if i % 2 == 0 { format!("{typo} ") } else { format!("{} {typo}", pick(i + 1200)) }));
     }
+    // Forms the pages may not have of words whose stems they do (`stem_of`).
+    let stems: Vec<&str> = meta
+        .words
+        .values()
+        .map(String::as_str)
+        .filter(|s| s.chars().count() >= 5 && s.chars().all(char::is_alphabetic))
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    for i in 0..12 {
+        let stem = stems[(i * 7919) % stems.len()];
+        out.push(q(if i % 2 == 0 { format!("{stem}ing ") } else { format!("{} {stem}ers", pick(i + 1300)) }));
+    }
     // Typed with accents, ligatures and capitals the index folds away.
     for i in 0..12 {
         let accented: String = pick(i + 1000)

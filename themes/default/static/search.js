@@ -178,6 +178,13 @@ function sameStart(a, b, n) {
 }
 
 
+/** Whether `stem` likely stems `word`, a word the index lacks (query.rs
+ * `stem_of`). */
+function stemOf(word, stem) {
+  const n = Array.from(stem).length;
+  return n >= 4 && word.startsWith(stem) && Array.from(word).length - n <= INFLECTION;
+}
+
 /** Edits a word of `n` characters may be from an indexed one. */
 function fuzzyDistance(n) {
   return n <= 3 ? 0 : n <= 7 ? 1 : 2;
@@ -273,6 +280,14 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
       for (const [, entry] of found) take(shard, entry, FUZZY, bit);
     }
     if (meant) { corrections.push([word, meant]); return; }
+    // A form of a word whose stem begins it (query.rs `stem_of`).
+    let stemmed = false;
+    for (const mark of sc.marks) {
+      const shard = byIndex.get(shardOf(manifest.shards, word + mark));
+      if (!shard) continue;
+      for (const [w, e] of marked(shard, mark)) if (w !== undefined && stemOf(word, shard.s[e[1]][0])) { take(shard, e, 1, bit); stemmed = true; }
+    }
+    if (stemmed) return;
     // Only offered: the word's postings are in a shard not fetched.
     for (const mark of sc.marks) {
       const at = shardOf(manifest.shards, word + mark);
