@@ -290,34 +290,22 @@ impl Fields {
         let lines: Vec<&str> = self.yaml.lines().collect();
         let mut indent = 0;
         for key in &path[1..] {
-            // The first line below `at` more indented than it sets the
-            // indentation of the mapping's keys.
-            let mut child = None;
-            let mut found = None;
-            for (i, line) in lines.iter().enumerate().skip(at + 1) {
-                let t = line.trim_start_matches(' ');
-                if t.trim().is_empty() || t.starts_with('#') {
-                    continue;
-                }
-                let ind = line.len() - t.len();
-                if ind <= indent {
-                    break;
-                }
-                if *child.get_or_insert(ind) != ind {
-                    continue;
-                }
-                if let Some((k, len, _)) = split_key(t)
-                    && k == *key
-                {
-                    found = Some((i, ind, len));
-                    break;
-                }
-            }
-            let Some((i, ind, len)) = found else { break };
-            (at, indent) = (i, ind);
-            best = Span { line: self.first_line + i, column: ind + 1, len };
+            let Some((_, span, i, ind)) = children(&lines, at, indent, self.first_line).find(|c| c.0 == *key) else {
+                break;
+            };
+            (best, at, indent) = (span, i, ind);
         }
         best
+    }
+
+    /// Where each key of the mapping under top-level key `key` is written
+    /// (block style), in one pass: `span_of_path` for every entry of a long
+    /// mapping (`redirects`) would read the mapping once for each.
+    fn child_spans(&self, key: &str) -> std::collections::HashMap<String, Span> {
+        let Some(top) = self.entries.iter().find(|e| e.key == key) else { return Default::default() };
+        let Some(at) = top.key_span.line.checked_sub(self.first_line) else { return Default::default() };
+        let lines: Vec<&str> = self.yaml.lines().collect();
+        children(&lines, at, 0, self.first_line).map(|(k, span, _, _)| (k, span)).collect()
     }
 
     fn take(&mut self, key: &str) -> Option<(Value, Span)> {
@@ -536,13 +524,14 @@ impl Fields {
             return Vec::new();
         };
         let mut out = Vec::new();
+        let spans = self.child_spans(key);
         for (k, v) in mapping {
             let Value::String(k) = k else {
                 self.type_error(key, span, "a mapping with text keys", &k, "quote the key".into());
                 continue;
             };
             // Each entry at its own key, where the file shows it.
-            let at = self.span_of_path(&[key, &k]);
+            let at = spans.get(&k).copied().unwrap_or(span);
             match v {
                 Value::String(v) => out.push((k, v, at)),
                 Value::Null => out.push((k, String::new(), at)),
@@ -558,11 +547,13 @@ impl Fields {
             return Vec::new();
         };
         let mut out = Vec::new();
+        let spans = self.child_spans(key);
         for (k, v) in mapping {
             let Value::String(k) = k else {
                 self.type_error(key, span, "a mapping with text keys", &k, "quote the key".into());
                 continue;
             };
+            let at = spans.get(&k).copied().unwrap_or(span);
             let list = match v {
                 Value::String(s) => vec![s],
                 Value::Sequence(items) => items
@@ -575,7 +566,7 @@ impl Fields {
                 other => {
                     self.type_error(
                         &format!("{key}.{k}"),
-                        self.span_of_path(&[key, &k]),
+                        at,
                         "a list of text",
                         &other,
                         format!("write `{k}: [\"a/**/*.md\"]`"),
@@ -583,7 +574,6 @@ impl Fields {
                     continue;
                 }
             };
-            let at = self.span_of_path(&[key, &k]);
             out.push((k, list, at));
         }
         out
@@ -741,6 +731,32 @@ fn key_lines(yaml: &str, key: &str) -> Vec<usize> {
 }
 
 /// `title: x` -> ("title", 5 chars, byte after the colon).
+/// The keys of the block mapping under the key on line `at` (of `lines`,
+/// indented `indent` spaces): the lines after it indented more, at the
+/// indentation of the first of them; each with its span (the file's line
+/// numbers start at `first_line`), line index and indentation.
+fn children<'l>(
+    lines: &'l [&'l str],
+    at: usize,
+    indent: usize,
+    first_line: usize,
+) -> impl Iterator<Item = (String, Span, usize, usize)> + 'l {
+    let mut child = None;
+    lines
+        .iter()
+        .enumerate()
+        .skip(at + 1)
+        .map(|(i, line)| (i, line, line.trim_start_matches(' ')))
+        .filter(|(_, _, t)| !t.trim().is_empty() && !t.starts_with('#'))
+        .map(|(i, line, t)| (i, line.len() - t.len(), t))
+        .take_while(move |&(_, ind, _)| ind > indent)
+        .filter(move |&(_, ind, _)| *child.get_or_insert(ind) == ind)
+        .filter_map(move |(i, ind, t)| {
+            let (key, len, _) = split_key(t)?;
+            Some((key, Span { line: first_line + i, column: ind + 1, len }, i, ind))
+        })
+}
+
 fn split_key(line: &str) -> Option<(String, usize, usize)> {
     let quote = line.chars().next().filter(|c| *c == '"' || *c == '\'');
     let (key, key_end) = match quote {
