@@ -573,53 +573,60 @@ pub fn index(site: &Site, dir: &Path) -> Result<Built> {
     }
     std::fs::create_dir_all(dir).map_err(|e| Error::write(dir, e))?;
     let index = Index::create_in_dir(dir, schema).map_err(|e| search_error(dir, e))?;
-    index.tokenizers().register(ANALYZER, analyzer());
     // The surface words and their stems are recorded as tantivy
     // tokenizes, rather than by tokenizing everything a second time.
     let seen = Arc::new(Mutex::new(HashMap::new()));
     let analyses = languages::Analyses::of(&site.translations);
+    let english = languages::ENGLISH;
+    index.tokenizers().register(ANALYZER, analyzer_for(english, Some((seen.clone(), analyses.mark(english)))));
 
     let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 4);
     let mut writer: IndexWriter =
         index.writer_with_num_threads(threads, 200_000_000 * threads).map_err(|e| search_error(dir, e))?;
-    // Each document is tokenized by its own language's analyzer (one per
-    // language and thread, made when first needed) and handed to tantivy
-    // as its tokens: a field has one analyzer in tantivy's schema.
-    let docs: Vec<TantivyDocument> = (0..site.docs.len())
-        .into_par_iter()
-        .map_init(
-            || -> Vec<Option<TextAnalyzer>> { (0..languages::LANGS.len()).map(|_| None).collect() },
-            |analyzers, id| {
-                let t = doc_text(site, &analyses, id);
+    // A field has one analyzer in tantivy's schema, English's: a document
+    // in another language is tokenized here by its own (one per language
+    // and thread, made when first needed) and handed over as its tokens.
+    // English text goes as text, tokenized in tantivy's indexing threads:
+    // tokenizing all here cost a 10,000-document site's first `guild
+    // search` half as much time again (BENCHMARKS.md). Each document goes
+    // to the writer as soon as it is made, so the site's tokens are never
+    // all held at once.
+    (0..site.docs.len()).into_par_iter().try_for_each_init(
+        || -> Vec<Option<TextAnalyzer>> { (0..languages::LANGS.len()).map(|_| None).collect() },
+        |analyzers, id| {
+            let t = doc_text(site, &analyses, id);
+            let mut doc = TantivyDocument::default();
+            for (field, text) in fields.text.iter().zip(&t.fields) {
+                if t.lang == english {
+                    doc.add_text(*field, text);
+                    continue;
+                }
                 let analyzer =
                     analyzers[t.lang].get_or_insert_with(|| analyzer_for(t.lang, Some((seen.clone(), t.mark))));
-                let mut doc = TantivyDocument::default();
-                for (field, text) in fields.text.iter().zip(&t.fields) {
-                    let mut tokens = Vec::new();
-                    let mut stream = analyzer.token_stream(text);
-                    while stream.advance() {
-                        tokens.push(stream.token().clone());
-                    }
-                    doc.add_pre_tokenized_text(*field, PreTokenizedString { text: text.to_string(), tokens });
+                let mut tokens = Vec::new();
+                let mut stream = analyzer.token_stream(text);
+                while stream.advance() {
+                    tokens.push(std::mem::take(stream.token_mut()));
                 }
-                doc.add_text(fields.kind, t.kind.name());
-                doc.add_text(fields.lang, &site.translations.langs[id]);
-                for tag in &t.tags {
-                    doc.add_text(fields.tag, tag);
-                }
-                doc.add_text(fields.url, &t.url);
-                doc.add_text(fields.title_stored, &t.title);
-                doc.add_text(fields.snippet_text, snippet_source(&t.fields[4]));
-                doc.add_u64(fields.doc, id as u64);
-                doc
-            },
-        )
-        .collect();
-    for doc in docs {
-        writer.add_document(doc).map_err(|e| search_error(dir, e))?;
-    }
+                // The text is not stored: the tokens are all tantivy reads.
+                doc.add_pre_tokenized_text(*field, PreTokenizedString { text: String::new(), tokens });
+            }
+            doc.add_text(fields.kind, t.kind.name());
+            doc.add_text(fields.lang, &site.translations.langs[id]);
+            for tag in &t.tags {
+                doc.add_text(fields.tag, tag);
+            }
+            doc.add_text(fields.url, &t.url);
+            doc.add_text(fields.title_stored, &t.title);
+            doc.add_text(fields.snippet_text, snippet_source(&t.fields[4]));
+            doc.add_u64(fields.doc, id as u64);
+            writer.add_document(doc).map(|_| ()).map_err(|e| search_error(dir, e))
+        },
+    )?;
     writer.commit().map_err(|e| search_error(dir, e))?;
     writer.wait_merging_threads().map_err(|e| search_error(dir, e))?;
+    // Snippets and queries on this handle should not keep recording.
+    index.tokenizers().register(ANALYZER, analyzer());
     let words: BTreeMap<String, String> = match Arc::try_unwrap(seen) {
         Ok(m) => m.into_inner().unwrap_or_default().into_iter().collect(),
         Err(shared) => shared.lock().map(|s| s.clone().into_iter().collect()).unwrap_or_default(),
