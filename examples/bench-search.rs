@@ -120,7 +120,7 @@ fn main() {
         for q in QUERIES {
             let scope = meta.scope(None);
             let words = query::words(q, &scope);
-            let plan = query::plan(&words, &meta.words, &meta.layout.firsts, &scope.marks());
+            let plan = query::plan(&words, &meta.words, &meta.layout.firsts, &scope.searched());
             // The header box shows (and fetches the cards of) the best 8.
             let hits = query::run(&index, &fields, &plan, &query::Filter::default(), &Vec::new(), 8).expect("query");
             let fold_gz = if q.is_ascii() { 0 } else { gz(&out.join(search::export::FOLD)) };

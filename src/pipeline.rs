@@ -111,7 +111,7 @@ pub fn search(options: &Options, text: &str, filter: &query::Filter, limit: usiz
     };
     let scope = meta.scope(filter.lang.as_deref());
     let words = query::words(text, &scope);
-    let plan = query::plan(&words, &meta.words, &meta.layout.firsts, &scope.marks());
+    let plan = query::plan(&words, &meta.words, &meta.layout.firsts, &scope.searched());
     let mut filter = filter.clone();
     if filter.reader.is_none() {
         filter.reader = Some(session.language().to_string());

@@ -177,16 +177,22 @@ impl Scope {
 
     /// How each searched analysis marks its words, in order.
     pub fn marks(&self) -> Vec<&'static str> {
-        self.langs.iter().map(|&l| if l == self.main { "" } else { MARKS[l] }).collect()
+        self.searched().into_iter().map(|(mark, _)| mark).collect()
     }
 
-    /// The words a query drops: a stop word of any language searched (a
-    /// word counts once for all of them: the share of a query's words a
-    /// page has is of the same words whatever its language).
+    /// Each analysis searched, in order: how it marks its words, and its
+    /// place in `LANGS` (a query word that is one of its stop words is not
+    /// looked up in it: `is_stop`).
+    pub fn searched(&self) -> Vec<(&'static str, usize)> {
+        self.langs.iter().map(|&l| (if l == self.main { "" } else { MARKS[l] }, l)).collect()
+    }
+
+    /// The words a query drops: the stop words of every language searched.
+    /// A stop word of only some (`todo` in Spanish, `war` in German) stays
+    /// a word of the query, looked up in the others.
     pub fn stop_words(&self) -> Vec<String> {
-        let mut out: Vec<String> = self.langs.iter().flat_map(|&l| folded_stop_words(l).iter().cloned()).collect();
-        out.sort_unstable();
-        out.dedup();
+        let mut out: Vec<String> = folded_stop_words(self.langs[0]).to_vec();
+        out.retain(|w| self.langs.iter().all(|&l| is_stop(l, w)));
         out
     }
 }
@@ -272,6 +278,16 @@ mod tests {
         assert!(folded_stop_words(fr).iter().all(|w| w.is_ascii()));
         assert!(is_stop(ENGLISH, "the") && !is_stop(ENGLISH, "les"));
         assert!(is_stop(of_tag("de"), "fur"), "für");
+    }
+
+    #[test]
+    fn a_query_drops_the_stop_words_of_every_language_searched() {
+        let all = Scope::new("en", ["en", "es", "pt"]);
+        let stop = all.stop_words();
+        assert!(stop.contains(&"a".to_string()), "English, Spanish and Portuguese");
+        assert!(!stop.contains(&"the".to_string()) && !stop.contains(&"todo".to_string()));
+        assert_eq!(all.searched(), [("", ENGLISH), (":es", of_tag("es")), (":pt", of_tag("pt"))]);
+        assert_eq!(Scope::new("en", ["es"]).stop_words().len(), folded_stop_words(of_tag("es")).len());
     }
 
     #[test]

@@ -38,7 +38,7 @@ use unicode_normalization::UnicodeNormalization;
 
 use crate::error::{Error, Result};
 
-use super::languages::{Scope, bare};
+use super::languages::{Scope, bare, is_stop};
 use super::{Fields, TEXT_FIELDS};
 
 /// The words of a query, as the client sees them.
@@ -227,10 +227,16 @@ pub struct Plan {
 pub const PREFIX: f32 = 0.5;
 
 /// Plans a query against the dictionary and the shard layout, in the
-/// analyses whose words are marked `marks` (`languages::Scope::marks`;
-/// `[""]` for the site's own language alone). A word found in any of them
-/// as typed (or inflected) is not forgiven as a typo in the others.
-pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[String], marks: &[&str]) -> Plan {
+/// analyses searched (`languages::Scope::searched`, how each marks its
+/// words and which it is; `[("", ENGLISH)]` for an English site alone),
+/// none looking up its own stop words. A word found in any of them as
+/// typed (or inflected) is not forgiven as a typo in the others.
+pub fn plan(
+    words: &Words,
+    dictionary: &BTreeMap<String, String>,
+    firsts: &[String],
+    analyses: &[(&str, usize)],
+) -> Plan {
     let mut stems: BTreeMap<String, (f32, u32)> = BTreeMap::new();
     let mut shards = BTreeSet::new();
     let mut corrections = Vec::new();
@@ -248,9 +254,14 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
     };
     // The shards fetched are those of the words as typed: a typo is looked
     // for there.
+    // The analyses that look `word` up: not those it is a stop word of.
+    let looking = |word: &str| {
+        analyses.iter().filter(move |(_, lang)| !is_stop(*lang, word)).map(|&(mark, _)| mark).collect::<Vec<_>>()
+    };
     let mut forgive = |word: &str, bit: u32, fetched: &BTreeSet<usize>, add: &mut dyn FnMut(&str, f32, u32)| {
+        let marks = looking(word);
         let mut meant = None;
-        for &mark in marks {
+        for &mark in &marks {
             let shard = shard_of(firsts, &format!("{word}{mark}"));
             if !fetched.contains(&shard) {
                 continue;
@@ -271,7 +282,7 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         // (`aceptar` where the pages say `aceptamos`, stem `acept`) is
         // that word, as its language's stemmer would likely have it.
         let mut stemmed = false;
-        for &mark in marks {
+        for &mark in &marks {
             let shard = shard_of(firsts, &format!("{word}{mark}"));
             if !fetched.contains(&shard) {
                 continue;
@@ -287,7 +298,7 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
             return;
         }
         // Only offered: the word's postings are in a shard not fetched.
-        for &mark in marks {
+        for &mark in &marks {
             let shard = shard_of(firsts, &format!("{word}{mark}"));
             let beside = [shard.checked_sub(1), Some(shard + 1)];
             let firsts_beside =
@@ -302,7 +313,7 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         // The word's bit in the masks.
         let bit = 1 << i.min(31);
         let mut any = false;
-        for &mark in marks {
+        for mark in looking(w) {
             let key = format!("{w}{mark}");
             // Its own shard only: an inflection in the next is not worth
             // fetching that for every word.
@@ -338,7 +349,7 @@ pub fn plan(words: &Words, dictionary: &BTreeMap<String, String>, firsts: &[Stri
         let range = prefix_range(firsts, p);
         shards.extend(range.iter().copied());
         let mut any = false;
-        for &mark in marks {
+        for mark in looking(p) {
             for (word, stem) in marked(&range, mark) {
                 if word == p.as_str() {
                     // Typed in full: the word itself, at full weight.
@@ -676,10 +687,19 @@ mod tests {
             all.sort();
             (all, p.shards)
         };
-        assert_eq!(stems(plan(&w(&["alpha"], None), &dict, &firsts, &[""])), (vec!["alpha".to_string()], vec![0]));
+        assert_eq!(
+            stems(plan(&w(&["alpha"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)])),
+            (vec!["alpha".to_string()], vec![0])
+        );
         // "depl" falls in shard 0; shard 1 starts with it too.
-        assert_eq!(stems(plan(&w(&[], Some("depl")), &dict, &firsts, &[""])), (vec!["deploy".to_string()], vec![0, 1]));
-        assert_eq!(stems(plan(&w(&["unknown"], None), &dict, &firsts, &[""])), (vec![], vec![1]));
+        assert_eq!(
+            stems(plan(&w(&[], Some("depl")), &dict, &firsts, &[("", crate::search::languages::ENGLISH)])),
+            (vec!["deploy".to_string()], vec![0, 1])
+        );
+        assert_eq!(
+            stems(plan(&w(&["unknown"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)])),
+            (vec![], vec![1])
+        );
     }
 
     #[test]
@@ -690,7 +710,7 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         let firsts = vec!["ospo".to_string()];
-        let p = plan(&w(&["rest"], Some("ospo")), &dict, &firsts, &[""]);
+        let p = plan(&w(&["rest"], Some("ospo")), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
         assert_eq!(p.stems, [("ospo".to_string(), 1.0), ("rest".to_string(), 1.0)]);
         assert_eq!(p.prefix_stems, ["ospoa", "ospob"]);
     }
@@ -703,7 +723,12 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         let firsts = vec!["commander".to_string()];
-        let p = plan(&w(&["kuberntes", "rollbak", "comander"], None), &dict, &firsts, &[""]);
+        let p = plan(
+            &w(&["kuberntes", "rollbak", "comander"], None),
+            &dict,
+            &firsts,
+            &[("", crate::search::languages::ENGLISH)],
+        );
         assert_eq!(
             p.stems,
             [("command".to_string(), FUZZY), ("kubernet".to_string(), FUZZY), ("rollback".to_string(), FUZZY)]
@@ -717,11 +742,11 @@ mod tests {
             ]
         );
         // An exact word is never taken for a typo, and short words are not forgiven.
-        let p = plan(&w(&["rollout", "rolx"], None), &dict, &firsts, &[""]);
+        let p = plan(&w(&["rollout", "rolx"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
         assert_eq!(p.stems, [("rollout".to_string(), 1.0)]);
         assert!(p.corrections.is_empty());
         // The last word, typed to its end with a typo, is forgiven too.
-        let p = plan(&w(&[], Some("kubernets")), &dict, &firsts, &[""]);
+        let p = plan(&w(&[], Some("kubernets")), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
         assert_eq!(p.stems, [("kubernet".to_string(), FUZZY)]);
         // A common word fills its shard alone: a typo of it falls in the
         // next shard, whose neighbour's first word offers it, without results.
@@ -730,7 +755,7 @@ mod tests {
             .into_iter()
             .map(|a| (a.to_string(), a.to_string()))
             .collect();
-        let p = plan(&w(&["deploymnet"], None), &dict, &firsts, &[""]);
+        let p = plan(&w(&["deploymnet"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
         assert!(p.stems.is_empty());
         assert_eq!(p.corrections, [("deploymnet".to_string(), "deployment".to_string())]);
         // An inflection of a word the index lacks is that word, at full weight.
@@ -739,7 +764,7 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
         let firsts = vec!["postmortems".to_string()];
-        let p = plan(&w(&["postmortem", "run"], None), &dict, &firsts, &[""]);
+        let p = plan(&w(&["postmortem", "run"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
         assert_eq!(p.stems, [("postmortem".to_string(), 1.0)], "`run` is too short to stand for `runs`");
         assert!(p.corrections.is_empty());
         // A form the index lacks, of a word whose stem begins it, is that
@@ -750,7 +775,12 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         let firsts = vec!["aceptamos".to_string()];
-        let p = plan(&w(&["aceptar", "rollbak", "tagging"], None), &dict, &firsts, &[""]);
+        let p = plan(
+            &w(&["aceptar", "rollbak", "tagging"], None),
+            &dict,
+            &firsts,
+            &[("", crate::search::languages::ENGLISH)],
+        );
         assert_eq!(p.stems, [("acept".to_string(), 1.0), ("rollback".to_string(), FUZZY)], "`tag` is too short");
         assert_eq!(p.corrections, [("rollbak".to_string(), "rollback".to_string())]);
         assert!(stem_of("aceptar", "acept") && !stem_of("aceptaremos", "acept") && !stem_of("accept", "acept"));

@@ -85,14 +85,18 @@ function pieces(run) {
 /**
  * The analyses a query searches (languages.rs `Scope`): the one serving
  * the language `lang`, or all. Each marks its words (`deploiement:fr`);
- * the site's own language's are unmarked. Returns the marks and the stop
- * words of any of them.
+ * the site's own language's are unmarked. Returns the marks of those
+ * that look a word up (not those it is a stop word of), and the stop words
+ * of all, which a query drops.
  */
 export function scope(manifest, lang) {
   const others = manifest.analyses || [];
   const one = others.filter((a) => a[1].includes(lang));
-  const chosen = lang ? (one.length ? one : [['', 0, manifest.stop]]) : [['', 0, manifest.stop], ...others];
-  return { marks: chosen.map((a) => a[0]), stop: new Set(chosen.flatMap((a) => a[2])) };
+  const chosen = (lang ? (one.length ? one : [['', 0, manifest.stop]]) : [['', 0, manifest.stop], ...others]).map((a) => [a[0], new Set(a[2])]);
+  return {
+    marks: (word) => chosen.filter((a) => !a[1].has(word)).map((a) => a[0]),
+    stop: new Set([...chosen[0][1]].filter((w) => chosen.every((a) => a[1].has(w)))),
+  };
 }
 
 /** The bare word of an index word marked `mark`, or undefined. */
@@ -147,7 +151,7 @@ export function plan(query, manifest, sc = scope(manifest)) {
   const firsts = manifest.shards;
   const shards = new Set();
   if (!firsts.length) return { words: w, shards: [], prefixShards: [] };
-  for (const word of w.exact) for (const mark of sc.marks) shards.add(shardOf(firsts, word + mark));
+  for (const word of w.exact) for (const mark of sc.marks(word)) shards.add(shardOf(firsts, word + mark));
   let prefixShards = [];
   if (w.prefix) {
     prefixShards = prefixRange(firsts, w.prefix);
@@ -272,7 +276,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   // in each analysis whose shard for it was fetched.
   const forgive = (word, bit) => {
     let meant;
-    for (const mark of sc.marks) {
+    for (const mark of sc.marks(word)) {
       const shard = byIndex.get(shardOf(manifest.shards, word + mark));
       if (!shard) continue;
       const found = near(marked(shard, mark), word);
@@ -282,14 +286,14 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
     if (meant) { corrections.push([word, meant]); return; }
     // A form of a word whose stem begins it (query.rs `stem_of`).
     let stemmed = false;
-    for (const mark of sc.marks) {
+    for (const mark of sc.marks(word)) {
       const shard = byIndex.get(shardOf(manifest.shards, word + mark));
       if (!shard) continue;
       for (const [w, e] of marked(shard, mark)) if (w !== undefined && stemOf(word, shard.s[e[1]][0])) { take(shard, e, 1, bit); stemmed = true; }
     }
     if (stemmed) return;
     // Only offered: the word's postings are in a shard not fetched.
-    for (const mark of sc.marks) {
+    for (const mark of sc.marks(word)) {
       const at = shardOf(manifest.shards, word + mark);
       const beside = [at - 1, at + 1].filter((i) => i >= 0 && i < manifest.shards.length).map((i) => [bare(manifest.shards[i], mark)]);
       const found = near(beside, word);
@@ -300,7 +304,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   for (const [i, word] of p.words.exact.entries()) {
     const bit = 1 << Math.min(i, 31);
     let any = false;
-    for (const mark of sc.marks) {
+    for (const mark of sc.marks(word)) {
       const shard = byIndex.get(shardOf(manifest.shards, word + mark));
       if (!shard) continue;
       const entry = findWord(shard, word + mark);
@@ -320,7 +324,7 @@ export async function rank(query, manifest, load, filters, filter = {}, limit = 
   // as the best of them at half weight (query.rs `Plan::prefix_stems`).
   let prefixed = false;
   const expansions = new Map();
-  for (const mark of sc.marks) {
+  for (const mark of sc.marks(p.words.prefix)) {
     for (const i of p.prefixShards) {
       const shard = byIndex.get(i);
       for (const [w, entry] of marked(shard, mark)) {
