@@ -35,7 +35,11 @@ impl Meta {
     pub fn scope(&self, lang: Option<&str>) -> super::languages::Scope {
         let all = self.languages.iter().map(String::as_str).chain([self.language.as_str()]);
         match lang {
-            Some(lang) => super::languages::Scope::new(&self.language, [lang]),
+            Some(lang) if self.languages.iter().any(|l| l == lang) => {
+                super::languages::Scope::new(&self.language, [lang])
+            }
+            // No page is in it: the community's own, as the browser takes it.
+            Some(_) => super::languages::Scope::new(&self.language, [self.language.as_str()]),
             None => super::languages::Scope::new(&self.language, all),
         }
     }
@@ -93,5 +97,6 @@ mod tests {
         assert_eq!(meta.scope(None).marks(), ["", ":fr"]);
         assert_eq!(meta.scope(Some("fr")).marks(), [":fr"]);
         assert_eq!(meta.scope(Some("en")).marks(), [""]);
+        assert_eq!(meta.scope(Some("fr-CA")).marks(), [""], "no page in it");
     }
 }
