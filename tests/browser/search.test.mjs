@@ -13,18 +13,22 @@ let example;
 let hostile;
 let browser;
 
-function hostileCommunity() {
-  const root = mkdtempSync(join(tmpdir(), 'guild-hostile-'));
-  const files = {
-    'community.yaml': 'title: Hostile "<b>" Guild\n',
-    'practices/xss.md': '---\ntitle: "<img src=x onerror=window.__pwned=1> pwnable title"\ntags: ["<svg onload=window.__pwned=1>"]\nsummary: "<script>window.__pwned=1</script> pwnable summary"\n---\npwnable body with <script>window.__pwned=1</script> and <img src=x onerror="window.__pwned=1"> and [link](javascript:window.__pwned=1) and `<iframe src=javascript:window.__pwned=1>`\n',
-    'members/eve.md': '---\nname: "Eve <img src=x onerror=window.__pwned=1> pwnable"\nexpertise: ["<b onmouseover=window.__pwned=1>x</b>"]\n---\npwnable member\n',
-  };
+/** A community of `files` (path: text) in a new temporary folder. */
+function community(prefix, files) {
+  const root = mkdtempSync(join(tmpdir(), prefix));
   for (const [path, text] of Object.entries(files)) {
     mkdirSync(dirname(join(root, path)), { recursive: true });
     writeFileSync(join(root, path), text);
   }
   return root;
+}
+
+function hostileCommunity() {
+  return community('guild-hostile-', {
+    'community.yaml': 'title: Hostile "<b>" Guild\n',
+    'practices/xss.md': '---\ntitle: "<img src=x onerror=window.__pwned=1> pwnable title"\ntags: ["<svg onload=window.__pwned=1>"]\nsummary: "<script>window.__pwned=1</script> pwnable summary"\n---\npwnable body with <script>window.__pwned=1</script> and <img src=x onerror="window.__pwned=1"> and [link](javascript:window.__pwned=1) and `<iframe src=javascript:window.__pwned=1>`\n',
+    'members/eve.md': '---\nname: "Eve <img src=x onerror=window.__pwned=1> pwnable"\nexpertise: ["<b onmouseover=window.__pwned=1>x</b>"]\n---\npwnable member\n',
+  });
 }
 
 before(async () => {
@@ -134,17 +138,12 @@ test('a Japanese phrase typed in the search box finds its page', async () => {
 });
 
 test('a Spanish page searches with Spanish stems and stop words', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'guild-es-'));
-  const files = {
+  const root = community('guild-es-', {
     'community.yaml': 'title: Idiomas\n',
     'pages/en/proposals.md': '# Proposals\n\nWe accept proposals from the whole guild.\n',
     'pages/es/propuestas.md': '# Propuestas\n\nAceptamos propuestas de todo el gremio.\n',
     'pages/es/revision.md': '# Revisión\n\nCómo aceptar una propuesta en la revisión de las prácticas.\n',
-  };
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  });
   const site = await serve(buildSite(root));
   const problems = [];
   const page = await open(site, 'es/revision/', problems);
@@ -165,17 +164,12 @@ test('a Spanish page searches with Spanish stems and stop words', async () => {
 });
 
 test('search keeps to the page\'s language, and the search page widens it', async () => {
-  const root = mkdtempSync(join(tmpdir(), 'guild-langs-'));
-  const files = {
+  const root = community('guild-langs-', {
     'community.yaml': 'title: Languages\n',
     'pages/docs/guide.md': '# Guide\n\nThe OSPO answers questions.\n',
     'pages/docs/ja/guide.md': '# ガイド\n\nOSPOが質問に答えます。\n',
     'pages/docs/zh/guide.md': '# 指南\n\nOSPO回答问题。\n',
-  };
-  for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(root, path)), { recursive: true });
-    writeFileSync(join(root, path), text);
-  }
+  });
   const site = await serve(buildSite(root));
   const problems = [];
   const page = await open(site, 'docs/ja/guide/', problems);
