@@ -139,7 +139,9 @@ fn main() {
 fn node_timing(out: &Path) {
     let queries: Vec<serde_json::Value> = QUERIES.iter().map(|q| serde_json::json!({"text": q})).collect();
     let file = tempfile::NamedTempFile::new().expect("temp file");
-    std::fs::write(file.path(), serde_json::to_vec(&queries).expect("json")).expect("write queries");
+    let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
+    let input = serde_json::json!({"queries": queries, "norms": norms});
+    std::fs::write(file.path(), serde_json::to_vec(&input).expect("json")).expect("write queries");
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/parity.mjs");
     let Ok(output) = std::process::Command::new("node").arg(script).arg(out).arg(file.path()).output() else {
         println!("client CPU: Node.js not found, not measured");

@@ -3,8 +3,8 @@
 //! Layout under `<out>/search/`:
 //!
 //! - `manifest.json`, at a fixed URL every page names: document count,
-//!   field names, average field lengths, tantivy's field-norm table, BM25
-//!   constants, stop words (and, for a site in several languages, each other
+//!   field names, average field lengths, BM25 constants (the client makes
+//!   tantivy's field-norm table itself), stop words (and, for a site in several languages, each other
 //!   language's mark, page languages and stop words), the first word and the name of every shard,
 //!   the filters' file name. The client fetches it with `cache: no-cache`
 //!   (a cheap revalidation), so a deploy is seen at once; the shards and
@@ -602,7 +602,6 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
     filters.push('}');
     let filters_name = format!("filters.{:012x}.json", fnv(filters.as_bytes()) & 0xffff_ffff_ffff);
 
-    let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
     // The stop words of the site's own language; those of its other
     // languages' analyses, with their marks and the pages' language tags
     // each serves (`languages`), when there are any.
@@ -629,7 +628,6 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
         "avg": table.averages(),
         "k1": K1,
         "b": B,
-        "norms": norms,
         "maxTokenBytes": super::MAX_TOKEN_BYTES,
         "stop": stop,
         "shards": firsts,

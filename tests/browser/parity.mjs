@@ -10,13 +10,18 @@ import { pathToFileURL } from 'node:url';
 
 const [siteDir, queriesFile] = process.argv.slice(2);
 const client = readdirSync(join(siteDir, 'assets')).find((f) => /^search\..*\.js$/.test(f));
-const { rank } = await import(pathToFileURL(join(siteDir, 'assets', client)).href);
+const { rank, fieldNorms } = await import(pathToFileURL(join(siteDir, 'assets', client)).href);
 const base = join(siteDir, 'search');
 const read = (p) => JSON.parse(readFileSync(join(base, p), 'utf8'));
 const manifest = read('manifest.json');
 // As the client does for a query with accents.
 manifest.fold = read('fold.json');
-const queries = JSON.parse(readFileSync(queriesFile, 'utf8'));
+const { queries, norms } = JSON.parse(readFileSync(queriesFile, 'utf8'));
+// The client makes tantivy's field-norm table itself: it must be tantivy's.
+if (JSON.stringify(fieldNorms()) !== JSON.stringify(norms)) {
+  console.error(`the client's field-norm table is not tantivy's:\n${fieldNorms()}\n${norms}`);
+  process.exit(1);
+}
 const out = [];
 for (const q of queries) {
   const started = performance.now();

@@ -294,7 +294,9 @@ fn parity(root: &Path, out: &Path) {
         .map(|q| serde_json::json!({"text": q.text, "type": q.kind, "tag": q.tag, "lang": q.lang, "reader": q.reader}))
         .collect();
     let file = tempfile::NamedTempFile::new().unwrap();
-    std::fs::write(file.path(), serde_json::to_vec(&json).unwrap()).unwrap();
+    let norms: Vec<u32> = (0..=255u8).map(tantivy::fieldnorm::FieldNormReader::id_to_fieldnorm).collect();
+    let input = serde_json::json!({"queries": json, "norms": norms});
+    std::fs::write(file.path(), serde_json::to_vec(&input).unwrap()).unwrap();
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser/parity.mjs");
     let output = Command::new("node").arg(script).arg(out).arg(file.path()).output().unwrap();
     assert!(output.status.success(), "{}", String::from_utf8_lossy(&output.stderr));
