@@ -252,12 +252,12 @@ pub fn plan(
     let marked = |range: &[usize], mark: &str| -> Vec<(&str, &str)> {
         range_words(range, dictionary, firsts).filter_map(|(w, s)| Some((bare(w, mark)?, s))).collect()
     };
-    // The shards fetched are those of the words as typed: a typo is looked
-    // for there.
     // The analyses that look `word` up: not those it is a stop word of.
     let looking = |word: &str| {
         analyses.iter().filter(move |(_, lang)| !is_stop(*lang, word)).map(|&(mark, _)| mark).collect::<Vec<_>>()
     };
+    // The shards fetched are those of the words as typed: a typo is looked
+    // for there.
     let mut forgive = |word: &str, bit: u32, fetched: &BTreeSet<usize>, add: &mut dyn FnMut(&str, f32, u32)| {
         let marks = looking(word);
         let mut meant = None;
@@ -651,6 +651,9 @@ pub fn run(
 mod tests {
     use super::*;
 
+    /// The analyses of an English site alone.
+    const ENGLISH_ONLY: &[(&str, usize)] = &[("", crate::search::languages::ENGLISH)];
+
     fn english() -> Scope {
         Scope::new("en", ["en"])
     }
@@ -688,18 +691,15 @@ mod tests {
             (all, p.shards)
         };
         assert_eq!(
-            stems(plan(&w(&["alpha"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)])),
+            stems(plan(&w(&["alpha"], None), &dict, &firsts, ENGLISH_ONLY)),
             (vec!["alpha".to_string()], vec![0])
         );
         // "depl" falls in shard 0; shard 1 starts with it too.
         assert_eq!(
-            stems(plan(&w(&[], Some("depl")), &dict, &firsts, &[("", crate::search::languages::ENGLISH)])),
+            stems(plan(&w(&[], Some("depl")), &dict, &firsts, ENGLISH_ONLY)),
             (vec!["deploy".to_string()], vec![0, 1])
         );
-        assert_eq!(
-            stems(plan(&w(&["unknown"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)])),
-            (vec![], vec![1])
-        );
+        assert_eq!(stems(plan(&w(&["unknown"], None), &dict, &firsts, ENGLISH_ONLY)), (vec![], vec![1]));
     }
 
     #[test]
@@ -710,7 +710,7 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         let firsts = vec!["ospo".to_string()];
-        let p = plan(&w(&["rest"], Some("ospo")), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
+        let p = plan(&w(&["rest"], Some("ospo")), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(p.stems, [("ospo".to_string(), 1.0), ("rest".to_string(), 1.0)]);
         assert_eq!(p.prefix_stems, ["ospoa", "ospob"]);
     }
@@ -723,12 +723,7 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         let firsts = vec!["commander".to_string()];
-        let p = plan(
-            &w(&["kuberntes", "rollbak", "comander"], None),
-            &dict,
-            &firsts,
-            &[("", crate::search::languages::ENGLISH)],
-        );
+        let p = plan(&w(&["kuberntes", "rollbak", "comander"], None), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(
             p.stems,
             [("command".to_string(), FUZZY), ("kubernet".to_string(), FUZZY), ("rollback".to_string(), FUZZY)]
@@ -742,11 +737,11 @@ mod tests {
             ]
         );
         // An exact word is never taken for a typo, and short words are not forgiven.
-        let p = plan(&w(&["rollout", "rolx"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
+        let p = plan(&w(&["rollout", "rolx"], None), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(p.stems, [("rollout".to_string(), 1.0)]);
         assert!(p.corrections.is_empty());
         // The last word, typed to its end with a typo, is forgiven too.
-        let p = plan(&w(&[], Some("kubernets")), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
+        let p = plan(&w(&[], Some("kubernets")), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(p.stems, [("kubernet".to_string(), FUZZY)]);
         // A common word fills its shard alone: a typo of it falls in the
         // next shard, whose neighbour's first word offers it, without results.
@@ -755,7 +750,7 @@ mod tests {
             .into_iter()
             .map(|a| (a.to_string(), a.to_string()))
             .collect();
-        let p = plan(&w(&["deploymnet"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
+        let p = plan(&w(&["deploymnet"], None), &dict, &firsts, ENGLISH_ONLY);
         assert!(p.stems.is_empty());
         assert_eq!(p.corrections, [("deploymnet".to_string(), "deployment".to_string())]);
         // An inflection of a word the index lacks is that word, at full weight.
@@ -764,7 +759,7 @@ mod tests {
             .map(|(a, b)| (a.to_string(), b.to_string()))
             .collect();
         let firsts = vec!["postmortems".to_string()];
-        let p = plan(&w(&["postmortem", "run"], None), &dict, &firsts, &[("", crate::search::languages::ENGLISH)]);
+        let p = plan(&w(&["postmortem", "run"], None), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(p.stems, [("postmortem".to_string(), 1.0)], "`run` is too short to stand for `runs`");
         assert!(p.corrections.is_empty());
         // A form the index lacks, of a word whose stem begins it, is that
@@ -775,12 +770,7 @@ mod tests {
                 .map(|(a, b)| (a.to_string(), b.to_string()))
                 .collect();
         let firsts = vec!["aceptamos".to_string()];
-        let p = plan(
-            &w(&["aceptar", "rollbak", "tagging"], None),
-            &dict,
-            &firsts,
-            &[("", crate::search::languages::ENGLISH)],
-        );
+        let p = plan(&w(&["aceptar", "rollbak", "tagging"], None), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(p.stems, [("acept".to_string(), 1.0), ("rollback".to_string(), FUZZY)], "`tag` is too short");
         assert_eq!(p.corrections, [("rollbak".to_string(), "rollback".to_string())]);
         assert!(stem_of("aceptar", "acept") && !stem_of("aceptaremos", "acept") && !stem_of("accept", "acept"));
