@@ -622,7 +622,7 @@ fn manifest_and_filters(table: &Table, site: &Site, firsts: &[String], names: &[
         })
         .collect();
     let mut manifest = serde_json::json!({
-        "v": 2,
+        "v": 3,
         "docs": table.num_docs,
         "fields": TEXT_FIELDS.iter().map(|(n, _)| *n).collect::<Vec<_>>(),
         "avg": table.averages(),
