@@ -176,6 +176,7 @@ impl Scope {
     }
 
     /// How each searched analysis marks its words, in order.
+    #[cfg(test)]
     pub fn marks(&self) -> Vec<&'static str> {
         self.searched().into_iter().map(|(mark, _)| mark).collect()
     }

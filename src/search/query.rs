@@ -654,6 +654,11 @@ mod tests {
     /// The analyses of an English site alone.
     const ENGLISH_ONLY: &[(&str, usize)] = &[("", crate::search::languages::ENGLISH)];
 
+    /// A dictionary of (surface word, stem) pairs.
+    fn pairs(list: &[(&str, &str)]) -> BTreeMap<String, String> {
+        list.iter().map(|(a, b)| (a.to_string(), b.to_string())).collect()
+    }
+
     fn english() -> Scope {
         Scope::new("en", ["en"])
     }
@@ -674,16 +679,13 @@ mod tests {
 
     #[test]
     fn plans_use_the_shard_layout() {
-        let dict: BTreeMap<String, String> = [
+        let dict: BTreeMap<String, String> = pairs(&[
             ("alpha", "alpha"),
             ("deploy", "deploy"),
             ("deployed", "deploy"),
             ("deployment", "deploy"),
             ("zeta", "zeta"),
-        ]
-        .into_iter()
-        .map(|(a, b)| (a.to_string(), b.to_string()))
-        .collect();
+        ]);
         let firsts = vec!["alpha".to_string(), "deployed".to_string(), "zeta".to_string()];
         let stems = |p: Plan| {
             let mut all: Vec<String> = p.stems.into_iter().map(|(s, _)| s).chain(p.prefix_stems).collect();
@@ -705,10 +707,7 @@ mod tests {
     #[test]
     fn a_prefix_counts_its_own_word_in_full_and_the_best_of_the_rest() {
         let dict: BTreeMap<String, String> =
-            [("ospo", "ospo"), ("ospoa", "ospoa"), ("ospob", "ospob"), ("rest", "rest")]
-                .into_iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
+            pairs(&[("ospo", "ospo"), ("ospoa", "ospoa"), ("ospob", "ospob"), ("rest", "rest")]);
         let firsts = vec!["ospo".to_string()];
         let p = plan(&w(&["rest"], Some("ospo")), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(p.stems, [("ospo".to_string(), 1.0), ("rest".to_string(), 1.0)]);
@@ -717,11 +716,12 @@ mod tests {
 
     #[test]
     fn a_typo_matches_the_closest_words_of_its_shard_at_half_weight() {
-        let dict: BTreeMap<String, String> =
-            [("commander", "command"), ("kubernetes", "kubernet"), ("rollback", "rollback"), ("rollout", "rollout")]
-                .into_iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
+        let dict: BTreeMap<String, String> = pairs(&[
+            ("commander", "command"),
+            ("kubernetes", "kubernet"),
+            ("rollback", "rollback"),
+            ("rollout", "rollout"),
+        ]);
         let firsts = vec!["commander".to_string()];
         let p = plan(&w(&["kuberntes", "rollbak", "comander"], None), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(
@@ -754,10 +754,7 @@ mod tests {
         assert!(p.stems.is_empty());
         assert_eq!(p.corrections, [("deploymnet".to_string(), "deployment".to_string())]);
         // An inflection of a word the index lacks is that word, at full weight.
-        let dict: BTreeMap<String, String> = [("postmortems", "postmortem"), ("runs", "run")]
-            .into_iter()
-            .map(|(a, b)| (a.to_string(), b.to_string()))
-            .collect();
+        let dict: BTreeMap<String, String> = pairs(&[("postmortems", "postmortem"), ("runs", "run")]);
         let firsts = vec!["postmortems".to_string()];
         let p = plan(&w(&["postmortem", "run"], None), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(p.stems, [("postmortem".to_string(), 1.0)], "`run` is too short to stand for `runs`");
@@ -765,10 +762,7 @@ mod tests {
         // A form the index lacks, of a word whose stem begins it, is that
         // word; only once no word is near enough to be a typo of it.
         let dict: BTreeMap<String, String> =
-            [("aceptamos", "acept"), ("roll", "roll"), ("rollback", "rollback"), ("tags", "tag")]
-                .into_iter()
-                .map(|(a, b)| (a.to_string(), b.to_string()))
-                .collect();
+            pairs(&[("aceptamos", "acept"), ("roll", "roll"), ("rollback", "rollback"), ("tags", "tag")]);
         let firsts = vec!["aceptamos".to_string()];
         let p = plan(&w(&["aceptar", "rollbak", "tagging"], None), &dict, &firsts, ENGLISH_ONLY);
         assert_eq!(p.stems, [("acept".to_string(), 1.0), ("rollback".to_string(), FUZZY)], "`tag` is too short");

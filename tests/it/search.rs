@@ -407,11 +407,7 @@ fn add_cjk_pages(root: &Path) {
         ("pages/ja/release-notes.md", "# リリースノート\n\nリリースノート (release notes) の書き方。\n"),
         ("pages/zh/release-notes.md", "# Release notes\n\nHow we write release notes for every rollout.\n"),
     ];
-    for (path, text) in pages {
-        let full = root.join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
+    write_pages(root, &pages);
 }
 
 #[test]
@@ -463,11 +459,7 @@ fn add_european_pages(root: &Path) {
              im Kanal gemeldet, und die Bereitschaft meldet sich innerhalb von zehn Minuten.\n",
         ),
     ];
-    for (path, text) in pages {
-        let full = root.join(path);
-        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
-        std::fs::write(full, text).unwrap();
-    }
+    write_pages(root, &pages);
 }
 
 #[test]
@@ -529,6 +521,15 @@ fn browser_client_ranks_like_tantivy_in_a_community_that_writes_french() {
     };
     if let Some(manifest) = parity_on(example_with(french), "fr") {
         assert!(manifest.contains("[\":en\",[\"en\"]"), "{manifest}");
+    }
+}
+
+/// Writes each (path, text) under `root`, making folders as needed.
+fn write_pages(root: &Path, pages: &[(&str, &str)]) {
+    for (path, text) in pages {
+        let full = root.join(path);
+        std::fs::create_dir_all(full.parent().unwrap()).unwrap();
+        std::fs::write(full, text).unwrap();
     }
 }
 
